@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent, EventEnvelope } from '../contracts/events.js';
+import type { Db, Queryable } from './db.js';
+import { sqlState } from './db.js';
+import type { Migration } from './migrations.js';
+
+export const eventStoreMigrations: Migration[] = [
+  {
+    id: '001_events',
+    sql: `
+CREATE SCHEMA IF NOT EXISTS eventstore;
+CREATE TABLE eventstore.events (
+  seq bigserial PRIMARY KEY,
+  event_id uuid NOT NULL UNIQUE,
+  stream text NOT NULL,
+  version integer NOT NULL,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  UNIQUE (stream, version)
+);
+CREATE INDEX events_recorded_at ON eventstore.events (recorded_at);
+CREATE TABLE eventstore.checkpoints (
+  subscriber text PRIMARY KEY,
+  position bigint NOT NULL DEFAULT 0,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE eventstore.processed (
+  subscriber text NOT NULL,
+  event_id uuid NOT NULL,
+  PRIMARY KEY (subscriber, event_id)
+)`,
+  },
+];
+
+/** An append whose expected stream version no longer matches: someone else wrote first. Nothing was written. */
+export class ConcurrencyError extends Error {
+  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
+    super(`stream ${stream}: expected version ${expected}, found ${actual}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export interface NewEvent<E extends DomainEvent = DomainEvent> {
+  /** Supply one to make a retried append idempotent; generated otherwise. */
+  eventId?: string;
+  type: E['type'];
+  data: E['data'];
+}
+
+// Appends take this lock for the rest of their transaction so that sequence order equals commit order:
+// a subscriber that has read up to seq N never later sees a commit with a smaller seq.
+const APPEND_LOCK = 74_1101;
+
+/** Returns the new stream version. `expectedVersion` 'any' skips the optimistic check (append-only side streams). */
+export async function appendEvents(
+  tx: Queryable,
+  stream: string,
+  expectedVersion: number | 'any',
+  events: NewEvent[],
+): Promise<{ version: number; duplicate: boolean }> {
+  if (events.length === 0) throw new Error('appendEvents needs at least one event');
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  const ids = events.map((e) => e.eventId ?? randomUUID());
+  const known = await tx.query<{ event_id: string }>('SELECT event_id FROM eventstore.events WHERE event_id = ANY($1::uuid[])', [ids]);
+  const cur = await tx.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM eventstore.events WHERE stream = $1', [stream]);
+  const current = cur[0]!.v;
+  if (known.length === ids.length) return { version: current, duplicate: true };
+  if (known.length > 0) throw new Error(`stream ${stream}: a batch was partially appended before (event ids reused)`);
+  if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(stream, expectedVersion, current);
+  const values: string[] = [];
+  const params: unknown[] = [];
+  events.forEach((e, i) => {
+    const p = params.length;
+    values.push(`($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`);
+    params.push(ids[i], stream, current + i + 1, e.type, JSON.stringify(e.data));
+  });
+  try {
+    await tx.query(`INSERT INTO eventstore.events (event_id, stream, version, type, data) VALUES ${values.join(', ')}`, params);
+  } catch (e) {
+    if (sqlState(e) === '23505') throw new ConcurrencyError(stream, current, current + 1);
+    throw e;
+  }
+  return { version: current + events.length, duplicate: false };
+}
+
+interface EventRow {
+  seq: number;
+  event_id: string;
+  stream: string;
+  version: number;
+  type: string;
+  data: unknown;
+  recorded_at: Date;
+}
+
+function toEnvelope(r: EventRow): EventEnvelope {
+  return {
+    seq: r.seq,
+    eventId: r.event_id,
+    stream: r.stream,
+    version: r.version,
+    type: r.type as EventEnvelope['type'],
+    data: r.data as EventEnvelope['data'],
+    recordedAt: new Date(r.recorded_at).toISOString(),
+  };
+}
+
+export async function readAll(db: Queryable, afterSeq: number, limit: number, types?: readonly string[]): Promise<EventEnvelope[]> {
+  const rows = types
+    ? await db.query<EventRow>(
+        'SELECT * FROM eventstore.events WHERE seq > $1 AND type = ANY($3::text[]) ORDER BY seq LIMIT $2',
+        [afterSeq, limit, types],
+      )
+    : await db.query<EventRow>('SELECT * FROM eventstore.events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+  return rows.map(toEnvelope);
+}
+
+export async function readStream(db: Queryable, stream: string): Promise<EventEnvelope[]> {
+  const rows = await db.query<EventRow>('SELECT * FROM eventstore.events WHERE stream = $1 ORDER BY version', [stream]);
+  return rows.map(toEnvelope);
+}
+
+/** The last global position recorded strictly before `at` (0 when none): where a replay from `at` starts. */
+export async function positionBefore(db: Db, at: Date): Promise<number> {
+  const r = await db.query<{ p: number }>('SELECT COALESCE(MAX(seq), 0) AS p FROM eventstore.events WHERE recorded_at < $1::timestamptz', [
+    at.toISOString(),
+  ]);
+  return r[0]!.p;
+}

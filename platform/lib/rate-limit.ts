@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Requests per minute per client address, by route class. */
+  perMinute: number;
+  authPerMinute: number;
+  ndaPerMinute: number;
+}
+
+// High enough that a local load test from one address is not throttled by accident.
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { enabled: true, perMinute: 1_200_000, authPerMinute: 120_000, ndaPerMinute: 120_000 };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Token buckets keyed by route class and client address. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly config: RateLimitConfig, private readonly now: () => number = Date.now) {}
+
+  limitFor(routeClass: 'auth' | 'nda' | 'general'): number {
+    return routeClass === 'auth' ? this.config.authPerMinute : routeClass === 'nda' ? this.config.ndaPerMinute : this.config.perMinute;
+  }
+
+  /** Takes one token; returns the milliseconds to wait when none is left, else 0. */
+  take(routeClass: 'auth' | 'nda' | 'general', client: string): number {
+    const capacity = this.limitFor(routeClass);
+    const perMs = capacity / 60_000;
+    const key = `${routeClass}|${client}`;
+    const t = this.now();
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size > 100_000) this.buckets.clear();
+      b = { tokens: capacity, at: t };
+      this.buckets.set(key, b);
+    }
+    b.tokens = Math.min(capacity, b.tokens + (t - b.at) * perMs);
+    b.at = t;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - b.tokens) / perMs);
+  }
+}
+
+function routeClassOf(url: string): 'auth' | 'nda' | 'general' {
+  if (url.startsWith('/api/auth/')) return 'auth';
+  if (url.startsWith('/api/ndas')) return 'nda';
+  return 'general';
+}
+
+/**
+ * Registers rate limiting on a service's HTTP entry. The client key is the socket's peer address: a
+ * client-supplied X-Forwarded-For is never trusted. Internal service-to-service calls are exempt.
+ */
+export function registerRateLimit(app: FastifyInstance, config: RateLimitConfig, isInternal: (req: FastifyRequest) => boolean): RateLimiter {
+  const limiter = new RateLimiter(config);
+  if (!config.enabled) return limiter;
+  app.addHook('onRequest', async (req, reply) => {
+    if (isInternal(req)) return;
+    const wait = limiter.take(routeClassOf(req.url), req.socket?.remoteAddress ?? 'unknown');
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      return reply.code(429).send({ success: false, error: { code: 'rate_limited', message: 'too many requests' } });
+    }
+  });
+  return limiter;
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { ConfigError } from '../core/errors.js';
+import { defaultConfig } from '../config/default-config.js';
+import { findConfigFile, loadConfigFile } from '../config/load-config.js';
+import { packageRoot } from '../config/package-root.js';
+import type { PitcheyFitConfig } from '../config/types.js';
+import { BUILTIN_IDS } from './builtins.js';
+
+/** A validated config with every path made absolute and every glob checked against the tree. */
+export interface ResolvedConfig {
+  config: PitcheyFitConfig;
+  /** Absolute config file, or null for the embedded default (the bundled platform). */
+  file: string | null;
+  isDefault: boolean;
+  name: string;
+  root: string;
+  services: Record<string, string[]>;
+  shared: string[];
+  outDir: string;
+  baselineFile: string | null;
+  historyFile: string | null;
+}
+
+const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
+
+function asArray(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+export async function resolveConfig(cwd: string, explicitFile?: string, outDirFlag?: string): Promise<ResolvedConfig> {
+  const file = findConfigFile(cwd, explicitFile);
+  let config: PitcheyFitConfig;
+  let dir: string;
+  if (file) {
+    ({ config, dir } = await loadConfigFile(file, BUILTIN_IDS));
+  } else {
+    config = defaultConfig();
+    dir = packageRoot();
+  }
+  const root = path.resolve(dir, config.root ?? '.');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new ConfigError(`folder not found: ${config.root ?? root}`, 'root');
+  }
+  const services = Object.fromEntries(Object.entries(config.services ?? {}).map(([k, v]) => [k, asArray(v)]));
+  const shared = asArray(config.shared);
+  await Promise.all([
+    ...Object.entries(services).map(([name, globs]) => expectMatches(root, globs, `services.${name}`)),
+    ...shared.map((g, i) => expectMatches(root, [g], Array.isArray(config.shared) ? `shared[${i}]` : 'shared')),
+  ]);
+  // Outputs of the embedded default go to the user's folder, never into the installed package.
+  const outBase = file ? dir : cwd;
+  const outDir = path.resolve(cwd, outDirFlag ?? (config.outDir ? path.resolve(outBase, config.outDir) : path.join(outBase, 'pitchey-fit-report')));
+  const historyEnabled = config.history?.enabled ?? true;
+  return {
+    config,
+    file,
+    isDefault: !file,
+    name: config.name ?? path.basename(root),
+    root,
+    services,
+    shared,
+    outDir,
+    baselineFile: config.baseline ? path.resolve(dir, config.baseline) : null,
+    historyFile: historyEnabled ? path.resolve(outBase, config.history?.file ?? '.pitchey-fit/history.sqlite') : null,
+  };
+}
+
+async function expectMatches(root: string, globs: string[], keyPath: string): Promise<void> {
+  const files = await glob(globs, { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, absolute: false, expandDirectories: false });
+  if (files.length === 0) {
+    throw new ConfigError(`${globs.map((g) => JSON.stringify(g)).join(', ')} matches no file under ${root}`, keyPath);
+  }
+}

@@ -1,0 +1,34 @@
+import type { PitcheyFitConfig } from './types.js';
+
+export const PLATFORM_SERVICES = ['user', 'pitch', 'nda', 'notification', 'media'] as const;
+
+/**
+ * The embedded default: the bundled reference Pitchey platform, analysed statically, started on PGlite for the load
+ * and scaling checks. Paths are relative to the pitchey-fit package folder. Load scenarios are filled in at run
+ * time from the platform's seed manifest (see src/cli/platform-process.ts).
+ */
+export function defaultConfig(): PitcheyFitConfig {
+  return {
+    name: 'Pitchey reference platform',
+    services: Object.fromEntries(PLATFORM_SERVICES.map((s) => [s, [`platform/services/${s}/**`]])),
+    shared: ['platform/contracts/**', 'platform/lib/**'],
+    static: { include: ['platform/**'] },
+    load: {
+      thresholds: {
+        http_req_duration: ['p(99)<200'],
+        http_req_failed: ['rate<0.01'],
+      },
+    },
+    scale: {
+      mode: 'workers',
+      steps: [1, 2],
+      targetN: 2,
+      repeats: 1,
+      warmup: '2s',
+      duration: '5s',
+      connections: 32,
+      path: '/api/pitches/public?tab=new&limit=20',
+    },
+    checks: ['static', 'load', 'scale'],
+  };
+}

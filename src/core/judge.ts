@@ -1,0 +1,83 @@
+import type { FitnessContext, FitnessFunction, FitnessValue } from './fitness-function.js';
+import type { Evidence, FitnessKind, FitnessOutcome, OverallVerdict, Result } from './result.js';
+import { meetsTarget, parseTarget } from './target.js';
+
+/** Evidence kept per function in the Result; the total is kept in `evidenceTotal`. */
+export const MAX_EVIDENCE = 200;
+
+function kindOf(fn: FitnessFunction): FitnessKind {
+  const needs = fn.needs ?? [];
+  return needs.length === 1 ? needs[0] : 'custom';
+}
+
+function asFitnessValue(raw: unknown): FitnessValue {
+  if (typeof raw === 'number' || typeof raw === 'boolean') return { value: raw };
+  if (raw && typeof raw === 'object' && 'value' in raw) return raw as FitnessValue;
+  throw new TypeError(`test() must return a number, a boolean or { value, evidence }, got ${raw === null ? 'null' : typeof raw}`);
+}
+
+/** Runs one function's test and judges its value against its target. Never throws: errors become verdict 'error'. */
+export async function judgeFunction(id: string, fn: FitnessFunction, ctx: FitnessContext): Promise<FitnessOutcome> {
+  const started = performance.now();
+  const target = parseTarget(fn.target, `fitness.${id}.target`);
+  const base: Omit<FitnessOutcome, 'value' | 'verdict' | 'evidence' | 'evidenceTotal' | 'durationMs'> = {
+    id,
+    kind: kindOf(fn),
+    metric: fn.metric,
+    ...(fn.description ? { description: fn.description } : {}),
+    unit: fn.unit ?? target.unit,
+    target,
+    baseline: fn.current ?? null,
+    ...(fn.adr ? { adr: fn.adr } : {}),
+    severity: fn.severity ?? 'critical',
+  };
+  let fv: FitnessValue;
+  try {
+    fv = asFitnessValue(await fn.test(ctx));
+  } catch (e) {
+    return {
+      ...base, value: null, verdict: 'error', reason: e instanceof Error ? e.message : String(e),
+      evidence: [], evidenceTotal: 0, durationMs: performance.now() - started,
+    };
+  }
+  const evidence: Evidence[] = fv.evidence ?? [];
+  let verdict: FitnessOutcome['verdict'];
+  let reason = fv.reason;
+  if (fv.verdict === 'inconclusive') verdict = 'inconclusive';
+  else if (fv.value === null || (typeof fv.value === 'number' && !Number.isFinite(fv.value))) {
+    verdict = 'inconclusive';
+    reason ??= 'no value could be measured';
+  } else if (typeof fv.value !== typeof target.value) {
+    verdict = 'error';
+    reason = `test() returned a ${typeof fv.value} but the target ${target.text} needs a ${typeof target.value}`;
+  } else verdict = meetsTarget(target, fv.value) ? 'pass' : 'fail';
+  return {
+    ...base,
+    value: fv.value,
+    verdict,
+    ...(reason ? { reason } : {}),
+    evidence: evidence.slice(0, MAX_EVIDENCE),
+    evidenceTotal: evidence.length,
+    durationMs: performance.now() - started,
+  };
+}
+
+export function summarise(functions: FitnessOutcome[]): Result['summary'] {
+  const s = { total: functions.length, passed: 0, failed: 0, inconclusive: 0, errored: 0, skipped: 0 };
+  for (const f of functions) {
+    if (f.verdict === 'pass') s.passed++;
+    else if (f.verdict === 'fail') s.failed++;
+    else if (f.verdict === 'inconclusive') s.inconclusive++;
+    else if (f.verdict === 'error') s.errored++;
+    else s.skipped++;
+  }
+  return s;
+}
+
+/** fail beats error beats inconclusive beats pass. */
+export function overallVerdict(functions: FitnessOutcome[]): OverallVerdict {
+  if (functions.some((f) => f.verdict === 'fail')) return 'fail';
+  if (functions.some((f) => f.verdict === 'error')) return 'error';
+  if (functions.some((f) => f.verdict === 'inconclusive')) return 'inconclusive';
+  return 'pass';
+}

@@ -1,0 +1,74 @@
+import { ConfigError } from './errors.js';
+
+export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** A parsed fitness target. `value` is normalised: durations in milliseconds, percentages as 0-100. */
+export interface Target {
+  op: Comparator;
+  value: number | boolean;
+  unit: 'ms' | '%' | '';
+  /** The target as the user wrote it, for reports. */
+  text: string;
+}
+
+/** What a config may give as a target: `'< 3'`, `'> 0.8'`, `'<= 200ms'`, `'>= 99.9%'`, a number (meaning >=), or a boolean. */
+export type TargetInput = string | number | boolean;
+
+const TARGET_RE = /^\s*(<=|>=|==|!=|=|<|>)?\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ms|s|us|µs|%)?\s*$/i;
+
+export function parseTarget(input: TargetInput, keyPath = 'target'): Target {
+  if (typeof input === 'boolean') return { op: '==', value: input, unit: '', text: String(input) };
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw new ConfigError(`target must be a finite number, got ${input}`, keyPath);
+    return { op: '>=', value: input, unit: '', text: `>= ${input}` };
+  }
+  if (typeof input !== 'string') throw new ConfigError(`target must be a string like '< 3', a number or a boolean`, keyPath);
+  const m = TARGET_RE.exec(input);
+  if (!m) {
+    throw new ConfigError(`invalid target ${JSON.stringify(input)}: expected a comparison like '< 3', '> 0.8', '<= 200ms' or '>= 99%'`, keyPath);
+  }
+  const op = (m[1] === '=' ? '==' : (m[1] ?? '>=')) as Comparator;
+  let value = Number(m[2]);
+  const rawUnit = m[3]?.toLowerCase();
+  let unit: Target['unit'] = '';
+  if (rawUnit === 'ms') unit = 'ms';
+  else if (rawUnit === 's') { value *= 1000; unit = 'ms'; }
+  else if (rawUnit === 'us' || rawUnit === 'µs') { value /= 1000; unit = 'ms'; }
+  else if (rawUnit === '%') unit = '%';
+  return { op, value, unit, text: input.trim() };
+}
+
+/** True when `value` meets the target. A boolean target needs a boolean value and vice versa. */
+export function meetsTarget(target: Target, value: number | boolean): boolean {
+  if (typeof target.value === 'boolean' || typeof value === 'boolean') {
+    const equal = value === target.value;
+    return target.op === '!=' ? !equal : equal;
+  }
+  const t = target.value;
+  switch (target.op) {
+    case '<': return value < t;
+    case '<=': return value <= t;
+    case '>': return value > t;
+    case '>=': return value >= t;
+    case '==': return value === t;
+    case '!=': return value !== t;
+  }
+}
+
+/** Whether a larger value is better for this target (for regression marks); undefined for equality targets. */
+export function higherIsBetter(target: Target): boolean | undefined {
+  if (target.op === '>' || target.op === '>=') return true;
+  if (target.op === '<' || target.op === '<=') return false;
+  return undefined;
+}
+
+export function formatTarget(target: Target): string {
+  if (typeof target.value === 'boolean') return target.op === '!=' ? `not ${target.value}` : String(target.value);
+  return `${target.op} ${formatNumber(target.value)}${target.unit}`;
+}
+
+export function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  if (Math.abs(n) >= 10_000) return String(Math.round(n));
+  return String(Number(n.toPrecision(4)));
+}

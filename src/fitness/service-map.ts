@@ -1,0 +1,54 @@
+import picomatch from 'picomatch';
+import { ConfigError } from '../core/errors.js';
+import type { DependencyGraph } from '../core/result-static.js';
+
+export interface ServiceMatcher {
+  /** Service of a module path (relative, forward slashes), or null. */
+  serviceOf(modulePath: string): string | null;
+  isShared(modulePath: string): boolean;
+  names: string[];
+}
+
+function stripDotSlash(g: string): string {
+  return g.replace(/^\.\//, '');
+}
+
+export function createServiceMatcher(services: Record<string, string[]>, shared: string[]): ServiceMatcher {
+  const names = Object.keys(services);
+  const matchers = names.map((n) => ({ name: n, isMatch: picomatch(services[n].map(stripDotSlash), { dot: true }) }));
+  const sharedMatch = shared.length > 0 ? picomatch(shared.map(stripDotSlash), { dot: true }) : () => false;
+  return {
+    names,
+    serviceOf(p) {
+      for (const m of matchers) if (m.isMatch(p)) return m.name;
+      return null;
+    },
+    isShared: (p) => sharedMatch(p),
+  };
+}
+
+/**
+ * Stamps each module with its service (first matching service in config order) and the shared class of modules
+ * outside every service. A service or shared glob that matches no module is a config error, not a silent pass.
+ */
+export function assignServices(graph: DependencyGraph, services: Record<string, string[]>, shared: string[]): ServiceMatcher {
+  const matcher = createServiceMatcher(services, shared);
+  const internal = graph.modules.filter((m) => !m.external);
+  for (const m of internal) {
+    m.service = matcher.serviceOf(m.path);
+    if (m.service === null) m.sharedClass = matcher.isShared(m.path) ? 'shared-allowed' : 'unclassified';
+  }
+  for (const name of matcher.names) {
+    services[name].forEach((glob, i) => {
+      const isMatch = picomatch(stripDotSlash(glob), { dot: true });
+      if (!internal.some((m) => isMatch(m.path))) {
+        throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `services.${name}[${i}]`);
+      }
+    });
+  }
+  shared.forEach((glob, i) => {
+    const isMatch = picomatch(stripDotSlash(glob), { dot: true });
+    if (!internal.some((m) => isMatch(m.path))) throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `shared[${i}]`);
+  });
+  return matcher;
+}

@@ -1,0 +1,186 @@
+/**
+ * A small programmatic wrapper around autocannon (closed model: a fixed number of connections, each sending its
+ * next request when the previous response arrived). Used by scale sweeps and by the load engine `autocannon`.
+ */
+import net from 'node:net';
+import autocannon from 'autocannon';
+import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+
+export interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface AutocannonOptions {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer | object;
+  connections: number;
+  /** Run for this many seconds… */
+  durationSec?: number;
+  /** …or until this many requests completed (takes precedence over durationSec). */
+  amount?: number;
+  /** Requests cycled through by every connection (autocannon `requests`). */
+  requests?: AutocannonRequest[];
+  /** Per-request timeout in seconds (autocannon default 10). */
+  timeoutSec?: number;
+  pipelining?: number;
+  signal?: AbortSignal;
+  /** Skip the TCP probe that turns an unreachable target into a TargetUnreachableError before the run. */
+  skipProbe?: boolean;
+}
+
+export interface LatencySummaryMs {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** autocannon records latencies in an HDR histogram of whole milliseconds: every figure is a multiple of 1 ms. */
+  resolutionMs: 1;
+  /** Responses the latency figures cover (autocannon records 2xx responses only). */
+  count: number;
+}
+
+export interface AutocannonSummary {
+  /** Completed responses (any status) per second of measured wall time. */
+  throughput: number;
+  /** Completed responses, any status. */
+  requests: number;
+  /** Requests sent (including those that got no response). */
+  sent: number;
+  /** Socket errors and timeouts. */
+  errors: number;
+  timeouts: number;
+  /** Responses with a status outside 2xx. */
+  non2xx: number;
+  latency: LatencySummaryMs;
+  /** Wall time of the run, measured here (not autocannon's 10 ms-rounded figure). */
+  durationMs: number;
+  /** Stopped by the abort signal before its end. */
+  aborted: boolean;
+}
+
+/** Resolves when a TCP connection to the URL's host:port succeeds; throws TargetUnreachableError otherwise. */
+export async function probeTcp(url: string, timeoutMs = 2000): Promise<void> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`invalid URL ${JSON.stringify(url)}`);
+  }
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new TargetUnreachableError(`target ${u.origin} did not accept a connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new TargetUnreachableError(`target ${u.origin} is unreachable (${err.code ?? err.message})`));
+    });
+  });
+}
+
+function encodeBody(body: AutocannonOptions['body']): string | Buffer | undefined {
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  return JSON.stringify(body);
+}
+
+/** Runs autocannon once and summarises it. Throws TargetUnreachableError when nothing answered at all. */
+export async function runAutocannon(opts: AutocannonOptions): Promise<AutocannonSummary> {
+  if (!Number.isInteger(opts.connections) || opts.connections < 1) {
+    throw new UsageError(`autocannon connections must be a positive integer, got ${opts.connections}`);
+  }
+  if (opts.amount === undefined && !(opts.durationSec !== undefined && opts.durationSec > 0)) {
+    throw new UsageError('autocannon needs durationSec > 0 or amount');
+  }
+  if (!opts.skipProbe) await probeTcp(opts.url);
+  if (opts.signal?.aborted) {
+    return emptySummary(true);
+  }
+
+  const body = encodeBody(opts.body);
+  const headers = { ...(opts.headers ?? {}) };
+  if (body !== undefined && opts.body !== undefined && typeof opts.body === 'object' && !Buffer.isBuffer(opts.body)) {
+    headers['content-type'] ??= 'application/json';
+  }
+  const instanceOpts: autocannon.Options = {
+    url: opts.url,
+    connections: opts.connections,
+    pipelining: opts.pipelining ?? 1,
+    timeout: opts.timeoutSec ?? 10,
+    method: (opts.method ?? 'GET').toUpperCase() as autocannon.Request['method'],
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.durationSec }),
+    ...(opts.requests ? {
+      requests: opts.requests.map((r) => ({
+        ...(r.method ? { method: r.method.toUpperCase() as autocannon.Request['method'] } : {}),
+        ...(r.path ? { path: r.path } : {}),
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      })),
+    } : {}),
+  };
+
+  const started = performance.now();
+  let aborted = false;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(instanceOpts, (err: unknown, res: autocannon.Result) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve(res);
+    });
+    function onAbort(): void {
+      aborted = true;
+      instance.stop();
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  const durationMs = performance.now() - started;
+
+  const completed = result.requests.total;
+  if (completed === 0 && !aborted) {
+    throw new TargetUnreachableError(
+      `no response from ${opts.url} in ${(durationMs / 1000).toFixed(1)} s (${result.errors} errors, ${result.timeouts} timeouts)`,
+    );
+  }
+  return {
+    throughput: durationMs > 0 ? completed / (durationMs / 1000) : 0,
+    requests: completed,
+    sent: result.requests.sent,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.mean,
+      resolutionMs: 1,
+      count: (result.latency as autocannon.Histogram & { totalCount?: number }).totalCount ?? result['2xx'],
+    },
+    durationMs,
+    aborted,
+  };
+}
+
+function emptySummary(aborted: boolean): AutocannonSummary {
+  return {
+    throughput: 0, requests: 0, sent: 0, errors: 0, timeouts: 0, non2xx: 0,
+    latency: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0, resolutionMs: 1, count: 0 },
+    durationMs: 0, aborted,
+  };
+}

@@ -1,0 +1,128 @@
+/** Turns measured (N, X) points into a ScaleSection: efficiency per step, flags, the USL fit. */
+import os from 'node:os';
+import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
+import { fitUsl, type UslFitOptions } from './usl-fit.js';
+import { median } from './median.js';
+
+export const DEFAULT_FOREIGN_CPU_BOUND = 0.2;
+
+/** A measured step as `analysePoints` takes it; anything but n and throughput is optional. */
+export interface PointInput {
+  n: number;
+  throughput: number;
+  latencyP99Ms?: number | null;
+  /** Each repeat's throughput; defaults to [throughput]. */
+  runs?: number[];
+  errors?: number;
+  foreignCpu?: number | null;
+  flags?: string[];
+}
+
+export interface AnalyseOptions {
+  mode: ScaleSection['mode'];
+  engine?: string;
+  /** Cores of the machine. Default: os.availableParallelism(). */
+  cores?: number;
+  /** Cores the system under test may use; N above it is flagged `beyond-cores` (workers mode). Default: cores. */
+  sutCores?: number;
+  /** Cores busy with the load generator while the system under test runs (workers mode oversubscription). Default 1. */
+  generatorCores?: number;
+  /** N at which efficiency is judged. Default: the largest N within sutCores (workers), else the largest N. */
+  targetN?: number;
+  foreignCpuBound?: number;
+  fit?: UslFitOptions;
+  notes?: string[];
+  partial?: boolean;
+}
+
+/** Several measurements of the same N become one point whose throughput is their median. */
+function mergeSameN(points: PointInput[]): PointInput[] {
+  const byN = new Map<number, PointInput[]>();
+  for (const p of points) byN.set(p.n, [...(byN.get(p.n) ?? []), p]);
+  return [...byN.entries()].sort((a, b) => a[0] - b[0]).map(([n, group]) => {
+    if (group.length === 1) return group[0];
+    const runs = group.flatMap((p) => p.runs ?? [p.throughput]);
+    const lat = group.map((p) => p.latencyP99Ms).filter((v): v is number => typeof v === 'number');
+    const foreign = group.map((p) => p.foreignCpu).filter((v): v is number => typeof v === 'number');
+    return {
+      n,
+      throughput: median(runs),
+      runs,
+      latencyP99Ms: lat.length ? median(lat) : null,
+      errors: group.reduce((a, p) => a + (p.errors ?? 0), 0),
+      foreignCpu: foreign.length ? Math.max(...foreign) : null,
+      flags: [...new Set(group.flatMap((p) => p.flags ?? []))],
+    };
+  });
+}
+
+/**
+ * Efficiency E(N) = X(N) / (N · X(1)). Without a step at N = 1 the smallest step N₀ is the reference:
+ * E(N) = X(N) · N₀ / (N · X(N₀)), which a note states.
+ */
+export function analysePoints(input: PointInput[], opts: AnalyseOptions): ScaleSection {
+  const cores = opts.cores ?? os.availableParallelism();
+  const sutCores = opts.sutCores ?? cores;
+  const bound = opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND;
+  const generatorCores = opts.generatorCores ?? 1;
+  const notes = [...(opts.notes ?? [])];
+  const merged = mergeSameN(input);
+
+  const ref = merged[0];
+  const refUsable = ref !== undefined && ref.throughput > 0;
+  if (ref && ref.n !== 1) {
+    notes.push(`no step at N = 1: efficiency is relative to the smallest step, E(N) = X(N)·${ref.n} / (N·X(${ref.n}))`);
+  }
+  if (ref && !refUsable) notes.push(`X(${ref.n}) is 0: efficiency cannot be computed`);
+
+  const points: ScalePoint[] = merged.map((p) => {
+    const flags = [...(p.flags ?? [])];
+    const workersLike = opts.mode === 'workers' || (opts.mode === 'points' && opts.sutCores !== undefined);
+    const beyondCores = workersLike && p.n > sutCores;
+    if (beyondCores && !flags.includes('beyond-cores')) flags.push('beyond-cores');
+    if (opts.mode === 'workers' && p.n + generatorCores > cores && !flags.includes('oversubscribed')) flags.push('oversubscribed');
+    const foreignCpu = p.foreignCpu ?? null;
+    if (foreignCpu !== null && foreignCpu > bound && !flags.includes('foreign-cpu')) flags.push('foreign-cpu');
+    return {
+      n: p.n,
+      throughput: p.throughput,
+      runs: p.runs ?? [p.throughput],
+      latencyP99Ms: p.latencyP99Ms ?? null,
+      efficiency: refUsable ? (p.throughput * ref.n) / (p.n * ref.throughput) : null,
+      errors: p.errors ?? 0,
+      beyondCores,
+      foreignCpu,
+      flags,
+    };
+  });
+
+  let targetN = opts.targetN;
+  if (targetN === undefined) {
+    const within = opts.mode === 'workers' ? points.filter((p) => p.n <= sutCores) : points;
+    targetN = (within.length ? within : points).at(-1)?.n ?? 1;
+  }
+
+  const fitted = fitUsl(points.map((p) => ({ n: p.n, throughput: p.throughput })), opts.fit);
+  const section: ScaleSection = {
+    mode: opts.mode,
+    engine: opts.engine ?? (opts.mode === 'points' ? 'file' : 'autocannon'),
+    cores,
+    sutCores,
+    targetN,
+    points,
+    fit: 'error' in fitted ? null : fitted,
+    notes,
+    foreignCpuBound: bound,
+  };
+  if ('error' in fitted) section.fitNote = `no USL fit: ${fitted.error}`;
+  else {
+    const caveats: string[] = [];
+    const flagged = points.filter((p) => p.beyondCores || p.flags.includes('foreign-cpu') || p.flags.includes('oversubscribed'));
+    if (flagged.length) caveats.push(`fit includes flagged steps N = ${flagged.map((p) => p.n).join(', ')}`);
+    if (fitted.kappa === 0) caveats.push('κ = 0 (at its bound): no retrograde peak within the model');
+    if (points.length === 3) caveats.push('3 points for 3 parameters: the fit passes through them, R² says nothing');
+    if (caveats.length) section.fitNote = caveats.join('; ');
+  }
+  if (opts.partial) section.partial = true;
+  return section;
+}

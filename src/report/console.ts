@@ -1,0 +1,263 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
+import { formatTarget } from '../core/target.js';
+import { formatLocation, groupFindings } from './findings-view.js';
+import {
+  formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, VERDICT_LABEL,
+} from './format-value.js';
+import { renderTextTable, truncate, type TextCell } from './text-table.js';
+
+export interface RenderOptions {
+  color: boolean;
+  /** Maximum line width; default 80. */
+  width?: number;
+  /** Evidence items listed per non-passing function; default 5. */
+  maxEvidence?: number;
+}
+
+function verdictStyle(c: ChalkInstance, v: Verdict): (s: string) => string {
+  switch (v) {
+    case 'pass': return c.green;
+    case 'fail': return c.red.bold;
+    case 'error': return c.magenta.bold;
+    case 'inconclusive': return c.yellow;
+    case 'skipped': return c.gray;
+  }
+}
+
+/** `file:line  message` on one line when it fits, else the message on its own line below the location. */
+function evidenceLines(ev: Evidence, width: number, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const where = ev.file ? formatLocation({ file: ev.file, line: ev.line }) : '';
+  if (!where) return [pad + truncate(ev.message, width - indent)];
+  const one = `${where}  ${ev.message}`;
+  if (one.length <= width - indent) return [pad + one];
+  return [pad + truncate(where, width - indent), `${pad}  ${truncate(ev.message, width - indent - 2)}`];
+}
+
+/** The verdict table and the evidence behind it, for a terminal. Plain text when `color` is false; fits `width`. */
+export function renderConsole(result: Result, opts: RenderOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const width = Math.max(40, opts.width ?? 80);
+  const maxEvidence = opts.maxEvidence ?? 5;
+  const out: string[] = [];
+  const fit = (s: string, indent = 0): string => ' '.repeat(indent) + truncate(s, width - indent);
+  const heading = (s: string): void => {
+    out.push('', c.bold(s));
+  };
+
+  out.push(fit(`pitchey-fit ${result.command} · ${result.subject.name} · ${formatTimestamp(result.startedAt)} · ${formatDuration(result.durationMs)}`));
+  if (result.partial) out.push(c.yellow(fit('PARTIAL RUN: interrupted or a collector stopped early; values cover what completed')));
+
+  // Verdict table.
+  const hasAdr = result.functions.some((f) => f.adr);
+  const regressed = new Set((result.comparison?.functions ?? []).filter((f) => f.regressed).map((f) => f.id));
+  const rows = result.functions.map((f) => {
+    const style = verdictStyle(c, f.verdict);
+    const current = formatValue(f.value, f.unit) + (regressed.has(f.id) ? ' ▲' : '');
+    return [
+      { text: VERDICT_LABEL[f.verdict], style },
+      f.id,
+      f.metric,
+      formatTarget(f.target),
+      { text: current, style: f.verdict === 'pass' ? undefined : style },
+      formatValue(f.baseline, f.unit),
+      ...(hasAdr ? [f.adr ?? ''] : []),
+    ];
+  });
+  out.push('');
+  if (rows.length === 0) out.push('No fitness functions were enabled.');
+  else out.push(...verdictTable(rows, hasAdr, width, c));
+
+  const s = result.summary;
+  const parts = [`${s.passed} passed`, `${s.failed} failed`];
+  if (s.inconclusive) parts.push(`${s.inconclusive} inconclusive`);
+  if (s.errored) parts.push(`${s.errored} errored`);
+  if (s.skipped) parts.push(`${s.skipped} skipped`);
+  out.push('', `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} (${parts.join(', ')} of ${s.total})`);
+  if (regressed.size > 0) out.push(fit(`▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} (${result.comparison!.previousRunId})`));
+
+  // Why each non-passing function did not pass.
+  const notPassing = result.functions.filter((f) => f.verdict !== 'pass' && f.verdict !== 'skipped');
+  if (notPassing.length > 0) {
+    heading('Why');
+    for (const f of notPassing) out.push(...explainFunction(f, c, width, maxEvidence));
+  }
+
+  if (result.comparison && result.comparison.functions.some((f) => f.regressed)) {
+    heading(`Regressions since ${result.comparison.previousRunId}`);
+    const byId = new Map(result.functions.map((f) => [f.id, f]));
+    for (const f of result.comparison.functions.filter((x) => x.regressed)) {
+      const unit = byId.get(f.id)?.unit ?? '';
+      const delta = f.delta === null ? '' : ` (${formatSigned(f.delta, unit)})`;
+      out.push(fit(`${f.id}: ${formatValue(f.previous, unit)} -> ${formatValue(f.current, unit)}${delta}`, 2));
+    }
+  }
+
+  if (result.static) out.push(...staticEvidence(result, c, width));
+  if (result.load && result.load.scenarios.length > 0) out.push(...loadEvidence(result, c, width));
+  if (result.scale) out.push(...scaleEvidence(result, c, width));
+
+  const groups = groupFindings(result);
+  if (groups.length > 0) {
+    heading('Violations found');
+    for (const g of groups) {
+      const style = g.severity === 'critical' ? c.red.bold : g.severity === 'medium' ? c.yellow.bold : c.bold;
+      out.push(style(`${g.severity[0].toUpperCase()}${g.severity.slice(1)} (${g.findings.length})`));
+      for (const f of g.findings) {
+        const tags = [f.rule, ...f.adrs].join(', ');
+        out.push(fit(`- ${f.title} [${tags}]${f.baselined ? ' (baselined)' : ''}`, 2));
+        out.push(c.dim(fit(f.message, 4)));
+        for (const loc of f.locations.slice(0, 3)) out.push(c.dim(fit(`at ${formatLocation(loc)}`, 4)));
+        if (f.locations.length > 3) out.push(c.dim(fit(`… and ${f.locations.length - 3} more locations`, 4)));
+      }
+    }
+  }
+
+  if (result.errors.length > 0) {
+    heading('Problems during the run');
+    for (const e of result.errors) out.push(c.magenta(fit(`${e.phase}: ${e.message}`, 2)));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const METRIC_MIN_INLINE = 24;
+
+/** Metric as a column when it fits; otherwise on a dim line under each row, so nothing is cut to unreadable stubs. */
+function verdictTable(rows: Array<Array<string | TextCell>>, hasAdr: boolean, width: number, c: ChalkInstance): string[] {
+  const right = 'right' as const;
+  const tail = [{ header: 'Target', align: right }, { header: 'Current', align: right }, { header: 'Baseline', align: right },
+    ...(hasAdr ? [{ header: 'ADR' }] : [])];
+  const withMetric = [{ header: 'Status' }, { header: 'Function', shrink: 1, min: 14 }, { header: 'Metric', shrink: 2, min: METRIC_MIN_INLINE }, ...tail];
+  const lines = renderTextTable(withMetric, rows, { width, headerStyle: c.bold });
+  if (lines.every((l) => stripAnsi(l).length <= width) && !lines.some((l) => l.includes('…'))) return lines;
+  const fits = (ls: string[]): boolean => ls.every((l) => stripAnsi(l).length <= width);
+  let inline = renderTextTable([{ header: 'Status' }, { header: 'Function', shrink: 1, min: 14 }, ...tail],
+    rows.map((r) => r.filter((_, i) => i !== 2)), { width, headerStyle: c.bold });
+  let adrBelow = false;
+  if (hasAdr && !fits(inline)) {
+    adrBelow = true;
+    inline = renderTextTable([{ header: 'Status' }, { header: 'Function', shrink: 1, min: 10 }, ...tail.slice(0, 3)],
+      rows.map((r) => r.slice(0, 6).filter((_, i) => i !== 2)), { width, headerStyle: c.bold });
+  }
+  const out = [inline[0]];
+  const indent = Math.max('Status'.length, ...rows.map((r) => (r[0] as TextCell).text.length)) + 2;
+  rows.forEach((r, i) => {
+    out.push(inline[i + 1]);
+    const below = adrBelow && r[6] ? `${r[6] as string} · ${r[2] as string}` : (r[2] as string);
+    out.push(c.dim(`${' '.repeat(indent)}${truncate(below, width - indent)}`));
+  });
+  return out;
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function explainFunction(f: FitnessOutcome, c: ChalkInstance, width: number, maxEvidence: number): string[] {
+  const lines: string[] = [];
+  const head = `${VERDICT_LABEL[f.verdict]} ${f.id}${f.adr ? ` (${f.adr})` : ''}: ${f.reason ?? `${formatValue(f.value, f.unit)} does not meet ${formatTarget(f.target)}`}`;
+  lines.push(verdictStyle(c, f.verdict)(truncate(head, width)));
+  for (const ev of f.evidence.slice(0, maxEvidence)) lines.push(...evidenceLines(ev, width, 2));
+  const more = f.evidenceTotal - Math.min(f.evidence.length, maxEvidence);
+  if (more > 0) lines.push(c.dim(`  … and ${more} more`));
+  return lines;
+}
+
+function staticEvidence(result: Result, c: ChalkInstance, width: number): string[] {
+  const st = result.static!;
+  const out = ['', c.bold('Static analysis')];
+  out.push(truncate(`${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges, ${st.counts.unresolved} unresolved, ${st.counts.parseErrors} parse errors (${st.engine}; counted: ${st.counted})`, width));
+  const violating = st.serviceEdges.filter((e) => e.violating);
+  if (violating.length > 0) {
+    out.push(`Violating service dependencies (${violating.length}):`);
+    for (const e of violating) out.push(truncate(`  ${e.from} -> ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only imports`, width));
+  }
+  const imports = topViolatingImports(result, 5);
+  if (imports.length > 0) {
+    out.push('Top violating imports:');
+    for (const ev of imports) out.push(...evidenceLines(ev, width, 2));
+  }
+  if (st.services.length > 0) {
+    out.push(...renderTextTable(
+      [{ header: 'Service', shrink: 1, min: 10 }, { header: 'Ca', align: 'right' }, { header: 'Ce', align: 'right' },
+        { header: 'I', align: 'right' }, { header: 'A', align: 'right' }, { header: 'D', align: 'right' }, { header: 'Autonomous' }],
+      st.services.map((s) => [s.name, String(s.ca), String(s.ce), ratio(s.instability), ratio(s.abstractness), ratio(s.distance),
+        s.autonomous ? 'yes' : { text: 'no', style: c.red }]),
+      { width, indent: 2 },
+    ));
+  }
+  if (st.cycles.value.length > 0) out.push(truncate(`Value-level cycles: ${st.cycles.value.length} (largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`, width));
+  return out;
+}
+
+/** Evidence items that are import edges (data.from/to), from failing functions first. */
+export function topViolatingImports(result: Result, limit: number): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  const fns = [...result.functions].sort((a, b) => Number(b.verdict === 'fail') - Number(a.verdict === 'fail'));
+  for (const f of fns) {
+    for (const ev of f.evidence) {
+      if (!ev.file || !ev.data || typeof ev.data.to !== 'string') continue;
+      const key = ev.fingerprint ?? `${ev.file}:${ev.line}:${ev.data.to}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(ev);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+function ratio(v: number | null): string {
+  return v === null ? 'n/a' : v.toFixed(2);
+}
+
+function loadEvidence(result: Result, c: ChalkInstance, width: number): string[] {
+  const out = ['', c.bold(`Latency (${result.load!.targetUrl})`)];
+  const rows = result.load!.scenarios.map((s) => {
+    const d = s.metrics.http_req_duration?.values ?? {};
+    const failed = s.metrics.http_req_failed?.values.rate;
+    const reqs = s.metrics.http_reqs?.values ?? {};
+    const flags = [s.generatorSaturated ? 'saturated' : '', s.partial ? 'partial' : ''].filter(Boolean).join(',');
+    return [s.name, reqs.rate === undefined ? 'n/a' : reqs.rate.toFixed(0), formatMs(d.med), formatMs(d['p(90)']),
+      formatMs(d['p(95)']), formatMs(d['p(99)']), formatMs(d.max), formatPercent(failed),
+      flags ? { text: flags, style: c.yellow } : ''];
+  });
+  out.push(...renderTextTable(
+    [{ header: 'Scenario', shrink: 2, min: 8 }, { header: 'req/s', align: 'right' }, { header: 'p50', align: 'right' },
+      { header: 'p90', align: 'right' }, { header: 'p95', align: 'right' }, { header: 'p99', align: 'right' },
+      { header: 'max', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'flags', shrink: 1, min: 5 }],
+    rows, { width, indent: 2 },
+  ));
+  for (const s of result.load!.scenarios) {
+    for (const r of s.saturationReasons) out.push(c.yellow(truncate(`  ${s.name}: ${r}`, width)));
+    for (const t of s.thresholds.filter((x) => !x.ok)) {
+      out.push(c.red(truncate(`  ${s.name}: threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`, width)));
+    }
+  }
+  return out;
+}
+
+function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[] {
+  const sc = result.scale!;
+  const out = ['', c.bold(`Scaling (${sc.mode}, ${sc.engine}, ${sc.cores} cores, target N=${sc.targetN})`)];
+  out.push(...renderTextTable(
+    [{ header: 'N', align: 'right' }, { header: 'req/s', align: 'right' }, { header: 'E(N)', align: 'right' },
+      { header: 'p99', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'flags', shrink: 1, min: 5 }],
+    sc.points.map((p) => [String(p.n), p.throughput.toFixed(0), p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3),
+      formatMs(p.latencyP99Ms), String(p.errors), [...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags].join(',')]),
+    { width, indent: 2 },
+  ));
+  const f = sc.fit;
+  if (f) {
+    out.push(truncate(`USL fit: sigma ${f.sigma.toFixed(4)}, kappa ${f.kappa.toFixed(5)}, lambda ${f.lambda.toFixed(1)} req/s, R² ${f.r2.toFixed(4)}`, width));
+    out.push(truncate(f.nMax === null
+      ? 'No throughput peak (kappa = 0): throughput keeps rising, with diminishing returns.'
+      : `Peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax === null ? 'n/a' : f.xMax.toFixed(0)} req/s); beyond it throughput falls.`, width));
+  } else out.push('No USL fit.');
+  if (sc.fitNote) out.push(c.dim(truncate(sc.fitNote, width)));
+  for (const n of sc.notes) out.push(c.dim(truncate(n, width)));
+  return out;
+}
