@@ -45,19 +45,18 @@ export interface PitchPublicDto {
   createdAt: string;
 }
 
-export const PROTECTED_PITCH_FIELDS = [
-  'budgetBreakdown',
-  'productionTimeline',
-  'attachedTalent',
-  'financialProjections',
-  'distributionPlan',
-  'marketingStrategy',
-  'privateAttachments',
-  'contactDetails',
-  'revenueModel',
-] as const;
+export type ProtectedPitchField =
+  | 'budgetBreakdown'
+  | 'productionTimeline'
+  | 'attachedTalent'
+  | 'financialProjections'
+  | 'distributionPlan'
+  | 'marketingStrategy'
+  | 'privateAttachments'
+  | 'contactDetails'
+  | 'revenueModel';
 
-export type ProtectedPitchContent = Record<(typeof PROTECTED_PITCH_FIELDS)[number], string | null>;
+export type ProtectedPitchContent = Record<ProtectedPitchField, string | null>;
 
 export interface PitchDetailDto extends PitchPublicDto {
   /** Present only for the owner, an admin, or a viewer with a signed, unexpired NDA. */

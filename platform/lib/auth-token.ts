@@ -42,6 +42,11 @@ export class TokenSigner {
     return this.mac('internal-service-credential');
   }
 
+  /** Proves a forwarded request came through our gateway (it vouches for the client address, nothing more). */
+  gatewayCredential(): string {
+    return this.mac('gateway-forwarding-credential');
+  }
+
   private mac(s: string): string {
     return createHmac('sha256', this.secret).update(s).digest('base64url');
   }

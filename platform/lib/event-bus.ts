@@ -95,6 +95,18 @@ export class EventBus {
     throw new Error('event bus did not drain');
   }
 
+  /** Events appended but not yet checkpointed by the slowest subscriber (0 when caught up). */
+  async lag(): Promise<number> {
+    if (this.subscribers.length === 0) return 0;
+    const r = await this.db.query<{ lag: number }>(
+      `SELECT COALESCE((SELECT MAX(seq) FROM eventstore.events), 0)
+              - COALESCE((SELECT MIN(COALESCE(c.position, 0)) FROM unnest($1::text[]) AS s(name)
+                            LEFT JOIN eventstore.checkpoints c ON c.subscriber = s.name), 0) AS lag`,
+      [this.subscribers.map((x) => x.name)],
+    );
+    return r[0]!.lag;
+  }
+
   private async pendingCount(): Promise<number> {
     let total = 0;
     for (const s of this.subscribers) {
@@ -123,14 +135,16 @@ export class EventBus {
         const known = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM eventstore.checkpoints WHERE subscriber = ANY($1::text[])', [s.after]);
         upTo = known[0]!.n === s.after.length ? deps[0]!.p : 0;
       }
+      // Commit order equals sequence order (appends hold a lock until commit), so every event up to the head read
+      // here is visible; the checkpoint may then skip over events of types this subscriber ignores.
+      const head = (await tx.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0]!.h;
+      const limitSeq = Math.min(head, upTo);
+      if (limitSeq <= from) return 0;
       const rows = await tx.query<{ seq: number; event_id: string; stream: string; version: number; type: string; data: unknown; recorded_at: Date }>(
-        'SELECT * FROM eventstore.events WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2',
-        [from, this.batchSize, upTo],
+        'SELECT * FROM eventstore.events WHERE seq > $1 AND seq <= $3 AND type = ANY($4::text[]) ORDER BY seq LIMIT $2',
+        [from, this.batchSize, limitSeq, s.types],
       );
-      if (rows.length === 0) return 0;
-      const wanted = new Set<string>(s.types);
       for (const r of rows) {
-        if (!wanted.has(r.type)) continue;
         const fresh = await tx.query('INSERT INTO eventstore.processed (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
           s.name,
           r.event_id,
@@ -146,8 +160,10 @@ export class EventBus {
           recordedAt: new Date(r.recorded_at).toISOString(),
         });
       }
-      await tx.query('UPDATE eventstore.checkpoints SET position = $2, updated_at = now() WHERE subscriber = $1', [s.name, rows[rows.length - 1]!.seq]);
-      return rows.length;
+      const full = rows.length === this.batchSize;
+      const position = full ? rows[rows.length - 1]!.seq : limitSeq;
+      await tx.query('UPDATE eventstore.checkpoints SET position = $2, updated_at = now() WHERE subscriber = $1', [s.name, position]);
+      return full ? rows.length : 0;
     });
   }
 

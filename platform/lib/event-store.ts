@@ -128,3 +128,24 @@ export async function positionBefore(db: Db, at: Date): Promise<number> {
   ]);
   return r[0]!.p;
 }
+
+/**
+ * Bulk import for new streams (seeding): every entry starts or continues a stream at the version it names.
+ * The unique (stream, version) and event-id constraints still reject anything that would overwrite history.
+ */
+export async function importEvents(
+  tx: Queryable,
+  entries: Array<{ eventId: string; stream: string; version: number; type: string; data: unknown; recordedAt: string }>,
+): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  for (let i = 0; i < entries.length; i += 2000) {
+    const chunk = entries.slice(i, i + 2000);
+    const params: unknown[] = [];
+    const values = chunk.map((e) => {
+      const p = params.length;
+      params.push(e.eventId, e.stream, e.version, e.type, JSON.stringify(e.data), e.recordedAt);
+      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::timestamptz)`;
+    });
+    await tx.query(`INSERT INTO eventstore.events (event_id, stream, version, type, data, recorded_at) VALUES ${values.join(', ')}`, params);
+  }
+}

@@ -55,15 +55,20 @@ function routeClassOf(url: string): 'auth' | 'nda' | 'general' {
 }
 
 /**
- * Registers rate limiting on a service's HTTP entry. The client key is the socket's peer address: a
- * client-supplied X-Forwarded-For is never trusted. Internal service-to-service calls are exempt.
+ * Registers rate limiting on a service's HTTP entry. The client key is the socket's peer address (or the address
+ * our own gateway vouches for); a client-supplied X-Forwarded-For is never trusted. Internal calls are exempt.
  */
-export function registerRateLimit(app: FastifyInstance, config: RateLimitConfig, isInternal: (req: FastifyRequest) => boolean): RateLimiter {
+export function registerRateLimit(
+  app: FastifyInstance,
+  config: RateLimitConfig,
+  isInternal: (req: FastifyRequest) => boolean,
+  clientAddress: (req: FastifyRequest) => string = (req) => req.socket?.remoteAddress ?? 'unknown',
+): RateLimiter {
   const limiter = new RateLimiter(config);
   if (!config.enabled) return limiter;
   app.addHook('onRequest', async (req, reply) => {
     if (isInternal(req)) return;
-    const wait = limiter.take(routeClassOf(req.url), req.socket?.remoteAddress ?? 'unknown');
+    const wait = limiter.take(routeClassOf(req.url), clientAddress(req));
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       return reply.code(429).send({ success: false, error: { code: 'rate_limited', message: 'too many requests' } });

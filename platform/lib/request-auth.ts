@@ -38,3 +38,13 @@ export function isInternalCall(req: FastifyRequest, signer: TokenSigner): boolea
 export function requireInternal(req: FastifyRequest, signer: TokenSigner): void {
   if (!isInternalCall(req, signer)) throw forbidden('internal endpoint');
 }
+
+export const GATEWAY_HEADER = 'x-pitchey-gateway';
+export const CLIENT_IP_HEADER = 'x-pitchey-client-ip';
+
+/** The client's address: the socket peer, or the address our gateway reports when it proves it is our gateway. */
+export function clientAddressOf(req: FastifyRequest, signer: TokenSigner): string {
+  const ip = req.headers[CLIENT_IP_HEADER];
+  if (typeof ip === 'string' && req.headers[GATEWAY_HEADER] === signer.gatewayCredential()) return ip;
+  return req.socket?.remoteAddress ?? 'unknown';
+}

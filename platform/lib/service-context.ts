@@ -21,6 +21,8 @@ export interface ServiceContext {
   dataDir: string;
   /** Test-only failure injection for the pitch-creation saga. */
   sagaFaults?: SagaFaults;
+  /** Where the service's HTTP metrics go (shared by the services of one process). */
+  metrics: Registry;
   /** Clock for NDA expiry decisions (tests move it). */
   now(): Date;
 }

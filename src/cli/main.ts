@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { EXIT_CODE_HELP, ExitCode } from '../core/exit-codes.js';
 import { isUserError } from '../core/errors.js';
 import { packageVersion } from '../config/package-root.js';
@@ -33,9 +33,8 @@ export function buildProgram(state: CliState): Command {
     .option('--no-color', 'disable colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'show stack traces of errors')
     .addHelpText('after', `\n${EXIT_CODE_HELP}\n\nExamples:\n  npx pitchey-fit check                       # the bundled Pitchey platform, embedded PGlite\n  npx pitchey-fit check -c pitchey-fit.config.ts --reporter junit,markdown,html\n  npx pitchey-fit static --json\n`)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'pitchey-fit: ')) });
+    .configureOutput({ outputError: (str, write) => write(oneLineUsageError(str)) });
 
   registerCheck(program, state);
   registerKindCommands(program, state);
@@ -46,12 +45,16 @@ export function buildProgram(state: CliState): Command {
   registerServe(program, state);
   registerPrometheusRules(program, state);
   for (const cmd of program.commands) {
-    cmd.exitOverride().showHelpAfterError('(run with --help for usage)').addHelpText('after', `\n${EXIT_CODE_HELP}`);
+    cmd.exitOverride().configureOutput({ outputError: (str, write) => write(oneLineUsageError(str)) }).addHelpText('after', `\n${EXIT_CODE_HELP}`);
   }
   return program;
 }
 
-export { Option };
+/** Commander's multi-line errors ("error: unknown command 'chek'\n(Did you mean check?)") as one line. */
+function oneLineUsageError(text: string): string {
+  const line = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\(Did you mean/, '(did you mean');
+  return `pitchey-fit: ${line} (see pitchey-fit --help)\n`;
+}
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[]): Promise<number> {

@@ -22,6 +22,8 @@ export interface PipelineOptions {
   io: Io;
   signal?: AbortSignal;
   flags: CollectFlags;
+  /** Baseline (freeze) file of accepted violations, and whether to shrink it to what is still present. */
+  baseline?: { file: string; update: boolean };
   /** Sections measured elsewhere (k6 outputs, a points file): used instead of running that collector. */
   provided?: { load?: LoadSection; scale?: ScaleSection };
 }
@@ -53,6 +55,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
     ctx.graph = staticResult.graph;
     ctx.findings.push(...staticResult.findings);
   }
+  let baselineSummary: Result['baseline'];
+  if (opts.baseline && sections.static) {
+    const { applyBaseline, updateBaseline } = await import('../fitness/baseline.js');
+    const removed = opts.baseline.update ? updateBaseline(opts.baseline.file, ctx.findings).removed : undefined;
+    const applied = applyBaseline(opts.baseline.file, ctx.findings);
+    ctx.findings = applied.findings;
+    baselineSummary = {
+      file: opts.baseline.file,
+      accepted: applied.findings.length - applied.newFindings.length,
+      new: applied.newFindings.length,
+      stale: applied.stale,
+      ...(removed !== undefined ? { removed } : {}),
+    };
+  }
+  const baselined = new Set(ctx.findings.filter((f) => f.baselined).map((f) => f.fingerprint));
   if (opts.provided?.load) ctx.load = sections.load = opts.provided.load;
   else if (needed.has('load') && !opts.signal?.aborted) {
     const load = await time('collect.load', () => collectLoadPhase(resolved, opts.flags, opts.io, opts.signal));
@@ -76,7 +93,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
       outcomes.push({ ...outcome, verdict: 'skipped' as const, reason: `not collected: ${missing.join(', ')}` });
       continue;
     }
-    outcomes.push(await judgeFunction(id, fn, ctx));
+    outcomes.push(await judgeFunction(id, fn, ctx, { baselined }));
   }
   timings.judge = Math.round(performance.now() - judgeStart);
 
@@ -104,6 +121,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
     functions: outcomes,
     findings: ctx.findings,
     ...sections,
+    ...(baselineSummary ? { baseline: baselineSummary } : {}),
     timings,
     errors,
   };

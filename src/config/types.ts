@@ -61,7 +61,7 @@ export interface DependencyRule {
   severity?: Severity | 'error' | 'warn' | 'info';
   comment?: string;
   from: { path?: string | string[]; pathNot?: string | string[] };
-  to: { path?: string | string[]; pathNot?: string | string[]; dependencyTypes?: string[]; circular?: boolean };
+  to: { path?: string | string[]; pathNot?: string | string[]; dependencyTypes?: string[]; dependencyTypesNot?: string[]; circular?: boolean };
 }
 
 export interface LoadConfig {
@@ -139,6 +139,11 @@ export interface RequestConfig {
   /** Captures from the JSON response into VU variables, e.g. { token: 'data.token' }. */
   capture?: Record<string, string>;
   tags?: Record<string, string>;
+  /**
+   * Statuses that count as success in http_req_failed (k6 `expectedStatuses`); default 200–399. Numbers or inclusive
+   * ranges, e.g. [201, 409] for an idempotent create that may conflict, or [{ min: 200, max: 299 }].
+   */
+  expectedStatuses?: Array<number | { min: number; max: number }>;
 }
 
 export interface ScaleConfig {

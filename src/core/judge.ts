@@ -16,8 +16,16 @@ function asFitnessValue(raw: unknown): FitnessValue {
   throw new TypeError(`test() must return a number, a boolean or { value, evidence }, got ${raw === null ? 'null' : typeof raw}`);
 }
 
-/** Runs one function's test and judges its value against its target. Never throws: errors become verdict 'error'. */
-export async function judgeFunction(id: string, fn: FitnessFunction, ctx: FitnessContext): Promise<FitnessOutcome> {
+export interface JudgeOptions {
+  /** Fingerprints accepted by the baseline file: a fail whose violations are all accepted is a pass. */
+  baselined?: ReadonlySet<string>;
+}
+
+/**
+ * Runs one function's test and judges its value against its target. Never throws: errors become verdict 'error'.
+ * With a baseline, a failing function whose fingerprinted evidence is entirely accepted passes ("fail only on new").
+ */
+export async function judgeFunction(id: string, fn: FitnessFunction, ctx: FitnessContext, opts: JudgeOptions = {}): Promise<FitnessOutcome> {
   const started = performance.now();
   const target = parseTarget(fn.target, `fitness.${id}.target`);
   const base: Omit<FitnessOutcome, 'value' | 'verdict' | 'evidence' | 'evidenceTotal' | 'durationMs'> = {
@@ -40,7 +48,8 @@ export async function judgeFunction(id: string, fn: FitnessFunction, ctx: Fitnes
       evidence: [], evidenceTotal: 0, durationMs: performance.now() - started,
     };
   }
-  const evidence: Evidence[] = fv.evidence ?? [];
+  const evidence: Evidence[] = (fv.evidence ?? []).map((e) =>
+    e.fingerprint && opts.baselined?.has(e.fingerprint) ? { ...e, baselined: true } : e);
   let verdict: FitnessOutcome['verdict'];
   let reason = fv.reason;
   if (fv.verdict === 'inconclusive') verdict = 'inconclusive';
@@ -51,6 +60,13 @@ export async function judgeFunction(id: string, fn: FitnessFunction, ctx: Fitnes
     verdict = 'error';
     reason = `test() returned a ${typeof fv.value} but the target ${target.text} needs a ${typeof target.value}`;
   } else verdict = meetsTarget(target, fv.value) ? 'pass' : 'fail';
+  if (verdict === 'fail' && opts.baselined?.size) {
+    const violations = evidence.filter((e) => e.fingerprint);
+    if (violations.length > 0 && violations.every((e) => e.baselined)) {
+      verdict = 'pass';
+      reason = `all ${violations.length} violation${violations.length === 1 ? ' is' : 's are'} accepted by the baseline`;
+    }
+  }
   return {
     ...base,
     value: fv.value,

@@ -43,9 +43,15 @@ export interface ScenarioSummary {
   percentileCurve: Array<{ p: number; ms: number }>;
   /** Where raw samples / NDJSON were written, relative to the out dir, if kept. */
   artifacts?: Record<string, string>;
+  /** Execution segments (worker threads) or k6 runners whose results were merged into this summary. */
+  segments?: number;
+  /** Non-fatal notes on how the figures were obtained (e.g. network errors by code, ingest caveats). */
+  notes?: string[];
 }
 
 export interface LoadSection {
   targetUrl: string;
   scenarios: ScenarioSummary[];
+  /** The config allowed dropped iterations: a p99 verdict may pass although iterations were dropped. */
+  allowDroppedIterations?: boolean;
 }

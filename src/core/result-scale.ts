@@ -28,6 +28,8 @@ export interface UslFit {
   xMax: number | null;
   sigmaInterval?: [number, number];
   kappaInterval?: [number, number];
+  /** Asymptotic standard errors √diag(s²(JᵀJ)⁻¹), as R's nls and the R usl package report them. */
+  standardErrors?: { sigma: number; kappa: number; lambda: number };
   /** How the σ/κ intervals were obtained (seeded, so repeatable). */
   bootstrap?: { resamples: number; seed: number; level: number; method: 'residual' };
   /** λ/σ: the throughput X(N) approaches when κ = 0 (no peak), Amdahl's ceiling. */

@@ -25,6 +25,8 @@ export interface Evidence {
   fingerprint?: string;
   /** Structured details (e.g. { from, to, kind, fromService, toService }). Plain JSON only. */
   data?: Record<string, unknown>;
+  /** Accepted by the baseline file: does not fail the gate. */
+  baselined?: boolean;
 }
 
 /** The judged outcome of one fitness function. */
@@ -91,6 +93,18 @@ export interface ComparisonSection {
   functions: FunctionComparison[];
 }
 
+export interface BaselineSummary {
+  file: string;
+  /** Findings the baseline accepts. */
+  accepted: number;
+  /** Findings not in the baseline: these fail the gate. */
+  new: number;
+  /** Baseline entries whose violation is gone (shrink the file with --update-baseline). */
+  stale: Finding[];
+  /** Entries removed by --update-baseline in this run. */
+  removed?: number;
+}
+
 /** A point of one function's history, for trend plots. */
 export interface TrendPoint {
   runId: string;
@@ -119,6 +133,8 @@ export interface Result {
   load?: LoadSection;
   scale?: ScaleSection;
   comparison?: ComparisonSection;
+  /** The baseline (freeze) file applied to this run, when there is one. */
+  baseline?: BaselineSummary;
   /** Per function id, earlier values (oldest first) from the history store. */
   trends?: Record<string, TrendPoint[]>;
   /** Wall time per phase in ms, e.g. { 'collect.static': 812, judge: 3 }. */

@@ -14,7 +14,8 @@ import { folderMetrics, isInternalEdge, isValueEdge } from './martin-metrics.js'
 import { ModuleResolver } from './module-resolver.js';
 import { assignServices } from './service-map.js';
 import { analyseServices, packageDependencies, type ServiceAnalysis } from './service-dependencies.js';
-import { discoverSourceFiles } from './source-files.js';
+import { discoverFiles } from './source-files.js';
+import { resolutionEnvironment } from './extraction-cache.js';
 import { discoverWorkspacePackages } from './workspace-packages.js';
 
 export interface StaticCollectOptions {
@@ -63,10 +64,12 @@ function validateOptions(opts: StaticCollectOptions): void {
     throw new InputError(`root ${opts.root} does not exist or is unreadable`);
   }
   if (!st.isDirectory()) throw new InputError(`root ${opts.root} is not a folder`);
-  for (const [name, globs] of Object.entries(opts.services)) {
-    if (!Array.isArray(globs) || globs.length === 0) throw new ConfigError('a service needs at least one glob', `services.${name}`);
+  for (const [name, globs] of Object.entries(opts.services ?? {})) {
+    if (!Array.isArray(globs) || globs.length === 0 || globs.some((g) => typeof g !== 'string' || g.trim() === '')) {
+      throw new ConfigError('a service needs a non-empty list of globs', `services.${name}`);
+    }
   }
-  const engine = opts.static.engine ?? 'native';
+  const engine = opts.static?.engine ?? 'native';
   if (engine !== 'native' && engine !== 'dependency-cruiser') {
     throw new ConfigError(`unknown engine ${JSON.stringify(engine)}: use 'native' or 'dependency-cruiser'`, 'static.engine');
   }
@@ -81,7 +84,8 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   const countTypeOnly = cfg.countTypeOnly ?? false;
   const counts = (e: GraphEdge) => countTypeOnly || isValueEdge(e.kind);
 
-  const files = discoverSourceFiles(root, cfg.include, cfg.exclude);
+  const discovered = discoverFiles(root, cfg.include, cfg.exclude);
+  const files = discovered.sources;
   if (files.length === 0) throw new ConfigError(`no source files under ${root} match static.include`, 'static.include');
   const packages = discoverWorkspacePackages(root);
   const tsconfig = cfg.tsconfig ? path.resolve(root, cfg.tsconfig) : undefined;
@@ -93,11 +97,14 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     built = await buildDepcruiseGraph(root, files, { tsconfig, packages });
   } else {
     const resolver = new ModuleResolver(root, packages, tsconfig);
-    built = buildNativeGraph(root, files, resolver, opts.cacheDir);
+    const cache = opts.cacheDir
+      ? { dir: opts.cacheDir, environment: resolutionEnvironment(root, files, discovered.resolutionConfigs, tsconfig ? [tsconfig] : []) }
+      : undefined;
+    built = buildNativeGraph(root, files, resolver, cache);
   }
   const { graph } = built;
 
-  const matcher = assignServices(graph, opts.services, opts.shared ?? []);
+  const matcher = assignServices(graph, opts.services ?? {}, opts.shared ?? []);
   const pkgDeps = packageDependencies(root, packages, matcher);
   const analysis: ServiceAnalysis = analyseServices(graph, matcher, built.exported, {
     countTypeOnly, allowed: opts.allowedDependencies ?? [], packageDeps: pkgDeps,
@@ -166,13 +173,14 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   }
   if (cfg.dependencyCruiserConfig) ruleSets.push(await loadDependencyCruiserRules(path.resolve(root, cfg.dependencyCruiserConfig)));
   if (ruleSets.length > 0) {
-    const cycleMembers = new Set<string>();
-    for (const c of allCycles) for (const m of c.members) cycleMembers.add(m);
-    const inCycle = (e: GraphEdge) => cycleMembers.has(e.from) && cycleMembers.has(e.to) && sameCycle(allCycles, e);
+    const cycleOf = new Map<string, number>();
+    allCycles.forEach((c, i) => { for (const m of c.members) cycleOf.set(m, i); });
+    // dependency-cruiser's `circular`: the edge lies on a cycle, i.e. both ends are in the same component.
+    const inCycle = (e: GraphEdge) => cycleOf.has(e.from) && cycleOf.get(e.from) === cycleOf.get(e.to);
     for (const rs of ruleSets) findings.push(...evaluateRules(graph, rs, inCycle));
   }
 
-  const detectors = await runDetectors(root, graph, matcher, cfg.detectors ?? {}, findings);
+  const detectors = await runDetectors(root, graph, matcher, cfg.detectors ?? {}, findings, built.texts);
 
   const valueEdges = graph.edges.filter((e) => isValueEdge(e.kind)).length;
   const section: StaticSection = {
@@ -202,8 +210,4 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
 
 function stripMembers(c: CycleInfo & { members: string[] }): CycleInfo {
   return { size: c.size, example: c.example };
-}
-
-function sameCycle(cycles: Array<{ members: string[] }>, e: GraphEdge): boolean {
-  return cycles.some((c) => c.members.includes(e.from) && c.members.includes(e.to));
 }

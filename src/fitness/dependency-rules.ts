@@ -67,16 +67,31 @@ interface CompiledRule {
   fromNot: RegExp | undefined;
   to: RegExp | undefined;
   toNot: RegExp | undefined;
+  /** `to` patterns with `$1`..`$9` (dependency-cruiser's group matching): compiled per `from` match. */
+  toSource?: string;
+  toNotSource?: string;
+  byGroups: Map<string, { to: RegExp | undefined; toNot: RegExp | undefined }>;
+}
+
+const GROUP_REF_RE = /\$[1-9]/;
+
+function joinPattern(p: string | string[] | undefined): string | undefined {
+  return p === undefined ? undefined : Array.isArray(p) ? p.join('|') : p;
 }
 
 function compile(rule: DependencyRule, keyPath: string): CompiledRule {
   if (!rule || typeof rule !== 'object' || !rule.from || !rule.to) throw new ConfigError('a rule needs `from` and `to`', keyPath);
+  const toSource = joinPattern(rule.to.path);
+  const toNotSource = joinPattern(rule.to.pathNot);
+  const grouped = (toSource !== undefined && GROUP_REF_RE.test(toSource)) || (toNotSource !== undefined && GROUP_REF_RE.test(toNotSource));
   return {
     rule, keyPath,
     from: toRegex(rule.from.path, `${keyPath}.from.path`),
     fromNot: toRegex(rule.from.pathNot, `${keyPath}.from.pathNot`),
-    to: toRegex(rule.to.path, `${keyPath}.to.path`),
-    toNot: toRegex(rule.to.pathNot, `${keyPath}.to.pathNot`),
+    to: grouped ? undefined : toRegex(rule.to.path, `${keyPath}.to.path`),
+    toNot: grouped ? undefined : toRegex(rule.to.pathNot, `${keyPath}.to.pathNot`),
+    ...(grouped ? { toSource, toNotSource } : {}),
+    byGroups: new Map(),
   };
 }
 
@@ -84,14 +99,38 @@ function fromMatches(c: CompiledRule, p: string): boolean {
   return (!c.from || c.from.test(p)) && (!c.fromNot || !c.fromNot.test(p));
 }
 
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The `to` patterns for an edge, with `$n` replaced by the n-th group of the `from` match. */
+function toPatterns(c: CompiledRule, from: string): { to: RegExp | undefined; toNot: RegExp | undefined } {
+  if (c.toSource === undefined && c.toNotSource === undefined) return { to: c.to, toNot: c.toNot };
+  const groups = c.from?.exec(from) ?? [];
+  const key = groups.slice(1).join('\u0000');
+  let hit = c.byGroups.get(key);
+  if (!hit) {
+    const sub = (src: string | undefined) => src?.replace(/\$([1-9])/g, (_, n: string) => escapeRegex(groups[Number(n)] ?? ''));
+    hit = { to: toRegex(sub(c.toSource), `${c.keyPath}.to.path`), toNot: toRegex(sub(c.toNotSource), `${c.keyPath}.to.pathNot`) };
+    c.byGroups.set(key, hit);
+  }
+  return hit;
+}
+
 function edgeMatches(c: CompiledRule, e: GraphEdge, inCycle: (e: GraphEdge) => boolean): boolean {
   if (!fromMatches(c, e.from)) return false;
-  if (c.to && !c.to.test(e.to)) return false;
-  if (c.toNot && c.toNot.test(e.to)) return false;
+  const { to, toNot } = toPatterns(c, e.from);
+  if (to && !to.test(e.to)) return false;
+  if (toNot && toNot.test(e.to)) return false;
   const types = c.rule.to.dependencyTypes;
   if (types && types.length > 0) {
     const mine = dependencyTypesOf(e);
     if (!types.some((t) => mine.includes(t))) return false;
+  }
+  const notTypes = c.rule.to.dependencyTypesNot;
+  if (notTypes && notTypes.length > 0) {
+    const mine = dependencyTypesOf(e);
+    if (notTypes.some((t) => mine.includes(t))) return false;
   }
   if (c.rule.to.circular !== undefined && c.rule.to.circular !== inCycle(e)) return false;
   return true;

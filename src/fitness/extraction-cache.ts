@@ -1,53 +1,83 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript-api.js';
 import type { FileExtraction } from './import-extraction.js';
 
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
+
+/** A resolved import as cached: a file (relative path), an external package, or unresolved. */
+export type CachedResolution = { f: string } | { e: string } | { u: 1 };
+
+export interface CacheEntry {
+  hash: string;
+  extraction: FileExtraction;
+  /** Resolutions of `extraction.imports`, valid while the cache's resolution environment is unchanged. */
+  resolved?: CachedResolution[];
+}
 
 interface CacheFile {
   format: number;
   typescript: string;
-  entries: Record<string, { hash: string; extraction: FileExtraction }>;
+  /** Hash of the file list and of every tsconfig / package.json / lock file: when it changes, resolutions are redone. */
+  environment: string;
+  entries: Record<string, CacheEntry>;
 }
 
 export function contentHash(text: string): string {
   return crypto.createHash('sha1').update(text).digest('base64url');
 }
 
-/** Per-file extraction results keyed by content hash, persisted as one JSON file in `cacheDir`. */
+/** Per-file extraction (and resolution) results keyed by content hash, persisted as one JSON file in `cacheDir`. */
 export class ExtractionCache {
   private entries: CacheFile['entries'] = {};
   private readonly file: string;
+  readonly environmentMatches: boolean;
   hits = 0;
   misses = 0;
 
-  constructor(cacheDir: string) {
+  constructor(cacheDir: string, readonly environment: string) {
     this.file = path.join(cacheDir, 'static-extraction-cache.json');
+    let previousEnvironment = '';
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.typescript === ts.version) this.entries = data.entries;
+      if (data.format === CACHE_FORMAT && data.typescript === ts.version) {
+        this.entries = data.entries;
+        previousEnvironment = data.environment;
+      }
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
+    this.environmentMatches = previousEnvironment === environment;
   }
 
-  get(relPath: string, hash: string): FileExtraction | undefined {
+  get(relPath: string, hash: string): CacheEntry | undefined {
     const e = this.entries[relPath];
-    if (e && e.hash === hash) { this.hits++; return e.extraction; }
+    if (e && e.hash === hash) { this.hits++; return e; }
     this.misses++;
     return undefined;
   }
 
-  /** Replaces the cache content with exactly the files of this run. */
-  save(current: Map<string, { hash: string; extraction: FileExtraction }>): void {
-    const entries: CacheFile['entries'] = {};
-    for (const [k, v] of current) entries[k] = v;
+  /** Replaces the cache content with exactly the files of this run (skipped when nothing changed). */
+  save(current: Map<string, CacheEntry>): void {
+    if (this.misses === 0 && this.environmentMatches && current.size === Object.keys(this.entries).length) return;
+    const entries: CacheFile['entries'] = Object.fromEntries(current);
     this.entries = entries;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, typescript: ts.version, entries } satisfies CacheFile));
+    const data: CacheFile = { format: CACHE_FORMAT, typescript: ts.version, environment: this.environment, entries };
+    fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
   }
+}
+
+/** The resolution environment: file list plus the content of every file that steers resolution. */
+export function resolutionEnvironment(root: string, sources: string[], configs: string[], extra: string[] = []): string {
+  const h = crypto.createHash('sha1');
+  h.update(sources.join('\n'));
+  for (const f of [...configs.map((c) => path.join(root, c)), ...extra]) {
+    h.update('\0' + f + '\0');
+    try { h.update(fs.readFileSync(f)); } catch { h.update('missing'); }
+  }
+  return h.digest('base64url');
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import type { DependencyGraph, EdgeKind, GraphEdge, GraphModule } from '../core/result-static.js';
 import { ConfigError } from '../core/errors.js';
@@ -77,24 +78,35 @@ export async function buildDepcruiseGraph(
   const parseErrors: BuiltGraph['parseErrors'] = [];
   const isExternalPath = (p: string) => p.startsWith('node_modules/') || p.includes('/node_modules/');
   for (const m of output.modules) {
-    if (m.coreModule || m.couldNotResolve) continue;
+    if (m.coreModule || m.couldNotResolve || isBuiltin(m.source)) continue;
     if (isExternalPath(m.source)) continue;
     modules.set(m.source, { path: m.source, service: null });
   }
   for (const m of output.modules) {
-    if (!modules.has(m.source)) continue;
+    if (!modules.has(m.source) || modules.get(m.source)!.external) continue;
     let text: string | undefined;
     try { text = fs.readFileSync(path.join(root, m.source), 'utf8'); } catch { /* reported below */ }
     if (text === undefined) { parseErrors.push({ file: m.source, message: 'unreadable' }); continue; }
     const ex = extractFile(m.source, text);
+    if (ex.parseError) {
+      // Same policy as the native engine: a file with syntax errors is reported and contributes no edges.
+      parseErrors.push({ file: m.source, message: ex.parseError });
+      continue;
+    }
     exported.set(m.source, ex.exported);
     const lines = text.split(/\r?\n/);
     const cursor = new Map<string, number>();
     for (const d of m.dependencies) {
       const kind = edgeKindOfDependencyTypes(d.dependencyTypes);
-      const line = lineOfSpecifier(lines, d.module, cursor.get(d.module) ?? 0);
-      cursor.set(d.module, line);
-      const base = { from: m.source, kind, specifier: d.module, line };
+      let specifier = d.module;
+      let line = lineOfSpecifier(lines, specifier, cursor.get(specifier) ?? 0);
+      if (line === 0 && d.coreModule) {
+        // dependency-cruiser reports `node:fs` as `fs`; keep the specifier as written.
+        specifier = `node:${d.module}`;
+        line = lineOfSpecifier(lines, specifier, cursor.get(specifier) ?? 0);
+      }
+      cursor.set(specifier, line);
+      const base = { from: m.source, kind, specifier, line };
       if (d.coreModule) {
         const name = d.module.replace(/^node:/, '');
         if (!modules.has(name)) modules.set(name, { path: name, service: null, external: true });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyGraph, GraphEdge, GraphModule } from '../core/result-static.js';
 import { extractFile, type ExportedDeclarations, type FileExtraction } from './import-extraction.js';
-import { contentHash, ExtractionCache } from './extraction-cache.js';
+import { contentHash, ExtractionCache, type CacheEntry, type CachedResolution } from './extraction-cache.js';
 import type { ModuleResolver } from './module-resolver.js';
 
 export interface BuiltGraph {
@@ -10,21 +10,30 @@ export interface BuiltGraph {
   /** Exported declaration counts per module path (for abstractness). */
   exported: Map<string, ExportedDeclarations>;
   parseErrors: Array<{ file: string; message: string }>;
-  cache?: { hits: number; misses: number };
+  /** File texts read while building (native engine), reused by the detectors. */
+  texts?: Map<string, string>;
+  cache?: { hits: number; misses: number; resolutionsReused: boolean };
 }
 
 export function toPosixRelative(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
-/** Builds the dependency graph of `files` (relative to root) with our own extractor on the TypeScript parser. */
-export function buildNativeGraph(root: string, files: string[], resolver: ModuleResolver, cacheDir?: string): BuiltGraph {
-  const cache = cacheDir ? new ExtractionCache(cacheDir) : undefined;
-  const current = new Map<string, { hash: string; extraction: FileExtraction }>();
+/**
+ * Builds the dependency graph of `files` (relative to root) with our own extractor on the TypeScript parser.
+ * With a cache, unchanged files (same content hash) are not parsed again, and while no file was added or removed and
+ * no tsconfig / package.json / lock file changed, their resolutions are reused too.
+ */
+export function buildNativeGraph(
+  root: string, files: string[], resolver: ModuleResolver, cache?: { dir: string; environment: string },
+): BuiltGraph {
+  const store = cache ? new ExtractionCache(cache.dir, cache.environment) : undefined;
+  const current = new Map<string, CacheEntry>();
   const modules = new Map<string, GraphModule>();
   const edges: GraphEdge[] = [];
   const exported = new Map<string, ExportedDeclarations>();
   const parseErrors: BuiltGraph['parseErrors'] = [];
+  const texts = new Map<string, string>();
 
   for (const rel of files) modules.set(rel, { path: rel, service: null });
 
@@ -37,9 +46,10 @@ export function buildNativeGraph(root: string, files: string[], resolver: Module
       parseErrors.push({ file: rel, message: `unreadable: ${(e as Error).message}` });
       continue;
     }
-    let extraction: FileExtraction | undefined;
-    const hash = cache ? contentHash(text) : '';
-    if (cache) extraction = cache.get(rel, hash);
+    texts.set(rel, text);
+    const hash = store ? contentHash(text) : '';
+    const hit = store?.get(rel, hash);
+    let extraction: FileExtraction | undefined = hit?.extraction;
     if (!extraction) {
       try {
         extraction = extractFile(abs, text);
@@ -48,32 +58,40 @@ export function buildNativeGraph(root: string, files: string[], resolver: Module
         continue;
       }
     }
-    if (cache) current.set(rel, { hash, extraction });
     if (extraction.parseError) {
       // Reported and skipped: a file the parser cannot read contributes no edges.
+      if (store) current.set(rel, { hash, extraction });
       parseErrors.push({ file: rel, message: extraction.parseError });
       continue;
     }
     exported.set(rel, extraction.exported);
-    for (const imp of extraction.imports) {
-      const r = resolver.resolve(imp.specifier, abs, imp.kind);
-      if (r.type === 'file') {
-        const to = toPosixRelative(root, r.file);
-        if (!modules.has(to)) modules.set(to, { path: to, service: null });
-        edges.push({ from: rel, to, kind: imp.kind, specifier: imp.specifier, line: imp.line });
-      } else if (r.type === 'external') {
-        if (!modules.has(r.name)) modules.set(r.name, { path: r.name, service: null, external: true });
-        edges.push({ from: rel, to: r.name, kind: imp.kind, specifier: imp.specifier, line: imp.line, external: true });
+    const reuse = hit?.resolved && store!.environmentMatches && hit.resolved.length === extraction.imports.length ? hit.resolved : undefined;
+    const resolved: CachedResolution[] = [];
+    extraction.imports.forEach((imp, i) => {
+      let r = reuse?.[i];
+      if (!r) {
+        const fresh = resolver.resolve(imp.specifier, abs, imp.kind);
+        r = fresh.type === 'file' ? { f: toPosixRelative(root, fresh.file) } : fresh.type === 'external' ? { e: fresh.name } : { u: 1 };
+      }
+      resolved.push(r);
+      if ('f' in r) {
+        if (!modules.has(r.f)) modules.set(r.f, { path: r.f, service: null });
+        edges.push({ from: rel, to: r.f, kind: imp.kind, specifier: imp.specifier, line: imp.line });
+      } else if ('e' in r) {
+        if (!modules.has(r.e)) modules.set(r.e, { path: r.e, service: null, external: true });
+        edges.push({ from: rel, to: r.e, kind: imp.kind, specifier: imp.specifier, line: imp.line, external: true });
       } else {
         edges.push({ from: rel, to: imp.specifier, kind: imp.kind, specifier: imp.specifier, line: imp.line, unresolved: true });
       }
-    }
+    });
+    if (store) current.set(rel, { hash, extraction, resolved });
   }
-  if (cache) cache.save(current);
+  if (store) store.save(current);
   return {
     graph: { root, modules: [...modules.values()], edges },
     exported,
     parseErrors,
-    ...(cache ? { cache: { hits: cache.hits, misses: cache.misses } } : {}),
+    texts,
+    ...(store ? { cache: { hits: store.hits, misses: store.misses, resolutionsReused: store.environmentMatches } } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import ts from './typescript-api.js';
 import type { EdgeKind } from '../core/result-static.js';
 
 /** One module reference found in a source file, before resolution. */
@@ -23,24 +24,24 @@ export interface FileExtraction {
 
 const DYNAMIC_REFERENCE_RE = /\b(?:import|require)\s*\(/;
 
-function scriptKindOf(fileName: string): ts.ScriptKind {
+function scriptKindOf(fileName: string): TS.ScriptKind {
   if (fileName.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (fileName.endsWith('.jsx')) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/.test(fileName)) return ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
 }
 
-function hasExportModifier(node: ts.Node): boolean {
+function hasExportModifier(node: TS.Node): boolean {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
-function hasAbstractModifier(node: ts.Node): boolean {
+function hasAbstractModifier(node: TS.Node): boolean {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!mods?.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword);
 }
 
-function isTypeOnlyImportClause(clause: ts.ImportClause): boolean {
+function isTypeOnlyImportClause(clause: TS.ImportClause): boolean {
   if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   // `import { type A, type B } from` — every specifier is a type and there is no default import.
   if (clause.name) return false;
@@ -48,7 +49,7 @@ function isTypeOnlyImportClause(clause: ts.ImportClause): boolean {
   return !!nb && ts.isNamedImports(nb) && nb.elements.length > 0 && nb.elements.every((e) => e.isTypeOnly);
 }
 
-function isTypeOnlyExport(decl: ts.ExportDeclaration): boolean {
+function isTypeOnlyExport(decl: TS.ExportDeclaration): boolean {
   if (decl.isTypeOnly) return true;
   const ec = decl.exportClause;
   return !!ec && ts.isNamedExports(ec) && ec.elements.length > 0 && ec.elements.every((e) => e.isTypeOnly);
@@ -62,7 +63,7 @@ export function extractFile(fileName: string, text: string): FileExtraction {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindOf(fileName));
   const imports: RawImport[] = [];
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  const add = (lit: ts.Expression | undefined, kind: EdgeKind) => {
+  const add = (lit: TS.Expression | undefined, kind: EdgeKind) => {
     if (lit && ts.isStringLiteralLike(lit)) imports.push({ specifier: lit.text, kind, line: lineOf(lit.getStart(sf)) });
   };
   const exported: ExportedDeclarations = { abstract: 0, total: 0 };
@@ -92,7 +93,7 @@ export function extractFile(fileName: string, text: string): FileExtraction {
 
   if (DYNAMIC_REFERENCE_RE.test(text)) collectNested(sf, add);
 
-  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  const diags = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
   let parseError: string | undefined;
   if (diags && diags.length > 0) {
     const d = diags[0];
@@ -102,7 +103,7 @@ export function extractFile(fileName: string, text: string): FileExtraction {
   return { imports, exported, ...(parseError ? { parseError } : {}) };
 }
 
-function countExported(st: ts.Statement, exported: ExportedDeclarations): void {
+function countExported(st: TS.Statement, exported: ExportedDeclarations): void {
   if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
     exported.total++;
     exported.abstract++;
@@ -117,8 +118,8 @@ function countExported(st: ts.Statement, exported: ExportedDeclarations): void {
 }
 
 /** Finds `import()` calls, `require()` calls and `import('x')` types anywhere in the file. */
-function collectNested(sf: ts.SourceFile, add: (lit: ts.Expression | undefined, kind: EdgeKind) => void): void {
-  const stack: ts.Node[] = [sf];
+function collectNested(sf: TS.SourceFile, add: (lit: TS.Expression | undefined, kind: EdgeKind) => void): void {
+  const stack: TS.Node[] = [sf];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (ts.isCallExpression(node)) {
@@ -128,10 +129,10 @@ function collectNested(sf: ts.SourceFile, add: (lit: ts.Expression | undefined, 
       }
     } else if (ts.isImportTypeNode(node)) {
       const arg = node.argument;
-      if (ts.isLiteralTypeNode(arg)) add(arg.literal as ts.Expression, 'typeof-import');
+      if (ts.isLiteralTypeNode(arg)) add(arg.literal as TS.Expression, 'typeof-import');
     }
     // Children in reverse so the walk visits them in source order.
-    const children: ts.Node[] = [];
+    const children: TS.Node[] = [];
     ts.forEachChild(node, (c) => { children.push(c); });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }

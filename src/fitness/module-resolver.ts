@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isBuiltin } from 'node:module';
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import ts from './typescript-api.js';
 import { ConfigError } from '../core/errors.js';
 import type { EdgeKind } from '../core/result-static.js';
 import { WorkspaceResolver, type WorkspacePackage } from './workspace-packages.js';
@@ -11,7 +12,7 @@ export type Resolution =
   | { type: 'external'; name: string }
   | { type: 'unresolved' };
 
-const FALLBACK_OPTIONS: ts.CompilerOptions = {
+const FALLBACK_OPTIONS: TS.CompilerOptions = {
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   allowJs: true,
@@ -20,9 +21,9 @@ const FALLBACK_OPTIONS: ts.CompilerOptions = {
 };
 
 interface ConfigEntry {
-  options: ts.CompilerOptions;
+  options: TS.CompilerOptions;
   /** Passed as the "redirect" so the one shared cache keeps a separate map per distinct option set. */
-  reference: ts.ResolvedProjectReference;
+  reference: TS.ResolvedProjectReference;
 }
 
 /** The package name of a bare specifier (`@scope/name/sub` -> `@scope/name`). */
@@ -40,9 +41,10 @@ export class ModuleResolver {
   private readonly dirExistsCache = new Map<string, boolean>();
   private readonly configByDir = new Map<string, ConfigEntry>();
   private readonly configByFile = new Map<string, ConfigEntry>();
-  private readonly extendedConfigCache = new Map<string, ts.ExtendedConfigCacheEntry>();
-  private readonly cache: ts.ModuleResolutionCache;
-  private readonly host: ts.ModuleResolutionHost;
+  private readonly formatByFile = new Map<string, TS.ResolutionMode>();
+  private readonly extendedConfigCache = new Map<string, TS.ExtendedConfigCacheEntry>();
+  private readonly cache: TS.ModuleResolutionCache;
+  private readonly host: TS.ModuleResolutionHost;
   private readonly fallback: ConfigEntry;
   readonly workspace: WorkspaceResolver;
   readonly tsconfigsUsed = new Set<string>();
@@ -82,10 +84,10 @@ export class ModuleResolver {
     return v;
   }
 
-  private entryFor(options: ts.CompilerOptions, configFile: string): ConfigEntry {
+  private entryFor(options: TS.CompilerOptions, configFile: string): ConfigEntry {
     const opts = { ...options, allowJs: true, resolveJsonModule: true };
-    const commandLine: ts.ParsedCommandLine = { options: opts, fileNames: [], errors: [] };
-    const sourceFile = { fileName: configFile, path: configFile } as unknown as ts.SourceFile;
+    const commandLine: TS.ParsedCommandLine = { options: opts, fileNames: [], errors: [] };
+    const sourceFile = { fileName: configFile, path: configFile } as unknown as TS.SourceFile;
     return { options: opts, reference: { commandLine, sourceFile } };
   }
 
@@ -131,6 +133,7 @@ export class ModuleResolver {
       const f = path.resolve(path.dirname(containingFile), specifier);
       return this.fileExists(f) ? { type: 'file', file: f } : { type: 'unresolved' };
     }
+    if (isBuiltin(specifier)) return { type: 'external', name: specifier.replace(/^node:/, '') };
     const ws = this.workspace.resolve(specifier);
     if (ws) return { type: 'file', file: ws };
     const cfg = this.configForDir(path.dirname(containingFile));
@@ -143,27 +146,20 @@ export class ModuleResolver {
       }
       return { type: 'file', file: rm.resolvedFileName };
     }
-    if (isBuiltin(specifier)) return { type: 'external', name: specifier.replace(/^node:/, '') };
-    if (!specifier.startsWith('.') && !specifier.startsWith('/') && !this.workspace.packageOf(specifier)) {
-      // A bare specifier TypeScript could not resolve: a package not installed here.
-      const mapped = cfg.options.paths && Object.keys(cfg.options.paths).some((p) => matchesPathsKey(p, specifier));
-      if (!mapped) return { type: 'external', name: packageNameOf(specifier) };
-    }
     return { type: 'unresolved' };
   }
 
-  private resolutionMode(file: string, kind: EdgeKind, cfg: ConfigEntry): ts.ResolutionMode {
+  private resolutionMode(file: string, kind: EdgeKind, cfg: ConfigEntry): TS.ResolutionMode {
     const mr = cfg.options.moduleResolution;
     if (mr !== ts.ModuleResolutionKind.Node16 && mr !== ts.ModuleResolutionKind.NodeNext) return undefined;
     if (kind === 'require') return ts.ModuleKind.CommonJS;
     if (kind === 'dynamic-import') return ts.ModuleKind.ESNext;
-    const implied = ts.getImpliedNodeFormatForFile(file as ts.Path, this.cache.getPackageJsonInfoCache(), this.host, cfg.options);
-    return implied === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
+    let mode = this.formatByFile.get(file);
+    if (mode === undefined) {
+      const implied = ts.getImpliedNodeFormatForFile(file as TS.Path, this.cache.getPackageJsonInfoCache(), this.host, cfg.options);
+      mode = implied === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
+      this.formatByFile.set(file, mode);
+    }
+    return mode;
   }
-}
-
-function matchesPathsKey(key: string, specifier: string): boolean {
-  const star = key.indexOf('*');
-  if (star < 0) return key === specifier;
-  return specifier.startsWith(key.slice(0, star)) && specifier.endsWith(key.slice(star + 1));
 }

@@ -9,9 +9,13 @@ export interface ServiceMatcher {
   names: string[];
 }
 
-function stripDotSlash(g: string): string {
-  return g.replace(/^\.\//, '');
+/** `./a/b` -> `a/b`; a plain folder (`services/user`, `services/user/`) means everything below it. */
+export function normaliseGlob(g: string): string {
+  const s = g.trim().replace(/^\.\//, '');
+  if (!/[*?{}[\]!]/.test(s) && !/\.[a-z0-9]+$/i.test(s)) return `${s.replace(/\/+$/, '')}/**`;
+  return s;
 }
+const stripDotSlash = normaliseGlob;
 
 export function createServiceMatcher(services: Record<string, string[]>, shared: string[]): ServiceMatcher {
   const names = Object.keys(services);

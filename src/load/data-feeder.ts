@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
+import { isSeedManifest, seedManifestRows } from './default-scenarios.js';
 
 export type DataRow = Record<string, string | number>;
 
@@ -58,8 +59,9 @@ export function loadDataRows(data: string | DataRow[] | undefined, baseDir: stri
     } catch (e) {
       throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
     }
+    if (isSeedManifest(parsed)) return seedManifestRows(parsed);
     if (!Array.isArray(parsed) || parsed.some((r) => r === null || typeof r !== 'object')) {
-      throw new InputError(`${file}: expected a JSON array of objects`);
+      throw new InputError(`${file}: expected a JSON array of objects (or a platform seed manifest)`);
     }
     return parsed as DataRow[];
   }

@@ -20,7 +20,6 @@ export interface HttpRequestSpec {
   headers?: Record<string, string>;
   body?: string;
   needBody: boolean;
-  signal?: AbortSignal;
 }
 
 /**
@@ -70,32 +69,52 @@ export class HttpClient {
     return { received, sent };
   }
 
-  async send(req: HttpRequestSpec): Promise<HttpResponse> {
-    try {
-      const res = await this.pool.request({
-        method: req.method as 'GET',
-        path: req.path,
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal,
-      });
-      const headersAt = performance.now();
+  /**
+   * Sends one request through undici's low-level dispatch API (no per-response stream or abort listener: this is the
+   * generator's hot path). Resolves when the body has been read; never rejects (network errors give status 0).
+   */
+  send(req: HttpRequestSpec): Promise<HttpResponse> {
+    return new Promise<HttpResponse>((resolve) => {
+      let status = 0;
+      let headersAt = 0;
       let bodyBytes = 0;
-      let text: string | undefined;
-      if (req.needBody) {
-        const buf = Buffer.from(await res.body.arrayBuffer());
-        bodyBytes = buf.length;
-        text = buf.toString('utf8');
-      } else {
-        for await (const chunk of res.body) bodyBytes += (chunk as Buffer).length;
+      let chunks: Buffer[] | null = null;
+      const needBody = req.needBody;
+      const fail = (e: Error) => {
+        const now = performance.now();
+        const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+        resolve({ status: 0, headersAt: now, endAt: now, bodyBytes: 0, error: err.code ?? err.cause?.code ?? err.name ?? String(e) });
+      };
+      try {
+        this.pool.dispatch(
+          { origin: this.origin, method: req.method as 'GET', path: req.path, headers: req.headers, body: req.body },
+          {
+            // undici recognises the new handler API by onRequestStart
+            onRequestStart() {},
+            onResponseStart(_controller, statusCode) {
+              status = statusCode;
+              headersAt = performance.now();
+              if (needBody) chunks = [];
+            },
+            onResponseData(_controller, chunk) {
+              bodyBytes += chunk.length;
+              if (chunks) chunks.push(chunk);
+            },
+            onResponseEnd() {
+              resolve({
+                status, headersAt, endAt: performance.now(), bodyBytes,
+                ...(chunks ? { text: Buffer.concat(chunks).toString('utf8') } : {}),
+              });
+            },
+            onResponseError(_controller, error) {
+              fail(error);
+            },
+          },
+        );
+      } catch (e) {
+        fail(e as Error);
       }
-      return { status: res.statusCode, headersAt, endAt: performance.now(), bodyBytes, text };
-    } catch (e) {
-      const now = performance.now();
-      const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-      const code = err.code ?? err.cause?.code ?? err.name;
-      return { status: 0, headersAt: now, endAt: now, bodyBytes: 0, error: code ?? String(e) };
-    }
+    });
   }
 
   async close(): Promise<void> {

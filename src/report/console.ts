@@ -1,11 +1,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
-import { formatTarget } from '../core/target.js';
+import { formatNumber } from '../core/target.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import {
-  formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, VERDICT_LABEL,
+  formatDuration, formatFunctionTarget, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, VERDICT_LABEL,
 } from './format-value.js';
-import { renderTextTable, truncate, type TextCell } from './text-table.js';
+import { renderTextTable, truncate, wrap, type TextCell } from './text-table.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -13,6 +13,8 @@ export interface RenderOptions {
   width?: number;
   /** Evidence items listed per non-passing function; default 5. */
   maxEvidence?: number;
+  /** Findings listed per severity under "Violations found"; default 10 (the rest are counted). */
+  maxFindings?: number;
 }
 
 function verdictStyle(c: ChalkInstance, v: Verdict): (s: string) => string {
@@ -29,10 +31,11 @@ function verdictStyle(c: ChalkInstance, v: Verdict): (s: string) => string {
 function evidenceLines(ev: Evidence, width: number, indent: number): string[] {
   const pad = ' '.repeat(indent);
   const where = ev.file ? formatLocation({ file: ev.file, line: ev.line }) : '';
-  if (!where) return [pad + truncate(ev.message, width - indent)];
-  const one = `${where}  ${ev.message}`;
+  const message = ev.baselined ? `${ev.message} (baselined)` : ev.message;
+  if (!where) return [pad + truncate(message, width - indent)];
+  const one = `${where}  ${message}`;
   if (one.length <= width - indent) return [pad + one];
-  return [pad + truncate(where, width - indent), `${pad}  ${truncate(ev.message, width - indent - 2)}`];
+  return [pad + truncate(where, width - indent), ...wrap(message, width - indent - 2, 0, 2).map((l) => `${pad}  ${l}`)];
 }
 
 /** The verdict table and the evidence behind it, for a terminal. Plain text when `color` is false; fits `width`. */
@@ -59,7 +62,7 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
       { text: VERDICT_LABEL[f.verdict], style },
       f.id,
       f.metric,
-      formatTarget(f.target),
+      formatFunctionTarget(f),
       { text: current, style: f.verdict === 'pass' ? undefined : style },
       formatValue(f.baseline, f.unit),
       ...(hasAdr ? [f.adr ?? ''] : []),
@@ -75,6 +78,11 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
   if (s.errored) parts.push(`${s.errored} errored`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
   out.push('', `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} (${parts.join(', ')} of ${s.total})`);
+  if (result.baseline) {
+    const b = result.baseline;
+    out.push(fit(`Baseline ${b.file}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}`));
+    if (b.stale.length > 0) out.push(c.dim(fit('stale entries match no violation now: drop them with --update-baseline', 2)));
+  }
   if (regressed.size > 0) out.push(fit(`▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} (${result.comparison!.previousRunId})`));
 
   // Why each non-passing function did not pass.
@@ -104,13 +112,15 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
     for (const g of groups) {
       const style = g.severity === 'critical' ? c.red.bold : g.severity === 'medium' ? c.yellow.bold : c.bold;
       out.push(style(`${g.severity[0].toUpperCase()}${g.severity.slice(1)} (${g.findings.length})`));
-      for (const f of g.findings) {
+      const maxFindings = opts.maxFindings ?? 10;
+      for (const f of g.findings.slice(0, maxFindings)) {
         const tags = [f.rule, ...f.adrs].join(', ');
         out.push(fit(`- ${f.title} [${tags}]${f.baselined ? ' (baselined)' : ''}`, 2));
-        out.push(c.dim(fit(f.message, 4)));
+        out.push(...wrap(f.message, width - 4, 0).map((l) => c.dim(`    ${l}`)));
         for (const loc of f.locations.slice(0, 3)) out.push(c.dim(fit(`at ${formatLocation(loc)}`, 4)));
         if (f.locations.length > 3) out.push(c.dim(fit(`… and ${f.locations.length - 3} more locations`, 4)));
       }
+      if (g.findings.length > maxFindings) out.push(c.dim(fit(`… and ${g.findings.length - maxFindings} more ${g.severity} findings (all are in result.json and report.html)`, 2)));
     }
   }
 
@@ -157,8 +167,8 @@ function stripAnsi(s: string): string {
 
 function explainFunction(f: FitnessOutcome, c: ChalkInstance, width: number, maxEvidence: number): string[] {
   const lines: string[] = [];
-  const head = `${VERDICT_LABEL[f.verdict]} ${f.id}${f.adr ? ` (${f.adr})` : ''}: ${f.reason ?? `${formatValue(f.value, f.unit)} does not meet ${formatTarget(f.target)}`}`;
-  lines.push(verdictStyle(c, f.verdict)(truncate(head, width)));
+  const head = `${VERDICT_LABEL[f.verdict]} ${f.id}${f.adr ? ` (${f.adr})` : ''}: ${f.reason ?? `${formatValue(f.value, f.unit)} does not meet ${formatFunctionTarget(f)}`}`;
+  lines.push(...wrap(head, width, 2).map((l) => verdictStyle(c, f.verdict)(l)));
   for (const ev of f.evidence.slice(0, maxEvidence)) lines.push(...evidenceLines(ev, width, 2));
   const more = f.evidenceTotal - Math.min(f.evidence.length, maxEvidence);
   if (more > 0) lines.push(c.dim(`  … and ${more} more`));
@@ -168,7 +178,10 @@ function explainFunction(f: FitnessOutcome, c: ChalkInstance, width: number, max
 function staticEvidence(result: Result, c: ChalkInstance, width: number): string[] {
   const st = result.static!;
   const out = ['', c.bold('Static analysis')];
-  out.push(truncate(`${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges, ${st.counts.unresolved} unresolved, ${st.counts.parseErrors} parse errors (${st.engine}; counted: ${st.counted})`, width));
+  out.push(truncate(`${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${st.engine} engine)`, width));
+  if (st.counts.unresolved > 0 || st.counts.parseErrors > 0) {
+    out.push(c.yellow(truncate(`${st.counts.unresolved} unresolved imports, ${st.counts.parseErrors} files that did not parse`, width)));
+  }
   const violating = st.serviceEdges.filter((e) => e.violating);
   if (violating.length > 0) {
     out.push(`Violating service dependencies (${violating.length}):`);
@@ -214,15 +227,17 @@ function ratio(v: number | null): string {
   return v === null ? 'n/a' : v.toFixed(2);
 }
 
+const ms = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : formatNumber(v));
+
 function loadEvidence(result: Result, c: ChalkInstance, width: number): string[] {
-  const out = ['', c.bold(`Latency (${result.load!.targetUrl})`)];
+  const out = ['', c.bold(`Latency in ms (${result.load!.targetUrl})`)];
   const rows = result.load!.scenarios.map((s) => {
     const d = s.metrics.http_req_duration?.values ?? {};
     const failed = s.metrics.http_req_failed?.values.rate;
     const reqs = s.metrics.http_reqs?.values ?? {};
     const flags = [s.generatorSaturated ? 'saturated' : '', s.partial ? 'partial' : ''].filter(Boolean).join(',');
-    return [s.name, reqs.rate === undefined ? 'n/a' : reqs.rate.toFixed(0), formatMs(d.med), formatMs(d['p(90)']),
-      formatMs(d['p(95)']), formatMs(d['p(99)']), formatMs(d.max), formatPercent(failed),
+    return [s.name, reqs.rate === undefined ? 'n/a' : reqs.rate.toFixed(0), ms(d.med), ms(d['p(90)']),
+      ms(d['p(95)']), ms(d['p(99)']), ms(d.max), formatPercent(failed),
       flags ? { text: flags, style: c.yellow } : ''];
   });
   out.push(...renderTextTable(

@@ -8,20 +8,21 @@ export function formatValue(value: number | boolean | null | undefined, unit: st
   return `${formatNumber(value)}${unit}`;
 }
 
-export function formatFunctionTarget(fn: FitnessOutcome): string {
-  return formatTarget(fn.target);
+/** The target as reports show it; a unit-less numeric target borrows the function's unit (`>= 100` of a % metric -> `>= 100%`). */
+export function formatFunctionTarget(fn: Pick<FitnessOutcome, 'target' | 'unit'>): string {
+  const text = formatTarget(fn.target);
+  return typeof fn.target.value === 'number' && fn.target.unit === '' && fn.unit ? `${text}${fn.unit}` : text;
 }
 
 export function formatSigned(delta: number, unit: string): string {
   return `${delta > 0 ? '+' : delta < 0 ? '-' : '±'}${formatNumber(Math.abs(delta))}${unit}`;
 }
 
+/** Milliseconds with the same rounding as fitness values (so a p99 reads the same in every table). */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  if (ms >= 100) return `${ms.toFixed(0)}ms`;
-  if (ms >= 1) return `${ms.toFixed(1)}ms`;
-  return `${ms.toFixed(3)}ms`;
+  if (ms >= 10_000) return `${formatNumber(ms / 1000)}s`;
+  return `${formatNumber(ms)}ms`;
 }
 
 export function formatDuration(ms: number): string {

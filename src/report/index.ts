@@ -1,3 +1,12 @@
 export { renderConsole, type RenderOptions } from './console.js';
 export { renderJson } from './json.js';
 export { validateResult, resultSchema, type ValidationOutcome } from './validate-result.js';
+export { renderJunit } from './junit.js';
+export { renderMarkdown } from './markdown.js';
+export { renderGithubAnnotations } from './github-annotations.js';
+export { renderHtml } from './html.js';
+export { renderPrometheus, buildRegistry, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './metrics-server.js';
+export { pushToGateway } from './pushgateway.js';
+export { renderPrometheusRules, type PrometheusRulesOptions } from './prometheus-rules.js';
+export { writeReports, writeFileAtomic, REPORT_FILES, type ReporterName } from './write-reports.js';

@@ -1,7 +1,6 @@
 import type { FitnessKind, FitnessOutcome, Result } from '../core/result.js';
-import { formatTarget } from '../core/target.js';
 import { formatLocation, groupFindings } from './findings-view.js';
-import { formatValue } from './format-value.js';
+import { formatValue, formatFunctionTarget } from './format-value.js';
 import { xmlAttr, xmlEscape } from './xml-text.js';
 
 const KIND_ORDER: FitnessKind[] = ['static', 'load', 'scale', 'custom'];
@@ -12,7 +11,7 @@ const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 const junitTimestamp = (iso: string): string => iso.slice(0, 19);
 
 function evidenceText(fn: FitnessOutcome): string {
-  const lines = [`metric: ${fn.metric}`, `target: ${formatTarget(fn.target)}`, `value: ${formatValue(fn.value, fn.unit)}`];
+  const lines = [`metric: ${fn.metric}`, `target: ${formatFunctionTarget(fn)}`, `value: ${formatValue(fn.value, fn.unit)}`];
   if (fn.baseline !== null) lines.push(`baseline: ${formatValue(fn.baseline, fn.unit)}`);
   if (fn.adr) lines.push(`adr: ${fn.adr}`);
   if (fn.reason) lines.push(`reason: ${fn.reason}`);
@@ -26,7 +25,7 @@ function evidenceText(fn: FitnessOutcome): string {
 
 function testcase(fn: FitnessOutcome): string {
   const open = `    <testcase name="${xmlAttr(fn.id)}" classname="pitchey-fit.${fn.kind}" time="${seconds(fn.durationMs)}"`;
-  const summary = `${formatValue(fn.value, fn.unit)} against target ${formatTarget(fn.target)}${fn.adr ? ` (${fn.adr})` : ''}`;
+  const summary = `${formatValue(fn.value, fn.unit)} against target ${formatFunctionTarget(fn)}${fn.adr ? ` (${fn.adr})` : ''}`;
   switch (fn.verdict) {
     case 'pass':
       return `${open}/>`;
@@ -68,7 +67,7 @@ export function renderJunit(result: Result): string {
       '    </properties>',
       ...fns.map(testcase),
     ];
-    if (kind === 'static' && violations.length > 0) lines.push(`    <system-out>${xmlEscape(`Violations found:\n${violations.join('\n')}`)}</system-out>`);
+    if (i === 0 && violations.length > 0) lines.push(`    <system-out>${xmlEscape(`Violations found:\n${violations.join('\n')}`)}</system-out>`);
     lines.push('  </testsuite>');
     return lines.join('\n');
   });

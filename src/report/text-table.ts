@@ -52,3 +52,26 @@ export function renderTextTable(
   }
   return out;
 }
+
+/** Word-wraps `text` to `width` columns; continuation lines get `indent` spaces; at most `maxLines` (last one cut with '…'). */
+export function wrap(text: string, width: number, indent = 0, maxLines = 3): string[] {
+  const lines: string[] = [];
+  let rest = text.trim();
+  let first = true;
+  while (rest.length > 0 && lines.length < maxLines) {
+    const pad = first ? '' : ' '.repeat(indent);
+    const room = Math.max(10, width - pad.length);
+    if (rest.length <= room) {
+      lines.push(pad + rest);
+      rest = '';
+      break;
+    }
+    const cut = rest.lastIndexOf(' ', room);
+    const at = cut > room / 3 ? cut : room;
+    lines.push(pad + rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+    first = false;
+  }
+  if (rest.length > 0) lines[lines.length - 1] = truncate(`${lines[lines.length - 1]} ${rest}`, width);
+  return lines;
+}

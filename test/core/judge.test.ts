@@ -47,6 +47,18 @@ describe('judgeFunction', () => {
     expect(r.evidenceTotal).toBe(MAX_EVIDENCE + 5);
   });
 
+  it('a fail whose violations are all in the baseline passes; a new one fails', async () => {
+    const evidence = [{ message: 'summary' }, { message: 'a→b', fingerprint: 'fp1' }, { message: 'c→d', fingerprint: 'fp2' }];
+    const f = fn({ test: () => ({ value: 5, evidence }) });
+    const accepted = await judgeFunction('x', f, ctx, { baselined: new Set(['fp1', 'fp2']) });
+    expect(accepted).toMatchObject({ verdict: 'pass', value: 5, reason: 'all 2 violations are accepted by the baseline' });
+    expect(accepted.evidence.map((e) => e.baselined ?? false)).toEqual([false, true, true]);
+    const oneNew = await judgeFunction('x', f, ctx, { baselined: new Set(['fp1']) });
+    expect(oneNew.verdict).toBe('fail');
+    const noEvidence = await judgeFunction('x', fn({ test: () => 5 }), ctx, { baselined: new Set(['fp1']) });
+    expect(noEvidence.verdict).toBe('fail');
+  });
+
   it('kind comes from needs', async () => {
     const r = await judgeFunction('h', fn({ needs: ['static'] }), ctx);
     expect(r.kind).toBe('static');

@@ -46,6 +46,7 @@ export const fullRun: Result = {
           message: 'nda imports user: ../../user/src/user-store.js',
           file: 'platform/services/nda/src/nda-routes.ts', line: 7, column: 1,
           fingerprint: 'cross-service-import:nda->user:user-store',
+          baselined: true,
           data: { from: 'platform/services/nda/src/nda-routes.ts', to: 'platform/services/user/src/user-store.ts', kind: 'import', fromService: 'nda', toService: 'user' },
         },
       ],
@@ -320,6 +321,17 @@ export const fullRun: Result = {
       { id: 'rateLimitedEntrypoints', previous: true, current: true, delta: null, regressed: false },
     ],
   },
+  baseline: {
+    file: 'pitchey-fit.baseline.json',
+    accepted: 1,
+    new: 6,
+    stale: [{
+      rule: 'cross-service-import', severity: 'critical', title: 'Cross-service import investment -> user',
+      message: 'investment imports user-store of the user service', service: 'investment',
+      locations: [{ file: 'platform/services/investment/src/investor-service.ts', line: 3 }],
+      fingerprint: 'cross-service-import:investment->user:user-store',
+    }],
+  },
   trends: {
     serviceAutonomy: [
       { runId: 'r1', startedAt: '2026-11-21T09:00:00.000Z', value: 50, verdict: 'fail' },
@@ -344,7 +356,7 @@ export const fullRun: Result = {
 };
 
 /** A small all-green static-only run: no load/scale sections, no findings. */
-const { load: _load, scale: _scale, comparison: _comparison, trends: _trends, ...staticBase } = fullRun;
+const { load: _load, scale: _scale, comparison: _comparison, trends: _trends, baseline: _baseline, ...staticBase } = fullRun;
 export const passingStaticRun: Result = {
   ...staticBase,
   runId: '2026-11-25T11-05-00Z-0b1d',

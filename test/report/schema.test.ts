@@ -88,7 +88,7 @@ describe('schema matches src/core result types', () => {
     ['StaticSection', d.staticSection], ['ComponentMetrics', d.componentMetrics], ['ServiceMetrics', d.serviceMetrics],
     ['ServiceEdge', d.staticSection.properties.serviceEdges.items], ['CycleInfo', d.cycle], ['LoadSection', d.loadSection],
     ['ScenarioSummary', d.scenario], ['MetricSummary', d.metricSummary], ['ThresholdOutcome', d.scenario.properties.thresholds.items],
-    ['ScaleSection', d.scaleSection], ['ScalePoint', d.scalePoint], ['UslFit', d.uslFit],
+    ['ScaleSection', d.scaleSection], ['ScalePoint', d.scalePoint], ['UslFit', d.uslFit], ['BaselineSummary', d.baselineSummary],
   ];
   for (const [name, def] of pairs) {
     it(`${name} has the schema's properties and required list`, () => {

@@ -9,7 +9,7 @@ import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { parsePaging, uuidParam } from '../../lib/paging.js';
 import { hashPassword, verifyPassword } from '../../lib/password-hash.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
-import { isInternalCall, requireRole, requireViewer } from '../../lib/request-auth.js';
+import { clientAddressOf, isInternalCall, requireRole, requireViewer } from '../../lib/request-auth.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
 import { USER_SCHEMA, userMigrations } from './schema.js';
 import { isValidEmail, toPublicUser, toUserDto, type UserRow } from './user-store.js';
@@ -67,8 +67,8 @@ export function createUserService(ctx: ServiceContext): PlatformService {
   }
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer));
-    registry = registerHttpMetrics(app, 'user');
+    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registry = registerHttpMetrics(app, 'user', ctx.metrics);
 
     app.post<{ Body: RegisterUser }>('/api/auth/sign-up', { schema: signUpSchema }, async (req, reply) => {
       const b = req.body;

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { gateExitCode, type FailOn } from '../../core/gate.js';
-import { UsageError } from '../../core/errors.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError, UsageError } from '../../core/errors.js';
 import type { CliState } from '../main.js';
 import type { GlobalFlags } from '../io.js';
 import { resolveConfig, type ResolvedConfig } from '../resolve-config.js';
 import { runPipeline, type CollectorKind, type PipelineOptions } from '../pipeline.js';
 import { emitResult, parseReporters } from '../emit.js';
 import { applyHistory } from '../history.js';
-import { applyBaselineFile } from '../baseline-step.js';
 import type { CollectFlags } from '../collect.js';
 
 export interface RunFlags extends GlobalFlags {
@@ -84,6 +85,16 @@ export function addCollectOptions(cmd: Command, kinds: CollectorKind[]): Command
   return cmd;
 }
 
+function baselineOption(resolved: ResolvedConfig, flags: RunFlags): PipelineOptions['baseline'] {
+  const file = flags.baseline ? path.resolve(flags.baseline) : resolved.baselineFile;
+  if (!file) {
+    if (flags.updateBaseline) throw new UsageError('--update-baseline needs a baseline file (--baseline <file> or the config key baseline)');
+    return undefined;
+  }
+  if (!fs.existsSync(file)) throw new InputError(`baseline ${path.relative(process.cwd(), file) || file} does not exist (create it with: pitchey-fit baseline)`);
+  return { file, update: Boolean(flags.updateBaseline) };
+}
+
 /** check / static / load / scale: collect the given kinds, judge, report, gate. */
 export async function runKinds(
   state: CliState, cmd: Command, kinds: CollectorKind[], command: string, preResolved?: ResolvedConfig,
@@ -103,6 +114,7 @@ export async function runKinds(
     io,
     signal: state.signal,
     provided,
+    baseline: baselineOption(resolved, flags),
     flags: {
       staticEngine: flags.staticEngine,
       loadEngine: flags.engine,
@@ -113,7 +125,6 @@ export async function runKinds(
       keepSamples: flags.keepSamples,
     },
   });
-  if (result.static) await applyBaselineFile(result, resolved, { file: flags.baseline, update: flags.updateBaseline, io });
   if (flags.history !== false) await applyHistory(result, resolved, { compare: flags.compare, io });
   await emitResult(result, io, { reporters, outDir: resolved.outDir, promFile: flags.promFile, pushgateway: flags.pushgateway });
   state.exitCode = gateExitCode(result, failOn);

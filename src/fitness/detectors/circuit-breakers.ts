@@ -1,11 +1,11 @@
-import { Node } from 'ts-morph';
+import type { Node as MorphNode } from 'ts-morph';
 import type { Finding } from '../../core/result.js';
 import { fingerprintOf } from '../fingerprint.js';
 import type { DetectorFiles } from './detector-files.js';
 
 export const DEFAULT_CLIENTS = [
   'fetch', 'axios', 'axios.*', 'got', 'got.*', 'undici.request', 'undici.fetch', 'request',
-  'http.request', 'http.get', 'https.request', 'https.get', 'redis.*', 'cache.*', 'pool.query', 'pg.query',
+  'http.request', 'http.get', 'https.request', 'https.get', 'redis.*', 'pool.query', 'pg.query',
 ];
 /** Default wrapper names: any call whose name mentions a breaker or a circuit, e.g. `breaker.fire(...)`. */
 export const DEFAULT_WRAPPERS = ['*breaker*', '*circuit*'];
@@ -31,8 +31,14 @@ function calleeMatches(res: RegExp[], callee: string): boolean {
   return false;
 }
 
-function calleeText(node: Node): string {
+function calleeText(node: MorphNode): string {
   return node.getText().replace(/\?\./g, '.').replace(/\s+/g, '').replace(/^this\./, '');
+}
+
+/** Cheap pre-filter: only files that call something named like a client are opened with ts-morph. */
+export function clientCallPrefilter(clients: string[] | undefined): RegExp {
+  const firstWords = [...new Set((clients ?? DEFAULT_CLIENTS).map((c) => c.split('.')[0].replaceAll('*', '')).filter(Boolean))];
+  return new RegExp(`\\b(?:${firstWords.map((w) => w.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\s*[.(]`);
 }
 
 /** External calls (HTTP, DB, cache clients) that are not made inside a circuit-breaker wrapper call. */
@@ -43,12 +49,13 @@ export function detectUnprotectedCalls(
 ): { calls: UnprotectedCall[]; findings: Finding[] } {
   const clients = (options.clients ?? DEFAULT_CLIENTS).map(patternToRegex);
   const wrappers = (options.wrappers ?? DEFAULT_WRAPPERS).map(patternToRegex);
-  const firstWords = new Set((options.clients ?? DEFAULT_CLIENTS).map((c) => c.split('.')[0].replaceAll('*', '')).filter(Boolean));
+  const prefilter = clientCallPrefilter(options.clients);
   const calls: UnprotectedCall[] = [];
   const findings: Finding[] = [];
   for (const { file, service } of serviceFiles) {
     const text = files.text(file);
-    if (!text || ![...firstWords].some((w) => text.includes(w))) continue;
+    if (!text || !prefilter.test(text)) continue;
+    const { Node } = files.morph;
     const sf = files.sourceFile(file);
     if (!sf) continue;
     const occurrence = new Map<string, number>();
@@ -59,7 +66,7 @@ export function detectUnprotectedCalls(
       const callee = calleeText(expr);
       if (!calleeMatches(clients, callee)) return;
       let wrapped = false;
-      for (let a: Node | undefined = node.getParent(); a && !wrapped; a = a.getParent()) {
+      for (let a: MorphNode | undefined = node.getParent(); a && !wrapped; a = a.getParent()) {
         if (Node.isCallExpression(a) || Node.isNewExpression(a)) {
           const ae = a.getExpression();
           if ((Node.isIdentifier(ae) || Node.isPropertyAccessExpression(ae)) && calleeMatches(wrappers, calleeText(ae))) wrapped = true;

@@ -1,16 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import type * as Morph from 'ts-morph';
 
 /**
- * Opens, with ts-morph, only the files a detector asks for (those whose text passed the detector's cheap pre-filter),
- * without resolving dependencies or loading lib files.
+ * File texts for the detectors (reusing the texts the graph engine already read), and ts-morph source files for only
+ * the files that pass a detector's cheap pre-filter. ts-morph itself is loaded only when some file needs it.
  */
 export class DetectorFiles {
-  private project: Project | undefined;
-  private readonly texts = new Map<string, string | null>();
+  private mod: typeof Morph | undefined;
+  private project: Morph.Project | undefined;
+  private readonly texts: Map<string, string | null>;
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string, knownTexts?: Map<string, string>) {
+    this.texts = new Map(knownTexts ?? []);
+  }
 
   text(rel: string): string | null {
     let t = this.texts.get(rel);
@@ -21,16 +24,24 @@ export class DetectorFiles {
     return t;
   }
 
-  sourceFile(rel: string): SourceFile | undefined {
+  async loadMorph(): Promise<void> {
+    this.mod ??= await import('ts-morph');
+  }
+
+  get morph(): typeof Morph {
+    if (!this.mod) throw new Error('ts-morph not loaded: call loadMorph() first');
+    return this.mod;
+  }
+
+  sourceFile(rel: string): Morph.SourceFile | undefined {
     const text = this.text(rel);
     if (text === null) return undefined;
-    this.project ??= new Project({
+    this.project ??= new this.morph.Project({
       useInMemoryFileSystem: true,
       skipLoadingLibFiles: true,
       skipFileDependencyResolution: true,
       compilerOptions: { allowJs: true },
     });
-    const existing = this.project.getSourceFile(`/${rel}`);
-    return existing ?? this.project.createSourceFile(`/${rel}`, text, { overwrite: true });
+    return this.project.getSourceFile(`/${rel}`) ?? this.project.createSourceFile(`/${rel}`, text, { overwrite: true });
   }
 }

@@ -6,7 +6,7 @@ import type { DetectorFiles } from './detector-files.js';
 export const DEFAULT_RATE_LIMIT_MIDDLEWARE = ['rateLimit', 'rate-limit', 'rateLimiter', 'RateLimiter', 'express-rate-limit', '@fastify/rate-limit', 'hono-rate-limiter', 'tokenBucket'];
 
 /** An HTTP entry: the file creates a server/app or registers routes. */
-const HTTP_ENTRY_RE = /\b(?:fastify|express|Fastify|new\s+Hono|new\s+Koa|createServer|Router)\s*\(|\.(?:get|post|put|patch|delete|route)\s*\(\s*['"`]\//;
+const HTTP_ENTRY_RE = /\b(?:fastify|express|Fastify|new\s+Hono|new\s+Koa|createServer|Router)\s*\(|\.(?:get|post|put|patch|delete|route)\s*(?:<[^()]*?>)?\s*\(\s*['"`]\//;
 
 export interface RateLimitStatus {
   service: string;
@@ -17,8 +17,8 @@ export interface RateLimitStatus {
 }
 
 /**
- * Services that expose HTTP routes but never reference a rate-limiting middleware, neither in their own files nor in
- * a module they import directly.
+ * Services that expose HTTP routes but never reference a rate-limiting middleware: not by name in their own files, and
+ * not by importing a module whose specifier or path names it (e.g. `../lib/rate-limit.js`).
  */
 export function detectMissingRateLimits(
   files: DetectorFiles,
@@ -48,7 +48,7 @@ export function detectMissingRateLimits(
     let evidence: string | undefined;
     for (const f of sorted) {
       if (mentions(files.text(f) ?? '')) { evidence = f; break; }
-      const imp = (importsOf.get(f) ?? []).find((i) => mentions(i.specifier) || mentions(i.to) || mentions(files.text(i.to) ?? ''));
+      const imp = (importsOf.get(f) ?? []).find((i) => mentions(i.specifier) || mentions(i.to));
       if (imp) { evidence = `${f} -> ${imp.to}`; break; }
     }
     const status: RateLimitStatus = { service, httpEntry, rateLimited: !!evidence, ...(evidence ? { evidence } : {}) };

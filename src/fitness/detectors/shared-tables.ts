@@ -1,4 +1,4 @@
-import { Node, SyntaxKind } from 'ts-morph';
+import type { Node as MorphNode } from 'ts-morph';
 import type { Finding } from '../../core/result.js';
 import { fingerprintOf } from '../fingerprint.js';
 import type { DetectorFiles } from './detector-files.js';
@@ -38,17 +38,23 @@ export function tablesInSql(sql: string): string[] {
   return [...out];
 }
 
-const PREFILTER_RE = /\b(select|insert|update|delete|from|into|table|selectFrom|insertInto|updateTable|deleteFrom)\b/i;
+const PREFILTER_RE = new RegExp(`${SQL_STATEMENT_RE.source}|\\.(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom)\\(\\s*['"\`]|\\b(?:knex|db)\\(\\s*['"\`]`, 'i');
 
 /** Every table a file references, from SQL in string/template literals and from query-builder table arguments. */
+/** Cheap text test: could this file reference a table at all? */
+export function mayReferenceTables(text: string): boolean {
+  return PREFILTER_RE.test(text);
+}
+
 export function tableReferences(files: DetectorFiles, rel: string, service: string): TableReference[] {
   const text = files.text(rel);
   if (!text || !PREFILTER_RE.test(text)) return [];
+  const { Node, SyntaxKind } = files.morph;
   const sf = files.sourceFile(rel);
   if (!sf) return [];
   const refs: TableReference[] = [];
   const seen = new Set<string>();
-  const add = (table: string, node: Node) => {
+  const add = (table: string, node: MorphNode) => {
     const line = node.getStartLineNumber();
     const k = `${table}:${line}`;
     if (seen.has(k)) return;

@@ -5,6 +5,8 @@ import { fitUsl, type UslFitOptions } from './usl-fit.js';
 import { median } from './median.js';
 
 export const DEFAULT_FOREIGN_CPU_BOUND = 0.2;
+/** Repeats whose range exceeds this share of their median flag the step `unstable` (no steady state). */
+export const UNSTABLE_SPREAD = 0.2;
 
 /** A measured step as `analysePoints` takes it; anything but n and throughput is optional. */
 export interface PointInput {
@@ -19,7 +21,8 @@ export interface PointInput {
 }
 
 export interface AnalyseOptions {
-  mode: ScaleSection['mode'];
+  /** Default 'points' (measurements read from a file). */
+  mode?: ScaleSection['mode'];
   engine?: string;
   /** Cores of the machine. Default: os.availableParallelism(). */
   cores?: number;
@@ -60,7 +63,8 @@ function mergeSameN(points: PointInput[]): PointInput[] {
  * Efficiency E(N) = X(N) / (N · X(1)). Without a step at N = 1 the smallest step N₀ is the reference:
  * E(N) = X(N) · N₀ / (N · X(N₀)), which a note states.
  */
-export function analysePoints(input: PointInput[], opts: AnalyseOptions): ScaleSection {
+export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): ScaleSection {
+  const mode = opts.mode ?? 'points';
   const cores = opts.cores ?? os.availableParallelism();
   const sutCores = opts.sutCores ?? cores;
   const bound = opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND;
@@ -77,16 +81,20 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions): ScaleS
 
   const points: ScalePoint[] = merged.map((p) => {
     const flags = [...(p.flags ?? [])];
-    const workersLike = opts.mode === 'workers' || (opts.mode === 'points' && opts.sutCores !== undefined);
+    const workersLike = mode === 'workers' || (mode === 'points' && opts.sutCores !== undefined);
     const beyondCores = workersLike && p.n > sutCores;
     if (beyondCores && !flags.includes('beyond-cores')) flags.push('beyond-cores');
-    if (opts.mode === 'workers' && p.n + generatorCores > cores && !flags.includes('oversubscribed')) flags.push('oversubscribed');
+    if (mode === 'workers' && p.n + generatorCores > cores && !flags.includes('oversubscribed')) flags.push('oversubscribed');
+    const runs = p.runs ?? [p.throughput];
+    if (runs.length >= 2 && p.throughput > 0 && (Math.max(...runs) - Math.min(...runs)) / p.throughput > UNSTABLE_SPREAD && !flags.includes('unstable')) {
+      flags.push('unstable');
+    }
     const foreignCpu = p.foreignCpu ?? null;
     if (foreignCpu !== null && foreignCpu > bound && !flags.includes('foreign-cpu')) flags.push('foreign-cpu');
     return {
       n: p.n,
       throughput: p.throughput,
-      runs: p.runs ?? [p.throughput],
+      runs,
       latencyP99Ms: p.latencyP99Ms ?? null,
       efficiency: refUsable ? (p.throughput * ref.n) / (p.n * ref.throughput) : null,
       errors: p.errors ?? 0,
@@ -98,16 +106,17 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions): ScaleS
 
   let targetN = opts.targetN;
   if (targetN === undefined) {
-    const within = opts.mode === 'workers' ? points.filter((p) => p.n <= sutCores) : points;
+    const within = mode === 'workers' ? points.filter((p) => p.n <= sutCores) : points;
     targetN = (within.length ? within : points).at(-1)?.n ?? 1;
   }
 
   const fitted = fitUsl(points.map((p) => ({ n: p.n, throughput: p.throughput })), opts.fit);
   const section: ScaleSection = {
-    mode: opts.mode,
-    engine: opts.engine ?? (opts.mode === 'points' ? 'file' : 'autocannon'),
+    mode,
+    engine: opts.engine ?? (mode === 'points' ? 'file' : 'autocannon'),
     cores,
-    sutCores,
+    // Points from a file were measured elsewhere: only a given sutCores says anything about them.
+    ...(mode !== 'points' || opts.sutCores !== undefined ? { sutCores } : {}),
     targetN,
     points,
     fit: 'error' in fitted ? null : fitted,
@@ -120,6 +129,8 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions): ScaleS
     const flagged = points.filter((p) => p.beyondCores || p.flags.includes('foreign-cpu') || p.flags.includes('oversubscribed'));
     if (flagged.length) caveats.push(`fit includes flagged steps N = ${flagged.map((p) => p.n).join(', ')}`);
     if (fitted.kappa === 0) caveats.push('κ = 0 (at its bound): no retrograde peak within the model');
+    if (fitted.sigma >= 1) caveats.push('σ = 1 (at its bound): throughput did not grow with N');
+    if (points.length > 3 && fitted.r2 < 0.9) caveats.push(`poor fit (R² = ${fitted.r2.toFixed(2)}): the USL explains these points badly`);
     if (points.length === 3) caveats.push('3 points for 3 parameters: the fit passes through them, R² says nothing');
     if (caveats.length) section.fitNote = caveats.join('; ');
   }

@@ -39,7 +39,8 @@ export function parsePidStat(text: string): ProcessStat {
   return { pid, ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
 }
 
-function readAllProcesses(): ProcessStat[] {
+/** Every process's pid, ppid and CPU ticks, from /proc/<pid>/stat. */
+export function readAllProcesses(): ProcessStat[] {
   const out: ProcessStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

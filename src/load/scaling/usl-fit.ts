@@ -2,10 +2,10 @@
  * Universal Scalability Law (Gunther): X(N) = λN / (1 + σ(N−1) + κN(N−1)).
  *
  * `fitUsl` estimates σ, κ and λ together by non-linear least squares on X (ml-levenberg-marquardt), which is what
- * the R `usl` package does since version 2 (methods "nls"/"nlxb": λ is its `gamma`) and what Baron Schwartz's
- * "Practical Scalability Analysis with the USL" does. `fitUslNormalised` is Gunther's older method (Guerrilla
- * Capacity Planning §5.2.3, the R package's "default" method before version 2): divide by the measured X(1) and fit a
- * quadratic to the transformed data. The two give different coefficients on the same data, so published figures
+ * the current R `usl` package does (methods "nls"/"nlxb": λ is its `gamma`) and what Baron Schwartz's "Practical
+ * Scalability Analysis with the USL" does. `fitUslNormalised` is Gunther's older method (Guerrilla Capacity Planning
+ * §5.2.3, the default of early R `usl` releases): divide by the measured X(1) and fit a quadratic to the
+ * transformed data. The two give different coefficients on the same data, so published figures
  * must be compared with the method that produced them.
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
@@ -153,6 +153,39 @@ export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients)
   return best;
 }
 
+/** Inverse of a symmetric 3×3 matrix by cofactors; null when singular. */
+function invert3(m: number[][]): number[][] | null {
+  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!Number.isFinite(det) || det === 0) return null;
+  return [
+    [A / det, -(b * i - c * h) / det, (b * f - c * e) / det],
+    [B / det, (a * i - c * g) / det, -(a * f - c * d) / det],
+    [C / det, -(a * h - b * g) / det, (a * e - b * d) / det],
+  ];
+}
+
+/**
+ * Asymptotic standard errors, √diag(s²·(JᵀJ)⁻¹) with s² = SSE/(n−3) and J the model's Jacobian at the estimate: what
+ * R's nls/nlsr (and so the R usl package's summary and confint) report. Null with n ≤ 3 or a singular JᵀJ.
+ */
+export function standardErrors(points: UslPoint[], c: UslCoefficients): UslCoefficients | null {
+  if (points.length <= 3) return null;
+  const jtj = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  for (const p of points) {
+    const n = p.n;
+    const d = 1 + c.sigma * (n - 1) + c.kappa * n * (n - 1);
+    const g = [n / d, (-c.lambda * n * (n - 1)) / (d * d), (-c.lambda * n * n * (n - 1)) / (d * d)];
+    for (let r = 0; r < 3; r++) for (let k = 0; k < 3; k++) jtj[r][k] += g[r] * g[k];
+  }
+  const inv = invert3(jtj);
+  if (!inv) return null;
+  const s2 = sse(points, c) / (points.length - 3);
+  const se = [0, 1, 2].map((k) => Math.sqrt(Math.max(0, inv[k][k] * s2)));
+  return { lambda: se[0], sigma: se[1], kappa: se[2] };
+}
+
 function rSquared(points: UslPoint[], c: UslCoefficients): number {
   const mean = points.reduce((a, p) => a + p.throughput, 0) / points.length;
   const tot = points.reduce((a, p) => a + (p.throughput - mean) ** 2, 0);
@@ -187,10 +220,13 @@ export function fitUsl(points: UslPoint[], opts: UslFitOptions = {}): UslFit | {
       efficiency: uslThroughput(c, n) / (n * c.lambda),
     })),
   };
-  if (nMax === null && c.sigma > 0) fit.xCeiling = c.lambda / c.sigma;
+  if (nMax === null && c.kappa === 0 && c.sigma > 0) fit.xCeiling = c.lambda / c.sigma;
+  const se = standardErrors(points, c);
+  if (se) fit.standardErrors = se;
 
   const resamples = opts.bootstrap ?? 200;
-  if (resamples > 0) {
+  // With as many points as parameters the curve passes through every point: no residuals to resample.
+  if (resamples > 0 && points.length > 3) {
     const iv = bootstrapIntervals(points, c, resamples, opts.seed ?? 1, opts.level ?? 0.95);
     if (iv) {
       fit.sigmaInterval = iv.sigma;
@@ -202,7 +238,7 @@ export function fitUsl(points: UslPoint[], opts: UslFitOptions = {}): UslFit | {
 }
 
 /**
- * Residual bootstrap: the fitted curve plus residuals drawn with replacement, refitted; percentile intervals of σ
+ * Residual bootstrap: the fitted curve plus (variance-inflated) residuals drawn with replacement, refitted; percentile intervals of σ
  * and κ. Resampling residuals (not points) keeps every measured N in each resample, which a sweep of a handful of
  * points needs to stay fittable.
  */
@@ -211,7 +247,9 @@ function bootstrapIntervals(
 ): { sigma: [number, number]; kappa: [number, number]; used: number } | null {
   const rand = mulberry32(seed);
   const fitted = points.map((p) => uslThroughput(c, p.n));
-  const residuals = points.map((p, i) => p.throughput - fitted[i]);
+  // Raw residuals are smaller than the errors they estimate (3 parameters were fitted to them): inflate by √(n/(n−3)).
+  const inflate = Math.sqrt(points.length / (points.length - 3));
+  const residuals = points.map((p, i) => (p.throughput - fitted[i]) * inflate);
   const sigmas: number[] = [];
   const kappas: number[] = [];
   for (let b = 0; b < resamples; b++) {
@@ -237,7 +275,7 @@ function bootstrapIntervals(
 }
 
 /**
- * Gunther's normalised method (GCP §5.2.3; R `usl` "default" method before version 2): C(N) = X(N)/X(1), then with
+ * Gunther's normalised method (GCP §5.2.3; the default of early R `usl` releases): C(N) = X(N)/X(1), then with
  * x = N−1 and y = N/C(N) − 1 the USL becomes y = κx² + (σ+κ)x, fitted by ordinary least squares through the origin.
  * λ is the measured X(1), not an estimate. Needs a measurement at N = 1.
  */

@@ -1,0 +1,80 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * bench:load — the native engine against wrk (same connections, same server, same run), generator and server pinned to
+ * different cores with taskset; runs interleaved and repeated, medians and ratios printed. Then the native engine's
+ * open-model p99 at 50% and 90% of its own maximum rate.
+ * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+const pin = (core: number, cmd: string[]) => (hasTaskset ? ['taskset', '-c', String(core), ...cmd] : cmd);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const [cmd, ...args] = pin(1, [process.execPath, path.join(here, 'load-server.js')]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    rl.once('line', (l) => resolve((JSON.parse(l) as { url: string }).url));
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+function wrk(url: string): { rps: number; p99: number | null } {
+  const [cmd, ...args] = pin(0, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `${url}/`]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)![1]);
+  const m = /\s99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout);
+  const p99 = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : null;
+  return { rps, p99 };
+}
+
+interface ClientResult { rps: number; requests: number; failed: number; p50: number; p99: number; max: number; dropped: number; saturated: boolean; reasons: string[]; sendLagP99: number | null }
+
+function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: number): ClientResult {
+  const [cmd, ...args] = pin(0, [process.execPath, path.join(here, 'load-client.js'), url, mode, String(a), String(b), ...(c !== undefined ? [String(c)] : [])]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`native client failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ClientResult;
+}
+
+const server = await startServer();
+try {
+  console.log(`bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}`);
+  const wrkRuns: number[] = [];
+  const nativeRuns: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const w = wrk(server.url);
+    const n = native(server.url, 'closed', connections, seconds);
+    wrkRuns.push(w.rps);
+    nativeRuns.push(n.rps);
+    console.log(`  repeat ${i + 1}: wrk ${w.rps.toFixed(0)} req/s (p99 ${w.p99?.toFixed(2)}ms) | native ${n.rps.toFixed(0)} req/s (p99 ${n.p99.toFixed(2)}ms, ${n.failed} failed${n.saturated ? ', generator saturated' : ''})`);
+  }
+  const wrkMax = median(wrkRuns);
+  const nativeMax = median(nativeRuns);
+  console.log(`max req/s (median): wrk ${wrkMax.toFixed(0)}, native ${nativeMax.toFixed(0)} → ratio native/wrk ${(nativeMax / wrkMax).toFixed(3)} (goal ≥ 0.9)`);
+  for (const share of [0.5, 0.9]) {
+    const rate = Math.round(nativeMax * share);
+    const runs = Array.from({ length: repeats }, () => native(server.url, 'open', rate, seconds, connections));
+    const p99 = median(runs.map((r) => r.p99));
+    const lag = median(runs.map((r) => r.sendLagP99 ?? 0));
+    console.log(`open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing): p99 ${p99.toFixed(2)}ms (median of ${repeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), send-lag p99 ${lag.toFixed(2)}ms, dropped ${runs.map((r) => r.dropped).join('/')}, saturated ${runs.map((r) => (r.saturated ? 'yes' : 'no')).join('/')}`);
+    for (const r of runs) if (r.saturated) console.log(`    saturation: ${r.reasons.join('; ')}`);
+  }
+} finally {
+  server.stop();
+}

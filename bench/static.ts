@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:static [path]`: times our full static check against dependency-cruiser's own CLI
+ * (`depcruise --no-config --ts-pre-compilation-deps --output-type json`, plus `--exclude` of node_modules / dist /
+ * build / coverage, which our check skips too) on the same tree, in the same run,
+ * interleaved and repeated (median), and prints the ratio, the peak RSS of both and the edge counts of both.
+ * Without a path it generates a ~10,000-file workspace monorepo in a temp dir. Then a warm re-run after changing one
+ * file (per-file cache keyed by content hash).
+ *   env: BENCH_REPEATS (default 3), BENCH_FILES (default 10000)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateMonorepo } from '../scripts/gen-monorepo.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const probe = path.join(here, 'static-rss-probe.js');
+const ourRunner = path.join(here, 'static-check-run.js');
+const depcruiseBin = path.join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+
+interface Run { ms: number; maxRssKb: number; stdout: string }
+
+function timed(args: string[], cwd: string): Run {
+  const rssFile = path.join(os.tmpdir(), `pf-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ['--import', probe, ...args], {
+    cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, PF_RSS_FILE: rssFile },
+  });
+  const ms = performance.now() - started;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  const { maxRssKb } = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKb: number };
+  fs.rmSync(rssFile, { force: true });
+  return { ms, maxRssKb, stdout: r.stdout };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function depcruiseEdges(file: string): { modules: number; edges: number; internalEdges: number } {
+  const out = JSON.parse(fs.readFileSync(file, 'utf8')) as { modules: Array<{ source: string; coreModule?: boolean; couldNotResolve?: boolean; dependencies: Array<{ couldNotResolve: boolean; coreModule: boolean; resolved: string }> }> };
+  let edges = 0;
+  let internal = 0;
+  let modules = 0;
+  for (const m of out.modules) {
+    if (!m.coreModule && !m.couldNotResolve && !m.source.includes('node_modules')) modules++;
+    for (const d of m.dependencies) {
+      edges++;
+      if (!d.couldNotResolve && !d.coreModule && !d.resolved.includes('node_modules')) internal++;
+    }
+  }
+  return { modules, edges, internalEdges: internal };
+}
+
+async function main(): Promise<void> {
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+  let target = process.argv[2] ? path.resolve(process.argv[2]) : '';
+  let generatedDir: string | undefined;
+  if (!target) {
+    generatedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-bench-monorepo-'));
+    const g = generateMonorepo(generatedDir, Number(process.env.BENCH_FILES ?? 10_000), 40);
+    target = g.root;
+    console.log(`generated ${g.files} files in ${g.packages} workspace packages under ${g.root}`);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-bench-work-'));
+  try {
+    const ours: Run[] = [];
+    const theirs: Run[] = [];
+    const dcOut = path.join(work, 'depcruise.json');
+    // What depcruise is pointed at: the workspace packages when there are any, else the tree; it skips what our
+    // check skips by default (node_modules, dist, build, coverage), or it would cruise installed packages too.
+    const dcTargets = [
+      '--exclude', '(^|/)(node_modules|dist|build|coverage)/',
+      ...(fs.existsSync(path.join(target, 'packages')) ? ['packages'] : ['.']),
+    ];
+    for (let i = 0; i < repeats; i++) {
+      ours.push(timed([ourRunner, target], target));
+      theirs.push(timed([depcruiseBin, '--no-config', '--ts-pre-compilation-deps', '--output-type', 'json', '--output-to', dcOut, ...dcTargets], target));
+      console.log(`  round ${i + 1}: ours ${sec(ours[i].ms)} (${mb(ours[i].maxRssKb)}), depcruise ${sec(theirs[i].ms)} (${mb(theirs[i].maxRssKb)})`);
+    }
+    const ourStats = JSON.parse(ours[ours.length - 1].stdout.trim().split('\n').pop()!) as { modules: number; edges: number; internalEdges: number; unresolved: number; services: number; values: Record<string, unknown> };
+    const dc = depcruiseEdges(dcOut);
+
+    // Warm: fill the cache, change one file, re-run.
+    const cacheDir = path.join(work, 'cache');
+    timed([ourRunner, target, cacheDir], target);
+    const files = fs.readdirSync(target, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.parentPath.includes('node_modules'));
+    const victim = path.join(files[Math.floor(files.length / 2)].parentPath, files[Math.floor(files.length / 2)].name);
+    const original = fs.readFileSync(victim, 'utf8');
+    const warm: Run[] = [];
+    try {
+      for (let i = 0; i < repeats; i++) {
+        fs.writeFileSync(victim, original + `\nexport const benchTouch${i} = ${i};\n`);
+        warm.push(timed([ourRunner, target, cacheDir], target));
+      }
+    } finally {
+      fs.writeFileSync(victim, original);
+    }
+    const warmStats = JSON.parse(warm[warm.length - 1].stdout.trim().split('\n').pop()!) as { cache: { hits: number; misses: number } };
+
+    const oMs = median(ours.map((r) => r.ms));
+    const dMs = median(theirs.map((r) => r.ms));
+    const oRss = median(ours.map((r) => r.maxRssKb));
+    const dRss = median(theirs.map((r) => r.maxRssKb));
+    const wMs = median(warm.map((r) => r.ms));
+    console.log('');
+    console.log(`static check vs dependency-cruiser on ${target} (median of ${repeats}, interleaved, ${os.cpus().length} CPUs)`);
+    console.log(`  ours (full check)   ${sec(oMs).padStart(9)}  peak RSS ${mb(oRss).padStart(7)}  modules ${ourStats.modules}  edges ${ourStats.edges} (internal ${ourStats.internalEdges}, unresolved ${ourStats.unresolved})`);
+    console.log(`  depcruise           ${sec(dMs).padStart(9)}  peak RSS ${mb(dRss).padStart(7)}  modules ${dc.modules}  edges ${dc.edges} (internal ${dc.internalEdges})`);
+    console.log(`  ratio (ours/depcruise): time ${(oMs / dMs).toFixed(2)}x (goal <= 0.5x), memory ${(oRss / dRss).toFixed(2)}x (goal <= 1x)`);
+    console.log(`  warm re-run after changing one file: ${sec(wMs)} (goal <= 2 s), cache hits ${warmStats.cache.hits}, misses ${warmStats.cache.misses}`);
+    console.log(`  values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    if (generatedDir) fs.rmSync(generatedDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,190 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { TokenSigner } from '../lib/auth-token.js';
+import { openDb, type Db } from '../lib/db.js';
+import { EventBus } from '../lib/event-bus.js';
+import { eventStoreMigrations } from '../lib/event-store.js';
+import { createHttpApp } from '../lib/http-app.js';
+import { renderMetrics } from '../lib/http-metrics.js';
+import { migrate } from '../lib/migrations.js';
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from '../lib/rate-limit.js';
+import type { SagaFaults } from '../lib/saga-runner.js';
+import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
+import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
+import { createMediaService } from '../services/media/service.js';
+import { createNdaService } from '../services/nda/service.js';
+import { createNotificationService } from '../services/notification/service.js';
+import { createPitchService } from '../services/pitch/service.js';
+import { createUserService } from '../services/user/service.js';
+import { Registry } from 'prom-client';
+import { InjectTransport } from './inject-transport.js';
+import { loadOrCreateSecret } from './platform-secret.js';
+import { randomBytes } from 'node:crypto';
+
+import { userMigrations } from '../services/user/schema.js';
+import { pitchMigrations } from '../services/pitch/schema.js';
+import { ndaMigrations } from '../services/nda/schema.js';
+import { notificationMigrations } from '../services/notification/schema.js';
+import { mediaMigrations } from '../services/media/schema.js';
+import type { Migration } from '../lib/migrations.js';
+
+const MIGRATIONS: Array<[string, Migration[]]> = [
+  ['eventstore', eventStoreMigrations],
+  ['user_svc', userMigrations],
+  ['pitch_svc', pitchMigrations],
+  ['nda_svc', ndaMigrations],
+  ['notification_svc', notificationMigrations],
+  ['media_svc', mediaMigrations],
+];
+
+/** Applies every schema's migrations (the event store's and each service's own). */
+export async function migratePlatform(db: Db): Promise<void> {
+  for (const [schema, ms] of MIGRATIONS) await migrate(db, schema, ms);
+}
+
+export const SERVICE_NAMES: readonly ServiceName[] = ['user', 'pitch', 'nda', 'notification', 'media'];
+
+const FACTORIES: Record<ServiceName, (ctx: ServiceContext) => PlatformService> = {
+  user: createUserService,
+  pitch: createPitchService,
+  nda: createNdaService,
+  notification: createNotificationService,
+  media: createMediaService,
+};
+
+export interface PlatformAppOptions {
+  /** null: in-memory PGlite and a throwaway secret (tests). */
+  dataDir: string | null;
+  /** 'pglite' (embedded, under dataDir) or a postgres:// URL. */
+  db: string;
+  replicaUrl?: string;
+  /** An already opened database (multi-worker mode hands in its proxy). */
+  openedDb?: Db;
+  rateLimit?: Partial<RateLimitConfig>;
+  /** Per-service overrides of the rate limits. */
+  serviceRateLimits?: Partial<Record<ServiceName, Partial<RateLimitConfig>>>;
+  sagaFaults?: SagaFaults;
+  now?: () => Date;
+  busPollMs?: number;
+  /** Services hosted by this process (default all); the others are reached over HTTP at `remote`. */
+  services?: readonly ServiceName[];
+  remote?: Partial<Record<ServiceName, string>>;
+  /** Whether this process delivers events to its services' subscribers (one process per service should). */
+  runSubscribers?: boolean;
+  /** Skip migrations (a worker whose primary has already applied them). */
+  skipMigrations?: boolean;
+  mediaDir?: string;
+  /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
+  backgroundJobs?: boolean;
+}
+
+export interface PlatformApp {
+  app: FastifyInstance;
+  db: Db;
+  bus: EventBus;
+  services: PlatformService[];
+  signer: TokenSigner;
+  close(): Promise<void>;
+}
+
+export async function buildPlatformApp(opts: PlatformAppOptions): Promise<PlatformApp> {
+  const hosted = opts.services ?? SERVICE_NAMES;
+  const secret = opts.dataDir ? loadOrCreateSecret(opts.dataDir) : randomBytes(32);
+  const signer = new TokenSigner(secret);
+  const db =
+    opts.openedDb ??
+    (await openDb(
+      opts.db === 'pglite'
+        ? { kind: 'pglite', dataDir: opts.dataDir ? path.join(opts.dataDir, 'pgdata') : null }
+        : { kind: 'pg', url: opts.db, replicaUrl: opts.replicaUrl },
+    ));
+  // Without a data dir (in-memory tests) media files go to a temporary directory removed on close.
+  const tempMedia = opts.mediaDir || opts.dataDir ? null : mkdtempSync(path.join(os.tmpdir(), 'pitchey-media-'));
+  const mediaRoot = opts.mediaDir ?? opts.dataDir ?? tempMedia!;
+  mkdirSync(mediaRoot, { recursive: true });
+  const bus = new EventBus(db, { pollMs: opts.busPollMs ?? 100, onError: (s, e) => process.stderr.write(`[platform] subscriber ${s}: ${(e as Error).message}\n`) });
+
+  let app: FastifyInstance | null = null;
+  const transports = new Map<ServiceName, ServiceTransport>();
+  const clients = new Map<ServiceName, ServiceClient>();
+  const transportFor = (name: ServiceName): ServiceTransport => {
+    let t = transports.get(name);
+    if (!t) {
+      const url = opts.remote?.[name];
+      if (hosted.includes(name)) t = new InjectTransport(() => app!);
+      else if (url) t = new HttpTransport(url);
+      else throw new Error(`no route to service ${name}`);
+      transports.set(name, t);
+    }
+    return t;
+  };
+
+  const metrics = new Registry();
+  const services = hosted.map((name) => {
+    const ctx: ServiceContext = {
+      db,
+      bus,
+      signer,
+      client: (target) => {
+        let c = clients.get(target);
+        if (!c) {
+          c = new ServiceClient(target, transportFor(target), signer.internalCredential());
+          clients.set(target, c);
+        }
+        return c;
+      },
+      rateLimit: { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit, ...opts.serviceRateLimits?.[name] },
+      dataDir: mediaRoot,
+      sagaFaults: opts.sagaFaults,
+      metrics,
+      now: opts.now ?? (() => new Date()),
+    };
+    return FACTORIES[name](ctx);
+  });
+
+  if (!opts.skipMigrations) {
+    await migrate(db, 'eventstore', eventStoreMigrations);
+    for (const s of services) await migrate(db, s.schema, s.migrations);
+  }
+  if (opts.runSubscribers !== false) for (const s of services) for (const sub of s.subscribers) bus.subscribe(sub);
+
+  app = createHttpApp();
+  for (const s of services) await app.register(async (scope) => s.register(scope));
+  app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      const eventLag = await bus.lag();
+      return { success: true, data: { status: 'ready', services: hosted, eventLag } };
+    } catch {
+      return reply.code(503).send({ success: false, error: { code: 'not_ready', message: 'database unavailable' } });
+    }
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const m = await renderMetrics(services.map((s) => s.metrics()));
+    return reply.header('content-type', m.contentType).send(m.body);
+  });
+  await app.ready();
+  if (opts.backgroundJobs !== false) for (const s of services) await s.start?.();
+  if (opts.runSubscribers !== false) bus.start();
+
+  let closed = false;
+  return {
+    app,
+    db,
+    bus,
+    services,
+    signer,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app!.close();
+      await bus.stop();
+      if (opts.backgroundJobs !== false) for (const s of services) await s.stop?.();
+      for (const t of transports.values()) await t.close?.();
+      if (!opts.openedDb) await db.close();
+      if (tempMedia) rmSync(tempMedia, { recursive: true, force: true });
+    },
+  };
+}

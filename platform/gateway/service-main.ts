@@ -1,0 +1,45 @@
+// One service as its own process (`platform start --mode services`), forked by services-mode.ts.
+import { ipcDb } from '../lib/ipc-db.js';
+import type { ServiceName } from '../lib/service-context.js';
+import type { StartOptions } from './cli-options.js';
+import { buildPlatformApp } from './platform-app.js';
+
+interface ServiceProcessOptions extends StartOptions {
+  service: ServiceName;
+  servicePort: number;
+  remote: Partial<Record<ServiceName, string>>;
+}
+
+const o = JSON.parse(process.env.PITCHEY_SERVICE_OPTIONS ?? '{}') as ServiceProcessOptions;
+
+async function main(): Promise<void> {
+  const p = await buildPlatformApp({
+    dataDir: o.dataDir,
+    db: o.db,
+    replicaUrl: o.replicaUrl,
+    openedDb: o.db === 'pglite' ? ipcDb() : undefined,
+    skipMigrations: true,
+    services: [o.service],
+    remote: o.remote,
+    rateLimit: o.rateLimit,
+    serviceRateLimits: o.serviceRateLimits,
+  });
+  await p.app.listen({ host: '127.0.0.1', port: o.servicePort });
+  process.send!({ t: 'listening', port: o.servicePort });
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    p.close().finally(() => process.exit(0));
+  };
+  process.on('message', (m: { t?: string }) => {
+    if (m?.t === 'shutdown') stop();
+  });
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.send?.({ t: 'failed', error: (e as Error).message });
+  process.exit(1);
+});

@@ -1,0 +1,409 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { CreatePitch, UpdatePitch } from '../../contracts/commands.js';
+import type { AccessDecisionDto, PitchDetailDto, PitchPublicDto, PitchSummaryDto } from '../../contracts/dto.js';
+import { ApiError, badRequest, conflict, forbidden, notFound, ok } from '../../lib/api-error.js';
+import type { Queryable } from '../../lib/db.js';
+import { appendEvents } from '../../lib/event-store.js';
+import { registerHttpMetrics } from '../../lib/http-metrics.js';
+import { parsePaging, uuidParam } from '../../lib/paging.js';
+import { registerRateLimit } from '../../lib/rate-limit.js';
+import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, viewerOf, type Viewer } from '../../lib/request-auth.js';
+import { SagaFailedError, SagaRunner } from '../../lib/saga-runner.js';
+import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
+import { creatorProjection } from './creator-projection.js';
+import { pitchCreationSaga, type PitchCreationData } from './pitch-creation-saga.js';
+import { BUDGET_BANDS, FORMATS, GENRES, PITCH_COLUMNS, PITCH_FROM, PROTECTED_COLUMNS, toProtected, toPublicDto, type PitchRow } from './pitch-rows.js';
+import { PITCH_SCHEMA, pitchMigrations } from './schema.js';
+
+const protectedProps = Object.fromEntries(Object.keys(PROTECTED_COLUMNS).map((k) => [k, { type: ['string', 'null'], maxLength: 20_000 }]));
+const pitchFields = {
+  title: { type: 'string', minLength: 1, maxLength: 200 },
+  logline: { type: 'string', minLength: 1, maxLength: 500 },
+  genre: { type: 'string', enum: [...GENRES] },
+  format: { type: 'string', enum: [...FORMATS] },
+  budgetBand: { type: 'string', enum: [...BUDGET_BANDS] },
+  shortSynopsis: { type: 'string', maxLength: 4000 },
+  requiresNda: { type: 'boolean' },
+  protected: { type: 'object', additionalProperties: false, properties: protectedProps },
+};
+const createSchema = {
+  body: {
+    type: 'object',
+    required: ['title', 'logline', 'genre'],
+    additionalProperties: false,
+    properties: {
+      ...pitchFields,
+      mediaIds: { type: 'array', maxItems: 20, items: { type: 'string', format: 'uuid' } },
+      ndaTerms: { type: 'string', maxLength: 20_000 },
+    },
+  },
+} as const;
+const updateSchema = { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: pitchFields } } as const;
+
+type Access = PitchDetailDto['access'];
+
+export function createPitchService(ctx: ServiceContext): PlatformService {
+  const { db, signer } = ctx;
+  let registry: Registry | null = null;
+  // Public data only: protected content and access decisions are never cached, so a revoke takes effect at once.
+  const rowCache = new TtlCache<PitchRow>(20_000, 2_000);
+  const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
+  const invalidate = (pitchId?: string) => {
+    if (pitchId) rowCache.delete(pitchId);
+    else rowCache.clear();
+    listCache.clear();
+  };
+  const clients = { media: ctx.client('media'), nda: ctx.client('nda'), notification: ctx.client('notification') };
+  const saga = new SagaRunner<PitchCreationData>(db, 'pitch_svc.saga_runs', pitchCreationSaga(db, clients), ctx.sagaFaults);
+
+  async function loadRow(id: string): Promise<PitchRow | undefined> {
+    const hit = rowCache.get(id);
+    if (hit) return hit;
+    const r = (await db.reader.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0];
+    if (r) rowCache.set(id, r);
+    return r;
+  }
+
+  /** The row if `viewer` may see the pitch at all: published pitches for everyone, others for owner and admin. */
+  async function visibleRow(id: string, viewer: Viewer | null): Promise<PitchRow> {
+    const r = await loadRow(id);
+    if (!r) throw notFound('pitch not found');
+    if (r.status !== 'published' && viewer?.userId !== r.owner_id && viewer?.role !== 'admin') throw notFound('pitch not found');
+    return r;
+  }
+
+  async function ownedRow(tx: Queryable, id: string, viewer: Viewer): Promise<PitchRow> {
+    const r = (await tx.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1 FOR UPDATE OF p`, [id]))[0];
+    if (!r) throw notFound('pitch not found');
+    if (r.owner_id !== viewer.userId && viewer.role !== 'admin') throw forbidden('not your pitch');
+    return r;
+  }
+
+  /** The NDA service holds the single access rule; when it cannot answer, access is denied (fail closed). */
+  async function accessFor(viewer: Viewer | null, r: PitchRow): Promise<Access> {
+    if (!viewer) return 'none';
+    try {
+      const d = await clients.nda.call<AccessDecisionDto>('POST', '/internal/nda/access', {
+        pitchId: r.id,
+        ownerId: r.owner_id,
+        userId: viewer.userId,
+        role: viewer.role,
+      });
+      return d.granted ? d.reason : 'none';
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 503) return 'none';
+      throw e;
+    }
+  }
+
+  async function detail(r: PitchRow, viewer: Viewer | null): Promise<PitchDetailDto> {
+    const access = await accessFor(viewer, r);
+    let prot: PitchDetailDto['protected'] = null;
+    if (access !== 'none') {
+      const p = (await db.query<Record<string, string | null>>('SELECT * FROM pitch_svc.pitch_protected WHERE pitch_id = $1', [r.id]))[0];
+      prot = toProtected(p ?? {});
+    }
+    return { ...toPublicDto(r, access !== 'none'), protected: prot, access };
+  }
+
+  async function listPublic(tab: string, genre: string | null, limit: number, offset: number): Promise<PitchPublicDto[]> {
+    const key = `${tab}|${genre ?? ''}|${limit}|${offset}`;
+    const hit = listCache.get(key);
+    if (hit) return hit;
+    const order = tab === 'new' ? 'p.published_at DESC, p.id' : 'p.trend_score DESC, p.id';
+    const rows = genre
+      ? await db.reader.query<PitchRow>(
+          `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.status = 'published' AND p.genre = $1 ORDER BY ${order} LIMIT $2 OFFSET $3`,
+          [genre, limit, offset],
+        )
+      : await db.reader.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.status = 'published' ORDER BY ${order} LIMIT $1 OFFSET $2`, [
+          limit,
+          offset,
+        ]);
+    const out = rows.map((r) => toPublicDto(r, false));
+    listCache.set(key, out);
+    return out;
+  }
+
+  async function toggle(kind: 'like' | 'save', pitchId: string, viewer: Viewer, on: boolean): Promise<boolean> {
+    const table = kind === 'like' ? 'pitch_svc.likes' : 'pitch_svc.saves';
+    const counter = kind === 'like' ? 'like_count' : 'save_count';
+    const weight = kind === 'like' ? 3 : 2;
+    const changed = await db.transaction(async (tx) => {
+      const r = on
+        ? await tx.query(`INSERT INTO ${table} (pitch_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pitchId, viewer.userId])
+        : await tx.query(`DELETE FROM ${table} WHERE pitch_id = $1 AND user_id = $2 RETURNING 1`, [pitchId, viewer.userId]);
+      if (r.length === 0) return false;
+      const delta = on ? 1 : -1;
+      await tx.query(`UPDATE pitch_svc.pitches SET ${counter} = ${counter} + $2, trend_score = trend_score + $3 WHERE id = $1`, [pitchId, delta, delta * weight]);
+      await appendEvents(tx, `pitch-activity-${pitchId}`, 'any', [
+        kind === 'like'
+          ? { type: 'PitchLiked', data: { pitchId, userId: viewer.userId, liked: on } }
+          : { type: 'PitchSaved', data: { pitchId, userId: viewer.userId, saved: on } },
+      ]);
+      return true;
+    });
+    if (changed) rowCache.delete(pitchId);
+    return changed;
+  }
+
+  async function register(app: FastifyInstance): Promise<void> {
+    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registry = registerHttpMetrics(app, 'pitch', ctx.metrics);
+
+    app.get<{ Querystring: { tab?: string; genre?: string; page?: string; limit?: string } }>('/api/pitches/public', async (req) => {
+      const tab = req.query.tab ?? 'trending';
+      if (tab !== 'trending' && tab !== 'new') throw badRequest('tab must be trending or new');
+      const genre = req.query.genre || null;
+      if (genre && !(GENRES as readonly string[]).includes(genre)) throw badRequest(`genre must be one of ${GENRES.join(', ')}`);
+      const { page, limit, offset } = parsePaging(req.query);
+      return ok({ items: await listPublic(tab, genre, limit, offset), page, limit });
+    });
+
+    app.get<{ Querystring: { q?: string; genre?: string; page?: string; limit?: string } }>('/api/search', async (req) => {
+      const q = (req.query.q ?? '').trim();
+      if (q.length === 0 || q.length > 200) throw badRequest('q must be 1-200 characters');
+      const { page, limit, offset } = parsePaging(req.query);
+      const genre = req.query.genre || null;
+      const rows = await db.reader.query<PitchRow>(
+        `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM}
+          WHERE p.status = 'published' AND p.search @@ plainto_tsquery('english', $1) AND ($2::text IS NULL OR p.genre = $2)
+          ORDER BY p.trend_score DESC, p.id LIMIT $3 OFFSET $4`,
+        [q, genre, limit, offset],
+      );
+      return ok({ items: rows.map((r) => toPublicDto(r, false)), page, limit });
+    });
+
+    app.get<{ Params: { id: string } }>('/api/pitches/:id', async (req) => {
+      const viewer = viewerOf(req, signer);
+      const r = await visibleRow(uuidParam(req.params.id), viewer);
+      return ok(await detail(r, viewer));
+    });
+
+    app.post<{ Body: CreatePitch }>('/api/pitches', { schema: createSchema }, async (req, reply) => {
+      const viewer = requireRole(req, signer, ['creator', 'production']);
+      const b = req.body;
+      const data: PitchCreationData = {
+        pitchId: randomUUID(),
+        ownerId: viewer.userId,
+        ndaTemplateId: randomUUID(),
+        notificationId: randomUUID(),
+        input: {
+          title: b.title.trim(),
+          logline: b.logline.trim(),
+          genre: b.genre,
+          format: b.format ?? 'feature',
+          budgetBand: b.budgetBand ?? 'medium',
+          shortSynopsis: b.shortSynopsis ?? '',
+          requiresNda: b.requiresNda ?? true,
+          protected: Object.fromEntries(Object.entries(b.protected ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
+          mediaIds: [...new Set(b.mediaIds ?? [])],
+          ndaTerms: b.ndaTerms ?? null,
+        },
+      };
+      try {
+        await saga.run(data);
+      } catch (e) {
+        if (e instanceof SagaFailedError) {
+          const cause = e.reason;
+          if (cause instanceof ApiError && cause.status < 500) throw cause;
+          throw new ApiError(503, 'pitch_creation_failed', `pitch creation failed at ${e.step}; all steps were undone`);
+        }
+        throw e;
+      }
+      void ctx.bus.kick();
+      const r = await loadRow(data.pitchId);
+      return reply.code(201).send(ok(await detail(r!, viewer)));
+    });
+
+    app.put<{ Params: { id: string }; Body: UpdatePitch }>('/api/pitches/:id', { schema: updateSchema }, async (req) => {
+      const viewer = requireViewer(req, signer);
+      const id = uuidParam(req.params.id);
+      const b = req.body;
+      await db.transaction(async (tx) => {
+        const cur = await ownedRow(tx, id, viewer);
+        if (cur.status === 'archived') throw conflict('archived pitches cannot be edited', 'invalid_state');
+        const next = {
+          title: b.title?.trim() ?? cur.title,
+          logline: b.logline?.trim() ?? cur.logline,
+          genre: b.genre ?? cur.genre,
+          format: b.format ?? cur.format,
+          budgetBand: b.budgetBand ?? cur.budget_band,
+          shortSynopsis: b.shortSynopsis ?? cur.short_synopsis,
+          requiresNda: b.requiresNda ?? cur.requires_nda,
+        };
+        await tx.query(
+          `UPDATE pitch_svc.pitches SET title=$2, logline=$3, genre=$4, format=$5, budget_band=$6, short_synopsis=$7, requires_nda=$8,
+             version = version + 1, updated_at = now() WHERE id = $1`,
+          [id, next.title, next.logline, next.genre, next.format, next.budgetBand, next.shortSynopsis, next.requiresNda],
+        );
+        const prot = Object.entries(b.protected ?? {});
+        if (prot.length > 0) {
+          const sets = prot.map(([k], n) => `${PROTECTED_COLUMNS[k as keyof typeof PROTECTED_COLUMNS]} = $${n + 2}`);
+          await tx.query(`UPDATE pitch_svc.pitch_protected SET ${sets.join(', ')} WHERE pitch_id = $1`, [id, ...prot.map(([, v]) => v ?? null)]);
+        }
+        await appendEvents(tx, `pitch-${id}`, 'any', [
+          { type: 'PitchUpdated', data: { pitchId: id, ownerId: cur.owner_id, title: next.title, genre: next.genre, requiresNda: next.requiresNda } },
+        ]);
+      });
+      invalidate(id);
+      void ctx.bus.kick();
+      return ok(await detail((await loadRow(id))!, viewer));
+    });
+
+    for (const [action, from, to] of [
+      ['publish', ['draft'], 'published'],
+      ['archive', ['draft', 'published'], 'archived'],
+    ] as const) {
+      app.post<{ Params: { id: string } }>(`/api/pitches/:id/${action}`, async (req) => {
+        const viewer = requireViewer(req, signer);
+        const id = uuidParam(req.params.id);
+        await db.transaction(async (tx) => {
+          const cur = await ownedRow(tx, id, viewer);
+          if (!(from as readonly string[]).includes(cur.status)) throw conflict(`cannot ${action} a ${cur.status} pitch`, 'invalid_state');
+          await tx.query(
+            `UPDATE pitch_svc.pitches SET status = $2, version = version + 1, updated_at = now(),
+               published_at = CASE WHEN $2 = 'published' THEN now() ELSE published_at END WHERE id = $1`,
+            [id, to],
+          );
+          await appendEvents(tx, `pitch-${id}`, 'any', [
+            to === 'published'
+              ? { type: 'PitchPublished', data: { pitchId: id, ownerId: cur.owner_id, title: cur.title } }
+              : { type: 'PitchArchived', data: { pitchId: id, ownerId: cur.owner_id } },
+          ]);
+        });
+        invalidate(id);
+        void ctx.bus.kick();
+        return ok(await detail((await loadRow(id))!, viewer));
+      });
+    }
+
+    app.delete<{ Params: { id: string } }>('/api/pitches/:id', async (req) => {
+      const viewer = requireViewer(req, signer);
+      const id = uuidParam(req.params.id);
+      await db.transaction(async (tx) => {
+        const cur = await ownedRow(tx, id, viewer);
+        await tx.query('DELETE FROM pitch_svc.pitches WHERE id = $1', [id]);
+        await appendEvents(tx, `pitch-${id}`, 'any', [{ type: 'PitchDeleted', data: { pitchId: id, ownerId: cur.owner_id } }]);
+      });
+      invalidate(id);
+      void ctx.bus.kick();
+      return ok({ deleted: true });
+    });
+
+    app.get<{ Querystring: { status?: string; page?: string; limit?: string } }>('/api/creator/pitches', async (req) => {
+      const viewer = requireRole(req, signer, ['creator', 'production']);
+      const status = req.query.status ?? null;
+      if (status && !['draft', 'published', 'archived'].includes(status)) throw badRequest('status must be draft, published or archived');
+      const { page, limit, offset } = parsePaging(req.query);
+      const rows = await db.query<PitchRow>(
+        `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.owner_id = $1 AND ($2::text IS NULL OR p.status = $2)
+          ORDER BY p.created_at DESC, p.id LIMIT $3 OFFSET $4`,
+        [viewer.userId, status, limit, offset],
+      );
+      return ok({ items: rows.map((r) => toPublicDto(r, true)), page, limit });
+    });
+
+    app.post<{ Params: { id: string } }>('/api/pitches/:id/view', async (req) => {
+      const viewer = viewerOf(req, signer);
+      const r = await visibleRow(uuidParam(req.params.id), viewer);
+      if (r.status !== 'published') return ok({ counted: false });
+      const viewerId = viewer?.userId ?? null;
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO pitch_svc.views (pitch_id, viewer_id) VALUES ($1, $2)', [r.id, viewerId]);
+        await tx.query('UPDATE pitch_svc.pitches SET view_count = view_count + 1, trend_score = trend_score + 1 WHERE id = $1', [r.id]);
+        await appendEvents(tx, `pitch-activity-${r.id}`, 'any', [{ type: 'PitchViewed', data: { pitchId: r.id, viewerId } }]);
+      });
+      return ok({ counted: true });
+    });
+
+    for (const kind of ['like', 'save'] as const) {
+      for (const on of [true, false]) {
+        app.route<{ Params: { id: string } }>({
+          method: on ? 'POST' : 'DELETE',
+          url: `/api/pitches/:id/${kind}`,
+          handler: async (req) => {
+            const viewer = requireViewer(req, signer);
+            const r = await visibleRow(uuidParam(req.params.id), viewer);
+            if (on && r.status !== 'published') throw conflict(`only published pitches can be ${kind}d`, 'invalid_state');
+            const changed = await toggle(kind, r.id, viewer, on);
+            return ok({ [kind === 'like' ? 'liked' : 'saved']: on, changed });
+          },
+        });
+      }
+    }
+
+    app.get<{ Params: { id: string } }>('/api/pitches/:id/interactions', async (req) => {
+      const viewer = requireViewer(req, signer);
+      const id = uuidParam(req.params.id);
+      const r = await db.reader.query<{ liked: boolean; saved: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pitch_svc.likes WHERE pitch_id = $1 AND user_id = $2) AS liked,
+                EXISTS (SELECT 1 FROM pitch_svc.saves WHERE pitch_id = $1 AND user_id = $2) AS saved`,
+        [id, viewer.userId],
+      );
+      return ok(r[0]);
+    });
+
+    app.get<{ Querystring: { page?: string; limit?: string } }>('/api/saved-pitches', async (req) => {
+      const viewer = requireViewer(req, signer);
+      const { page, limit, offset } = parsePaging(req.query);
+      const rows = await db.reader.query<PitchRow>(
+        `SELECT ${PITCH_COLUMNS} FROM pitch_svc.saves s JOIN pitch_svc.pitches p ON p.id = s.pitch_id
+           LEFT JOIN pitch_svc.creators c ON c.user_id = p.owner_id
+          WHERE s.user_id = $1 AND p.status = 'published' ORDER BY s.created_at DESC, p.id LIMIT $2 OFFSET $3`,
+        [viewer.userId, limit, offset],
+      );
+      return ok({ items: rows.map((r) => toPublicDto(r, r.owner_id === viewer.userId)), page, limit });
+    });
+
+    app.get('/api/dashboard', async (req) => {
+      const viewer = requireViewer(req, signer);
+      const ndas = await clients.nda
+        .call<{ incomingPending: number; outgoingActive: number; signedAccess: number }>('GET', `/internal/ndas/counts?userId=${viewer.userId}`)
+        .catch(() => null);
+      if (viewer.role === 'creator' || viewer.role === 'production') {
+        const r = await db.reader.query<{ status: string; n: number; views: number; likes: number }>(
+          `SELECT status, count(*)::int AS n, COALESCE(sum(view_count), 0)::int AS views, COALESCE(sum(like_count), 0)::int AS likes
+             FROM pitch_svc.pitches WHERE owner_id = $1 GROUP BY status`,
+          [viewer.userId],
+        );
+        const byStatus = Object.fromEntries(['draft', 'published', 'archived'].map((s) => [s, r.find((x) => x.status === s)?.n ?? 0]));
+        return ok({
+          role: viewer.role,
+          pitches: byStatus,
+          totalViews: r.reduce((a, x) => a + x.views, 0),
+          totalLikes: r.reduce((a, x) => a + x.likes, 0),
+          ndas,
+        });
+      }
+      const saved = await db.reader.query<{ n: number }>('SELECT count(*)::int AS n FROM pitch_svc.saves WHERE user_id = $1', [viewer.userId]);
+      return ok({ role: viewer.role, savedPitches: saved[0]!.n, ndas });
+    });
+
+    app.get<{ Params: { id: string } }>('/internal/pitches/:id/summary', async (req) => {
+      requireInternal(req, signer);
+      const r = await loadRow(uuidParam(req.params.id));
+      if (!r) throw notFound('pitch not found');
+      const s: PitchSummaryDto = { id: r.id, ownerId: r.owner_id, title: r.title, status: r.status, requiresNda: r.requires_nda };
+      return ok(s);
+    });
+  }
+
+  return {
+    name: 'pitch',
+    schema: PITCH_SCHEMA,
+    migrations: pitchMigrations,
+    subscribers: [creatorProjection(() => invalidate())],
+    register,
+    metrics: () => {
+      if (!registry) throw new Error('pitch service not registered');
+      return registry;
+    },
+    async start() {
+      await saga.recover();
+    },
+  };
+}

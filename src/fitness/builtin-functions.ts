@@ -1,0 +1,105 @@
+import type { FitnessContext, FitnessFunctions, FitnessValue } from '../core/fitness-function.js';
+import type { Evidence } from '../core/result.js';
+import type { StaticSection } from '../core/result-static.js';
+
+function requireStatic(ctx: FitnessContext): StaticSection {
+  if (!ctx.static) throw new Error('the static collector did not run');
+  return ctx.static;
+}
+
+const CROSS_SERVICE_RULES = new Set(['cross-service-import', 'service-package-dependency']);
+
+function isRuleFinding(rule: string): boolean {
+  return rule.startsWith('rule:');
+}
+
+/**
+ * The review's static fitness functions, declared exactly like user functions. Values come from the static section;
+ * evidence from the findings the collector produced (each violating import with file and line).
+ */
+export const staticFitnessFunctions: FitnessFunctions = {
+  serviceAutonomy: {
+    metric: 'Deployment independence',
+    description: 'Share of services with no value-level compile-time dependency on another service (imports and package.json dependencies)',
+    unit: '%',
+    target: 100,
+    current: 75,
+    needs: ['static'],
+    test(ctx): FitnessValue {
+      const s = requireStatic(ctx);
+      if (s.services.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
+      const autonomous = s.services.filter((x) => x.autonomous).length;
+      const evidence: Evidence[] = ctx.findings
+        .filter((f) => CROSS_SERVICE_RULES.has(f.rule))
+        .map((f) => ({
+          message: f.message,
+          file: f.locations[0]?.file,
+          line: f.locations[0]?.line,
+          fingerprint: f.fingerprint,
+          data: { rule: f.rule, fromService: f.service ?? null },
+        }));
+      for (const svc of s.services) {
+        if (!svc.autonomous) evidence.unshift({ message: `${svc.name} depends on ${svc.dependsOn.join(', ')}`, data: { service: svc.name, dependsOn: svc.dependsOn } });
+      }
+      return { value: (100 * autonomous) / s.services.length, evidence };
+    },
+  },
+  serviceCoupling: {
+    metric: 'Average afferent coupling',
+    description: 'Mean over services of Ca: distinct modules of other services that depend on the service',
+    unit: '',
+    target: '< 3',
+    current: 5,
+    needs: ['static'],
+    test(ctx): FitnessValue {
+      const s = requireStatic(ctx);
+      if (s.services.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
+      const total = s.services.reduce((a, x) => a + x.ca, 0);
+      const evidence: Evidence[] = s.services.map((x) => ({
+        message: `${x.name}: Ca ${x.ca}, Ce ${x.ce}${x.dependedOnBy.length ? ` (depended on by ${x.dependedOnBy.join(', ')})` : ''}`,
+        data: { service: x.name, ca: x.ca, ce: x.ce, instability: x.instability, dependedOnBy: x.dependedOnBy },
+      }));
+      return { value: total / s.services.length, evidence };
+    },
+  },
+  noCycles: {
+    metric: 'Dependency cycles',
+    description: 'Strongly connected components of the module graph (value edges unless countTypeOnly)',
+    unit: '',
+    target: '== 0',
+    needs: ['static'],
+    test(ctx): FitnessValue {
+      const s = requireStatic(ctx);
+      const cycles = s.counted === 'all' ? s.cycles.all : s.cycles.value;
+      const byExample = new Map(ctx.findings.filter((f) => f.rule === 'cycle').map((f) => [f.message, f]));
+      let baselined = 0;
+      const evidence: Evidence[] = cycles.map((c) => {
+        const f = byExample.get(c.example.join(' -> '));
+        if (f?.baselined) baselined++;
+        return {
+          message: `${c.size} modules: ${c.example.join(' -> ')}${f?.baselined ? ' (baselined)' : ''}`,
+          file: c.example[0],
+          ...(f ? { fingerprint: f.fingerprint } : {}),
+          data: { size: c.size, example: c.example, baselined: !!f?.baselined },
+        };
+      });
+      // Cycles accepted by the baseline do not fail the gate; the evidence still lists them.
+      return { value: cycles.length - baselined, evidence, ...(baselined ? { reason: `${baselined} baselined cycle(s) not counted` } : {}) };
+    },
+  },
+  dependencyRules: {
+    metric: 'Dependency rule violations',
+    description: 'Violations of the forbidden / allowed / required rules of the config and of a dependency-cruiser config',
+    unit: '',
+    target: '== 0',
+    needs: ['static'],
+    test(ctx): FitnessValue {
+      requireStatic(ctx);
+      const v = ctx.findings.filter((f) => isRuleFinding(f.rule) && !f.baselined);
+      return {
+        value: v.length,
+        evidence: v.map((f) => ({ message: `${f.rule.slice(5)}: ${f.message}`, file: f.locations[0]?.file, line: f.locations[0]?.line, fingerprint: f.fingerprint })),
+      };
+    },
+  },
+};

@@ -1,0 +1,156 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { InputError } from '../core/errors.js';
+import type { Result, TrendPoint, Verdict } from '../core/result.js';
+
+/** Version of the history database layout, kept in SQLite's `user_version`. */
+export const HISTORY_SCHEMA_VERSION = 1;
+
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE runs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      run_id TEXT NOT NULL UNIQUE,
+      subject TEXT NOT NULL,
+      command TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'inconclusive', 'error')),
+      result_schema TEXT NOT NULL,
+      result_json TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_subject ON runs (subject, started_at);
+    CREATE TABLE function_values (
+      run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+      function_id TEXT NOT NULL,
+      value REAL,
+      value_kind TEXT NOT NULL CHECK (value_kind IN ('number', 'boolean', 'null')),
+      verdict TEXT NOT NULL,
+      PRIMARY KEY (run, function_id)
+    );
+  `,
+};
+
+export interface HistoryStore {
+  /** Stores a run; appending the same runId twice keeps the first. */
+  append(result: Result): void;
+  /** The most recent run (by start time), optionally only passing ones and only of one subject. */
+  last(opts?: { passing?: boolean; subject?: string }): Result | undefined;
+  /** Per function id, its values in the last `limit` runs of the subject (oldest first). Default limit 30. */
+  trends(subject: string, limit?: number): Record<string, TrendPoint[]>;
+  /** Number of stored runs (of one subject when given). */
+  count(subject?: string): number;
+  close(): void;
+}
+
+function decodeValue(value: number | null, kind: string): number | boolean | null {
+  if (kind === 'null' || value === null) return null;
+  return kind === 'boolean' ? value !== 0 : value;
+}
+
+/**
+ * Opens (creating if needed) the SQLite history database at `file`. Throws InputError when the file is not a
+ * pitchey-fit history database or was written by a newer version.
+ */
+export function openHistory(file: string): HistoryStore {
+  let db: Database.Database;
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+  } catch (e) {
+    throw new InputError(`history ${file}: cannot open as a SQLite database: ${(e as Error).message}`);
+  }
+  try {
+    migrate(db, file);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+
+  const insertRun = db.prepare(`INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json)
+    VALUES (@runId, @subject, @command, @startedAt, @verdict, @schema, @json) ON CONFLICT (run_id) DO NOTHING`);
+  const insertValue = db.prepare('INSERT INTO function_values (run, function_id, value, value_kind, verdict) VALUES (?, ?, ?, ?, ?)');
+  const append = db.transaction((result: Result) => {
+    const info = insertRun.run({
+      runId: result.runId, subject: result.subject.name, command: result.command, startedAt: result.startedAt,
+      verdict: result.verdict, schema: result.schemaVersion, json: JSON.stringify(result),
+    });
+    if (info.changes === 0) return;
+    for (const f of result.functions) {
+      const kind = f.value === null ? 'null' : typeof f.value === 'boolean' ? 'boolean' : 'number';
+      const v = f.value === null ? null : typeof f.value === 'boolean' ? Number(f.value) : f.value;
+      insertValue.run(info.lastInsertRowid, f.id, v !== null && Number.isFinite(v) ? v : null, Number.isFinite(v) ? kind : 'null', f.verdict);
+    }
+  });
+
+  return {
+    append(result) {
+      append(result);
+    },
+    last(opts = {}) {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (opts.passing) where.push(`verdict = 'pass'`);
+      if (opts.subject !== undefined) {
+        where.push('subject = ?');
+        params.push(opts.subject);
+      }
+      const row = db.prepare(`SELECT run_id, result_json FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY started_at DESC, id DESC LIMIT 1`).get(...params) as { run_id: string; result_json: string } | undefined;
+      if (!row) return undefined;
+      try {
+        return JSON.parse(row.result_json) as Result;
+      } catch {
+        throw new InputError(`history ${file}: run ${row.run_id} is not valid JSON`);
+      }
+    },
+    trends(subject, limit = 30) {
+      const rows = db.prepare(`
+        SELECT r.run_id, r.started_at, v.function_id, v.value, v.value_kind, v.verdict
+        FROM (SELECT id, run_id, started_at FROM runs WHERE subject = ? ORDER BY started_at DESC, id DESC LIMIT ?) r
+        JOIN function_values v ON v.run = r.id
+        ORDER BY r.started_at ASC, r.id ASC`).all(subject, limit) as Array<{
+          run_id: string; started_at: string; function_id: string; value: number | null; value_kind: string; verdict: Verdict;
+        }>;
+      const out: Record<string, TrendPoint[]> = {};
+      for (const r of rows) {
+        (out[r.function_id] ??= []).push({ runId: r.run_id, startedAt: r.started_at, value: decodeValue(r.value, r.value_kind), verdict: r.verdict });
+      }
+      return out;
+    },
+    count(subject) {
+      const row = (subject === undefined
+        ? db.prepare('SELECT COUNT(*) AS n FROM runs').get()
+        : db.prepare('SELECT COUNT(*) AS n FROM runs WHERE subject = ?').get(subject)) as { n: number };
+      return row.n;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database, file: string): void {
+  let version: number;
+  try {
+    version = db.pragma('user_version', { simple: true }) as number;
+  } catch (e) {
+    throw new InputError(`history ${file}: not a SQLite database (${(e as Error).message})`);
+  }
+  if (version > HISTORY_SCHEMA_VERSION) {
+    throw new InputError(`history ${file}: written by a newer pitchey-fit (history schema ${version}, this version reads up to ${HISTORY_SCHEMA_VERSION})`);
+  }
+  if (version === 0) {
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>;
+    if (tables.length > 0) throw new InputError(`history ${file}: an SQLite database but not a pitchey-fit history (tables: ${tables.map((t) => t.name).join(', ')})`);
+  }
+  for (let v = version + 1; v <= HISTORY_SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v}`);
+    })();
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * A scaling sweep: for each N, start the target, warm up, measure throughput X(N) R times in a closed model
+ * (autocannon), record p99 and foreign CPU, stop the target. The median of the repeats is X(N).
+ */
+import os from 'node:os';
+import { ConfigError, TargetUnreachableError, UserError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
+import { probeTcp, runAutocannon, type AutocannonSummary } from '../engines/autocannon.js';
+import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, type PointInput } from './analyse.js';
+import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
+import { median } from './median.js';
+import { pinPids, planPinning, readAffinity, restoreAffinity, tasksetAvailable, type PinPlan } from './pinning.js';
+import type { UslFitOptions } from './usl-fit.js';
+
+/**
+ * A system under test at a given N, provided by the caller: for the bundled platform it starts
+ * `node dist/platform/cli.js start --port 0 --workers N` and stops it; for a foreign target it returns the same URL.
+ */
+export interface ScaleTarget {
+  url: string;
+  /** pids of the system under test (their descendants are included), for CPU accounting and pinning. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+export interface SweepOptions {
+  mode: 'workers' | 'concurrency';
+  /** Strictly increasing positive integers. */
+  steps: number[];
+  targetN?: number;
+  repeats: number;
+  warmupSec: number;
+  durationSec: number;
+  /**
+   * Workers mode: connections per worker, so step N runs N × connections connections (the load per worker stays
+   * constant, as the USL's hardware-scaling measurements require). Default 8. Concurrency mode: N is the connection
+   * count and this is ignored.
+   */
+  connections?: number;
+  /** Request path of the sweep, e.g. '/api/pitches/public?tab=new'. */
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | object;
+  startTarget(n: number): Promise<ScaleTarget>;
+  /** A step fails when (errors + non-2xx) / responses exceeds this. Default 0.01. */
+  maxErrorRate?: number;
+  /** Pin generator and system under test to separate cores with taskset. Default true. */
+  pin?: boolean;
+  foreignCpuBound?: number;
+  fit?: UslFitOptions;
+  signal?: AbortSignal;
+  onStep?(point: ScalePoint): void;
+}
+
+/** A sweep that stopped on a failing step or an unreachable target; `partial` holds the completed steps. */
+export class ScaleSweepError extends UserError {
+  constructor(message: string, readonly partial: ScaleSection, readonly step: number, options?: { unreachable?: boolean }) {
+    super(message, options?.unreachable ? ExitCode.TargetUnreachable : ExitCode.FitnessFailed);
+  }
+}
+
+export function validateSteps(steps: unknown, keyPath = 'scale.steps'): number[] {
+  if (!Array.isArray(steps) || steps.length === 0) throw new ConfigError('must be a non-empty array of N, e.g. [1, 2, 4]', keyPath);
+  steps.forEach((n, i) => {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new ConfigError(`step ${i} is ${JSON.stringify(n)}: every N must be a positive integer`, keyPath);
+    }
+    if (i > 0 && n <= (steps[i - 1] as number)) {
+      throw new ConfigError(`must be strictly increasing, but ${n} follows ${steps[i - 1]}`, keyPath);
+    }
+  });
+  return steps as number[];
+}
+
+function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+}
+
+interface StepMeasure {
+  point: PointInput;
+  errorRate: number;
+  failures: number;
+  /** Responses plus requests that got none (socket errors, timeouts). */
+  attempts: number;
+}
+
+export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
+  const steps = validateSteps(opts.steps);
+  if (!Number.isInteger(opts.repeats) || opts.repeats < 1) throw new ConfigError(`must be a positive integer, got ${opts.repeats}`, 'scale.repeats');
+  if (!(opts.durationSec > 0)) throw new ConfigError(`must be longer than 0, got ${opts.durationSec} s`, 'scale.duration');
+  if (!(opts.warmupSec >= 0)) throw new ConfigError(`must not be negative, got ${opts.warmupSec} s`, 'scale.warmup');
+  if (opts.targetN !== undefined && !steps.includes(opts.targetN)) {
+    throw new ConfigError(`${opts.targetN} is not one of scale.steps [${steps.join(', ')}]`, 'scale.targetN');
+  }
+  const maxErrorRate = opts.maxErrorRate ?? 0.01;
+  if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new ConfigError(`must be between 0 and 1, got ${opts.maxErrorRate}`, 'scale.maxErrorRate');
+  const perWorker = opts.connections ?? 8;
+  if (!Number.isInteger(perWorker) || perWorker < 1) throw new ConfigError(`must be a positive integer, got ${opts.connections}`, 'scale.connections');
+  const cores = os.availableParallelism();
+  const notes: string[] = [`${cores} cores on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'})`];
+
+  let plan: PinPlan | null = null;
+  let generatorMask: string | null = null;
+  if (opts.pin !== false) {
+    plan = tasksetAvailable() ? planPinning(cores) : null;
+    if (plan) {
+      try {
+        generatorMask = readAffinity(process.pid);
+      } catch {
+        plan = null;
+      }
+    }
+    if (plan && pinPids([process.pid], plan.generatorCpus).length === 0) {
+      notes.push(`pinned with taskset: load generator on CPU ${plan.generatorCpus.join(',')}, system under test on CPU ${plan.sutCpus.join(',')}`);
+    } else if (tasksetAvailable() && cores >= 2) {
+      plan = null;
+      generatorMask = null;
+      notes.push('not pinned: taskset could not set the CPU affinity here');
+    } else {
+      notes.push(cores < 2 ? 'not pinned: 1 core, generator and system under test share it' : 'not pinned: taskset is not available');
+    }
+  } else notes.push('not pinned (scale.pin: false): generator and system under test share all cores');
+  const sutCores = plan ? plan.sutCpus.length : cores;
+  const generatorCores = plan ? plan.generatorCpus.length : 1;
+  if (opts.mode === 'workers' && steps.some((n) => n > sutCores)) {
+    notes.push(`N above ${sutCores} exceeds the cores left for the system under test: efficiency there measures oversubscription, not the architecture`);
+  }
+  const sampling = cpuSamplingAvailable();
+  if (!sampling) notes.push('foreign CPU not measured (no /proc)');
+  notes.push(`closed model with autocannon: ${opts.mode === 'workers' ? `${perWorker} connections per worker` : 'N connections'}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 in whole ms (median of repeats)`);
+
+  const measured: PointInput[] = [];
+  const section = (partial: boolean): ScaleSection => analysePoints(measured, {
+    mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores,
+    ...(opts.targetN !== undefined ? { targetN: opts.targetN } : {}),
+    foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
+    ...(opts.fit ? { fit: opts.fit } : {}),
+    notes, partial,
+  });
+
+  try {
+    for (const n of steps) {
+      if (opts.signal?.aborted) {
+        notes.push(`interrupted before N = ${n}`);
+        return section(true);
+      }
+      let target: ScaleTarget;
+      try {
+        target = await opts.startTarget(n);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new ScaleSweepError(`scale step N=${n}: the target did not start: ${msg}`, section(true), n, { unreachable: e instanceof TargetUnreachableError });
+      }
+      let result: StepMeasure;
+      try {
+        result = await measureStep(n, target, opts, perWorker, plan, sampling);
+      } catch (e) {
+        if (e instanceof TargetUnreachableError) {
+          throw new ScaleSweepError(`scale step N=${n}: the target stopped answering: ${e.message}`, section(true), n, { unreachable: true });
+        }
+        throw e;
+      } finally {
+        await target.stop().catch((e: unknown) => notes.push(`stopping the target after N = ${n} failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+      if (result.point.flags?.includes('no-data')) {
+        notes.push(`interrupted during N = ${n}`);
+        return section(true);
+      }
+      if (result.errorRate > maxErrorRate) {
+        throw new ScaleSweepError(
+          `scale step N=${n}: ${result.failures} of ${result.attempts} requests failed ` +
+          `(error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`,
+          section(true), n,
+        );
+      }
+      measured.push(result.point);
+      if (opts.onStep) {
+        const s = analysePoints(measured, { mode: opts.mode, cores, sutCores, generatorCores, fit: { bootstrap: 0 }, foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND });
+        opts.onStep(s.points.find((p) => p.n === n)!);
+      }
+      if (opts.signal?.aborted) {
+        notes.push(`interrupted after N = ${n}`);
+        return section(n !== steps.at(-1));
+      }
+    }
+    return section(false);
+  } finally {
+    if (generatorMask) restoreAffinity(process.pid, generatorMask);
+  }
+}
+
+async function measureStep(
+  n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, plan: PinPlan | null, sampling: boolean,
+): Promise<StepMeasure> {
+  if (plan && target.pids.length) {
+    const all = withDescendants(target.pids, readAllProcesses());
+    pinPids(all, plan.sutCpus);
+  }
+  const url = joinUrl(target.url, opts.path);
+  const connections = opts.mode === 'workers' ? n * perWorker : n;
+  const base = {
+    url, connections,
+    ...(opts.method ? { method: opts.method } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  await probeTcp(url);
+  if (opts.warmupSec > 0) await runAutocannon({ ...base, durationSec: opts.warmupSec, skipProbe: true });
+
+  const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;
+  const runs: AutocannonSummary[] = [];
+  const foreign: number[] = [];
+  for (let r = 0; r < opts.repeats; r++) {
+    if (opts.signal?.aborted) break;
+    sampler?.start();
+    const run = await runAutocannon({ ...base, durationSec: opts.durationSec, skipProbe: true });
+    const share = sampler?.stop();
+    if (share) foreign.push(share.foreign);
+    if (run.aborted && run.requests === 0) break;
+    runs.push(run);
+  }
+  if (runs.length === 0) {
+    return { point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] }, errorRate: 0, failures: 0, attempts: 0 };
+  }
+  const responses = runs.reduce((a, r) => a + r.requests, 0);
+  const socketErrors = runs.reduce((a, r) => a + r.errors, 0);
+  const non2xx = runs.reduce((a, r) => a + r.non2xx, 0);
+  const failures = socketErrors + non2xx;
+  const attempts = responses + socketErrors;
+  return {
+    point: {
+      n,
+      throughput: median(runs.map((r) => r.throughput)),
+      runs: runs.map((r) => r.throughput),
+      latencyP99Ms: median(runs.map((r) => r.latency.p99)),
+      errors: failures,
+      foreignCpu: foreign.length ? Math.max(...foreign) : null,
+      flags: [],
+    },
+    errorRate: attempts > 0 ? failures / attempts : 0,
+    failures,
+    attempts,
+  };
+}

@@ -1,0 +1,38 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SegmentRunner, type SegmentRunInput } from './segment-runner.js';
+
+/** Worker-thread entry: runs one execution segment and posts progress, snapshots and the final output. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: ReturnType<SegmentRunner['progress']> }
+  | { type: 'snapshot'; snapshot: ReturnType<SegmentRunner['snapshot']> }
+  | { type: 'done'; output: Awaited<ReturnType<SegmentRunner['run']>> }
+  | { type: 'error'; message: string; name: string };
+
+export type ParentMessage = { type: 'stop' } | { type: 'snapshot' };
+
+if (parentPort) {
+  const port = parentPort;
+  try {
+    const runner = new SegmentRunner(workerData as SegmentRunInput);
+    port.on('message', (m: ParentMessage) => {
+      if (m.type === 'stop') runner.stop();
+      else if (m.type === 'snapshot') port.postMessage({ type: 'snapshot', snapshot: runner.snapshot() } satisfies WorkerMessage);
+    });
+    const tick = setInterval(() => port.postMessage({ type: 'progress', progress: runner.progress() } satisfies WorkerMessage), 1000);
+    runner.run().then(
+      (output) => {
+        clearInterval(tick);
+        port.postMessage({ type: 'done', output } satisfies WorkerMessage);
+        port.close();
+      },
+      (e: Error) => {
+        clearInterval(tick);
+        port.postMessage({ type: 'error', message: e.message, name: e.name } satisfies WorkerMessage);
+        port.close();
+      },
+    );
+  } catch (e) {
+    port.postMessage({ type: 'error', message: (e as Error).message, name: (e as Error).name } satisfies WorkerMessage);
+    port.close();
+  }
+}

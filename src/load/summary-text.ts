@@ -1,0 +1,53 @@
+import type { LoadSection, MetricSummary, ScenarioSummary } from '../core/result-load.js';
+
+function fmtMs(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '-';
+  if (v >= 1000) return `${(v / 1000).toFixed(2)}s`;
+  if (v >= 1) return `${v.toFixed(2)}ms`;
+  return `${(v * 1000).toFixed(0)}µs`;
+}
+
+function fmtBytes(v: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+function metricLine(name: string, m: MetricSummary): string {
+  const v = m.values;
+  let text: string;
+  if (m.type === 'trend') {
+    const stats = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'].filter((k) => v[k] !== undefined);
+    text = stats.map((k) => `${k}=${m.unit === 'ms' ? fmtMs(v[k]) : Number(v[k].toPrecision(4))}`).join(' ');
+  } else if (m.type === 'rate') {
+    text = `${(v.rate * 100).toFixed(2)}% ✓ ${v.passes} ✗ ${v.fails}`;
+  } else if (m.type === 'counter') {
+    text = m.unit === 'B' ? `${fmtBytes(v.count)} ${fmtBytes(v.rate)}/s` : `${v.count} ${Number(v.rate.toFixed(2))}/s`;
+  } else {
+    text = `${v.value} min=${v.min} max=${v.max}`;
+  }
+  return `    ${name.padEnd(40, '.')}: ${text}`;
+}
+
+function scenarioText(s: ScenarioSummary): string {
+  const lines: string[] = [];
+  lines.push(`  scenario ${s.name}: ${s.engine} engine, ${s.executor}, ${(s.durationMs / 1000).toFixed(1)}s${s.segments && s.segments > 1 ? `, ${s.segments} segments merged` : ''}${s.partial ? ', PARTIAL' : ''}`);
+  lines.push(`    percentiles: ${s.percentileMethod === 'exact-r7' ? 'exact (R-7 over raw samples)' : 'HDR histogram (3 significant digits)'}, resolution ${s.latencyResolutionMs}ms`);
+  if (s.thresholds.length) {
+    lines.push('', '    THRESHOLDS');
+    for (const t of s.thresholds) {
+      lines.push(`    ${t.ok ? '✓' : '✗'} ${t.metric} '${t.expression}' ${t.observed === null ? '(no data)' : `observed ${Number(t.observed.toPrecision(6))}`}`);
+    }
+  }
+  lines.push('');
+  for (const name of Object.keys(s.metrics).sort()) lines.push(metricLine(name, s.metrics[name]));
+  if (s.generatorSaturated) lines.push('', `    GENERATOR SATURATED: ${s.saturationReasons.join('; ')}`);
+  for (const n of s.notes ?? []) lines.push(`    note: ${n}`);
+  return lines.join('\n');
+}
+
+/** A k6-style end-of-test summary of every scenario, for the terminal. */
+export function formatLoadSummary(load: LoadSection): string {
+  return [`load test of ${load.targetUrl}`, ...load.scenarios.map(scenarioText)].join('\n\n') + '\n';
+}
