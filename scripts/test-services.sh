@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system services the test suite uses, from Debian's packages only:
 #   postgresql (server + streaming replica tests), redis-server, prometheus (+ promtool), chromium (HTML report
-#   tests via playwright-core), wrk (load benchmark peer), libxml2-utils (xmllint: JUnit schema validation).
+#   tests via playwright-core), wrk (load benchmark peer), libxml2-utils (xmllint: JUnit schema validation),
+#   sqlite3 (an independent reader of the history store in tests).
 # Tests start their own throwaway instances on free loopback ports, so nothing is left running here.
 # Usage: scripts/test-services.sh [--check]   (--check: only report what is missing; exit 1 if anything is)
 set -euo pipefail
@@ -13,6 +14,7 @@ declare -A BIN_OF=(
   [chromium]=/usr/bin/chromium
   [wrk]=/usr/bin/wrk
   [libxml2-utils]=/usr/bin/xmllint
+  [sqlite3]=/usr/bin/sqlite3
 )
 
 missing=()

@@ -157,7 +157,7 @@ export function evaluateRules(graph: DependencyGraph, rules: RuleSet, inCycle: (
         rule: `rule:${c.rule.name}`,
         severity: severityOf(c.rule.severity),
         title: `Forbidden dependency (${c.rule.name})`,
-        message: `${e.from}:${e.line} ${e.kind} '${e.specifier}' -> ${e.to}${c.rule.comment ? ` — ${c.rule.comment}` : ''}`,
+        message: `${e.kind} '${e.specifier}' -> ${e.to}${c.rule.comment ? ` — ${c.rule.comment}` : ''}`,
         locations: [{ file: e.from, line: e.line }],
         fingerprint: fingerprintOf(`rule:${c.rule.name}`, e.from, e.to, e.kind, e.specifier),
       });
@@ -167,7 +167,7 @@ export function evaluateRules(graph: DependencyGraph, rules: RuleSet, inCycle: (
         rule: 'rule:not-in-allowed',
         severity: severityOf(rules.allowedSeverity),
         title: 'Dependency not in the allowed rules',
-        message: `${e.from}:${e.line} ${e.kind} '${e.specifier}' -> ${e.to}`,
+        message: `${e.kind} '${e.specifier}' -> ${e.to}`,
         locations: [{ file: e.from, line: e.line }],
         fingerprint: fingerprintOf('rule:not-in-allowed', e.from, e.to, e.kind, e.specifier),
       });

@@ -50,7 +50,7 @@ export function latencyInconclusiveReason(load: LoadSection): string | undefined
  *  - p99Latency: max over scenarios of http_req_duration p99 (ms), target < 200ms (the review's budget); inconclusive
  *    when the generator saturated or iterations were dropped (unless allowed);
  *  - errorRate: http_req_failed rate over all scenarios, as a percentage, target < 1%;
- *  - thresholds: every k6 threshold of every scenario passed.
+ *  - loadThresholds: every k6 threshold of every scenario passed.
  */
 export const loadFitnessFunctions: FitnessFunctions = {
   p99Latency: {

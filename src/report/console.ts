@@ -262,7 +262,7 @@ function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[
     [{ header: 'N', align: 'right' }, { header: 'req/s', align: 'right' }, { header: 'E(N)', align: 'right' },
       { header: 'p99', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'flags', shrink: 1, min: 5 }],
     sc.points.map((p) => [String(p.n), p.throughput.toFixed(0), p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3),
-      formatMs(p.latencyP99Ms), String(p.errors), [...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags].join(',')]),
+      formatMs(p.latencyP99Ms), String(p.errors), [...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(',')]),
     { width, indent: 2 },
   ));
   const f = sc.fit;

@@ -163,7 +163,7 @@ export function renderHtml(result: Result): string {
     if (sc.fitNote) body.push(`<p class="reason">${esc(sc.fitNote)}</p>`);
     body.push('<table><thead><tr><th class="num">N</th><th class="num">req/s (median)</th><th>repeats</th><th class="num">E(N)</th><th class="num">p99</th><th class="num">errors</th><th>flags</th></tr></thead><tbody>');
     for (const p of sc.points) {
-      body.push(`<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td><td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td><td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td><td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td><td>${esc([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags].join(', '))}</td></tr>`);
+      body.push(`<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td><td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td><td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td><td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td><td>${esc([...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(', '))}</td></tr>`);
     }
     body.push('</tbody></table>');
     for (const n of sc.notes) body.push(`<p class="reason">${esc(n)}</p>`);

@@ -32,12 +32,13 @@ describe('baseline', () => {
 
     const after = await collect(repo);
     const applied = applyBaseline(file, after);
-    expect(applied.newFindings.map((f) => f.message)).toEqual([
+    const where = (f: Finding) => `${f.locations[0].file}:${f.locations[0].line ?? ''} ${f.message}`;
+    expect(applied.newFindings.map(where)).toEqual([
       "src/services/worker/handlers/follows.ts:1 import '../../nda/nda-repository.js' -> src/services/nda/nda-repository.ts",
       // follows.ts now touches user and nda besides its own worker domain: a new mixed-responsibility finding.
-      'src/services/worker/handlers/follows.ts (service worker) touches nda, user, worker',
+      'src/services/worker/handlers/follows.ts: src/services/worker/handlers/follows.ts (service worker) touches nda, user, worker',
     ]);
-    expect(applied.stale.map((f) => f.message)).toEqual([
+    expect(applied.stale.map(where)).toEqual([
       "src/services/worker/handlers/search.ts:1 import '../../pitch/pitch-repository.js' -> src/services/pitch/pitch-repository.ts",
     ]);
     const shifted = applied.findings.filter((f) => f.locations[0]?.file.endsWith('pitch-detail.ts') && f.rule === 'cross-service-import');

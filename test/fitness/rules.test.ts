@@ -28,7 +28,7 @@ describe('dependency rules', () => {
     const c = await collectFixture('cycles', {
       rules: { allowed: [{ name: 'only-to-a-b-c', from: {}, to: { path: '^src/(a|b|c)\\.ts$' } }] },
     });
-    expect(c.findings.filter((f) => f.rule === 'rule:not-in-allowed').map((f) => f.message)).toEqual([
+    expect(c.findings.filter((f) => f.rule === 'rule:not-in-allowed').map((f) => `${f.locations[0].file}:${f.locations[0].line} ${f.message}`)).toEqual([
       "src/self.ts:1 import './self.js' -> src/self.ts",
       "src/x.ts:1 import-type './y.js' -> src/y.ts",
       "src/y.ts:1 import './x.js' -> src/x.ts",
