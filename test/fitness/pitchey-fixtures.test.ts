@@ -40,12 +40,24 @@ describe('fixtures/pitchey-monolith (the review\'s "current" column)', async () 
     const coupling = await judgeFunction('serviceCoupling', staticFitnessFunctions.serviceCoupling, ctxOf(c));
     expect(coupling.value).toBe(5);
     expect(coupling.verdict).toBe('fail');
-    expect(coupling.evidence.map((e) => e.message)).toEqual([
+    expect(coupling.evidence.slice(4).filter((e) => e.fingerprint && e.file)).toHaveLength(20);
+    expect(coupling.evidence.slice(0, 4).map((e) => e.message)).toEqual([
       'user: Ca 7, Ce 0 (depended on by worker)',
       'pitch: Ca 7, Ce 0 (depended on by worker)',
       'nda: Ca 6, Ce 0 (depended on by worker)',
       'worker: Ca 0, Ce 12',
     ]);
+  });
+
+  it('with every violation baselined, the failing functions pass but keep their true values', async () => {
+    const baselined = new Set(c.findings.map((f) => f.fingerprint));
+    for (const id of ['serviceAutonomy', 'serviceCoupling', 'noCycles'] as const) {
+      const o = await judgeFunction(id, staticFitnessFunctions[id], ctxOf(c), { baselined });
+      expect([id, o.verdict]).toEqual([id, 'pass']);
+    }
+    const partial = new Set([...baselined].filter((fp) => fp !== c.findings.find((f) => f.rule === 'cross-service-import')!.fingerprint));
+    const o = await judgeFunction('serviceAutonomy', staticFitnessFunctions.serviceAutonomy, ctxOf(c), { baselined: partial });
+    expect([o.value, o.verdict]).toEqual([75, 'fail']);
   });
 
   it('keeps type-only service edges out of the counts but reports them', () => {
