@@ -115,6 +115,8 @@ export async function collectScalePhase(
     connections: cfg.connections,
     path: cfg.path ?? '/',
     maxErrorRate: cfg.maxErrorRate,
+    pin: cfg.pin,
+    foreignCpuBound: cfg.foreignCpuBound,
     signal,
     onStep: (p: { n: number; throughput: number; efficiency: number | null }) => {
       if (!io.quiet && !io.json) io.err(`  scale N=${p.n}: ${p.throughput.toFixed(0)} req/s${p.efficiency !== null ? `, E=${p.efficiency.toFixed(2)}` : ''}`);

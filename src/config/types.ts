@@ -158,12 +158,9 @@ export interface ScaleConfig {
   duration?: string;
   /** Concurrent connections per N step for worker sweeps (closed model). */
   connections?: number;
-  engine?: 'autocannon' | 'native';
-  /** Scenario used for the sweep (default: the first read scenario). */
-  scenario?: string;
   /** A step fails when its error rate exceeds this (0..1). Default 0.01. */
   maxErrorRate?: number;
-  /** Request path of the sweep when no scenario gives one, e.g. '/api/pitches/public?tab=new'. */
+  /** Request path of the sweep (closed-model GETs via autocannon), e.g. '/api/pitches/public?tab=new'. */
   path?: string;
   /** Pin the load generator and the system under test to separate cores with `taskset` (Linux). Default true. */
   pin?: boolean;

@@ -141,10 +141,10 @@ const scaleConfig = obj({
   warmup: duration,
   duration,
   connections: num({ integer: true, min: 1 }),
-  engine: oneOf('autocannon', 'native'),
-  scenario: str,
   path: matches(/^\//, "a path starting with '/'"),
   maxErrorRate: num({ min: 0, max: 1 }),
+  pin: bool,
+  foreignCpuBound: num({ min: 0, max: 1 }),
 });
 
 const REPORTERS = ['console', 'json', 'junit', 'markdown', 'html', 'prometheus'] as const;

@@ -46,9 +46,13 @@ export interface DependencyGraph {
 export interface ComponentMetrics {
   name: string;
   modules: number;
-  /** Afferent coupling: distinct components that depend on this one. */
+  /**
+   * Afferent coupling. Services: distinct modules of OTHER services that import this service (Martin's class-level
+   * definition, counted between services only; shared modules do not count). Folders: dependency-cruiser's
+   * `--metrics` definition.
+   */
   ca: number;
-  /** Efferent coupling: distinct components this one depends on. */
+  /** Efferent coupling: services — distinct modules of this service that import another service; folders — as dependency-cruiser. */
   ce: number;
   /** Instability Ce / (Ca + Ce); null when Ca + Ce = 0. */
   instability: number | null;
