@@ -8,8 +8,8 @@ import { runLoad } from '../src/load/index.js';
 const [url, mode, a, b, c] = process.argv.slice(2);
 const outDir = mkdtempSync(path.join(tmpdir(), 'pf-bench-load-'));
 const scenario = mode === 'closed'
-  ? { executor: 'constant-vus' as const, vus: Number(a), duration: `${b}s`, requests: [{ path: '/' }] }
-  : { executor: 'constant-arrival-rate' as const, rate: Number(a), duration: `${b}s`, preAllocatedVUs: Number(c), maxVUs: Number(c) * 4, requests: [{ path: '/' }] };
+  ? { executor: 'constant-vus' as const, vus: Number(a), duration: `${b}s`, warmup: '1s', requests: [{ path: '/' }] }
+  : { executor: 'constant-arrival-rate' as const, rate: Number(a), duration: `${b}s`, warmup: '2s', preAllocatedVUs: Number(c), maxVUs: Number(c) * 4, requests: [{ path: '/' }] };
 const load = await runLoad({ baseUrl: url, outDir, workers: 0, scenarios: { bench: scenario } });
 rmSync(outDir, { recursive: true, force: true });
 const s = load.scenarios[0];

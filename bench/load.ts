@@ -54,7 +54,7 @@ function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: 
 
 const server = await startServer();
 try {
-  console.log(`bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}`);
+  console.log(`bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}; native runs warm up first (1 s closed, 2 s open; not measured)`);
   const wrkRuns: number[] = [];
   const nativeRuns: number[] = [];
   for (let i = 0; i < repeats; i++) {

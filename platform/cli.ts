@@ -21,23 +21,38 @@ function dbLabel(db: string): string {
   return db === 'pglite' ? 'pglite' : 'postgres';
 }
 
-/** Runs until SIGTERM/SIGINT, then closes and removes the pid file. */
-function onShutdown(dataDir: string, close: () => Promise<void>): void {
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    const hard = setTimeout(() => process.exit(1), 15_000);
-    hard.unref();
-    close()
-      .catch((e: unknown) => process.stderr.write(`platform: shutdown: ${(e as Error).message}\n`))
-      .finally(() => {
-        removePidFile(dataDir, process.pid);
-        process.exit(0);
-      });
+/** Runs until SIGTERM/SIGINT, then closes and removes the pid file. Handlers are installed before startup. */
+let closer: { dataDir: string; close: () => Promise<void> } | null = null;
+let signalled = false;
+
+function shutdownNow(): void {
+  if (!closer) return;
+  const { dataDir, close } = closer;
+  closer = null;
+  const hard = setTimeout(() => process.exit(1), 15_000);
+  hard.unref();
+  close()
+    .catch((e: unknown) => process.stderr.write(`platform: shutdown: ${(e as Error).message}\n`))
+    .finally(() => {
+      removePidFile(dataDir, process.pid);
+      process.exit(0);
+    });
+}
+
+function installSignalHandlers(): void {
+  const onSignal = () => {
+    if (signalled) return;
+    signalled = true;
+    // A signal during startup ends the process as soon as it is up (there is nothing to close before that).
+    shutdownNow();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+function onShutdown(dataDir: string, close: () => Promise<void>): void {
+  closer = { dataDir, close };
+  if (signalled) shutdownNow();
 }
 
 async function start(o: StartOptions): Promise<void> {
@@ -104,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'start':
+      installSignalHandlers();
       return start(parseStart(rest));
     case 'stop':
       return stop(parseStop(rest).dataDir);

@@ -82,6 +82,7 @@ export function parseStart(argv: string[]): StartOptions {
   const mode = v.mode ?? 'gateway';
   if (mode !== 'gateway' && mode !== 'services') throw new PlatformUsageError(`--mode must be gateway or services, got ${String(mode)}`);
   if ((v.users !== undefined || v.pitches !== undefined) && !v.seed) throw new PlatformUsageError('--users and --pitches need --seed');
+  if (mode === 'services' && v.workers !== undefined && v.workers !== '1') throw new PlatformUsageError('--workers applies to --mode gateway only');
   const rateLimit: Partial<RateLimitConfig> = { enabled: rl === 'on' };
   if (v['rate-limit-per-min'] !== undefined) rateLimit.perMinute = int(v['rate-limit-per-min'], 'rate-limit-per-min', 0, 1, 1e9);
   if (v['rate-limit-auth-per-min'] !== undefined) rateLimit.authPerMinute = int(v['rate-limit-auth-per-min'], 'rate-limit-auth-per-min', 0, 1, 1e9);

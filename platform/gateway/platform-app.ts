@@ -19,6 +19,7 @@ import { createNotificationService } from '../services/notification/service.js';
 import { createPitchService } from '../services/pitch/service.js';
 import { createUserService } from '../services/user/service.js';
 import { Registry } from 'prom-client';
+import { LocalInvalidationBus, type CacheInvalidationBus } from '../lib/cache-invalidation.js';
 import { InjectTransport } from './inject-transport.js';
 import { loadOrCreateSecret } from './platform-secret.js';
 import { randomBytes } from 'node:crypto';
@@ -76,6 +77,8 @@ export interface PlatformAppOptions {
   /** Skip migrations (a worker whose primary has already applied them). */
   skipMigrations?: boolean;
   mediaDir?: string;
+  /** Cross-process cache invalidation (workers); a local one by default. */
+  caches?: CacheInvalidationBus;
   /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
   backgroundJobs?: boolean;
 }
@@ -122,6 +125,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   };
 
   const metrics = new Registry();
+  const caches = opts.caches ?? new LocalInvalidationBus();
   const services = hosted.map((name) => {
     const ctx: ServiceContext = {
       db,
@@ -139,6 +143,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       dataDir: mediaRoot,
       sagaFaults: opts.sagaFaults,
       metrics,
+      caches,
       now: opts.now ?? (() => new Date()),
     };
     return FACTORIES[name](ctx);
@@ -148,6 +153,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     await migrate(db, 'eventstore', eventStoreMigrations);
     for (const s of services) await migrate(db, s.schema, s.migrations);
   }
+  // Read-model queries may go to a replica: it must at least know the schema before we serve.
+  await db.syncReplica?.();
   if (opts.runSubscribers !== false) for (const s of services) for (const sub of s.subscribers) bus.subscribe(sub);
 
   app = createHttpApp();

@@ -116,7 +116,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
   const addr = app.server.address() as net.AddressInfo;
   return {
     url: `http://${o.host}:${addr.port}`,
-    workers: o.workers,
+    workers: 1,
     async close() {
       stopping = true;
       await app.close();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { CacheInvalidationBus } from '../lib/cache-invalidation.js';
 import type { Db } from '../lib/db.js';
 import type { StartOptions } from './cli-options.js';
 import { buildPlatformApp, type PlatformApp } from './platform-app.js';
@@ -12,7 +13,7 @@ export interface Served {
 }
 
 /** Single-process gateway: every service in this process behind one port. */
-export async function serveGateway(o: StartOptions, extra: { openedDb?: Db; skipMigrations?: boolean; runSubscribers?: boolean; backgroundJobs?: boolean; listen?: boolean } = {}): Promise<Served> {
+export async function serveGateway(o: StartOptions, extra: { caches?: CacheInvalidationBus; openedDb?: Db; skipMigrations?: boolean; runSubscribers?: boolean; backgroundJobs?: boolean; listen?: boolean } = {}): Promise<Served> {
   mkdirSync(o.dataDir, { recursive: true });
   const platform = await buildPlatformApp({
     dataDir: o.dataDir,
@@ -24,6 +25,7 @@ export async function serveGateway(o: StartOptions, extra: { openedDb?: Db; skip
     skipMigrations: extra.skipMigrations,
     runSubscribers: extra.runSubscribers,
     backgroundJobs: extra.backgroundJobs,
+    caches: extra.caches,
   });
   let seeded: Served['seeded'] = null;
   try {

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InvalidationRelay } from '../lib/cache-invalidation.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
 import type { StartOptions } from './cli-options.js';
 import { serveGateway } from './start-gateway.js';
@@ -20,14 +21,17 @@ export async function runWorkerCluster(o: StartOptions): Promise<{ url: string; 
     silent: false,
   });
   const workers: Worker[] = [];
+  const relay = new InvalidationRelay();
   let stopping = false;
   const ports = await Promise.all(
     Array.from({ length: o.workers }, (_, i) => {
       const w = cluster.fork({ PITCHEY_WORKER_OPTIONS: JSON.stringify({ ...o, workerIndex: i }) });
       workers.push(w);
+      relay.add(w);
       const abort = o.db === 'pglite' ? serveDbOverIpc(primary.platform.db, w) : () => {};
       w.on('exit', (code) => {
         abort();
+        relay.remove(w);
         if (!stopping) process.stderr.write(`platform: worker ${w.process.pid} exited with ${code}\n`);
       });
       return new Promise<number>((resolve, reject) => {

@@ -1,4 +1,5 @@
 // One HTTP worker of `platform start --workers N` (forked by worker-cluster.ts).
+import { WorkerInvalidationBus } from '../lib/cache-invalidation.js';
 import { ipcDb } from '../lib/ipc-db.js';
 import type { StartOptions } from './cli-options.js';
 import { serveGateway } from './start-gateway.js';
@@ -8,7 +9,7 @@ const o = JSON.parse(process.env.PITCHEY_WORKER_OPTIONS ?? '{}') as StartOptions
 async function main(): Promise<void> {
   const served = await serveGateway(
     { ...o, seed: false },
-    { openedDb: o.db === 'pglite' ? ipcDb() : undefined, skipMigrations: true, runSubscribers: false, backgroundJobs: false },
+    { caches: new WorkerInvalidationBus(), openedDb: o.db === 'pglite' ? ipcDb() : undefined, skipMigrations: true, runSubscribers: false, backgroundJobs: false },
   );
   const addr = served.platform.app.server.address();
   process.send!({ t: 'listening', port: typeof addr === 'object' && addr ? addr.port : o.port });

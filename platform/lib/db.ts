@@ -14,6 +14,8 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<void>;
   /** Where read-model queries go: the replica when one is configured, else this database. */
   readonly reader: Queryable;
+  /** With a replica: waits until it has replayed everything the primary has written so far (e.g. migrations). */
+  syncReplica?(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,17 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
     },
     async exec(sql: string) {
       await pool.query(sql);
+    },
+    async syncReplica(timeoutMs = 30_000) {
+      if (!replica) return;
+      const lsn = (await pool.query('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l as string;
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await replica.query('SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS ok', [lsn]);
+        if (r.rows[0].ok) return;
+        if (Date.now() > end) throw new Error(`replica did not catch up with the primary within ${timeoutMs} ms`);
+        await new Promise((res) => setTimeout(res, 20));
+      }
     },
     async close() {
       await pool.end();

@@ -144,12 +144,18 @@ export class EventBus {
         'SELECT * FROM eventstore.events WHERE seq > $1 AND seq <= $3 AND type = ANY($4::text[]) ORDER BY seq LIMIT $2',
         [from, this.batchSize, limitSeq, s.types],
       );
+      // One statement records the whole batch as processed; ids already recorded (a redelivery) come back missing.
+      const fresh = new Set(
+        (
+          await tx.query<{ event_id: string }>(
+            `INSERT INTO eventstore.processed (subscriber, event_id) SELECT $1, unnest($2::uuid[])
+             ON CONFLICT DO NOTHING RETURNING event_id`,
+            [s.name, rows.map((r) => r.event_id)],
+          )
+        ).map((x) => x.event_id),
+      );
       for (const r of rows) {
-        const fresh = await tx.query('INSERT INTO eventstore.processed (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
-          s.name,
-          r.event_id,
-        ]);
-        if (fresh.length === 0) continue;
+        if (!fresh.has(r.event_id)) continue;
         await s.handle(tx, {
           seq: r.seq,
           eventId: r.event_id,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { TokenSigner } from './auth-token.js';
+import type { CacheInvalidationBus } from './cache-invalidation.js';
 import type { Db } from './db.js';
 import type { EventBus, Subscriber } from './event-bus.js';
 import type { Migration } from './migrations.js';
@@ -21,6 +22,8 @@ export interface ServiceContext {
   dataDir: string;
   /** Test-only failure injection for the pitch-creation saga. */
   sagaFaults?: SagaFaults;
+  /** Invalidates read caches in every process of this platform. */
+  caches: CacheInvalidationBus;
   /** Where the service's HTTP metrics go (shared by the services of one process). */
   metrics: Registry;
   /** Clock for NDA expiry decisions (tests move it). */

@@ -114,6 +114,11 @@ export interface ScenarioConfig {
   gracefulStop?: string;
   /** Arrival pacing of open-model executors. */
   arrival?: 'constant' | 'poisson';
+  /**
+   * Not k6: run the scenario's load for this long before measuring (JIT, connections, caches); its samples are
+   * discarded. Open model: at the scenario's average rate; closed model: with its initial VUs. Default none.
+   */
+  warmup?: string;
   tags?: Record<string, string>;
   /** Runs once per VU before its iterations (e.g. sign-in); values it captures are visible to requests. */
   setup?: RequestConfig[];

@@ -34,7 +34,7 @@ export function saturationReasons(plan: ExecutorPlan, outputs: SegmentRunOutput[
       const elu = Math.max(...outputs.map((o) => o.eventLoopUtilization));
       const why = elu > bounds.maxEventLoopUtilization
         ? 'the generator was CPU-bound'
-        : `its event loop was busy only ${(elu * 100).toFixed(0)}%, so its timers fired late: other processes likely took the CPU`;
+        : `its event loop was busy ${(elu * 100).toFixed(0)}% on average, so the lateness came from pauses: GC, or other processes taking the CPU`;
       reasons.push(`send lag p99 ${lagP99.toFixed(1)}ms exceeds ${bounds.maxSendLagP99Ms}ms: requests left the generator late (${why})`);
     }
     const partial = outputs.some((o) => o.partial);

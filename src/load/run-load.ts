@@ -5,6 +5,7 @@ import { ConfigError, TargetUnreachableError, UsageError } from '../core/errors.
 import type { LoadSection, ScenarioSummary } from '../core/result-load.js';
 import { loadDataRows } from './data-feeder.js';
 import { defaultWorkerCount, runNativeScenario } from './engines/native.js';
+import { parseDuration } from './duration.js';
 import { planExecutor } from './executor-plan.js';
 import { BUILTIN_METRICS } from './metric-types.js';
 import { ProgressLine } from './progress-line.js';
@@ -56,6 +57,7 @@ export function validateScenario(name: string, scenario: ScenarioConfig): void {
   const keyPath = `load.scenarios.${name}`;
   if (!scenario || typeof scenario !== 'object') throw new ConfigError('scenario must be an object', keyPath);
   planExecutor(scenario, keyPath);
+  if (scenario.warmup !== undefined) parseDuration(scenario.warmup, `${keyPath}.warmup`);
   if (!Array.isArray(scenario.requests) || scenario.requests.length === 0) {
     throw new ConfigError('requests must be a non-empty array', `${keyPath}.requests`);
   }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestConfig, ScenarioConfig } from '../config/types.js';
 import { SegmentStriping, type ExecutionSegment } from './execution-segment.js';
+import { parseDuration } from './duration.js';
 import { planExecutor, type ArrivalPlan, type ExecutorPlan, type VuPlan } from './executor-plan.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
 import { jsonEquals, readJsonPath } from './json-path.js';
@@ -125,7 +126,10 @@ function expectedStatuses(list: RequestConfig['expectedStatuses']): (status: num
 export class SegmentRunner {
   private readonly plan: ExecutorPlan;
   private readonly striping: SegmentStriping;
-  private readonly store: MetricStore;
+  private store: MetricStore;
+  /** True during the warm-up: samples go to a discarded store and no NDJSON is written. */
+  private warming = false;
+  private stopRequested = false;
   private readonly requests: CompiledRequest[];
   private readonly setup: CompiledRequest[];
   private readonly totalWeight: number;
@@ -170,6 +174,7 @@ export class SegmentRunner {
   stop(): void {
     if (!this.stopping) this.partial = true;
     this.stopping = true;
+    this.stopRequested = true;
   }
 
   progress(): SegmentProgress {
@@ -190,7 +195,7 @@ export class SegmentRunner {
 
   private record(name: string, value: number, tags: Tags | null, at: number): void {
     this.store.add(name, value, tags ?? undefined);
-    if (this.ndjson) this.ndjson.point(BUILTIN_METRICS[name], value, tags, this.epochOffset + at);
+    if (this.ndjson && !this.warming) this.ndjson.point(BUILTIN_METRICS[name], value, tags, this.epochOffset + at);
   }
 
   private pick(): CompiledRequest {
@@ -327,7 +332,39 @@ export class SegmentRunner {
     return { index: globalIndex, vars: {}, setupDone: null };
   }
 
+  /** Runs the load for `ms` without measuring it, then resets every counter. */
+  private async warmUp(ms: number): Promise<void> {
+    const measured = this.store;
+    this.store = new MetricStore(false);
+    this.warming = true;
+    try {
+      if (this.plan.kind === 'arrival') {
+        const sc = this.input.scenario;
+        const rate = (this.plan.expectedIterations / this.plan.durationMs) * 1000;
+        if (!(rate > 0)) return;
+        const plan = planExecutor({ ...sc, executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${ms}ms`, gracefulStop: '60s', stages: undefined }, 'warmup', this.input.seed);
+        await this.runArrival(plan as ArrivalPlan);
+      } else {
+        const vus = Math.max(1, this.plan.activeVUs(0));
+        await this.runVus({ kind: 'vus', executor: 'constant-vus', durationMs: ms, gracefulStopMs: 60_000, maxVUs: vus, activeVUs: () => vus });
+      }
+    } finally {
+      this.store = measured;
+      this.warming = false;
+    }
+    this.stopping = this.stopRequested;
+    this.partial = this.stopRequested;
+    this.counters = { requests: 0, failures: 0, iterations: 0, dropped: 0, responses: 0, scheduled: 0, started: 0 };
+    this.networkErrors = {};
+    this.templateErrors = {};
+    this.maxLag = 0;
+    this.vusAllocated = 0;
+    this.lastDispatchMs = 0;
+  }
+
   async run(): Promise<SegmentRunOutput> {
+    const warmupMs = this.input.scenario.warmup ? parseDuration(this.input.scenario.warmup, `load.scenarios.${this.input.scenarioName}.warmup`) : 0;
+    if (warmupMs > 0) await this.warmUp(warmupMs);
     const elu0 = performance.eventLoopUtilization();
     const startedAtEpochMs = Date.now();
     this.origin = performance.now();

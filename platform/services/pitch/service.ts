@@ -51,18 +51,22 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   // Public data only: protected content and access decisions are never cached, so a revoke takes effect at once.
   const rowCache = new TtlCache<PitchRow>(20_000, 2_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
-  const invalidate = (pitchId?: string) => {
-    if (pitchId) rowCache.delete(pitchId);
+  ctx.caches.onInvalidate((scope, key) => {
+    if (scope !== 'pitch') return;
+    if (key) rowCache.delete(key);
     else rowCache.clear();
     listCache.clear();
-  };
+  });
+  /** Drops cached public data in every process; awaited before a write answers. */
+  const invalidate = (pitchId?: string) => ctx.caches.invalidate('pitch', pitchId ?? null);
   const clients = { media: ctx.client('media'), nda: ctx.client('nda'), notification: ctx.client('notification') };
   const saga = new SagaRunner<PitchCreationData>(db, 'pitch_svc.saga_runs', pitchCreationSaga(db, clients), ctx.sagaFaults);
 
   async function loadRow(id: string): Promise<PitchRow | undefined> {
     const hit = rowCache.get(id);
     if (hit) return hit;
-    const r = (await db.reader.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0];
+    // Single rows come from the primary (read-your-writes after create/publish); lists and search may use a replica.
+    const r = (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0];
     if (r) rowCache.set(id, r);
     return r;
   }
@@ -146,7 +150,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       ]);
       return true;
     });
-    if (changed) rowCache.delete(pitchId);
+    if (changed) await invalidate(pitchId);
     return changed;
   }
 
@@ -249,7 +253,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           { type: 'PitchUpdated', data: { pitchId: id, ownerId: cur.owner_id, title: next.title, genre: next.genre, requiresNda: next.requiresNda } },
         ]);
       });
-      invalidate(id);
+      await invalidate(id);
       void ctx.bus.kick();
       return ok(await detail((await loadRow(id))!, viewer));
     });
@@ -275,7 +279,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
               : { type: 'PitchArchived', data: { pitchId: id, ownerId: cur.owner_id } },
           ]);
         });
-        invalidate(id);
+        await invalidate(id);
         void ctx.bus.kick();
         return ok(await detail((await loadRow(id))!, viewer));
       });
@@ -289,7 +293,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         await tx.query('DELETE FROM pitch_svc.pitches WHERE id = $1', [id]);
         await appendEvents(tx, `pitch-${id}`, 'any', [{ type: 'PitchDeleted', data: { pitchId: id, ownerId: cur.owner_id } }]);
       });
-      invalidate(id);
+      await invalidate(id);
       void ctx.bus.kick();
       return ok({ deleted: true });
     });
@@ -396,7 +400,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     name: 'pitch',
     schema: PITCH_SCHEMA,
     migrations: pitchMigrations,
-    subscribers: [creatorProjection(() => invalidate())],
+    subscribers: [creatorProjection(() => void invalidate())],
     register,
     metrics: () => {
       if (!registry) throw new Error('pitch service not registered');

@@ -222,6 +222,7 @@ export function generateK6Script(
     }
     code.push(scenarioCode(name, sc, i, dataExpression(name, sc, opts, single)));
   });
+  if (names.some((n) => scenarios[n].warmup)) notes.push('// Note: k6 has no warm-up phase; the scenarios\' `warmup` is not exported.');
   if (names.some((n) => (scenarios[n].setup ?? []).length)) {
     notes.push('// Note: k6 counts the per-VU sign-in requests in http_req_* (tag phase:setup); pitchey-fit keeps them apart.');
   }

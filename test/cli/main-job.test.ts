@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, ROOT, runCli, runCliAsync, type CliRun } from './run-cli.js';
+import { validateResult } from '../../src/report/index.js';
+import type { Result } from '../../src/core/result.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-main-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('npx pitchey-fit check with no config: the bundled platform on embedded PGlite', () => {
+  // The README's main job, as a user runs it from a folder without a config file.
+  let run: CliRun;
+  let result: Result | undefined;
+  beforeAll(async () => {
+    run = await runCliAsync(['check', '--reporter', 'console,json,junit,html,prometheus'], { cwd: tmp, timeoutMs: 300_000 });
+    const file = path.join(tmp, 'pitchey-fit-report', 'result.json');
+    result = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Result) : undefined;
+  }, 320_000);
+
+  it('exits 0 (scaling may be inconclusive on a small machine, which does not fail the gate) without a stack trace', () => {
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('prints one verdict table with static, load and scaling functions', () => {
+    for (const id of ['serviceAutonomy', 'serviceCoupling', 'noCycles', 'p99Latency', 'errorRate', 'loadThresholds', 'scalingEfficiency']) {
+      expect(run.stdout).toMatch(new RegExp(`^(PASS|INCONCL)\\s+${id}\\b`, 'm'));
+    }
+    expect(run.stdout).toMatch(/^Verdict: (PASS|INCONCLUSIVE)/m);
+  });
+
+  it('measures real values: autonomy 100, coupling < 3, a p99 traced to its samples, a sweep of N = 1, 2', () => {
+    expect(result).toBeDefined();
+    expect(validateResult(result)).toEqual({ ok: true });
+    const fn = (id: string) => result!.functions.find((f) => f.id === id)!;
+    expect(fn('serviceAutonomy').value).toBe(100);
+    expect(fn('serviceCoupling').value as number).toBeLessThan(3);
+    const scenarios = result!.load!.scenarios;
+    expect(scenarios.map((s) => s.name)).toEqual(['browse-88', 'browse-95']);
+    const p99s = scenarios.map((s) => s.metrics.http_req_duration.values['p(99)']);
+    expect(fn('p99Latency').value).toBeCloseTo(Math.max(...p99s), 6);
+    for (const s of scenarios) {
+      expect(s.sampleCount).toBeGreaterThan(100);
+      expect(s.metrics.http_reqs.values.count).toBeGreaterThanOrEqual(s.sampleCount);
+    }
+    expect(result!.scale!.points.map((p) => p.n)).toEqual([1, 2]);
+    expect(result!.scale!.points[0].throughput).toBeGreaterThan(0);
+  });
+
+  it('writes the reports into ./pitchey-fit-report of the current folder, never into the package', () => {
+    for (const f of ['result.json', 'junit.xml', 'report.html', 'metrics.prom']) {
+      expect(fs.existsSync(path.join(tmp, 'pitchey-fit-report', f))).toBe(true);
+    }
+    expect(fs.existsSync(path.join(tmp, '.pitchey-fit', 'history.sqlite'))).toBe(true);
+  });
+});
+
+describe('load / scale against a target', () => {
+  it('an unreachable --base-url is exit 3 with one line', () => {
+    const cfg = path.join(tmp, 'unreachable.config.json');
+    fs.writeFileSync(cfg, JSON.stringify({
+      load: { scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } } },
+    }));
+    const r = runCli(['load', '--config', cfg, '--base-url', 'http://127.0.0.1:9', '--no-history'], { cwd: tmp });
+    expect(r.code).toBe(3);
+    expect(expectOneLineError(r)).toMatch(/127\.0\.0\.1:9/);
+  });
+
+  it('--export-k6 writes a k6 script of a configured scenario', () => {
+    const cfg = path.join(tmp, 'k6.config.json');
+    fs.writeFileSync(cfg, JSON.stringify({
+      load: {
+        baseUrl: 'http://127.0.0.1:4600',
+        thresholds: { http_req_duration: ['p(99)<200'] },
+        scenarios: { steady: { executor: 'constant-arrival-rate', rate: 20, duration: '10s', preAllocatedVUs: 5, requests: [{ path: '/api/pitches/public' }] } },
+      },
+    }));
+    const out = path.join(tmp, 'steady.js');
+    const r = runCli(['load', '--config', cfg, '--export-k6', out, '--k6-operator', '4'], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    const script = fs.readFileSync(out, 'utf8');
+    expect(script).toMatch(/from 'k6\/http'/);
+    expect(script).toMatch(/constant-arrival-rate/);
+    expect(script).toMatch(/p\(99\)<200/);
+    expect(script).toMatch(/export function handleSummary/);
+    expect(fs.readFileSync(path.join(tmp, 'steady.testrun.yaml'), 'utf8')).toMatch(/kind: TestRun[\s\S]*parallelism: 4/);
+  });
+
+  it('scale --from-points fits the published SPEC SDM91 data (USL σ 0.0277, κ 0.000104)', () => {
+    const r = runCli(['scale', '--from-points', path.join(ROOT, 'fixtures/usl/specsdm91.csv'), '--json', '--no-history'], { cwd: tmp });
+    expect(r.code).toBe(1); // E(216) = 0.12 < 0.8
+    const result = JSON.parse(r.stdout) as Result;
+    expect(result.scale!.fit!.sigma).toBeCloseTo(0.0277285, 6);
+    expect(result.scale!.fit!.kappa).toBeCloseTo(0.0001044, 7);
+  });
+
+  it('a malformed points file names file and line (exit 2)', () => {
+    const bad = path.join(tmp, 'bad.csv');
+    fs.writeFileSync(bad, 'N,X\n1,100\n2,abc\n');
+    const r = runCli(['scale', '--from-points', bad], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r)).toMatch(/bad\.csv:3/);
+  });
+});

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiClient, waitFor } from './api-client.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'dist', 'platform', 'cli.js');
+const running: Array<{ child: ChildProcess; dir: string }> = [];
+
+afterAll(async () => {
+  for (const r of running) {
+    if (r.child.exitCode === null) {
+      const exited = new Promise((res) => r.child.on('exit', res));
+      r.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+async function start(args: string[]): Promise<{ url: string; ready: any; child: ChildProcess }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-mp-'));
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push({ child, dir });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const ready = await new Promise<any>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ready line: ${stderr}`)), 90_000);
+    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
+      clearTimeout(t);
+      resolve(JSON.parse(l));
+    });
+    child.on('exit', (c) => reject(new Error(`exited ${c}: ${stderr}`)));
+  });
+  return { url: ready.url, ready, child };
+}
+
+/** The core flow through HTTP only; notifications are awaited since another process delivers events. */
+async function coreFlow(url: string): Promise<void> {
+  const api = apiClient(url);
+  const tag = Math.random().toString(36).slice(2);
+  const su = async (role: string) => (await api('POST', '/api/auth/sign-up', { body: { email: `${role}-${tag}@example.com`, password: 'correct horse 1', displayName: role, role } })).body.data;
+  const creator = await su('creator');
+  const investor = await su('investor');
+  const created = await api('POST', '/api/pitches', { token: creator.token, body: { title: 'Relay', logline: 'Across processes', genre: 'drama', protected: { revenueModel: `RM-${tag}` } } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id = created.body.data.id;
+  expect((await api('POST', `/api/pitches/${id}/publish`, { token: creator.token })).status).toBe(200);
+  // Many requests, so they land on different workers: every one must see the committed pitch.
+  for (let i = 0; i < 10; i++) expect((await api('GET', `/api/pitches/${id}`, { token: investor.token })).body.data.protected).toBeNull();
+  const nda = await api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId: id } });
+  expect(nda.status, JSON.stringify(nda.body)).toBe(201);
+  expect((await api('POST', `/api/ndas/${nda.body.data.id}/approve`, { token: creator.token })).body.data.status).toBe('approved');
+  expect((await api('POST', `/api/ndas/${nda.body.data.id}/sign`, { token: investor.token, body: { fullName: 'I', signature: 'i' } })).body.data.status).toBe('signed');
+  for (let i = 0; i < 6; i++) expect((await api('GET', `/api/pitches/${id}`, { token: investor.token })).body.data.protected.revenueModel).toBe(`RM-${tag}`);
+  await waitFor(async () => {
+    const n = await api('GET', '/api/notifications', { token: creator.token });
+    const types = n.body.data.items.map((x: { type: string }) => x.type);
+    return types.includes('nda_requested') && types.includes('nda_signed');
+  }, 10_000);
+  await api('POST', `/api/ndas/${nda.body.data.id}/revoke`, { token: creator.token });
+  for (let i = 0; i < 6; i++) expect((await api('GET', `/api/pitches/${id}`, { token: investor.token })).body.data.protected).toBeNull();
+  // Concurrent writes from many connections exercise transactions across processes.
+  const likes = await Promise.all(Array.from({ length: 20 }, () => api('POST', `/api/pitches/${id}/view`, { token: investor.token })));
+  expect(likes.every((r) => r.status === 200)).toBe(true);
+  // View counts on cached public rows may lag by the cache TTL (2 s); they must arrive.
+  await waitFor(async () => (await api('GET', `/api/pitches/${id}`, { token: creator.token })).body.data.viewCount === 20, 5000);
+}
+
+describe('multi-process modes (PGlite owned by the primary, queries over IPC)', () => {
+  it('--workers 2 serves the full flow', async () => {
+    const { url, ready } = await start(['--workers', '2']);
+    expect(ready.workers).toBe(2);
+    await coreFlow(url);
+  });
+
+  it('--mode services runs each service as its own process behind the gateway', async () => {
+    const { url } = await start(['--mode', 'services']);
+    await coreFlow(url);
+    const api = apiClient(url);
+    expect((await api('GET', '/readyz')).body.data.status).toBe('ready');
+    expect((await api('GET', '/internal/pitches/00000000-0000-4000-8000-000000000000/summary')).status).toBe(404);
+    const m = await fetch(`${url}/metrics/pitch`);
+    expect(await m.text()).toMatch(/http_requests_total\{service="pitch"/);
+  });
+});
