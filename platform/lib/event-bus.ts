@@ -10,6 +10,8 @@ export interface Subscriber {
   name: string;
   types: readonly EventType[];
   handle(tx: Queryable, event: EventEnvelope): Promise<void>;
+  /** Optional set-based form for catch-up speed; must have the same effect as `handle` on each event in order. */
+  handleBatch?(tx: Queryable, events: EventEnvelope[]): Promise<void>;
   /** Subscribers whose checkpoint must be at or past an event before this one receives it. */
   after?: readonly string[];
   /** For projections: empties the read model before a full rebuild. Subscribers without it are not replayed. */
@@ -33,7 +35,7 @@ export class EventBus {
 
   constructor(private readonly db: Db, private readonly opts: EventBusOptions = {}) {
     this.pollMs = opts.pollMs ?? 100;
-    this.batchSize = opts.batchSize ?? 500;
+    this.batchSize = opts.batchSize ?? 1000;
   }
 
   subscribe(s: Subscriber): void {
@@ -154,9 +156,9 @@ export class EventBus {
           )
         ).map((x) => x.event_id),
       );
-      for (const r of rows) {
-        if (!fresh.has(r.event_id)) continue;
-        await s.handle(tx, {
+      const envelopes: EventEnvelope[] = rows
+        .filter((r) => fresh.has(r.event_id))
+        .map((r) => ({
           seq: r.seq,
           eventId: r.event_id,
           stream: r.stream,
@@ -164,7 +166,11 @@ export class EventBus {
           type: r.type as EventEnvelope['type'],
           data: r.data as EventEnvelope['data'],
           recordedAt: new Date(r.recorded_at).toISOString(),
-        });
+        }));
+      if (s.handleBatch) {
+        if (envelopes.length > 0) await s.handleBatch(tx, envelopes);
+      } else {
+        for (const e of envelopes) await s.handle(tx, e);
       }
       const full = rows.length === this.batchSize;
       const position = full ? rows[rows.length - 1]!.seq : limitSeq;

@@ -60,6 +60,8 @@ const request = obj({
   checks: arrayOf(check),
   capture: record(str),
   tags: record(str),
+  expectedStatuses: arrayOf(anyOf('an HTTP status or { min, max }', num({ integer: true, min: 100, max: 599 }),
+    obj({ min: required(num({ integer: true, min: 100, max: 599 })), max: required(num({ integer: true, min: 100, max: 599 })) }))),
 });
 
 const stage = obj({ duration: required(duration), target: required(num({ min: 0 })) });
@@ -79,6 +81,7 @@ const scenario = obj({
   maxDuration: duration,
   gracefulStop: duration,
   arrival: oneOf('constant', 'poisson'),
+  warmup: duration,
   tags: record(str),
   setup: arrayOf(request),
   requests: required(arrayOf(request, { minItems: 1 })),

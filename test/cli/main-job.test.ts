@@ -88,6 +88,16 @@ describe('load / scale against a target', () => {
     expect(fs.readFileSync(path.join(tmp, 'steady.testrun.yaml'), 'utf8')).toMatch(/kind: TestRun[\s\S]*parallelism: 4/);
   });
 
+  it('load --from-k6 merges two runners\' NDJSON into one verdict and prints the k6-style summary', () => {
+    const r = runCli(['load', '--from-k6', path.join(ROOT, 'fixtures/k6/runner1.ndjson'), path.join(ROOT, 'fixtures/k6/runner2.ndjson'), '--no-history'], { cwd: tmp });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/http_req_duration\.+: avg=146\.88ms .*p\(99\)=932\.80ms/); // fixtures/k6/ANSWERS.md
+    expect(r.stdout).toMatch(/FAIL\s+p99Latency\s+p99 latency\s+< 200ms\s+932\.8ms/);
+    const truncated = runCli(['load', '--from-k6', path.join(ROOT, 'fixtures/k6/truncated.ndjson')], { cwd: tmp });
+    expect(truncated.code).toBe(2);
+    expect(expectOneLineError(truncated)).toMatch(/truncated\.ndjson:7: /);
+  });
+
   it('scale --from-points fits the published SPEC SDM91 data (USL σ 0.0277, κ 0.000104)', () => {
     const r = runCli(['scale', '--from-points', path.join(ROOT, 'fixtures/usl/specsdm91.csv'), '--json', '--no-history'], { cwd: tmp });
     expect(r.code).toBe(1); // E(216) = 0.12 < 0.8

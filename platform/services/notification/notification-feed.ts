@@ -14,24 +14,104 @@ export const followersProjection: Subscriber = {
       await tx.query('DELETE FROM notification_svc.followers WHERE followee_id = $1 AND follower_id = $2', [d.followeeId, d.followerId]);
     }
   },
+  async handleBatch(tx, events) {
+    // Last event per pair decides, exactly as applying them one by one would.
+    const last = new Map<string, { on: boolean; d: UserFollowed['data'] }>();
+    for (const e of events) {
+      const d = e.data as UserFollowed['data'];
+      last.set(`${d.followeeId}|${d.followerId}`, { on: e.type === 'UserFollowed', d });
+    }
+    const on = [...last.values()].filter((x) => x.on).map((x) => x.d);
+    const off = [...last.values()].filter((x) => !x.on).map((x) => x.d);
+    if (on.length > 0) {
+      await tx.query(
+        `INSERT INTO notification_svc.followers (followee_id, follower_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`,
+        [on.map((d) => d.followeeId), on.map((d) => d.followerId)],
+      );
+    }
+    if (off.length > 0) {
+      await tx.query(
+        `DELETE FROM notification_svc.followers f USING unnest($1::uuid[], $2::uuid[]) AS x(followee_id, follower_id)
+          WHERE f.followee_id = x.followee_id AND f.follower_id = x.follower_id`,
+        [off.map((d) => d.followeeId), off.map((d) => d.followerId)],
+      );
+    }
+  },
   async reset(tx) {
     await tx.query('DELETE FROM notification_svc.followers');
   },
 };
 
-async function notify(
-  tx: Queryable,
-  e: EventEnvelope,
-  userIds: string[],
-  n: { type: string; title: string; body: string; pitchId?: string | null; relatedUserId?: string | null },
-): Promise<void> {
-  if (userIds.length === 0) return;
-  // One row per (event, recipient): a redelivered event inserts nothing.
+interface Note {
+  userIds: string[];
+  type: string;
+  title: string;
+  body: string;
+  pitchId?: string | null;
+  relatedUserId?: string | null;
+}
+
+/** What an event notifies, given the followers of each relevant user. */
+function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): Note | null {
+  switch (e.type) {
+    case 'NDARequested': {
+      const d = e.data as NDARequested['data'];
+      return { userIds: [d.ownerId], type: 'nda_requested', title: 'New NDA request', body: `An NDA was requested for "${d.pitchTitle}".`, pitchId: d.pitchId, relatedUserId: d.requesterId };
+    }
+    case 'NDAApproved': {
+      const d = e.data as NDARequested['data'];
+      return { userIds: [d.requesterId], type: 'nda_approved', title: 'NDA approved', body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+    }
+    case 'NDARejected': {
+      const d = e.data as NDARequested['data'];
+      return { userIds: [d.requesterId], type: 'nda_rejected', title: 'NDA rejected', body: `Your NDA request for "${d.pitchTitle}" was rejected.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+    }
+    case 'NDASigned': {
+      const d = e.data as NDASigned['data'];
+      return { userIds: [d.ownerId], type: 'nda_signed', title: 'NDA signed', body: `An NDA for "${d.pitchTitle}" was signed.`, pitchId: d.pitchId, relatedUserId: d.requesterId };
+    }
+    case 'NDARevoked': {
+      const d = e.data as NDARequested['data'];
+      return { userIds: [d.requesterId], type: 'nda_revoked', title: 'NDA revoked', body: `Your access to "${d.pitchTitle}" was revoked.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+    }
+    case 'PitchPublished': {
+      const d = e.data as PitchPublished['data'];
+      return { userIds: followersOf(d.ownerId), type: 'pitch_published', title: 'New pitch', body: `"${d.title}" was just published.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+    }
+    case 'UserFollowed': {
+      const d = e.data as UserFollowed['data'];
+      return { userIds: [d.followeeId], type: 'new_follower', title: 'New follower', body: 'Someone started following you.', relatedUserId: d.followerId };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Inserts the notifications of a run of events in one statement; one row per (event, recipient), so redelivery inserts nothing. */
+async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<void> {
+  const owners = events.filter((e) => e.type === 'PitchPublished').map((e) => (e.data as PitchPublished['data']).ownerId);
+  const followers = new Map<string, string[]>();
+  if (owners.length > 0) {
+    const rows = await tx.query<{ followee_id: string; follower_id: string }>(
+      'SELECT followee_id, follower_id FROM notification_svc.followers WHERE followee_id = ANY($1::uuid[]) ORDER BY follower_id',
+      [[...new Set(owners)]],
+    );
+    for (const r of rows) followers.set(r.followee_id, [...(followers.get(r.followee_id) ?? []), r.follower_id]);
+  }
+  const cols: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const e of events) {
+    const n = notesFor(e, (u) => followers.get(u) ?? []);
+    if (!n) continue;
+    for (const u of n.userIds) {
+      [u, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt].forEach((v, i) => cols[i]!.push(v));
+    }
+  }
+  if (cols[0]!.length === 0) return;
   await tx.query(
     `INSERT INTO notification_svc.notifications (id, user_id, type, title, body, pitch_id, related_user_id, source_event_id, created_at)
-     SELECT gen_random_uuid(), u, $2, $3, $4, $5, $6, $7, $8::timestamptz FROM unnest($1::uuid[]) AS u
+     SELECT gen_random_uuid(), * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[])
      ON CONFLICT (source_event_id, user_id) DO NOTHING`,
-    [userIds, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt],
+    cols,
   );
 }
 
@@ -41,36 +121,9 @@ export const notificationFeed: Subscriber = {
   types: ['NDARequested', 'NDAApproved', 'NDARejected', 'NDASigned', 'NDARevoked', 'PitchPublished', 'UserFollowed'],
   after: ['notification.followers'],
   async handle(tx, e) {
-    switch (e.type) {
-      case 'NDARequested': {
-        const d = e.data as NDARequested['data'];
-        return notify(tx, e, [d.ownerId], { type: 'nda_requested', title: 'New NDA request', body: `An NDA was requested for "${d.pitchTitle}".`, pitchId: d.pitchId, relatedUserId: d.requesterId });
-      }
-      case 'NDAApproved': {
-        const d = e.data as NDARequested['data'];
-        return notify(tx, e, [d.requesterId], { type: 'nda_approved', title: 'NDA approved', body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`, pitchId: d.pitchId, relatedUserId: d.ownerId });
-      }
-      case 'NDARejected': {
-        const d = e.data as NDARequested['data'];
-        return notify(tx, e, [d.requesterId], { type: 'nda_rejected', title: 'NDA rejected', body: `Your NDA request for "${d.pitchTitle}" was rejected.`, pitchId: d.pitchId, relatedUserId: d.ownerId });
-      }
-      case 'NDASigned': {
-        const d = e.data as NDASigned['data'];
-        return notify(tx, e, [d.ownerId], { type: 'nda_signed', title: 'NDA signed', body: `An NDA for "${d.pitchTitle}" was signed.`, pitchId: d.pitchId, relatedUserId: d.requesterId });
-      }
-      case 'NDARevoked': {
-        const d = e.data as NDARequested['data'];
-        return notify(tx, e, [d.requesterId], { type: 'nda_revoked', title: 'NDA revoked', body: `Your access to "${d.pitchTitle}" was revoked.`, pitchId: d.pitchId, relatedUserId: d.ownerId });
-      }
-      case 'PitchPublished': {
-        const d = e.data as PitchPublished['data'];
-        const f = await tx.query<{ follower_id: string }>('SELECT follower_id FROM notification_svc.followers WHERE followee_id = $1', [d.ownerId]);
-        return notify(tx, e, f.map((x) => x.follower_id), { type: 'pitch_published', title: 'New pitch', body: `"${d.title}" was just published.`, pitchId: d.pitchId, relatedUserId: d.ownerId });
-      }
-      case 'UserFollowed': {
-        const d = e.data as UserFollowed['data'];
-        return notify(tx, e, [d.followeeId], { type: 'new_follower', title: 'New follower', body: 'Someone started following you.', relatedUserId: d.followerId });
-      }
-    }
+    await notifyAll(tx, [e]);
+  },
+  async handleBatch(tx, events) {
+    await notifyAll(tx, events);
   },
 };

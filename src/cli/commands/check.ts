@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { CliState } from '../main.js';
+import type { Result } from '../../core/result.js';
 import type { GlobalFlags } from '../io.js';
 import { resolveConfig, type ResolvedConfig } from '../resolve-config.js';
 import { runPipeline, type CollectorKind, type PipelineOptions } from '../pipeline.js';
@@ -99,6 +100,7 @@ function baselineOption(resolved: ResolvedConfig, flags: RunFlags): PipelineOpti
 export async function runKinds(
   state: CliState, cmd: Command, kinds: CollectorKind[], command: string, preResolved?: ResolvedConfig,
   provided?: PipelineOptions['provided'],
+  beforeReport?: (result: Result) => void,
 ): Promise<void> {
   const flags = cmd.optsWithGlobals<RunFlags>();
   const io = state.io(cmd);
@@ -126,6 +128,7 @@ export async function runKinds(
     },
   });
   if (flags.history !== false) await applyHistory(result, resolved, { compare: flags.compare, io });
+  beforeReport?.(result);
   await emitResult(result, io, { reporters, outDir: resolved.outDir, promFile: flags.promFile, pushgateway: flags.pushgateway });
   state.exitCode = gateExitCode(result, failOn);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { CliState } from '../main.js';
+import type { LoadSection } from '../../core/result.js';
 import { addCollectOptions, addRunOptions, runKinds, type RunFlags } from './check.js';
 import { resolveConfig } from '../resolve-config.js';
 
@@ -42,11 +43,18 @@ export function registerKindCommands(program: Command, state: CliState): void {
       return;
     }
     if (flags.fromK6) {
-      const section = await load.ingestK6(flags.fromK6);
-      await runKinds(state, c, ['load'], 'load', undefined, { load: section });
+      const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
+      const section = await load.ingestK6(flags.fromK6.map((f) => path.resolve(f)), {
+        thresholds: resolved.config.load?.thresholds,
+        allowDroppedIterations: resolved.config.load?.allowDroppedIterations,
+      });
+      printLoadSummary(state, c, section, load.formatLoadSummary);
+      await runKinds(state, c, ['load'], 'load', resolved, { load: section });
       return;
     }
-    await runKinds(state, c, ['load'], 'load');
+    await runKinds(state, c, ['load'], 'load', undefined, undefined, (result) => {
+      if (result.load) printLoadSummary(state, c, result.load, load.formatLoadSummary);
+    });
   });
 
   const scaleCmd = program
@@ -71,6 +79,12 @@ export function registerKindCommands(program: Command, state: CliState): void {
   });
 }
 
+/** The k6-style end-of-test summary, before the verdict table (text mode only). */
+function printLoadSummary(state: CliState, cmd: Command, section: LoadSection, format: (s: LoadSection) => string): void {
+  const io = state.io(cmd);
+  if (!io.json && !io.quiet) io.out(format(section));
+}
+
 async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promise<void> {
   const io = state.io(cmd);
   const load = await import('../../load/index.js');
@@ -93,6 +107,7 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
     const manifest = load.generateK6OperatorManifest({ scriptFile: path.basename(flags.exportK6!), parallelism, name: 'pitchey-fit' });
     const manifestFile = flags.exportK6!.replace(/\.[cm]?js$/, '') + '.testrun.yaml';
     fs.writeFileSync(manifestFile, manifest);
-    io.err(`wrote k6-operator TestRun ${manifestFile} (parallelism ${parallelism})`);
+    io.err(`wrote k6-operator TestRun ${manifestFile} (parallelism ${parallelism}); without the operator, run each segment:`);
+    for (const line of load.segmentCommands(parallelism, flags.exportK6!, flags.baseUrl ?? resolved.config.load?.baseUrl)) io.out(line);
   }
 }
