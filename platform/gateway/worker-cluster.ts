@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidationRelay } from '../lib/cache-invalidation.js';
+import { InvalidationRelay, RelayingInvalidationBus } from '../lib/cache-invalidation.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
 import type { StartOptions } from './cli-options.js';
 import { serveGateway } from './start-gateway.js';
@@ -13,7 +13,8 @@ import { serveGateway } from './start-gateway.js';
  * has its own connection pool.
  */
 export async function runWorkerCluster(o: StartOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const primary = await serveGateway(o, { listen: false });
+  const relay = new InvalidationRelay();
+  const primary = await serveGateway(o, { listen: false, caches: new RelayingInvalidationBus(relay) });
   if (primary.seeded) process.stderr.write(`platform: seeded ${primary.seeded.users} users / ${primary.seeded.pitches} pitches in ${primary.seeded.ms} ms\n`);
   cluster.setupPrimary({
     exec: path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.js'),
@@ -21,7 +22,6 @@ export async function runWorkerCluster(o: StartOptions): Promise<{ url: string; 
     silent: false,
   });
   const workers: Worker[] = [];
-  const relay = new InvalidationRelay();
   let stopping = false;
   const ports = await Promise.all(
     Array.from({ length: o.workers }, (_, i) => {

@@ -88,6 +88,17 @@ export class InvalidationRelay {
     });
   }
 
+  /** The primary's own invalidations (e.g. from event subscribers or the expiry sweeper) reach every worker. */
+  broadcast(scope: string, key: string | null): Promise<void> {
+    const live = [...this.peers].filter((p) => !p.isDead?.());
+    if (live.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const rid = this.next++;
+      this.pending.set(rid, { left: new Set(live), done: resolve });
+      for (const p of live) p.send({ t: 'cache', op: 'apply', id: rid, scope, key });
+    });
+  }
+
   /** A worker that exits no longer has to acknowledge anything. */
   remove(worker: Channel): void {
     this.peers.delete(worker);
@@ -102,5 +113,17 @@ export class InvalidationRelay {
       this.pending.delete(id);
       p.done();
     }
+  }
+}
+
+/** The primary of a worker cluster: applies locally and to every worker. */
+export class RelayingInvalidationBus extends LocalInvalidationBus {
+  constructor(private readonly relay: InvalidationRelay) {
+    super();
+  }
+
+  override async invalidate(scope: string, key: string | null): Promise<void> {
+    await super.invalidate(scope, key);
+    await this.relay.broadcast(scope, key);
   }
 }

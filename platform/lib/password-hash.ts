@@ -10,7 +10,7 @@ function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url parts) so parameters can change without invalidating old hashes. */
-export async function hashPassword(password: string, salt: Buffer = randomBytes(16), params = DEFAULT_SCRYPT): Promise<string> {
+export async function hashPassword(password: string, salt: Buffer = randomBytes(16), params: { N: number; r: number; p: number } = DEFAULT_SCRYPT): Promise<string> {
   const key = await scrypt(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

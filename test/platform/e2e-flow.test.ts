@@ -59,6 +59,10 @@ describe.each(BACKENDS)('end-to-end flow on %s', (backend) => {
     expect(full.body.data.access).toBe('nda');
     expect(full.body.data.protected.budgetBreakdown).toBe('$2.1M total');
     expect(full.body.data.creator.id).toBe(creator.user.id);
+    // Cached protected content follows an edit at once.
+    const edit = await api('PUT', `/api/pitches/${pitchId}`, { token: creator.token, body: { protected: { budgetBreakdown: '$2.4M total' } } });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    expect((await api('GET', `/api/pitches/${pitchId}`, { token: investor.token })).body.data.protected.budgetBreakdown).toBe('$2.4M total');
     const status = await api('GET', `/api/ndas/pitch/${pitchId}/status`, { token: investor.token });
     expect(status.body.data.hasAccess).toBe(true);
 

@@ -13,6 +13,7 @@ import { parsePaging, uuidParam } from '../../lib/paging.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
 import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, type Viewer } from '../../lib/request-auth.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
+import { TtlCache } from '../../lib/ttl-cache.js';
 import { decideAccess } from './nda-access.js';
 import { nextStatus, type NdaAction } from './nda-state-machine.js';
 import { NDA_SCHEMA, ndaMigrations } from './schema.js';
@@ -64,9 +65,25 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
   let registry: Registry | null = null;
   let sweeper: NodeJS.Timeout | null = null;
   const pitchClient = ctx.client('pitch');
+  // Latest signed NDA (or none) per (pitch, requester): the hot input of every gated read. Every transition, expiry
+  // and revocation invalidates its entry in all processes before it answers, so access disappears at once; expiry
+  // is re-checked against the clock on every decision.
+  const accessCache = new TtlCache<{ status: NdaStatus; expires_at: Date | string | null } | null>(200_000, 60_000);
+  const accessKey = (pitchId: string, userId: string) => `${pitchId}|${userId}`;
+  // Bumped by every invalidation: a lookup that raced with one does not store what it read.
+  let epoch = 0;
+  ctx.caches.onInvalidate((scope, key) => {
+    if (scope !== 'nda-access') return;
+    epoch++;
+    if (key) accessCache.delete(key);
+    else accessCache.clear();
+  });
+  const forget = async (rows: Array<{ pitch_id: string; requester_id: string }>) => {
+    for (const r of rows) await ctx.caches.invalidate('nda-access', accessKey(r.pitch_id, r.requester_id));
+  };
 
   /** Marks signed NDAs past expiry as expired (with events). Runs on access decisions and from the sweeper. */
-  async function expireDue(tx: Queryable, where: { pitchId?: string; requesterId?: string } = {}): Promise<number> {
+  async function expireDue(tx: Queryable, where: { pitchId?: string; requesterId?: string } = {}): Promise<NdaRow[]> {
     const rows = await tx.query<NdaRow>(
       `UPDATE nda_svc.ndas SET status = 'expired', updated_at = now()
         WHERE status = 'signed' AND expires_at <= $1::timestamptz AND ($2::uuid IS NULL OR pitch_id = $2) AND ($3::uuid IS NULL OR requester_id = $3)
@@ -74,7 +91,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       [ctx.now().toISOString(), where.pitchId ?? null, where.requesterId ?? null],
     );
     for (const r of rows) await appendEvents(tx, `nda-${r.id}`, 'any', [{ type: 'NDAExpired', data: ndaData(r) }]);
-    return rows.length;
+    return rows;
   }
 
   async function transition(
@@ -83,8 +100,9 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
     viewer: Viewer,
     apply: (r: NdaRow) => { sets: string; params: unknown[]; events: NewEvent<DomainEvent>[] },
   ): Promise<NdaRow> {
+    let expired: NdaRow[] = [];
     const row = await db.transaction(async (tx) => {
-      await expireDue(tx, {});
+      expired = await expireDue(tx, {});
       const cur = (await tx.query<NdaRow>('SELECT * FROM nda_svc.ndas WHERE id = $1 FOR UPDATE', [id]))[0];
       if (!cur) throw notFound('nda not found');
       const actorIsOwner = cur.owner_id === viewer.userId || viewer.role === 'admin';
@@ -100,6 +118,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       await appendEvents(tx, `nda-${id}`, 'any', a.events);
       return updated[0]!;
     });
+    await forget([...expired, row]);
     void ctx.bus.kick();
     return row;
   }
@@ -279,14 +298,20 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       const { pitchId, ownerId, userId, role } = req.body;
       const viewer = { userId, role };
       if (userId === ownerId || role === 'admin') return ok(decideAccess(viewer, ownerId, undefined, ctx.now()));
-      const rows = await db.query<NdaRow>(
-        `SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 AND status = 'signed' ORDER BY created_at DESC LIMIT 1`,
-        [pitchId, userId],
-      );
-      const nda = rows[0];
-      const decision = decideAccess(viewer, ownerId, nda, ctx.now());
+      const key = accessKey(pitchId, userId);
+      let nda = accessCache.get(key);
+      if (nda === undefined) {
+        const seen = epoch;
+        const rows = await db.query<NdaRow>(
+          `SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 AND status = 'signed' ORDER BY created_at DESC LIMIT 1`,
+          [pitchId, userId],
+        );
+        nda = rows[0] ? { status: rows[0].status, expires_at: rows[0].expires_at } : null;
+        if (epoch === seen) accessCache.set(key, nda);
+      }
+      const decision = decideAccess(viewer, ownerId, nda ?? undefined, ctx.now());
       if (nda && !decision.granted) {
-        await db.transaction((tx) => expireDue(tx, { pitchId, requesterId: userId }));
+        await forget(await db.transaction((tx) => expireDue(tx, { pitchId, requesterId: userId })));
         void ctx.bus.kick();
       }
       return ok(decision);
@@ -354,6 +379,8 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       ]);
       for (const r of rows) await appendEvents(tx, `nda-${r.id}`, 'any', [{ type: 'NDARevoked', data: { ...ndaData(r), reason: 'pitch deleted' } }]);
       await tx.query('DELETE FROM nda_svc.templates WHERE pitch_id = $1', [pitchId]);
+      // The pitch is already gone, so no protected content can be served for it; this keeps the cache honest.
+      await forget(rows);
     },
   };
 
@@ -369,8 +396,11 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
     },
     async start() {
       const sweep = async () => {
-        const n = await db.transaction((tx) => expireDue(tx, {})).catch(() => 0);
-        if (n > 0) void ctx.bus.kick();
+        const rows = await db.transaction((tx) => expireDue(tx, {})).catch(() => [] as NdaRow[]);
+        if (rows.length > 0) {
+          await forget(rows);
+          void ctx.bus.kick();
+        }
       };
       await sweep();
       sweeper = setInterval(() => void sweep(), 60_000);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CreatePitch, UpdatePitch } from '../../contracts/commands.js';
-import type { AccessDecisionDto, PitchDetailDto, PitchPublicDto, PitchSummaryDto } from '../../contracts/dto.js';
+import type { AccessDecisionDto, PitchDetailDto, PitchPublicDto, PitchSummaryDto, ProtectedPitchContent } from '../../contracts/dto.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, ok } from '../../lib/api-error.js';
 import type { Queryable } from '../../lib/db.js';
 import { appendEvents } from '../../lib/event-store.js';
@@ -48,13 +48,20 @@ type Access = PitchDetailDto['access'];
 export function createPitchService(ctx: ServiceContext): PlatformService {
   const { db, signer } = ctx;
   let registry: Registry | null = null;
-  // Public data only: protected content and access decisions are never cached, so a revoke takes effect at once.
+  // Rows and protected content are cached per process and invalidated everywhere on every write; whether a viewer may
+  // see protected content is decided per request (by the NDA service), so a revoke takes effect at once.
   const rowCache = new TtlCache<PitchRow>(20_000, 2_000);
+  const protectedCache = new TtlCache<ProtectedPitchContent>(20_000, 30_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
+  // Bumped by every invalidation: a load that raced with a write does not store what it read.
+  let epoch = 0;
   ctx.caches.onInvalidate((scope, key) => {
     if (scope !== 'pitch') return;
-    if (key) rowCache.delete(key);
-    else rowCache.clear();
+    epoch++;
+    if (key) {
+      rowCache.delete(key);
+      protectedCache.delete(key);
+    } else rowCache.clear();
     listCache.clear();
   });
   /** Drops cached public data in every process; awaited before a write answers. */
@@ -65,9 +72,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   async function loadRow(id: string): Promise<PitchRow | undefined> {
     const hit = rowCache.get(id);
     if (hit) return hit;
+    const seen = epoch;
     // Single rows come from the primary (read-your-writes after create/publish); lists and search may use a replica.
     const r = (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0];
-    if (r) rowCache.set(id, r);
+    if (r && epoch === seen) rowCache.set(id, r);
     return r;
   }
 
@@ -107,8 +115,13 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     const access = await accessFor(viewer, r);
     let prot: PitchDetailDto['protected'] = null;
     if (access !== 'none') {
-      const p = (await db.query<Record<string, string | null>>('SELECT * FROM pitch_svc.pitch_protected WHERE pitch_id = $1', [r.id]))[0];
-      prot = toProtected(p ?? {});
+      prot = protectedCache.get(r.id) ?? null;
+      if (!prot) {
+        const seen = epoch;
+        const p = (await db.query<Record<string, string | null>>('SELECT * FROM pitch_svc.pitch_protected WHERE pitch_id = $1', [r.id]))[0];
+        prot = toProtected(p ?? {});
+        if (epoch === seen) protectedCache.set(r.id, prot);
+      }
     }
     return { ...toPublicDto(r, access !== 'none'), protected: prot, access };
   }
