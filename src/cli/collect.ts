@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { LoadSection, Result, ScaleSection } from '../core/result.js';
 import type { ScenarioConfig } from '../config/types.js';
-import { parseK6Duration } from '../config/duration.js';
 import type { Io } from './io.js';
 import { startPlatformProcess, type RunningPlatform } from './platform-process.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -97,7 +96,7 @@ export async function collectScalePhase(
   signal: AbortSignal | undefined,
   errors: Result['errors'],
 ): Promise<{ section: ScaleSection; partial: boolean }> {
-  const scaling = await import('../load/scaling/index.js');
+  const [scaling, load] = await Promise.all([import('../load/scaling/index.js'), import('../load/index.js')]);
   const cfg = resolved.config.scale ?? {};
   const baseUrl = flags.baseUrl ?? resolved.config.load?.baseUrl;
   const mode = cfg.mode ?? (baseUrl ? 'concurrency' : 'workers');
@@ -110,8 +109,8 @@ export async function collectScalePhase(
     steps,
     targetN: cfg.targetN,
     repeats: cfg.repeats ?? 1,
-    warmupSec: parseK6Duration(cfg.warmup ?? '2s') / 1000,
-    durationSec: parseK6Duration(cfg.duration ?? '5s') / 1000,
+    warmupSec: load.parseDuration(cfg.warmup ?? '2s', 'scale.warmup') / 1000,
+    durationSec: load.parseDuration(cfg.duration ?? '5s', 'scale.duration') / 1000,
     connections: cfg.connections,
     path: cfg.path ?? '/',
     maxErrorRate: cfg.maxErrorRate,

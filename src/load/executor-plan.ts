@@ -1,6 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { ExecutorName, ScenarioConfig, Stage } from '../config/types.js';
 import { parseDuration } from './duration.js';
+import { mulberry32 } from './seeded-random.js';
 
 export const EXECUTORS: readonly ExecutorName[] = [
   'constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus', 'per-vu-iterations', 'shared-iterations',
@@ -78,18 +79,6 @@ function requiredDuration(v: string | undefined, key: string, keyPath: string): 
   const ms = parseDuration(v, `${keyPath}.${key}`);
   if (ms <= 0) throw new ConfigError(`${key} must be longer than 0`, `${keyPath}.${key}`);
   return ms;
-}
-
-/** Deterministic PRNG (mulberry32): every segment of a run draws the same Poisson gaps, so segments partition one schedule. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Piecewise-linear rate (per ms) from `startRate` through the stages; cumulative count N(t) and its inverse. */

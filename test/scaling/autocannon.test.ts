@@ -72,7 +72,7 @@ describe('runAutocannon', () => {
     await expect(runAutocannon({ url: `http://127.0.0.1:${port}/`, connections: 1, durationSec: 5 })).rejects.toThrow(TargetUnreachableError);
     expect(Date.now() - started).toBeLessThan(2500);
     await expect(runAutocannon({ url: `http://127.0.0.1:${port}/`, connections: 1, durationSec: 5 })).rejects.toThrow(
-      `target http://127.0.0.1:${port} is unreachable (ECONNREFUSED)`,
+      `target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`,
     );
   });
 });

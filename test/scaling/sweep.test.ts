@@ -79,7 +79,7 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     }).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(ScaleSweepError);
     const g = gone as ScaleSweepError;
-    expect(g.message).toBe(`scale step N=2: the target stopped answering: target http://127.0.0.1:${port} is unreachable (ECONNREFUSED)`);
+    expect(g.message).toBe(`scale step N=2: the target stopped answering: target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`);
     expect(g.exitCode).toBe(ExitCode.TargetUnreachable);
     expect(g.partial.points.map((p) => p.n)).toEqual([1]);
   });

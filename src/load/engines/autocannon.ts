@@ -2,9 +2,9 @@
  * A small programmatic wrapper around autocannon (closed model: a fixed number of connections, each sending its
  * next request when the previous response arrived). Used by scale sweeps and by the load engine `autocannon`.
  */
-import net from 'node:net';
 import autocannon from 'autocannon';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+import { assertReachable } from '../target-preflight.js';
 
 export interface AutocannonRequest {
   method?: string;
@@ -67,34 +67,6 @@ export interface AutocannonSummary {
   aborted: boolean;
 }
 
-/** Resolves when a TCP connection to the URL's host:port succeeds; throws TargetUnreachableError otherwise. */
-export async function probeTcp(url: string, timeoutMs = 2000): Promise<void> {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`invalid URL ${JSON.stringify(url)}`);
-  }
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  await new Promise<void>((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new TargetUnreachableError(`target ${u.origin} did not accept a connection within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.end();
-      resolve();
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new TargetUnreachableError(`target ${u.origin} is unreachable (${err.code ?? err.message})`));
-    });
-  });
-}
-
 function encodeBody(body: AutocannonOptions['body']): string | Buffer | undefined {
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return body;
   return JSON.stringify(body);
@@ -108,7 +80,7 @@ export async function runAutocannon(opts: AutocannonOptions): Promise<Autocannon
   if (opts.amount === undefined && !(opts.durationSec !== undefined && opts.durationSec > 0)) {
     throw new UsageError('autocannon needs durationSec > 0 or amount');
   }
-  if (!opts.skipProbe) await probeTcp(opts.url);
+  if (!opts.skipProbe) await assertReachable(opts.url, 2000);
   if (opts.signal?.aborted) {
     return emptySummary(true);
   }

@@ -6,7 +6,8 @@ import os from 'node:os';
 import { ConfigError, TargetUnreachableError, UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
-import { probeTcp, runAutocannon, type AutocannonSummary } from '../engines/autocannon.js';
+import { runAutocannon, type AutocannonSummary } from '../engines/autocannon.js';
+import { assertReachable } from '../target-preflight.js';
 import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, type PointInput } from './analyse.js';
 import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
 import { median } from './median.js';
@@ -207,7 +208,7 @@ async function measureStep(
     ...(opts.body !== undefined ? { body: opts.body } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
-  await probeTcp(url);
+  await assertReachable(url, 2000);
   if (opts.warmupSec > 0) await runAutocannon({ ...base, durationSec: opts.warmupSec, skipProbe: true });
 
   const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;

@@ -1,4 +1,4 @@
-/** Seeded PRNG (mulberry32) for deterministic bootstraps: same seed, same sequence, on every platform. */
+/** Seeded PRNG (mulberry32): same seed, same sequence on every platform (Poisson schedules, bootstrap resamples). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
