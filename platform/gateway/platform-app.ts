@@ -6,6 +6,7 @@ import { TokenSigner } from '../lib/auth-token.js';
 import { openDb, type Db } from '../lib/db.js';
 import { EventBus } from '../lib/event-bus.js';
 import { eventStoreMigrations } from '../lib/event-store.js';
+import { FEATURE_FLAG_SCHEMA, FeatureFlags, featureFlagMigrations } from '../lib/feature-flags.js';
 import { createHttpApp } from '../lib/http-app.js';
 import { renderMetrics } from '../lib/http-metrics.js';
 import { migrate } from '../lib/migrations.js';
@@ -20,6 +21,7 @@ import { createPitchService } from '../services/pitch/service.js';
 import { createUserService } from '../services/user/service.js';
 import { Registry } from 'prom-client';
 import { LocalInvalidationBus, type CacheInvalidationBus } from '../lib/cache-invalidation.js';
+import { PLATFORM_FLAGS, registerFeatureFlagRoutes } from './feature-flag-routes.js';
 import { InjectTransport } from './inject-transport.js';
 import { loadOrCreateSecret } from './platform-secret.js';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +35,7 @@ import type { Migration } from '../lib/migrations.js';
 
 const MIGRATIONS: Array<[string, Migration[]]> = [
   ['eventstore', eventStoreMigrations],
+  [FEATURE_FLAG_SCHEMA, featureFlagMigrations],
   ['user_svc', userMigrations],
   ['pitch_svc', pitchMigrations],
   ['nda_svc', ndaMigrations],
@@ -79,6 +82,8 @@ export interface PlatformAppOptions {
   mediaDir?: string;
   /** Cross-process cache invalidation (workers); a local one by default. */
   caches?: CacheInvalidationBus;
+  /** Where feature-flag changes are announced, if not `caches` (a service process hears them from its gateway). */
+  flagCaches?: CacheInvalidationBus;
   /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
   backgroundJobs?: boolean;
 }
@@ -89,6 +94,7 @@ export interface PlatformApp {
   bus: EventBus;
   services: PlatformService[];
   signer: TokenSigner;
+  flags: FeatureFlags;
   close(): Promise<void>;
 }
 
@@ -126,6 +132,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   const metrics = new Registry();
   const caches = opts.caches ?? new LocalInvalidationBus();
+  const flags = new FeatureFlags(db, opts.flagCaches ?? caches, { defaults: PLATFORM_FLAGS });
   const services = hosted.map((name) => {
     const ctx: ServiceContext = {
       db,
@@ -144,6 +151,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       sagaFaults: opts.sagaFaults,
       metrics,
       caches,
+      flags,
       now: opts.now ?? (() => new Date()),
     };
     return FACTORIES[name](ctx);
@@ -151,6 +159,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   if (!opts.skipMigrations) {
     await migrate(db, 'eventstore', eventStoreMigrations);
+    await migrate(db, FEATURE_FLAG_SCHEMA, featureFlagMigrations);
     for (const s of services) await migrate(db, s.schema, s.migrations);
   }
   // Read-model queries may go to a replica: it must at least know the schema before we serve.
@@ -159,6 +168,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   app = createHttpApp();
   for (const s of services) await app.register(async (scope) => s.register(scope));
+  registerFeatureFlagRoutes(app, flags, signer);
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
   app.get('/readyz', async (_req, reply) => {
     try {
@@ -183,6 +193,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     bus,
     services,
     signer,
+    flags,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,5 @@
 // One service as its own process (`platform start --mode services`), forked by services-mode.ts.
+import { WorkerInvalidationBus } from '../lib/cache-invalidation.js';
 import { ipcDb } from '../lib/ipc-db.js';
 import type { ServiceName } from '../lib/service-context.js';
 import type { StartOptions } from './cli-options.js';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     remote: o.remote,
     rateLimit: o.rateLimit,
     serviceRateLimits: o.serviceRateLimits,
+    // Feature-flag changes are made at the gateway process, which relays them to every service process.
+    flagCaches: new WorkerInvalidationBus(),
   });
   await p.app.listen({ host: '127.0.0.1', port: o.servicePort });
   process.send!({ t: 'listening', port: o.servicePort });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { TokenSigner } from '../lib/auth-token.js';
+import { InvalidationRelay, RelayingInvalidationBus } from '../lib/cache-invalidation.js';
 import { openDb } from '../lib/db.js';
+import { FeatureFlags } from '../lib/feature-flags.js';
 import { createHttpApp } from '../lib/http-app.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
 import { CLIENT_IP_HEADER, GATEWAY_HEADER } from '../lib/request-auth.js';
@@ -13,6 +15,7 @@ import { INTERNAL_HEADER } from '../lib/service-client.js';
 import type { ServiceName } from '../lib/service-context.js';
 import { hasUsers } from '../services/user/seed-writer.js';
 import type { StartOptions } from './cli-options.js';
+import { PLATFORM_FLAGS, registerFeatureFlagRoutes } from './feature-flag-routes.js';
 import { migratePlatform, SERVICE_NAMES } from './platform-app.js';
 import { loadOrCreateSecret } from './platform-secret.js';
 import { serviceForPath } from './route-table.js';
@@ -49,6 +52,9 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
   const remote = Object.fromEntries(SERVICE_NAMES.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service-main.js');
   const children = new Map<ServiceName, ChildProcess>();
+  // The gateway serves the feature-flag endpoints; a change reaches every service process before the PUT answers.
+  const flagRelay = new InvalidationRelay();
+  const flags = new FeatureFlags(db, new RelayingInvalidationBus(flagRelay), { defaults: PLATFORM_FLAGS });
   let stopping = false;
   await Promise.all(
     SERVICE_NAMES.map((service) => {
@@ -58,9 +64,11 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       children.set(service, child);
+      flagRelay.add(child);
       const abort = o.db === 'pglite' ? serveDbOverIpc(db, child) : () => {};
       child.on('exit', (code) => {
         abort();
+        flagRelay.remove(child);
         if (!stopping) process.stderr.write(`platform: ${service} service exited with ${code}\n`);
       });
       return new Promise<void>((resolve, reject) => {
@@ -78,6 +86,12 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
   // The gateway forwards bodies untouched; the owning service validates them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  await app.register(async (scope) => {
+    // Unlike the proxied paths, these bodies are parsed here.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+    registerFeatureFlagRoutes(scope, flags, signer);
+  });
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
   app.get('/readyz', async (_req, reply) => {
     const states = await Promise.all(

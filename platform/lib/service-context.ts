@@ -4,6 +4,7 @@ import type { TokenSigner } from './auth-token.js';
 import type { CacheInvalidationBus } from './cache-invalidation.js';
 import type { Db } from './db.js';
 import type { EventBus, Subscriber } from './event-bus.js';
+import type { FeatureFlags } from './feature-flags.js';
 import type { Migration } from './migrations.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { SagaFaults } from './saga-runner.js';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   sagaFaults?: SagaFaults;
   /** Invalidates read caches in every process of this platform. */
   caches: CacheInvalidationBus;
+  /** Feature flags, shared by every service of the platform (a change is effective in every process at once). */
+  flags: FeatureFlags;
   /** Where the service's HTTP metrics go (shared by the services of one process). */
   metrics: Registry;
   /** Clock for NDA expiry decisions (tests move it). */

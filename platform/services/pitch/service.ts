@@ -6,6 +6,7 @@ import type { AccessDecisionDto, PitchDetailDto, PitchPublicDto, PitchSummaryDto
 import { ApiError, badRequest, conflict, forbidden, notFound, ok } from '../../lib/api-error.js';
 import type { Queryable } from '../../lib/db.js';
 import { appendEvents } from '../../lib/event-store.js';
+import { featureDisabled } from '../../lib/feature-flags.js';
 import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { parsePaging, uuidParam } from '../../lib/paging.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
@@ -15,6 +16,7 @@ import type { PlatformService, ServiceContext } from '../../lib/service-context.
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { creatorProjection } from './creator-projection.js';
 import { pitchCreationSaga, type PitchCreationData } from './pitch-creation-saga.js';
+import { SEARCH_FLAG } from './pitch-flags.js';
 import { BUDGET_BANDS, FORMATS, GENRES, PITCH_COLUMNS, PITCH_FROM, PROTECTED_COLUMNS, toProtected, toPublicDto, type PitchRow } from './pitch-rows.js';
 import { PITCH_SCHEMA, pitchMigrations } from './schema.js';
 
@@ -181,6 +183,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     });
 
     app.get<{ Querystring: { q?: string; genre?: string; page?: string; limit?: string } }>('/api/search', async (req) => {
+      if (!(await ctx.flags.isEnabled(SEARCH_FLAG, { userId: viewerOf(req, signer)?.userId }))) throw featureDisabled(SEARCH_FLAG);
       const q = (req.query.q ?? '').trim();
       if (q.length === 0 || q.length > 200) throw badRequest('q must be 1-200 characters');
       const { page, limit, offset } = parsePaging(req.query);
