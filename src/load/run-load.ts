@@ -49,7 +49,14 @@ export function scenarioThresholds(
   validateThresholds(g, lookup, 'load.thresholds');
   const s = parseThresholds(scenario.thresholds, `load.scenarios.${name}.thresholds`);
   validateThresholds(s, lookup, `load.scenarios.${name}.thresholds`);
-  return [...g, ...s];
+  // A global threshold repeated in the scenario is one threshold, not two lines of the same verdict.
+  const seen = new Set<string>();
+  return [...g, ...s].filter((t) => {
+    const key = `${t.metric.text}\u0000${t.expression.text.replace(/\s+/g, '')}\u0000${t.abortOnFail}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Checks a scenario's executor keys and request templates before anything is sent. */
