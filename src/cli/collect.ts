@@ -29,7 +29,7 @@ export async function collectStaticPhase(resolved: ResolvedConfig, flags: Collec
     shared: resolved.shared,
     allowedDependencies: resolved.config.allowedDependencies ?? [],
     static: staticConfig,
-    cacheDir: path.join(resolved.outDir, '..', '.pitchey-fit', 'cache'),
+    cacheDir: path.join(resolved.stateDir, 'cache'),
   });
 }
 

@@ -21,6 +21,8 @@ export interface ResolvedConfig {
   outDir: string;
   baselineFile: string | null;
   historyFile: string | null;
+  /** Folder of pitchey-fit's own state (history, extraction cache): `.pitchey-fit` beside the config, or in cwd. */
+  stateDir: string;
 }
 
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**'];
@@ -64,6 +66,7 @@ export async function resolveConfig(cwd: string, explicitFile?: string, outDirFl
     outDir,
     baselineFile: config.baseline ? path.resolve(dir, config.baseline) : null,
     historyFile: historyEnabled ? path.resolve(outBase, config.history?.file ?? '.pitchey-fit/history.sqlite') : null,
+    stateDir: path.resolve(outBase, '.pitchey-fit'),
   };
 }
 
