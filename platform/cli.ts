@@ -10,7 +10,15 @@ import { serveGateway } from './gateway/start-gateway.js';
 import { runWorkerCluster } from './gateway/worker-cluster.js';
 import { runServicesMode } from './gateway/services-mode.js';
 
-const USAGE = 'usage: platform <start|stop|seed> [flags]';
+const USAGE = [
+  'usage: platform <start|stop|seed> [flags]',
+  '  start [--host H] [--port N] [--data-dir DIR] [--db pglite|postgres://…] [--replica-url postgres://…] [--workers N]',
+  '        [--seed [--users N --pitches M]] [--mode gateway|services] [--rate-limit on|off] [--rate-limit-per-min N]',
+  '        [--rate-limit-auth-per-min N] [--rate-limit-nda-per-min N] [--service-rate-limit pitch=N,…]',
+  '        [--redis-url redis://HOST:PORT]   (rate-limit buckets shared by all processes; in-process without it)',
+  '  stop  [--data-dir DIR]',
+  '  seed  [--users N] [--pitches M] [--data-dir DIR] [--db pglite|postgres://…]',
+].join('\n');
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`platform: ${message}\n`);
@@ -126,7 +134,7 @@ async function main(argv: string[]): Promise<void> {
     case 'seed':
       return seed(rest);
     default:
-      fail(cmd ? `unknown command ${cmd}; ${USAGE}` : USAGE);
+      fail(cmd ? `unknown command ${cmd}; ${USAGE.split('\n')[0]}` : USAGE);
   }
 }
 

@@ -24,6 +24,8 @@ export interface StartOptions {
   rateLimit: Partial<RateLimitConfig>;
   serviceRateLimits: Partial<Record<ServiceName, Partial<RateLimitConfig>>>;
   mode: 'gateway' | 'services';
+  /** Rate-limit buckets in this Redis, shared by every process (`--redis-url`); in-process when absent. */
+  redisUrl?: string;
 }
 
 export interface SeedOptions {
@@ -76,6 +78,7 @@ export function parseStart(argv: string[]): StartOptions {
     'rate-limit-nda-per-min': { type: 'string' },
     'service-rate-limit': { type: 'string' },
     mode: { type: 'string' },
+    'redis-url': { type: 'string' },
   });
   const rl = v['rate-limit'] ?? 'on';
   if (rl !== 'on' && rl !== 'off') throw new PlatformUsageError(`--rate-limit must be on or off, got ${String(rl)}`);
@@ -87,6 +90,10 @@ export function parseStart(argv: string[]): StartOptions {
   if (v['rate-limit-per-min'] !== undefined) rateLimit.perMinute = int(v['rate-limit-per-min'], 'rate-limit-per-min', 0, 1, 1e9);
   if (v['rate-limit-auth-per-min'] !== undefined) rateLimit.authPerMinute = int(v['rate-limit-auth-per-min'], 'rate-limit-auth-per-min', 0, 1, 1e9);
   if (v['rate-limit-nda-per-min'] !== undefined) rateLimit.ndaPerMinute = int(v['rate-limit-nda-per-min'], 'rate-limit-nda-per-min', 0, 1, 1e9);
+  const redisUrl = v['redis-url'];
+  if (redisUrl !== undefined && (typeof redisUrl !== 'string' || !/^rediss?:\/\/\S+$/.test(redisUrl))) {
+    throw new PlatformUsageError(`--redis-url must be a redis:// or rediss:// URL, got ${String(redisUrl)}`);
+  }
   const serviceRateLimits: StartOptions['serviceRateLimits'] = {};
   if (typeof v['service-rate-limit'] === 'string') {
     for (const part of v['service-rate-limit'].split(',')) {
@@ -110,6 +117,7 @@ export function parseStart(argv: string[]): StartOptions {
     rateLimit,
     serviceRateLimits,
     mode,
+    ...(typeof redisUrl === 'string' ? { redisUrl } : {}),
   };
 }
 

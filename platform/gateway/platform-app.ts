@@ -11,6 +11,7 @@ import { createHttpApp } from '../lib/http-app.js';
 import { renderMetrics } from '../lib/http-metrics.js';
 import { migrate } from '../lib/migrations.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from '../lib/rate-limit.js';
+import { RedisRateLimitStore } from '../lib/redis-rate-limit.js';
 import type { SagaFaults } from '../lib/saga-runner.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
 import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
@@ -69,6 +70,8 @@ export interface PlatformAppOptions {
   rateLimit?: Partial<RateLimitConfig>;
   /** Per-service overrides of the rate limits. */
   serviceRateLimits?: Partial<Record<ServiceName, Partial<RateLimitConfig>>>;
+  /** Keep the rate-limit buckets in this Redis (shared by every process); failing open to in-process buckets. */
+  redisUrl?: string;
   sagaFaults?: SagaFaults;
   now?: () => Date;
   busPollMs?: number;
@@ -133,6 +136,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const metrics = new Registry();
   const caches = opts.caches ?? new LocalInvalidationBus();
   const flags = new FeatureFlags(db, opts.flagCaches ?? caches, { defaults: PLATFORM_FLAGS });
+  const rateLimitStore = opts.redisUrl && opts.rateLimit?.enabled !== false ? await RedisRateLimitStore.open(opts.redisUrl) : null;
   const services = hosted.map((name) => {
     const ctx: ServiceContext = {
       db,
@@ -146,7 +150,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
         }
         return c;
       },
-      rateLimit: { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit, ...opts.serviceRateLimits?.[name] },
+      rateLimit: { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit, ...opts.serviceRateLimits?.[name], ...(rateLimitStore ? { shared: rateLimitStore.forScope(name) } : {}) },
       dataDir: mediaRoot,
       sagaFaults: opts.sagaFaults,
       metrics,
@@ -201,6 +205,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       await bus.stop();
       if (opts.backgroundJobs !== false) for (const s of services) await s.stop?.();
       for (const t of transports.values()) await t.close?.();
+      await rateLimitStore?.close();
       if (!opts.openedDb) await db.close();
       if (tempMedia) rmSync(tempMedia, { recursive: true, force: true });
     },

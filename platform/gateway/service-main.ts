@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     remote: o.remote,
     rateLimit: o.rateLimit,
     serviceRateLimits: o.serviceRateLimits,
+    redisUrl: o.redisUrl,
     // Feature-flag changes are made at the gateway process, which relays them to every service process.
     flagCaches: new WorkerInvalidationBus(),
   });

@@ -21,6 +21,7 @@ export async function serveGateway(o: StartOptions, extra: { caches?: CacheInval
     replicaUrl: o.replicaUrl,
     rateLimit: o.rateLimit,
     serviceRateLimits: o.serviceRateLimits,
+    redisUrl: o.redisUrl,
     openedDb: extra.openedDb,
     skipMigrations: extra.skipMigrations,
     runSubscribers: extra.runSubscribers,

@@ -1,11 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
+export type RouteClass = 'auth' | 'nda' | 'general';
+
+/**
+ * A bucket store shared by every process (e.g. Redis), already scoped to one service. `take` resolves like
+ * `RateLimiter.take` (milliseconds to wait, 0 = allowed), or to null when the store cannot answer: the caller then
+ * falls back to its in-process buckets.
+ */
+export interface SharedRateLimitStore {
+  take(routeClass: RouteClass, client: string, capacityPerMinute: number): Promise<number | null>;
+}
+
 export interface RateLimitConfig {
   enabled: boolean;
   /** Requests per minute per client address, by route class. */
   perMinute: number;
   authPerMinute: number;
   ndaPerMinute: number;
+  /** When set, buckets live in this shared store instead of this process (`platform start --redis-url`). */
+  shared?: SharedRateLimitStore;
 }
 
 // High enough that a local load test from one address is not throttled by accident.
@@ -22,12 +35,12 @@ export class RateLimiter {
 
   constructor(private readonly config: RateLimitConfig, private readonly now: () => number = Date.now) {}
 
-  limitFor(routeClass: 'auth' | 'nda' | 'general'): number {
+  limitFor(routeClass: RouteClass): number {
     return routeClass === 'auth' ? this.config.authPerMinute : routeClass === 'nda' ? this.config.ndaPerMinute : this.config.perMinute;
   }
 
   /** Takes one token; returns the milliseconds to wait when none is left, else 0. */
-  take(routeClass: 'auth' | 'nda' | 'general', client: string): number {
+  take(routeClass: RouteClass, client: string): number {
     const capacity = this.limitFor(routeClass);
     const perMs = capacity / 60_000;
     const key = `${routeClass}|${client}`;
@@ -48,7 +61,7 @@ export class RateLimiter {
   }
 }
 
-function routeClassOf(url: string): 'auth' | 'nda' | 'general' {
+function routeClassOf(url: string): RouteClass {
   if (url.startsWith('/api/auth/')) return 'auth';
   if (url.startsWith('/api/ndas')) return 'nda';
   return 'general';
@@ -56,7 +69,8 @@ function routeClassOf(url: string): 'auth' | 'nda' | 'general' {
 
 /**
  * Registers rate limiting on a service's HTTP entry. The client key is the socket's peer address (or the address
- * our own gateway vouches for); a client-supplied X-Forwarded-For is never trusted. Internal calls are exempt.
+ * our own gateway vouches for); a client-supplied X-Forwarded-For is never trusted. Internal calls are exempt. With
+ * `config.shared` the buckets are the shared store's; while it cannot answer, this process's own buckets apply.
  */
 export function registerRateLimit(
   app: FastifyInstance,
@@ -68,7 +82,10 @@ export function registerRateLimit(
   if (!config.enabled) return limiter;
   app.addHook('onRequest', async (req, reply) => {
     if (isInternal(req)) return;
-    const wait = limiter.take(routeClassOf(req.url), clientAddress(req));
+    const routeClass = routeClassOf(req.url);
+    const client = clientAddress(req);
+    const shared = config.shared ? await config.shared.take(routeClass, client, limiter.limitFor(routeClass)) : null;
+    const wait = shared ?? limiter.take(routeClass, client);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       return reply.code(429).send({ success: false, error: { code: 'rate_limited', message: 'too many requests' } });

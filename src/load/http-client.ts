@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Pool, buildConnector } from 'undici';
+import { Client, buildConnector } from 'undici';
 
 export interface HttpResponse {
   status: number;
@@ -14,48 +14,102 @@ export interface HttpResponse {
   error?: string;
 }
 
-export interface HttpRequestSpec {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  needBody: boolean;
+/**
+ * undici dispatch handler of one request, in undici's original callback form: undici 7 wraps handlers written against
+ * the newer controller API in an adapter that also parses every header block into an object, work this generator never
+ * uses. One instance per request, methods on the prototype (no closures on the hot path).
+ */
+class ResponseReader implements HttpResponse {
+  status = 0;
+  headersAt = 0;
+  endAt = 0;
+  bodyBytes = 0;
+  text?: string;
+  error?: string;
+  private chunks: Buffer[] | null = null;
+
+  constructor(private readonly needBody: boolean, private readonly resolve: (r: HttpResponse) => void) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    this.headersAt = performance.now();
+    if (this.needBody) this.chunks = [];
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bodyBytes += chunk.length;
+    if (this.chunks) this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.endAt = performance.now();
+    if (this.chunks) this.text = Buffer.concat(this.chunks).toString('utf8');
+    this.resolve(this);
+  }
+
+  onError(e: Error): void {
+    const now = performance.now();
+    const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+    this.status = 0;
+    this.headersAt = now;
+    this.endAt = now;
+    this.bodyBytes = 0;
+    this.text = undefined;
+    this.error = err.code ?? err.cause?.code ?? err.name ?? String(e);
+    this.resolve(this);
+  }
 }
 
 /**
- * One keep-alive undici Pool to the target origin. Bytes on the wire are counted on the sockets themselves (data_sent /
- * data_received are therefore exact totals including headers, not per-request estimates).
+ * Keep-alive HTTP/1.1 connections to the target origin, one undici Client (one connection, no pipelining) per lane:
+ * the runner gives every VU its own lane, as k6 gives every VU its own connection, so a request never waits for a
+ * connection and no pool has to search for a free one. Bytes on the wire are counted on the sockets themselves
+ * (data_sent / data_received are therefore exact totals including headers, not per-request estimates).
  */
 export class HttpClient {
-  private readonly pool: Pool;
+  private readonly clients: Client[] = [];
   private readonly sockets = new Set<Socket>();
+  private readonly connect: Client.Options['connect'];
   private closedRead = 0;
   private closedWritten = 0;
+  private closed = false;
 
-  constructor(readonly origin: string, connections: number, timeoutMs: number) {
+  constructor(readonly origin: string, private readonly timeoutMs: number) {
     const connector = buildConnector({});
-    this.pool = new Pool(origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: (opts, cb) => {
-        connector(opts, (err, socket) => {
-          if (socket) {
-            const s = socket as Socket;
-            this.sockets.add(s);
-            s.once('close', () => {
-              this.closedRead += s.bytesRead;
-              this.closedWritten += s.bytesWritten;
-              this.sockets.delete(s);
-            });
-          }
-          // undici's callback overloads do not narrow on err; forward as received
-          (cb as (e: Error | null, s: unknown) => void)(err, socket);
-        });
-      },
-    });
+    this.connect = (opts, cb) => {
+      connector(opts, (err, socket) => {
+        if (socket) {
+          const s = socket as Socket;
+          this.sockets.add(s);
+          s.once('close', () => {
+            this.closedRead += s.bytesRead;
+            this.closedWritten += s.bytesWritten;
+            this.sockets.delete(s);
+          });
+        }
+        // undici's callback overloads do not narrow on err; forward as received
+        (cb as (e: Error | null, s: unknown) => void)(err, socket);
+      });
+    };
+  }
+
+  private lane(i: number): Client {
+    let c = this.clients[i];
+    if (!c) {
+      c = new Client(this.origin, {
+        pipelining: 1,
+        keepAliveTimeout: 60_000,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        connect: this.connect,
+      });
+      this.clients[i] = c;
+    }
+    return c;
   }
 
   /** Bytes read from / written to the target so far, over all sockets ever opened. */
@@ -70,54 +124,24 @@ export class HttpClient {
   }
 
   /**
-   * Sends one request through undici's low-level dispatch API (no per-response stream or abort listener: this is the
-   * generator's hot path). Resolves when the body has been read; never rejects (network errors give status 0).
+   * Sends one request on the connection of `lane` through undici's low-level dispatch API (no per-response stream or
+   * abort listener: this is the generator's hot path). Resolves when the body has been read; never rejects (network
+   * errors give status 0).
    */
-  send(req: HttpRequestSpec): Promise<HttpResponse> {
+  send(method: string, path: string, headers: Record<string, string> | undefined, body: string | undefined, needBody: boolean, lane: number): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve) => {
-      let status = 0;
-      let headersAt = 0;
-      let bodyBytes = 0;
-      let chunks: Buffer[] | null = null;
-      const needBody = req.needBody;
-      const fail = (e: Error) => {
-        const now = performance.now();
-        const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-        resolve({ status: 0, headersAt: now, endAt: now, bodyBytes: 0, error: err.code ?? err.cause?.code ?? err.name ?? String(e) });
-      };
+      const reader = new ResponseReader(needBody, resolve);
       try {
-        this.pool.dispatch(
-          { origin: this.origin, method: req.method as 'GET', path: req.path, headers: req.headers, body: req.body },
-          {
-            // undici recognises the new handler API by onRequestStart
-            onRequestStart() {},
-            onResponseStart(_controller, statusCode) {
-              status = statusCode;
-              headersAt = performance.now();
-              if (needBody) chunks = [];
-            },
-            onResponseData(_controller, chunk) {
-              bodyBytes += chunk.length;
-              if (chunks) chunks.push(chunk);
-            },
-            onResponseEnd() {
-              resolve({
-                status, headersAt, endAt: performance.now(), bodyBytes,
-                ...(chunks ? { text: Buffer.concat(chunks).toString('utf8') } : {}),
-              });
-            },
-            onResponseError(_controller, error) {
-              fail(error);
-            },
-          },
-        );
+        if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
+        this.lane(lane).dispatch({ method: method as 'GET', path, headers, body }, reader);
       } catch (e) {
-        fail(e as Error);
+        reader.onError(e as Error);
       }
     });
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    this.closed = true;
+    await Promise.all(this.clients.map((c) => c?.destroy()));
   }
 }
