@@ -69,32 +69,6 @@ interface Entry {
   def: MetricDefinition;
   tags: Tags;
   sink: Sink;
-  /** Sub-metrics of this metric (empty for a sub-metric itself). */
-  subs: Entry[];
-}
-
-/**
- * One metric of a store, resolved once: recording through it skips the lookup by name (the generator's hot path
- * records several samples per request). Sub-metrics declared later are still fed.
- */
-export class MetricHandle {
-  constructor(private readonly entry: Entry) {}
-
-  get def(): MetricDefinition {
-    return this.entry.def;
-  }
-
-  add(value: number, tags?: Tags | null): void {
-    addSample(this.entry, value, tags);
-  }
-}
-
-function addSample(e: Entry, value: number, tags: Tags | null | undefined): void {
-  e.sink.add(value);
-  const subs = e.subs;
-  if (subs.length !== 0 && tags) {
-    for (let i = 0; i < subs.length; i++) if (matches(subs[i].tags, tags)) subs[i].sink.add(value);
-  }
 }
 
 function newSink(type: MetricType, keepSamples: boolean): Sink {
@@ -115,6 +89,7 @@ export const SUMMARY_TREND_STATS = ['count', 'avg', 'min', 'med', 'max', 'p(90)'
  */
 export class MetricStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly subs = new Map<string, Entry[]>();
 
   constructor(readonly keepSamples: boolean, definitions: Record<string, MetricDefinition> = BUILTIN_METRICS) {
     for (const def of Object.values(definitions)) this.define(def);
@@ -122,7 +97,7 @@ export class MetricStore {
 
   define(def: MetricDefinition): void {
     if (this.entries.has(def.name)) return;
-    this.entries.set(def.name, { key: def.name, def, tags: {}, sink: newSink(def.type, this.keepSamples), subs: [] });
+    this.entries.set(def.name, { key: def.name, def, tags: {}, sink: newSink(def.type, this.keepSamples) });
   }
 
   /** Declares a sub-metric such as `http_req_duration{group:::browse}`; the metric must be defined. */
@@ -132,9 +107,11 @@ export class MetricStore {
     if (Object.keys(ref.tags).length === 0) return;
     const key = formatMetricReference(ref.name, ref.tags);
     if (this.entries.has(key)) return;
-    const entry: Entry = { key, def: base.def, tags: { ...ref.tags }, sink: newSink(base.def.type, this.keepSamples), subs: [] };
+    const entry: Entry = { key, def: base.def, tags: { ...ref.tags }, sink: newSink(base.def.type, this.keepSamples) };
     this.entries.set(key, entry);
-    base.subs.push(entry);
+    const list = this.subs.get(ref.name) ?? [];
+    list.push(entry);
+    this.subs.set(ref.name, list);
   }
 
   has(key: string): boolean {
@@ -148,14 +125,11 @@ export class MetricStore {
   add(name: string, value: number, tags?: Tags): void {
     const base = this.entries.get(name);
     if (!base) throw new Error(`unknown metric ${name}`);
-    addSample(base, value, tags);
-  }
-
-  /** The metric `name` (not a sub-metric key), to record into repeatedly. */
-  handle(name: string): MetricHandle {
-    const base = this.entries.get(name);
-    if (!base || base.key !== base.def.name) throw new Error(`unknown metric ${name}`);
-    return new MetricHandle(base);
+    base.sink.add(value);
+    const subs = this.subs.get(name);
+    if (subs && tags) {
+      for (const sub of subs) if (matches(sub.tags, tags)) sub.sink.add(value);
+    }
   }
 
   sink(key: string): Sink | undefined {

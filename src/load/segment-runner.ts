@@ -6,7 +6,8 @@ import { parseDuration } from './duration.js';
 import { planExecutor, type ArrivalPlan, type ExecutorPlan, type VuPlan } from './executor-plan.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
 import { jsonEquals, readJsonPath } from './json-path.js';
-import { MetricStore, type MetricHandle, type MetricStoreSnapshot, type Tags } from './metric-store.js';
+import { MetricStore, type MetricStoreSnapshot, type Tags } from './metric-store.js';
+import { BUILTIN_METRICS } from './metric-types.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { compileBody, compileTemplate, TemplateValueMissing, type CompiledTemplate, type TemplateScope } from './request-template.js';
 import type { MetricReference } from './threshold-expression.js';
@@ -75,54 +76,7 @@ interface CompiledRequest {
   weight: number;
   expected: (status: number) => boolean;
   /** Sample tags per response status (and per check), built once: the hot path allocates no tag objects. */
-  tagsByStatus: Array<StatusTags | undefined>;
-}
-
-interface StatusTags {
-  tags: Tags;
-  /** Tags of each check's sample (the request's tags plus `check`), by check index. */
-  checks: Tags[];
-}
-
-/** The store's metrics this runner records into, resolved once per store. */
-interface RunnerMetrics {
-  httpReqs: MetricHandle;
-  duration: MetricHandle;
-  waiting: MetricHandle;
-  receiving: MetricHandle;
-  failed: MetricHandle;
-  checks: MetricHandle;
-  iterations: MetricHandle;
-  iterationDuration: MetricHandle;
-  sendLag: MetricHandle;
-  setupDuration: MetricHandle;
-  setupFailed: MetricHandle;
-  vus: MetricHandle;
-  vusMax: MetricHandle;
-  dropped: MetricHandle;
-  dataSent: MetricHandle;
-  dataReceived: MetricHandle;
-}
-
-function runnerMetrics(store: MetricStore): RunnerMetrics {
-  return {
-    httpReqs: store.handle('http_reqs'),
-    duration: store.handle('http_req_duration'),
-    waiting: store.handle('http_req_waiting'),
-    receiving: store.handle('http_req_receiving'),
-    failed: store.handle('http_req_failed'),
-    checks: store.handle('checks'),
-    iterations: store.handle('iterations'),
-    iterationDuration: store.handle('iteration_duration'),
-    sendLag: store.handle('generator_send_lag'),
-    setupDuration: store.handle('setup_req_duration'),
-    setupFailed: store.handle('setup_req_failed'),
-    vus: store.handle('vus'),
-    vusMax: store.handle('vus_max'),
-    dropped: store.handle('dropped_iterations'),
-    dataSent: store.handle('data_sent'),
-    dataReceived: store.handle('data_received'),
-  };
+  tagCache: Map<string, Tags>;
 }
 
 interface Vu {
@@ -156,7 +110,7 @@ export function compileRequest(r: RequestConfig, keyPath: string): CompiledReque
     tags: r.tags ?? {},
     weight: r.weight ?? 1,
     expected: expectedStatuses(r.expectedStatuses),
-    tagsByStatus: [],
+    tagCache: new Map(),
   };
 }
 
@@ -169,13 +123,12 @@ function expectedStatuses(list: RequestConfig['expectedStatuses']): (status: num
 
 /**
  * Runs one execution segment of one scenario in the current thread: schedules iterations (open model at their
- * intended times, closed model per VU), sends requests through a keep-alive undici pool, and records k6 metrics.
+ * intended times, closed model per VU), sends requests on one keep-alive connection per VU, and records k6 metrics.
  */
 export class SegmentRunner {
   private readonly plan: ExecutorPlan;
   private readonly striping: SegmentStriping;
   private store: MetricStore;
-  private m: RunnerMetrics;
   /** True during the warm-up: samples go to a discarded store and no NDJSON is written. */
   private warming = false;
   private stopRequested = false;
@@ -187,8 +140,7 @@ export class SegmentRunner {
   private readonly scenarioTag: string;
   private readonly scenarioTags: Tags;
   private stopping = false;
-  /** Set after gracefulStop (or at the end): samples of requests still in flight are dropped, as k6 drops them. */
-  private hardStopped = false;
+  private hardStop = new AbortController();
   private partial = false;
   private origin = 0;
   private readonly epochOffset = performance.timeOrigin;
@@ -206,7 +158,6 @@ export class SegmentRunner {
     this.striping = new SegmentStriping(input.segment);
     this.store = new MetricStore(input.keepSamples);
     for (const ref of input.submetrics) this.store.addSubmetric(ref);
-    this.m = runnerMetrics(this.store);
     const scenarioTags = input.scenario.tags ?? {};
     this.requests = input.scenario.requests.map((r, i) => compileRequest({ ...r, tags: { ...scenarioTags, ...r.tags } }, `${keyPath}.requests[${i}]`));
     this.setup = (input.scenario.setup ?? []).map((r, i) => compileRequest(r, `${keyPath}.setup[${i}]`));
@@ -243,9 +194,9 @@ export class SegmentRunner {
     return this.store.snapshot();
   }
 
-  private record(metric: MetricHandle, value: number, tags: Tags | null, at: number): void {
-    metric.add(value, tags);
-    if (this.ndjson !== null && !this.warming) this.ndjson.point(metric.def, value, tags, this.epochOffset + at);
+  private record(name: string, value: number, tags: Tags | null, at: number): void {
+    this.store.add(name, value, tags ?? undefined);
+    if (this.ndjson && !this.warming) this.ndjson.point(BUILTIN_METRICS[name], value, tags, this.epochOffset + at);
   }
 
   private pick(): CompiledRequest {
@@ -281,43 +232,34 @@ export class SegmentRunner {
     }
     const sentAt = performance.now();
     const res: HttpResponse = await this.client.send(req.method, path, headers, body, req.needBody, lane);
-    if (this.hardStopped) return false; // interrupted after gracefulStop: k6 drops such samples too
+    if (this.hardStop.signal.aborted) return false; // interrupted after gracefulStop: k6 drops such samples too
     if (res.status === 0) this.networkErrors[res.error ?? 'error'] = (this.networkErrors[res.error ?? 'error'] ?? 0) + 1;
     else this.counters.responses++;
     const ok = req.expected(res.status);
-    let statusTags = req.tagsByStatus[res.status];
-    if (statusTags === undefined) {
-      const tags: Tags = {
+    const statusKey = String(res.status);
+    let tags = req.tagCache.get(statusKey);
+    if (!tags) {
+      tags = {
         scenario: this.scenarioTag, group: req.group, name: req.name, method: req.method,
-        status: String(res.status), expected_response: String(ok), ...req.tags,
+        status: statusKey, expected_response: String(ok), ...req.tags,
       };
-      statusTags = { tags, checks: req.checks.map((c) => ({ ...tags, check: c.name })) };
-      req.tagsByStatus[res.status] = statusTags;
+      req.tagCache.set(statusKey, tags);
     }
-    const tags = statusTags.tags;
-    const m = this.m;
     if (phase === 'setup') {
-      m.setupDuration.add(res.endAt - sentAt, tags);
-      m.setupFailed.add(ok ? 0 : 1, tags);
+      this.store.add('setup_req_duration', res.endAt - sentAt, tags);
+      this.store.add('setup_req_failed', ok ? 0 : 1, tags);
     } else {
       const start = intendedAt ?? sentAt;
-      const endAt = res.endAt;
       this.counters.requests++;
       if (!ok) this.counters.failures++;
-      this.record(m.httpReqs, 1, tags, endAt);
-      this.record(m.duration, endAt - start, tags, endAt);
+      this.record('http_reqs', 1, tags, res.endAt);
+      this.record('http_req_duration', res.endAt - start, tags, res.endAt);
       if (res.status !== 0) {
-        this.record(m.waiting, res.headersAt - sentAt, tags, endAt);
-        this.record(m.receiving, endAt - res.headersAt, tags, endAt);
+        this.record('http_req_waiting', res.headersAt - sentAt, tags, res.endAt);
+        this.record('http_req_receiving', res.endAt - res.headersAt, tags, res.endAt);
       }
-      this.record(m.failed, ok ? 0 : 1, tags, endAt);
+      this.record('http_req_failed', ok ? 0 : 1, tags, res.endAt);
     }
-    if (req.checks.length === 0 && req.capture.length === 0) return ok;
-    return this.checkAndCapture(req, res, scope, statusTags, phase) && ok;
-  }
-
-  /** Runs the request's checks (recording `checks` samples in the main phase) and captures; true when all checks pass. */
-  private checkAndCapture(req: CompiledRequest, res: HttpResponse, scope: TemplateScope, statusTags: StatusTags, phase: 'main' | 'setup'): boolean {
     let parsed: unknown;
     let parsedOk: boolean | null = null;
     const json = (): unknown => {
@@ -337,13 +279,18 @@ export class SegmentRunner {
       }
       if (c.contains !== undefined) pass &&= (res.text ?? '').includes(c.contains);
       allChecks &&= pass;
-      if (phase === 'main') this.record(this.m.checks, pass ? 1 : 0, statusTags.checks[ci], res.endAt);
+      if (phase === 'main') {
+        const key = `${statusKey}|${ci}`;
+        let checkTags = req.tagCache.get(key);
+        if (!checkTags) req.tagCache.set(key, (checkTags = { ...tags, check: c.name }));
+        this.record('checks', pass ? 1 : 0, checkTags, res.endAt);
+      }
     }
     for (const [variable, jsonPath] of req.capture) {
       const v = readJsonPath(json(), jsonPath);
       if (v !== undefined) scope.vars[variable] = v;
     }
-    return allChecks;
+    return ok && allChecks;
   }
 
   private rowFor(index: number): DataRow | undefined {
@@ -355,7 +302,7 @@ export class SegmentRunner {
     if (this.setup.length === 0) return;
     const scope: TemplateScope = { data: this.rowFor(vu.index), vars: vu.vars, vuId: vu.index + 1, iteration: 0 };
     for (const req of this.setup) {
-      if (this.hardStopped) return;
+      if (this.hardStop.signal.aborted) return;
       await this.exec(req, scope, vu.lane, null, 'setup');
     }
   }
@@ -366,19 +313,19 @@ export class SegmentRunner {
     if (this.input.scenario.flow === 'sequence') {
       let first = true;
       for (const req of this.requests) {
-        if (this.hardStopped) return;
+        if (this.hardStop.signal.aborted) return;
         await this.exec(req, scope, vu.lane, first ? intendedAt : null, 'main');
         first = false;
       }
     } else {
       await this.exec(this.pick(), scope, vu.lane, intendedAt, 'main');
     }
-    if (this.hardStopped) return;
+    if (this.hardStop.signal.aborted) return;
     const end = performance.now();
     this.counters.iterations++;
     const tags = this.scenarioTags;
-    this.record(this.m.iterations, 1, tags, end);
-    this.record(this.m.iterationDuration, end - (intendedAt ?? startedAt), tags, end);
+    this.record('iterations', 1, tags, end);
+    this.record('iteration_duration', end - (intendedAt ?? startedAt), tags, end);
   }
 
   private newVu(globalIndex: number): Vu {
@@ -389,7 +336,6 @@ export class SegmentRunner {
   private async warmUp(ms: number): Promise<void> {
     const measured = this.store;
     this.store = new MetricStore(false);
-    this.m = runnerMetrics(this.store);
     this.warming = true;
     try {
       if (this.plan.kind === 'arrival') {
@@ -404,7 +350,6 @@ export class SegmentRunner {
       }
     } finally {
       this.store = measured;
-      this.m = runnerMetrics(measured);
       this.warming = false;
     }
     this.stopping = this.stopRequested;
@@ -428,15 +373,15 @@ export class SegmentRunner {
       else await this.runVus(this.plan);
     } finally {
       const durationMs = performance.now() - this.origin;
-      this.hardStopped = true;
+      this.hardStop.abort();
       await this.client.close().catch(() => undefined);
       this.finalDurationMs = durationMs;
     }
     const bytes = this.client.bytes();
     const end = performance.now();
-    if (bytes.sent) this.record(this.m.dataSent, bytes.sent, { scenario: this.scenarioTag }, end);
-    if (bytes.received) this.record(this.m.dataReceived, bytes.received, { scenario: this.scenarioTag }, end);
-    this.record(this.m.vusMax, this.vusAllocated, { scenario: this.scenarioTag }, end);
+    if (bytes.sent) this.record('data_sent', bytes.sent, { scenario: this.scenarioTag }, end);
+    if (bytes.received) this.record('data_received', bytes.received, { scenario: this.scenarioTag }, end);
+    this.record('vus_max', this.vusAllocated, { scenario: this.scenarioTag }, end);
     this.ndjson?.close();
     const elu = performance.eventLoopUtilization(elu0);
     const lag = this.store.trend('generator_send_lag')!;
@@ -489,7 +434,7 @@ export class SegmentRunner {
     const r = await Promise.race([all, timer]);
     if (r === 'timeout') {
       this.partial = true;
-      this.hardStopped = true;
+      this.hardStop.abort();
       await this.client.close().catch(() => undefined);
       await Promise.race([all, sleep(1000)]);
     }
@@ -504,7 +449,7 @@ export class SegmentRunner {
     for (let i = 0; i < preAllocated; i++) free.push(allocate());
     // Pre-allocated VUs run their setup (sign-in) before the clock starts, as k6 initialises VUs before the test.
     await Promise.all(free.map((vu) => (vu.setupDone = this.runSetup(vu))));
-    this.record(this.m.vus, preAllocated, { scenario: this.scenarioTag }, performance.now());
+    this.record('vus', preAllocated, { scenario: this.scenarioTag }, performance.now());
     this.origin = performance.now();
     const origin = this.origin;
     let globalIndex = -1;
@@ -514,7 +459,7 @@ export class SegmentRunner {
       const busy = this.vusAllocated - free.length;
       if (busy !== busyShown) {
         busyShown = busy;
-        this.record(this.m.vus, busy, { scenario: this.scenarioTag }, performance.now());
+        this.record('vus', busy, { scenario: this.scenarioTag }, performance.now());
       }
     }, 200);
     gauge.unref();
@@ -546,15 +491,15 @@ export class SegmentRunner {
       this.lastDispatchMs = now - origin;
       const lag = now - due;
       if (lag > this.maxLag) this.maxLag = lag;
-      this.m.sendLag.add(lag);
+      this.store.add('generator_send_lag', lag);
       let vu = free.pop();
       if (!vu && this.vusAllocated < maxVus) {
         vu = allocate();
-        this.record(this.m.vusMax, this.vusAllocated, { scenario: this.scenarioTag }, now);
+        this.record('vus_max', this.vusAllocated, { scenario: this.scenarioTag }, now);
       }
       if (!vu) {
         this.counters.dropped++;
-        this.record(this.m.dropped, 1, { scenario: this.scenarioTag }, now);
+        this.record('dropped_iterations', 1, { scenario: this.scenarioTag }, now);
         continue;
       }
       this.counters.started++;
@@ -588,12 +533,12 @@ export class SegmentRunner {
       const a = Math.min(count, this.striping.scale(Math.max(0, active())));
       if (a !== activeNow) {
         activeNow = a;
-        this.record(this.m.vus, a, { scenario: this.scenarioTag }, performance.now());
+        this.record('vus', a, { scenario: this.scenarioTag }, performance.now());
       }
     }, 200);
     gauge.unref();
     activeNow = Math.min(count, this.striping.scale(Math.max(0, active())));
-    this.record(this.m.vus, activeNow, { scenario: this.scenarioTag }, performance.now());
+    this.record('vus', activeNow, { scenario: this.scenarioTag }, performance.now());
     const loop = async (vu: Vu): Promise<void> => {
       let local = 0;
       while (!this.stopping && performance.now() < end) {
