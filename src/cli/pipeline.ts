@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { FitnessContext, FitnessFunctions } from '../core/fitness-function.js';
 import { judgeFunction, overallVerdict, summarise } from '../core/judge.js';
 import { mergeFitnessFunctions, neededCollectors, selectByKinds } from '../core/registry.js';
@@ -70,19 +68,27 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
     };
   }
   const baselined = new Set(ctx.findings.filter((f) => f.baselined).map((f) => f.fingerprint));
-  if (opts.provided?.load) ctx.load = sections.load = opts.provided.load;
-  else if (needed.has('load') && !opts.signal?.aborted) {
-    const load = await time('collect.load', () => collectLoadPhase(resolved, opts.flags, opts.io, opts.signal));
-    ctx.load = sections.load = load;
-    if (load.scenarios.some((s) => s.partial)) partial.value = true;
+  let failure: unknown;
+  try {
+    if (opts.provided?.load) ctx.load = sections.load = opts.provided.load;
+    else if (needed.has('load') && !opts.signal?.aborted) {
+      const load = await time('collect.load', () => collectLoadPhase(resolved, opts.flags, opts.io, opts.signal));
+      ctx.load = sections.load = load;
+      if (load.scenarios.some((s) => s.partial)) partial.value = true;
+    }
+    if (opts.provided?.scale) ctx.scale = sections.scale = opts.provided.scale;
+    else if (needed.has('scale') && !opts.signal?.aborted) {
+      const scale = await time('collect.scale', () => collectScalePhase(resolved, opts.flags, opts.io, opts.signal, errors));
+      ctx.scale = sections.scale = scale.section;
+      if (scale.partial) partial.value = true;
+    }
+    if (opts.signal?.aborted) partial.value = true;
+  } catch (e) {
+    // Keep what was measured: judge it, mark the run partial, and hand the Result to the caller with the error.
+    failure = e;
+    partial.value = true;
+    errors.push({ phase: 'collect', message: e instanceof Error ? e.message : String(e) });
   }
-  if (opts.provided?.scale) ctx.scale = sections.scale = opts.provided.scale;
-  else if (needed.has('scale') && !opts.signal?.aborted) {
-    const scale = await time('collect.scale', () => collectScalePhase(resolved, opts.flags, opts.io, opts.signal, errors));
-    ctx.scale = sections.scale = scale.section;
-    if (scale.partial) partial.value = true;
-  }
-  if (opts.signal?.aborted) partial.value = true;
 
   const judgeStart = performance.now();
   const outcomes = [];
@@ -98,7 +104,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
   timings.judge = Math.round(performance.now() - judgeStart);
 
   const finishedAt = new Date();
-  return {
+  const result: Result = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'pitchey-fit', version: packageVersion() },
     runId: crypto.randomUUID(),
@@ -125,13 +131,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<Result> {
     timings,
     errors,
   };
+  if (failure !== undefined) {
+    if (failure && typeof failure === 'object') (failure as { partialResult?: Result }).partialResult = result;
+    throw failure;
+  }
+  return result;
 }
 
-export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+/** The partial Result a collector failure carries (see runPipeline), if any. */
+export function partialResultOf(e: unknown): Result | undefined {
+  return e && typeof e === 'object' ? (e as { partialResult?: Result }).partialResult : undefined;
 }
 
-export function relativeToCwd(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel.startsWith('..') ? file : rel || '.';
-}

@@ -68,6 +68,25 @@ describe('load / scale against a target', () => {
     expect(expectOneLineError(r)).toMatch(/127\.0\.0\.1:9/);
   });
 
+  it('a collector failing after another completed keeps the completed data (partial result.json), exit 3', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'partial-'));
+    fs.cpSync(path.join(ROOT, 'fixtures/pitchey-decomposed'), dir, { recursive: true });
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit.config.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify({
+      ...cfg,
+      load: { baseUrl: 'http://127.0.0.1:9', scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } } },
+    }));
+    const r = runCli(['check', '--no-history'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/partial results \(completed collectors only\) written to pitchey-fit-report\/result\.json/);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit-report', 'result.json'), 'utf8')) as Result;
+    expect(saved.partial).toBe(true);
+    expect(saved.functions.find((f) => f.id === 'serviceAutonomy')).toMatchObject({ value: 100, verdict: 'pass' });
+    expect(saved.functions.find((f) => f.id === 'p99Latency')!.verdict).toBe('skipped');
+    expect(saved.errors[0].message).toMatch(/127\.0\.0\.1:9/);
+    expect(validateResult(saved)).toEqual({ ok: true });
+  });
+
   it('--export-k6 writes a k6 script of a configured scenario', () => {
     const cfg = path.join(tmp, 'k6.config.json');
     fs.writeFileSync(cfg, JSON.stringify({

@@ -8,7 +8,7 @@ import type { CliState } from '../main.js';
 import type { Result } from '../../core/result.js';
 import type { GlobalFlags } from '../io.js';
 import { resolveConfig, type ResolvedConfig } from '../resolve-config.js';
-import { runPipeline, type CollectorKind, type PipelineOptions } from '../pipeline.js';
+import { partialResultOf, runPipeline, type CollectorKind, type PipelineOptions } from '../pipeline.js';
 import { emitResult, parseReporters } from '../emit.js';
 import { applyHistory } from '../history.js';
 import type { CollectFlags } from '../collect.js';
@@ -109,7 +109,7 @@ export async function runKinds(
   const resolved = preResolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
   const reporters = parseReporters(flags.reporter, resolved.config.reporters);
   const failOn = parseFailOn(flags.failOn, resolved.config.failOn);
-  const result = await runPipeline({
+  const pipeline = runPipeline({
     command,
     resolved,
     kinds,
@@ -127,6 +127,18 @@ export async function runKinds(
       keepSamples: flags.keepSamples,
     },
   });
+  let result: Result;
+  try {
+    result = await pipeline;
+  } catch (e) {
+    const partial = partialResultOf(e);
+    if (partial && (partial.static || partial.load || partial.scale)) {
+      // No data is lost on failure: what completed is written (marked partial) before the error is reported.
+      await emitResult(partial, { ...io, quiet: true, json: false }, { reporters: ['json'], outDir: resolved.outDir });
+      io.err(`partial results (completed collectors only) written to ${path.relative(process.cwd(), path.join(resolved.outDir, 'result.json'))}`);
+    }
+    throw e;
+  }
   if (flags.history !== false) await applyHistory(result, resolved, { compare: flags.compare, io });
   beforeReport?.(result);
   await emitResult(result, io, { reporters, outDir: resolved.outDir, promFile: flags.promFile, pushgateway: flags.pushgateway });
