@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ProtectedPitchContent } from '../contracts/dto.js';
+import type { ProtectedPitchContent, UserDto } from '../contracts/dto.js';
 import type { Role } from '../contracts/events.js';
 import type { SeedNda } from '../services/nda/seed-writer.js';
 import type { SeedPitch } from '../services/pitch/seed-writer.js';
@@ -29,15 +29,8 @@ export function seedUuid(name: string): string {
 export const SEED_EPOCH = Date.parse('2026-01-01T00:00:00Z');
 export const seedPassword = (role: Role) => `pitchey-${role}-seed`;
 
-export interface SeedUserData {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  company: string | null;
-  bio: string | null;
-  createdAt: string;
-}
+/** A seeded user: the API's user shape. */
+export type SeedUserData = UserDto;
 
 export interface SeedData {
   users: SeedUserData[];

@@ -4,6 +4,7 @@ import { ipcDb } from '../lib/ipc-db.js';
 import type { ServiceName } from '../lib/service-context.js';
 import type { StartOptions } from './cli-options.js';
 import { buildPlatformApp } from './platform-app.js';
+import { runForkedChild } from './forked-child.js';
 
 interface ServiceProcessOptions extends StartOptions {
   service: ServiceName;
@@ -13,7 +14,7 @@ interface ServiceProcessOptions extends StartOptions {
 
 const o = JSON.parse(process.env.PITCHEY_SERVICE_OPTIONS ?? '{}') as ServiceProcessOptions;
 
-async function main(): Promise<void> {
+runForkedChild(async () => {
   const p = await buildPlatformApp({
     dataDir: o.dataDir,
     db: o.db,
@@ -29,21 +30,5 @@ async function main(): Promise<void> {
     flagCaches: new WorkerInvalidationBus(),
   });
   await p.app.listen({ host: '127.0.0.1', port: o.servicePort });
-  process.send!({ t: 'listening', port: o.servicePort });
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    p.close().finally(() => process.exit(0));
-  };
-  process.on('message', (m: { t?: string }) => {
-    if (m?.t === 'shutdown') stop();
-  });
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', stop);
-}
-
-main().catch((e: unknown) => {
-  process.send?.({ t: 'failed', error: (e as Error).message });
-  process.exit(1);
+  return { port: o.servicePort, close: () => p.close() };
 });

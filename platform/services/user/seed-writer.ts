@@ -1,16 +1,10 @@
 import { bulkInsert } from '../../lib/bulk-insert.js';
 import type { Queryable } from '../../lib/db.js';
-import type { Role } from '../../contracts/events.js';
+import type { UserDto } from '../../contracts/dto.js';
 
-export interface SeedUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  company: string | null;
-  bio: string | null;
+/** A seeded user row: the API's user shape plus its password hash. */
+export interface SeedUser extends UserDto {
   passwordHash: string;
-  createdAt: string;
 }
 
 export async function hasUsers(db: Queryable): Promise<boolean> {
