@@ -9,23 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../src/load/seeded-random.js';
 
 export interface GeneratedMonorepo {
   root: string;
   files: number;
   packages: number;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run generates the same tree. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -79,7 +68,7 @@ function moduleSource(p: number, f: number, filesPerPackage: number, packages: n
 
 export function generateMonorepo(root: string, totalFiles = 10_000, packages = 40): GeneratedMonorepo {
   const filesPerPackage = Math.ceil(totalFiles / packages);
-  const rand = rng(42);
+  const rand = mulberry32(42);
   fs.mkdirSync(root, { recursive: true });
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'gen-monorepo', private: true, type: 'module', workspaces: ['packages/*'] }, null, 2));
   fs.writeFileSync(path.join(root, 'tsconfig.base.json'), JSON.stringify({
