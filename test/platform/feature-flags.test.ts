@@ -1,11 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../../platform/lib/auth-token.js';
 import { LocalInvalidationBus } from '../../platform/lib/cache-invalidation.js';
@@ -13,6 +7,9 @@ import { evaluateFlag, FeatureFlags, rolloutBucket } from '../../platform/lib/fe
 import { loadOrCreateSecret } from '../../platform/gateway/platform-secret.js';
 import { BACKENDS } from './backends.js';
 import { signUp, usePlatform } from './platform-harness.js';
+import { startPlatformCli as startCli, stopPlatformClis } from './platform-cli-process.js';
+
+afterAll(stopPlatformClis);
 
 const adminToken = (signer: TokenSigner) =>
   signer.sign({ sub: randomUUID(), role: 'admin', sid: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 });
@@ -135,38 +132,6 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
 });
 
 // ---- multi-process: every request on its own connection, so node:cluster spreads them over the workers ----
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'platform', 'cli.js');
-const running: Array<{ child: ChildProcess; dir: string }> = [];
-
-afterAll(async () => {
-  for (const r of running) {
-    if (r.child.exitCode === null) {
-      const exited = new Promise((res) => r.child.on('exit', res));
-      r.child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
-
-async function startCli(args: string[]): Promise<{ url: string; dir: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-ff-'));
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push({ child, dir });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<{ url: string }>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
-      clearTimeout(t);
-      resolve(JSON.parse(l));
-    });
-    child.on('exit', (c) => reject(new Error(`exited ${c}: ${stderr}`)));
-  });
-  return { url: ready.url, dir };
-}
 
 function freshRequest(url: string, method: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {

@@ -1,43 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPlatformCli as start, stopPlatformClis } from './platform-cli-process.js';
 import { apiClient, waitFor } from './api-client.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'platform', 'cli.js');
-const running: Array<{ child: ChildProcess; dir: string }> = [];
-
-afterAll(async () => {
-  for (const r of running) {
-    if (r.child.exitCode === null) {
-      const exited = new Promise((res) => r.child.on('exit', res));
-      r.child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
-
-async function start(args: string[]): Promise<{ url: string; ready: any; child: ChildProcess }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-mp-'));
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push({ child, dir });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<any>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${stderr}`)), 90_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
-      clearTimeout(t);
-      resolve(JSON.parse(l));
-    });
-    child.on('exit', (c) => reject(new Error(`exited ${c}: ${stderr}`)));
-  });
-  return { url: ready.url, ready, child };
-}
+afterAll(stopPlatformClis);
 
 /** The core flow through HTTP only; notifications are awaited since another process delivers events. */
 async function coreFlow(url: string): Promise<void> {

@@ -6,13 +6,13 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../platform/lib/http-app.js';
 import { registerRateLimit, DEFAULT_RATE_LIMIT } from '../../platform/lib/rate-limit.js';
 import { RedisRateLimitStore } from '../../platform/lib/redis-rate-limit.js';
+import { startPlatformCli, stopPlatformClis } from './platform-cli-process.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const haveRedis = existsSync(REDIS_SERVER);
@@ -70,23 +70,6 @@ async function newStore(url: string, opts: Parameters<typeof RedisRateLimitStore
   return s;
 }
 
-async function startPlatform(args: string[]): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const dir = mkdtempSync(path.join(tmp, 'platform-'));
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<{ url: string }>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
-      clearTimeout(t);
-      resolve(JSON.parse(l));
-    });
-    child.once('exit', (c) => reject(new Error(`platform exited ${c}: ${stderr}`)));
-  });
-  return { url: ready.url, child, stderr: () => stderr };
-}
-
 /** One request on its own TCP connection, so node:cluster hands it to the next worker. */
 function freshGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -130,6 +113,7 @@ afterAll(async () => {
   for (const s of stores) await s.close();
   for (const c of clients) c.disconnect();
   // Platforms first (they hold Redis connections), then the redis-servers.
+  await stopPlatformClis();
   for (const c of [...children].reverse()) await exited(c);
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -239,15 +223,15 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
 
 describe.skipIf(!haveRedis)('platform start --workers 2: one limit across workers with --redis-url, one per worker without', () => {
   const LIMIT = 30;
-  let shared: Awaited<ReturnType<typeof startPlatform>>;
-  let local: Awaited<ReturnType<typeof startPlatform>>;
+  let shared: Awaited<ReturnType<typeof startPlatformCli>>;
+  let local: Awaited<ReturnType<typeof startPlatformCli>>;
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let raw: Redis;
   beforeAll(async () => {
     redis = await startRedis();
     raw = rawClient(redis.url);
     const common = ['--workers', '2', '--rate-limit-per-min', String(LIMIT)];
-    [shared, local] = await Promise.all([startPlatform([...common, '--redis-url', redis.url]), startPlatform(common)]);
+    [shared, local] = await Promise.all([startPlatformCli([...common, '--redis-url', redis.url], { parentDir: tmp }), startPlatformCli(common, { parentDir: tmp })]);
   });
 
   it('with Redis, one client address gets the single global limit, not 2×, and X-Forwarded-For changes nothing', async () => {
