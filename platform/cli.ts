@@ -12,7 +12,7 @@ import { runServicesMode } from './gateway/services-mode.js';
 
 const USAGE = [
   'usage: platform <start|stop|seed> [flags]',
-  '  start [--host H] [--port N] [--data-dir DIR] [--db pglite|postgres://…] [--replica-url postgres://…] [--workers N]',
+  '  start [--host H] [--port N] [--data-dir DIR] [--db pglite|postgres://…] [--replica-url postgres://…] [--workers N [--cluster]]',
   '        [--seed [--users N --pitches M]] [--mode gateway|services] [--rate-limit on|off] [--rate-limit-per-min N]',
   '        [--rate-limit-auth-per-min N] [--rate-limit-nda-per-min N] [--service-rate-limit pitch=N,…]',
   '        [--redis-url redis://HOST:PORT]   (rate-limit buckets shared by all processes; in-process without it)',
@@ -73,7 +73,7 @@ async function start(o: StartOptions): Promise<void> {
     onShutdown(o.dataDir, r.close);
     return;
   }
-  if (o.workers > 1) {
+  if (o.workers > 1 || o.cluster) {
     const r = await runWorkerCluster(o);
     ready(o, r.url, o.workers);
     onShutdown(o.dataDir, r.close);

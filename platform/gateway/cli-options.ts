@@ -18,6 +18,8 @@ export interface StartOptions {
   db: string;
   replicaUrl?: string;
   workers: number;
+  /** Run the primary + worker cluster even for one worker, so N = 1 has the shape of N > 1 (scaling sweeps). */
+  cluster: boolean;
   seed: boolean;
   users: number;
   pitches: number;
@@ -79,6 +81,7 @@ export function parseStart(argv: string[]): StartOptions {
     'service-rate-limit': { type: 'string' },
     mode: { type: 'string' },
     'redis-url': { type: 'string' },
+    cluster: { type: 'boolean' },
   });
   const rl = v['rate-limit'] ?? 'on';
   if (rl !== 'on' && rl !== 'off') throw new PlatformUsageError(`--rate-limit must be on or off, got ${String(rl)}`);
@@ -111,6 +114,7 @@ export function parseStart(argv: string[]): StartOptions {
     db: dbSpec(v.db),
     replicaUrl: typeof v['replica-url'] === 'string' ? dbSpec(v['replica-url'], 'replica-url') : undefined,
     workers: int(v.workers, 'workers', 1, 1, 64),
+    cluster: v.cluster === true,
     seed: v.seed === true,
     users: int(v.users, 'users', 200, 1, 1_000_000),
     pitches: int(v.pitches, 'pitches', 500, 0, 5_000_000),
