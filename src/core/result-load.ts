@@ -1,57 +1,104 @@
 /** Load-test data carried in the Result. Owned by src/load. Metric names and meanings follow k6. */
+import * as z from 'zod';
+import { CountSchema, NonNegativeSchema, TimestampSchema } from './result-common.js';
 
-export type MetricType = 'trend' | 'rate' | 'counter' | 'gauge';
+export const MetricTypeSchema = z.enum(['trend', 'rate', 'counter', 'gauge']);
+export type MetricType = z.infer<typeof MetricTypeSchema>;
 
-export interface MetricSummary {
-  type: MetricType;
-  /** Unit of trend values: 'ms' for durations, 'B' for data. */
-  unit?: string;
-  /** k6 summary keys: trend avg/min/med/max/p(90)/p(95)/p(99)…; counter count/rate; rate rate/passes/fails; gauge value/min/max. */
-  values: Record<string, number>;
-}
+export const MetricSummarySchema = z
+  .strictObject({
+    type: MetricTypeSchema,
+    unit: z.string().optional().describe("Unit of trend values: 'ms' for durations, 'B' for data."),
+    values: z
+      .record(z.string(), z.number())
+      .describe(
+        'k6 summary keys: trend avg/min/med/max/p(90)/p(95)/p(99)…; counter count/rate; rate rate/passes/fails; ' +
+          'gauge value/min/max.',
+      ),
+  })
+  .meta({ id: 'metricSummary' });
+export type MetricSummary = z.infer<typeof MetricSummarySchema>;
 
-export interface ThresholdOutcome {
-  /** Metric with optional sub-metric tags, as written: `http_req_duration{group:::browse}`. */
-  metric: string;
-  expression: string;
-  ok: boolean;
-  /** The observed aggregate the expression compared, when there was data. */
-  observed: number | null;
-  abortOnFail: boolean;
-}
+export const ThresholdOutcomeSchema = z.strictObject({
+  metric: z.string().describe('Metric with optional sub-metric tags, as written: `http_req_duration{group:::browse}`.'),
+  expression: z.string(),
+  ok: z.boolean(),
+  observed: z.number().nullable().describe('The observed aggregate the expression compared, when there was data.'),
+  abortOnFail: z.boolean(),
+});
+export type ThresholdOutcome = z.infer<typeof ThresholdOutcomeSchema>;
 
-export interface ScenarioSummary {
-  name: string;
-  executor: string;
-  engine: 'native' | 'autocannon' | 'k6';
-  startedAt: string;
-  durationMs: number;
-  /** Stopped before its configured end (Ctrl-C, abortOnFail, target unreachable). */
-  partial: boolean;
-  /** The generator could not keep up: p99 verdicts on this run are inconclusive. */
-  generatorSaturated: boolean;
-  saturationReasons: string[];
-  /** Smallest latency step the engine can report, in ms (autocannon: 1; native: 0.001). */
-  latencyResolutionMs: number;
-  /** How percentiles were computed: exact from raw samples (k6 rule, R-7) or from an HDR histogram. */
-  percentileMethod: 'exact-r7' | 'hdr';
-  sampleCount: number;
-  /** k6 metric name (optionally with tags) -> summary. */
-  metrics: Record<string, MetricSummary>;
-  thresholds: ThresholdOutcome[];
-  /** Latency percentile curve of http_req_duration (ms), for plots: p in 0..100. */
-  percentileCurve: Array<{ p: number; ms: number }>;
-  /** Where raw samples / NDJSON were written, relative to the out dir, if kept. */
-  artifacts?: Record<string, string>;
-  /** Execution segments (worker threads) or k6 runners whose results were merged into this summary. */
-  segments?: number;
-  /** Non-fatal notes on how the figures were obtained (e.g. network errors by code, ingest caveats). */
-  notes?: string[];
-}
+/** Latency and errors of one endpoint (request name) of a scenario, in ms. */
+export const EndpointTrendSchema = z
+  .strictObject({
+    name: z.string(),
+    group: z.string().optional(),
+    method: z.string().optional(),
+    count: CountSchema,
+    failed: CountSchema,
+    errorRate: z.number().min(0).max(1),
+    p50: NonNegativeSchema,
+    p95: NonNegativeSchema,
+    p99: NonNegativeSchema,
+    max: NonNegativeSchema,
+  })
+  .meta({ id: 'endpointTrend' });
+export type EndpointTrend = z.infer<typeof EndpointTrendSchema>;
 
-export interface LoadSection {
-  targetUrl: string;
-  scenarios: ScenarioSummary[];
-  /** The config allowed dropped iterations: a p99 verdict may pass although iterations were dropped. */
-  allowDroppedIterations?: boolean;
-}
+export const ScenarioSummarySchema = z
+  .strictObject({
+    name: z.string(),
+    executor: z.string(),
+    engine: z.enum(['native', 'autocannon', 'k6']),
+    startedAt: TimestampSchema,
+    durationMs: NonNegativeSchema,
+    partial: z.boolean().describe('Stopped before its configured end (Ctrl-C, abortOnFail, target unreachable).'),
+    generatorSaturated: z
+      .boolean()
+      .describe('The generator could not keep up: p99 verdicts on this run are inconclusive.'),
+    saturationReasons: z.array(z.string()),
+    latencyResolutionMs: z
+      .number()
+      .positive()
+      .describe('Smallest latency step the engine can report, in ms (autocannon: 1; native: 0.001).'),
+    percentileMethod: z
+      .enum(['exact-r7', 'hdr'])
+      .describe('How percentiles were computed: exact from raw samples (k6 rule, R-7) or from an HDR histogram.'),
+    sampleCount: CountSchema,
+    metrics: z.record(z.string(), MetricSummarySchema).describe('k6 metric name (optionally with tags) -> summary.'),
+    thresholds: z.array(ThresholdOutcomeSchema),
+    percentileCurve: z
+      .array(z.strictObject({ p: z.number().min(0).max(100), ms: NonNegativeSchema }))
+      .describe('Latency percentile curve of http_req_duration (ms), for plots: p in 0..100.'),
+    endpoints: z
+      .array(EndpointTrendSchema)
+      .optional()
+      .describe('Per-endpoint breakdown of latency and errors, sorted by p99 descending.'),
+    artifacts: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Where raw samples / NDJSON were written, relative to the out dir, if kept.'),
+    segments: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Execution segments (worker threads) or k6 runners whose results were merged into this summary.'),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe('Non-fatal notes on how the figures were obtained (e.g. network errors by code, ingest caveats).'),
+  })
+  .meta({ id: 'scenario' });
+export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
+
+export const LoadSectionSchema = z
+  .strictObject({
+    targetUrl: z.string(),
+    scenarios: z.array(ScenarioSummarySchema),
+    allowDroppedIterations: z
+      .boolean()
+      .optional()
+      .describe('The config allowed dropped iterations: a p99 verdict may pass although iterations were dropped.'),
+  })
+  .meta({ id: 'loadSection' });
+export type LoadSection = z.infer<typeof LoadSectionSchema>;

@@ -1,56 +1,88 @@
 /** Scaling sweep and Universal Scalability Law fit carried in the Result. Owned by src/load (scaling). */
+import * as z from 'zod';
+import { IntervalSchema, NonNegativeSchema } from './result-common.js';
 
-export interface ScalePoint {
-  /** Workers (platform) or concurrency (foreign target). */
-  n: number;
-  /** Median throughput over repeats, req/s. */
-  throughput: number;
-  /** Each repeat's throughput, req/s. */
-  runs: number[];
-  latencyP99Ms: number | null;
-  /** E(N) = X(N) / (N * X(1)). */
-  efficiency: number | null;
-  errors: number;
-  /** N exceeds the cores available to the system under test: efficiency not meaningful. */
-  beyondCores: boolean;
-  /** CPU share used by processes outside the run during this step (0..1 of the machine); flagged when high. */
-  foreignCpu: number | null;
-  flags: string[];
-}
+export const ScalePointSchema = z
+  .strictObject({
+    n: z.number().positive().describe('Workers (platform) or concurrency (foreign target).'),
+    throughput: NonNegativeSchema.describe('Median throughput over repeats, req/s.'),
+    runs: z.array(NonNegativeSchema).describe("Each repeat's throughput, req/s."),
+    latencyP99Ms: z.number().nullable(),
+    efficiency: z.number().nullable().describe('E(N) = X(N) / (N * X(1)).'),
+    errors: NonNegativeSchema,
+    beyondCores: z
+      .boolean()
+      .describe('N exceeds the cores available to the system under test: efficiency not meaningful.'),
+    foreignCpu: z
+      .number()
+      .nullable()
+      .describe(
+        'CPU share used by processes outside the run during this step (0..1 of the machine); flagged when high.',
+      ),
+    flags: z.array(z.string()),
+  })
+  .meta({ id: 'scalePoint' });
+export type ScalePoint = z.infer<typeof ScalePointSchema>;
 
-export interface UslFit {
-  sigma: number;
-  kappa: number;
-  lambda: number;
-  r2: number;
-  /** sqrt((1 - sigma) / kappa); null when kappa = 0 (no peak). */
-  nMax: number | null;
-  xMax: number | null;
-  sigmaInterval?: [number, number];
-  kappaInterval?: [number, number];
-  /** Asymptotic standard errors √diag(s²(JᵀJ)⁻¹), as R's nls and the R usl package report them. */
-  standardErrors?: { sigma: number; kappa: number; lambda: number };
-  /** How the σ/κ intervals were obtained (seeded, so repeatable). */
-  bootstrap?: { resamples: number; seed: number; level: number; method: 'residual' };
-  /** λ/σ: the throughput X(N) approaches when κ = 0 (no peak), Amdahl's ceiling. */
-  xCeiling?: number;
-  predictions: Array<{ n: number; throughput: number; efficiency: number }>;
-}
+export const UslFitSchema = z
+  .strictObject({
+    sigma: z.number(),
+    kappa: z.number(),
+    lambda: z.number(),
+    r2: z.number(),
+    nMax: z.number().nullable().describe('sqrt((1 - sigma) / kappa); null when kappa = 0 (no peak).'),
+    xMax: z.number().nullable(),
+    sigmaInterval: IntervalSchema.optional(),
+    kappaInterval: IntervalSchema.optional(),
+    standardErrors: z
+      .strictObject({ sigma: z.number(), kappa: z.number(), lambda: z.number() })
+      .optional()
+      .describe("Asymptotic standard errors √diag(s²(JᵀJ)⁻¹), as R's nls and the R usl package report them."),
+    bootstrap: z
+      .strictObject({
+        resamples: z.int().min(0),
+        seed: z.number(),
+        level: z.number(),
+        method: z.literal('residual'),
+      })
+      .optional()
+      .describe('How the σ/κ intervals were obtained (seeded, so repeatable).'),
+    xCeiling: z
+      .number()
+      .optional()
+      .describe("λ/σ: the throughput X(N) approaches when κ = 0 (no peak), Amdahl's ceiling."),
+    predictions: z.array(z.strictObject({ n: z.number(), throughput: z.number(), efficiency: z.number() })),
+  })
+  .meta({ id: 'uslFit' });
+export type UslFit = z.infer<typeof UslFitSchema>;
 
-export interface ScaleSection {
-  mode: 'workers' | 'concurrency' | 'points';
-  engine: string;
-  cores: number;
-  /** Cores the system under test may use (fewer than `cores` when the load generator is pinned apart). */
-  sutCores?: number;
-  targetN: number;
-  points: ScalePoint[];
-  fit: UslFit | null;
-  /** Why there is no fit, or caveats of the fit. */
-  fitNote?: string;
-  notes: string[];
-  /** The sweep stopped early (interrupted or a step failed); points cover the completed steps. */
-  partial?: boolean;
-  /** Share of the machine's CPU used by other processes above which a step is flagged `foreign-cpu` (0..1). */
-  foreignCpuBound?: number;
-}
+export const ScaleSectionSchema = z
+  .strictObject({
+    mode: z.enum(['workers', 'concurrency', 'points']),
+    engine: z.string(),
+    cores: z.int().min(0),
+    sutCores: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Cores the system under test may use (fewer than `cores` when the load generator is pinned apart).'),
+    targetN: z.number(),
+    points: z.array(ScalePointSchema),
+    fit: UslFitSchema.nullable(),
+    fitNote: z.string().optional().describe('Why there is no fit, or caveats of the fit.'),
+    notes: z.array(z.string()),
+    partial: z
+      .boolean()
+      .optional()
+      .describe('The sweep stopped early (interrupted or a step failed); points cover the completed steps.'),
+    foreignCpuBound: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        "Share of the machine's CPU used by other processes above which a step is flagged `foreign-cpu` (0..1).",
+      ),
+  })
+  .meta({ id: 'scaleSection' });
+export type ScaleSection = z.infer<typeof ScaleSectionSchema>;

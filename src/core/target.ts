@@ -1,17 +1,22 @@
+import * as z from 'zod';
 import { ConfigError } from './errors.js';
+import { formatNumber } from './format.js';
 
-export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export const ComparatorSchema = z.enum(['<', '<=', '>', '>=', '==', '!=']);
+export type Comparator = z.infer<typeof ComparatorSchema>;
 
 /** A parsed fitness target. `value` is normalised: durations in milliseconds, percentages as 0-100. */
-export interface Target {
-  op: Comparator;
-  value: number | boolean;
-  unit: 'ms' | '%' | '';
-  /** The target as the user wrote it, for reports. */
-  text: string;
-}
+export const TargetSchema = z
+  .strictObject({
+    op: ComparatorSchema,
+    value: z.union([z.number(), z.boolean()]),
+    unit: z.enum(['ms', '%', '']),
+    text: z.string().describe('The target as the user wrote it, for reports.'),
+  })
+  .meta({ id: 'target' });
+export type Target = z.infer<typeof TargetSchema>;
 
-/** What a config may give as a target: `'< 3'`, `'> 0.8'`, `'<= 200ms'`, `'>= 99.9%'`, a number (meaning >=), or a boolean. */
+/** What a config may give as a target: `'< 3'`, `'> 0.8'`, `'<= 200ms'`, `'>= 99.9%'`, a number (>=), or a boolean. */
 export type TargetInput = string | number | boolean;
 
 const TARGET_RE = /^\s*(<=|>=|==|!=|=|<|>)?\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ms|s|us|µs|%)?\s*$/i;
@@ -22,19 +27,31 @@ export function parseTarget(input: TargetInput, keyPath = 'target'): Target {
     if (!Number.isFinite(input)) throw new ConfigError(`target must be a finite number, got ${input}`, keyPath);
     return { op: '>=', value: input, unit: '', text: `>= ${input}` };
   }
-  if (typeof input !== 'string') throw new ConfigError(`target must be a string like '< 3', a number or a boolean`, keyPath);
+  if (typeof input !== 'string')
+    throw new ConfigError(`target must be a string like '< 3', a number or a boolean`, keyPath);
   const m = TARGET_RE.exec(input);
   if (!m) {
-    throw new ConfigError(`invalid target ${JSON.stringify(input)}: expected a comparison like '< 3', '> 0.8', '<= 200ms' or '>= 99%'`, keyPath);
+    throw new ConfigError(
+      `invalid target ${JSON.stringify(input)}: expected a comparison like '< 3', '> 0.8', '<= 200ms' or '>= 99%'`,
+      keyPath,
+    );
   }
   const op = (m[1] === '=' ? '==' : (m[1] ?? '>=')) as Comparator;
   let value = Number(m[2]);
   const rawUnit = m[3]?.toLowerCase();
   let unit: Target['unit'] = '';
   if (rawUnit === 'ms') unit = 'ms';
-  else if (rawUnit === 's') { value *= 1000; unit = 'ms'; }
-  else if (rawUnit === 'us' || rawUnit === 'µs') { value /= 1000; unit = 'ms'; }
-  else if (rawUnit === '%') unit = '%';
+  else if (rawUnit === 's') {
+    value *= 1000;
+    unit = 'ms';
+  } else if (rawUnit === 'us' || rawUnit === 'µs') {
+    value /= 1000;
+    unit = 'ms';
+  } else if (rawUnit === '%') unit = '%';
+  // '1e999' (or '1e306s') fits the grammar but is Infinity, which JSON stores as null: report would reject it.
+  if (!Number.isFinite(value)) {
+    throw new ConfigError(`invalid target ${JSON.stringify(input)}: the number must be finite`, keyPath);
+  }
   return { op, value, unit, text: input.trim() };
 }
 
@@ -46,12 +63,18 @@ export function meetsTarget(target: Target, value: number | boolean): boolean {
   }
   const t = target.value;
   switch (target.op) {
-    case '<': return value < t;
-    case '<=': return value <= t;
-    case '>': return value > t;
-    case '>=': return value >= t;
-    case '==': return value === t;
-    case '!=': return value !== t;
+    case '<':
+      return value < t;
+    case '<=':
+      return value <= t;
+    case '>':
+      return value > t;
+    case '>=':
+      return value >= t;
+    case '==':
+      return value === t;
+    case '!=':
+      return value !== t;
   }
 }
 
@@ -67,8 +90,5 @@ export function formatTarget(target: Target): string {
   return `${target.op} ${formatNumber(target.value)}${target.unit}`;
 }
 
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n)) return String(n);
-  if (Math.abs(n) >= 10_000) return String(Math.round(n));
-  return String(Number(n.toPrecision(4)));
-}
+/** Kept here for callers that import it with the targets; the one definition is in format.ts. */
+export { formatNumber };

@@ -35,6 +35,19 @@ describe('parseTarget', () => {
   it('rejects non-finite numbers', () => {
     expect(() => parseTarget(Number.NaN)).toThrow(/finite/);
   });
+
+  // Issue 14 item 24: '< 1e999' fit the grammar, was stored as Infinity, serialised as null, and `report` then rejected
+  // the tool's own result.json.
+  it.each(['< 1e999', '>= -1e999', '<= 1e306s'])('rejects %j, whose number is not finite, with the key path', (bad) => {
+    expect(() => parseTarget(bad, 'fitness.x.target')).toThrow(
+      /^config fitness\.x\.target: invalid target ".*": the number must be finite$/,
+    );
+  });
+
+  it('keeps the largest finite numbers', () => {
+    expect(parseTarget('< 1e308').value).toBe(1e308);
+    expect(parseTarget('<= 1e305s').value).toBe(1e308);
+  });
 });
 
 describe('meetsTarget', () => {
