@@ -1,29 +1,16 @@
+import { formatBytes, formatK6Duration } from '../core/format.js';
 import type { LoadSection, MetricSummary, ScenarioSummary } from '../core/result-load.js';
-
-function fmtMs(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '-';
-  if (v >= 1000) return `${(v / 1000).toFixed(2)}s`;
-  if (v >= 1) return `${v.toFixed(2)}ms`;
-  return `${(v * 1000).toFixed(0)}µs`;
-}
-
-function fmtBytes(v: number): string {
-  const units = ['B', 'kB', 'MB', 'GB'];
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
-  return `${v.toFixed(i ? 1 : 0)} ${units[i]}`;
-}
 
 function metricLine(name: string, m: MetricSummary): string {
   const v = m.values;
   let text: string;
   if (m.type === 'trend') {
     const stats = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'].filter((k) => v[k] !== undefined);
-    text = stats.map((k) => `${k}=${m.unit === 'ms' ? fmtMs(v[k]) : Number(v[k].toPrecision(4))}`).join(' ');
+    text = stats.map((k) => `${k}=${m.unit === 'ms' ? formatK6Duration(v[k]) : Number(v[k].toPrecision(4))}`).join(' ');
   } else if (m.type === 'rate') {
     text = `${(v.rate * 100).toFixed(2)}% ✓ ${v.passes} ✗ ${v.fails}`;
   } else if (m.type === 'counter') {
-    text = m.unit === 'B' ? `${fmtBytes(v.count)} ${fmtBytes(v.rate)}/s` : `${v.count} ${Number(v.rate.toFixed(2))}/s`;
+    text = m.unit === 'B' ? `${formatBytes(v.count)} ${formatBytes(v.rate)}/s` : `${v.count} ${Number(v.rate.toFixed(2))}/s`;
   } else {
     text = `${v.value} min=${v.min} max=${v.max}`;
   }

@@ -1,11 +1,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
-import { formatNumber } from '../core/target.js';
-import { formatLocation, groupFindings } from './findings-view.js';
 import {
-  formatDuration, formatFunctionTarget, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, VERDICT_LABEL,
-} from './format-value.js';
-import { renderTextTable, truncate, wrap, type TextCell } from './text-table.js';
+  formatDuration, formatMs, formatMsNumber, formatPercent, formatSigned, formatTimestamp, formatValue,
+} from '../core/format.js';
+import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
+import { formatLocation, groupFindings } from './findings-view.js';
+import { formatFunctionTarget, VERDICT_LABEL } from './format-value.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -227,7 +227,7 @@ function ratio(v: number | null): string {
   return v === null ? 'n/a' : v.toFixed(2);
 }
 
-const ms = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : formatNumber(v));
+const ms = formatMsNumber;
 
 function loadEvidence(result: Result, c: ChalkInstance, width: number): string[] {
   const out = ['', c.bold(`Latency in ms (${result.load!.targetUrl})`)];

@@ -1,6 +1,7 @@
 import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { formatLocation, groupFindings } from './findings-view.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, formatFunctionTarget } from './format-value.js';
+import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
+import { formatFunctionTarget } from './format-value.js';
 import { renderDependencyGraph } from './svg/dependency-graph.js';
 import { renderPercentilePlot } from './svg/percentile-plot.js';
 import { esc } from './svg/svg-text.js';

@@ -1,6 +1,7 @@
 import type { FitnessKind, FitnessOutcome, Result } from '../core/result.js';
 import { formatLocation, groupFindings } from './findings-view.js';
-import { formatValue, formatFunctionTarget } from './format-value.js';
+import { formatValue } from '../core/format.js';
+import { formatFunctionTarget } from './format-value.js';
 import { xmlAttr, xmlEscape } from './xml-text.js';
 
 const KIND_ORDER: FitnessKind[] = ['static', 'load', 'scale', 'custom'];

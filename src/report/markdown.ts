@@ -1,7 +1,8 @@
 import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { sparkline } from './sparkline.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue, formatFunctionTarget } from './format-value.js';
+import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
+import { formatFunctionTarget } from './format-value.js';
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '💥', skipped: '⏭️' };
 

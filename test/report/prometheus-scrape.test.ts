@@ -4,7 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderPrometheusRules, startMetricsServer, type MetricsServer } from '../../src/report/index.js';
+import { startMetricsServer, type MetricsServer } from '../../src/output/index.js';
+import { renderPrometheusRules } from '../../src/report/index.js';
 import { fullRun } from '../fixtures-results/full-run.js';
 import { dashboardQueries } from './grafana-dashboard.js';
 

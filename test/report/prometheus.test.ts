@@ -4,8 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, TargetUnreachableError } from '../../src/core/errors.js';
-import { pushToGateway, renderPrometheus, renderPrometheusRules, startMetricsServer } from '../../src/report/index.js';
+import { UsageError } from '../../src/core/errors.js';
+import { pushToGateway, startMetricsServer } from '../../src/output/index.js';
+import { renderPrometheus, renderPrometheusRules } from '../../src/report/index.js';
 import { fullRun, passingStaticRun } from '../fixtures-results/full-run.js';
 import { TEST_OUTPUT_DIR } from './golden.js';
 import { parseSamples, sampleValue } from './prom-text.js';
@@ -157,8 +158,8 @@ describe('pushToGateway', () => {
   it('PUTs the metrics to /metrics/job/<job>/subject/<subject>', async () => {
     const gw = await recordingServer();
     try {
-      await pushToGateway(gw.url, fullRun);
-      await pushToGateway(`${gw.url}/`, fullRun, 'nightly');
+      expect(await pushToGateway(gw.url, fullRun)).toBeUndefined();
+      expect(await pushToGateway(`${gw.url}/`, fullRun, 'nightly')).toBeUndefined();
       expect(gw.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
         'PUT /metrics/job/pitchey-fit/subject/pitchey',
         'PUT /metrics/job/nightly/subject/pitchey',
@@ -169,16 +170,35 @@ describe('pushToGateway', () => {
     }
   });
 
-  it('turns failures into one-line user errors', async () => {
+  it('returns a failed push as a one-line reason (a warning for the caller), a bad URL as a usage error', async () => {
     const gw = await recordingServer(400);
     try {
-      await expect(pushToGateway(gw.url, fullRun)).rejects.toThrow(InputError);
-      await expect(pushToGateway(gw.url, fullRun)).rejects.toThrow(/rejected the push: push failed with status 400/);
+      expect(await pushToGateway(gw.url, fullRun)).toMatch(/rejected the push: push failed with status 400/);
     } finally {
       await gw.close();
     }
-    await expect(pushToGateway('not a url', fullRun)).rejects.toThrow(InputError);
-    await expect(pushToGateway(gw.url, fullRun)).rejects.toThrow(TargetUnreachableError); // closed now: ECONNREFUSED
+    await expect(pushToGateway('not a url', fullRun)).rejects.toThrow(UsageError);
+    await expect(pushToGateway('ftp://127.0.0.1/', fullRun)).rejects.toThrow(UsageError);
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    expect(await pushToGateway(closedUrl, fullRun)).toBe(`pushgateway ${closedUrl} unreachable: ECONNREFUSED`);
+  });
+
+  it('gives up on a gateway that accepts the connection and never answers', async () => {
+    const silent = http.createServer(() => undefined); // reads the request, never responds
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const started = performance.now();
+      const reason = await pushToGateway(url, fullRun, 'pitchey-fit', { timeoutMs: 300 });
+      expect(reason).toBe(`pushgateway ${url} did not answer within 0.3 s`);
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTextTable, truncate, wrap } from '../../src/report/text-table.js';
+import { renderTextTable, truncate, wrap } from '../../src/core/format-table.js';
 
 describe('wrap', () => {
   it('breaks at the last space that fits, indents continuation lines and cuts after maxLines', () => {

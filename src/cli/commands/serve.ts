@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { Result } from '../../core/result.js';
-import type { CliState } from '../main.js';
+import type { CliState } from '../cli-state.js';
 import type { GlobalFlags } from '../io.js';
-import { resolveConfig } from '../resolve-config.js';
-import { runPipeline, type CollectorKind } from '../pipeline.js';
-import { readResultFile } from './report.js';
-import { applyHistory } from '../history.js';
+import { resolveConfig, runResolved } from '../../run/index.js';
+import { readResultFile } from '../result-file.js';
+import { appendHistory } from '../history.js';
+import { parseKinds } from '../run-command.js';
 
 interface ServeFlags extends GlobalFlags {
   port: string;
@@ -33,8 +33,7 @@ export function registerServe(program: Command, state: CliState): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${flags.port}'`);
       const intervalSec = flags.interval === undefined ? undefined : Number(flags.interval);
       if (intervalSec !== undefined && (!Number.isFinite(intervalSec) || intervalSec < 1)) throw new UsageError(`--interval must be at least 1 (seconds), got '${flags.interval}'`);
-      const kinds = flags.only.split(',').map((s) => s.trim()) as CollectorKind[];
-      for (const k of kinds) if (!['static', 'load', 'scale'].includes(k)) throw new UsageError(`--only: unknown kind '${k}'`);
+      const kinds = parseKinds(flags.only, '--only') ?? ['static'];
 
       let latest: Result | undefined;
       let rerun: (() => Promise<Result>) | undefined;
@@ -43,15 +42,15 @@ export function registerServe(program: Command, state: CliState): void {
       } else {
         const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
         rerun = async () => {
-          const r = await runPipeline({ command: 'serve', resolved, kinds, io: { ...io, quiet: true }, signal: state.signal, flags: {} });
-          await applyHistory(r, resolved, { io: { ...io, quiet: true } });
+          const r = await runResolved(resolved, { command: 'serve', kinds, signal: state.signal });
+          await appendHistory(r, resolved, io);
           latest = r;
           if (!io.quiet) io.err(`${new Date().toISOString()} checks: ${r.verdict} (${r.summary.passed} passed, ${r.summary.failed} failed)`);
           return r;
         };
         await rerun();
       }
-      const { startMetricsServer } = await import('../../report/index.js');
+      const { startMetricsServer } = await import('../../output/index.js');
       const server = await startMetricsServer({
         port, host: flags.host, getResult: () => latest, rerun: intervalSec ? rerun : undefined, intervalSec,
       });

@@ -1,15 +1,13 @@
 /** Plain-text sweep table and USL summary for the terminal (`pitchey-fit scale`). */
+import { formatSignificant as num } from '../../core/format.js';
+import { renderTextTable } from '../../core/format-table.js';
 import type { ScaleSection } from '../../core/result-scale.js';
 
-function num(v: number | null | undefined, digits = 3): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '-';
-  if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 1000 ? v.toFixed(0) : v.toPrecision(digits);
-}
-
+/** Numbers right-aligned, the last column (flags) left-aligned; never truncated. */
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
+  const [header, ...body] = rows;
+  const columns = header.map((h, i) => ({ header: h, align: i === header.length - 1 ? ('left' as const) : ('right' as const) }));
+  return renderTextTable(columns, body, { width: Number.POSITIVE_INFINITY }).join('\n');
 }
 
 export function formatScaleSection(s: ScaleSection): string {

@@ -1,5 +1,5 @@
 import type { ScenarioSummary } from '../../core/result-load.js';
-import { formatNumber } from '../../core/target.js';
+import { formatNumber } from '../../core/format.js';
 import { logScale, linearScale, niceMax } from './axis-scale.js';
 import { renderAxes } from './axes.js';
 import { esc, PALETTE, plotArea, px } from './svg-text.js';

@@ -1,5 +1,5 @@
 import type { FitnessOutcome, TrendPoint } from '../../core/result.js';
-import { formatNumber } from '../../core/target.js';
+import { formatNumber } from '../../core/format.js';
 import { linearScale, niceTicks } from './axis-scale.js';
 import { esc, px } from './svg-text.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { UsageError } from '../core/errors.js';
 import type { Result } from '../core/result.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../report/prometheus.js';
 
 export interface MetricsServerOptions {
   port: number;
