@@ -1,5 +1,5 @@
 import type { ArrivalPlan, ExecutorPlan } from './executor-plan.js';
-import type { SegmentRunOutput } from './segment-runner.js';
+import type { SegmentRunOutput } from './native/segment-io.js';
 
 /** Bounds of the generator's self-watch. */
 export interface SaturationBounds {

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Client, buildConnector } from 'undici';
+import { Client, Pool, buildConnector } from 'undici';
 
 export interface HttpResponse {
   status: number;
@@ -10,8 +10,19 @@ export interface HttpResponse {
   bodyBytes: number;
   /** The body as text, only when asked for (checks, captures). */
   text?: string;
-  /** Network error code/message when no response arrived (status 0). */
+  /** Network error code/message when no complete response arrived (status 0). */
   error?: string;
+  /** The status line and headers arrived (a failure after that is a broken response, not an unreachable target). */
+  answered: boolean;
+  /** `location` header of a 3xx response. */
+  location?: string;
+}
+
+function headerValue(raw: Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].length === name.length && raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
+  }
+  return undefined;
 }
 
 /**
@@ -26,15 +37,19 @@ class ResponseReader implements HttpResponse {
   bodyBytes = 0;
   text?: string;
   error?: string;
+  answered = false;
+  location?: string;
   private chunks: Buffer[] | null = null;
 
   constructor(private readonly needBody: boolean, private readonly resolve: (r: HttpResponse) => void) {}
 
   onConnect(): void {}
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
+    this.answered = true;
     this.headersAt = performance.now();
+    if (statusCode >= 300 && statusCode < 400) this.location = headerValue(rawHeaders, 'location');
     if (this.needBody) this.chunks = [];
     return true;
   }
@@ -55,7 +70,7 @@ class ResponseReader implements HttpResponse {
     const now = performance.now();
     const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     this.status = 0;
-    this.headersAt = now;
+    if (!this.answered) this.headersAt = now;
     this.endAt = now;
     this.bodyBytes = 0;
     this.text = undefined;
@@ -72,6 +87,8 @@ class ResponseReader implements HttpResponse {
  */
 export class HttpClient {
   private readonly clients: Client[] = [];
+  /** Other origins reached through redirects: one small pool each. */
+  private readonly foreign = new Map<string, Pool>();
   private readonly sockets = new Set<Socket>();
   private readonly connect: Client.Options['connect'];
   private closedRead = 0;
@@ -128,20 +145,46 @@ export class HttpClient {
    * abort listener: this is the generator's hot path). Resolves when the body has been read; never rejects (network
    * errors give status 0).
    */
-  send(method: string, path: string, headers: Record<string, string> | undefined, body: string | undefined, needBody: boolean, lane: number): Promise<HttpResponse> {
+  send(
+    method: string,
+    path: string,
+    headers: Record<string, string> | undefined,
+    body: string | undefined,
+    needBody: boolean,
+    lane: number,
+    origin = this.origin,
+  ): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve) => {
       const reader = new ResponseReader(needBody, resolve);
       try {
         if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
-        this.lane(lane).dispatch({ method: method as 'GET', path, headers, body }, reader);
+        const dispatcher = origin === this.origin ? this.lane(lane) : this.foreignPool(origin);
+        dispatcher.dispatch({ method: method as 'GET', path, headers, body }, reader);
       } catch (e) {
         reader.onError(e as Error);
       }
     });
   }
 
+  private foreignPool(origin: string): Pool {
+    let p = this.foreign.get(origin);
+    if (!p) {
+      p = new Pool(origin, { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connect: this.connect });
+      this.foreign.set(origin, p);
+    }
+    return p;
+  }
+
+  /** Destroys every connection: requests in flight end at once with an error; later requests open new ones. */
+  async abortAll(): Promise<void> {
+    const all = [...this.clients.filter(Boolean), ...this.foreign.values()];
+    this.clients.length = 0;
+    this.foreign.clear();
+    await Promise.all(all.map((c) => c.destroy()));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.clients.map((c) => c?.destroy()));
+    await this.abortAll();
   }
 }

@@ -1,11 +1,14 @@
 /** Public API of the load area (wired into the CLI by src/cli). */
-export { runLoad, validateScenario, scenarioThresholds, type LoadRunOptions } from './run-load.js';
+export { runLoad, validateScenario, scenarioThresholds } from './run-load.js';
+export type { LoadRunOptions, PreparedScenario, LoadEngineName } from './scenario-model.js';
+export type { LoadEngine } from './engine.js';
+export type { SampleSink } from './sample-sink.js';
+export { loadEngine, LOAD_ENGINE_NAMES } from './engines/registry.js';
 export {
   parseThresholdExpression, parseMetricReference, parseThresholds,
   type ThresholdExpression, type MetricReference, type ParsedThreshold,
 } from './threshold-expression.js';
 export { evaluateThresholds, validateThresholds } from './threshold-evaluator.js';
-export { defaultPlatformScenarios, type SeedManifest } from './default-scenarios.js';
 export { loadFitnessFunctions, latencyInconclusiveReason } from './builtin-functions.js';
 export { generateK6Script, type K6ScriptOptions } from './k6/script-generator.js';
 export { ingestK6 } from './k6/ingest.js';

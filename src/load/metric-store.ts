@@ -2,9 +2,10 @@ import type { MetricSummary, MetricType } from '../core/result-load.js';
 import type { MetricContains, MetricDefinition } from './metric-types.js';
 import { BUILTIN_METRICS } from './metric-types.js';
 import { formatMetricReference, type MetricReference } from './threshold-expression.js';
+import type { SampleSink, Tags } from './sample-sink.js';
 import { TrendSink, type TrendSnapshot } from './trend-sink.js';
 
-export type Tags = Record<string, string>;
+export type { Tags };
 
 /** k6 rate: share of non-zero samples. `passes` counts non-zero values (for http_req_failed: the failures). */
 export class RateSink {
@@ -87,7 +88,7 @@ export const SUMMARY_TREND_STATS = ['count', 'avg', 'min', 'med', 'max', 'p(90)'
  * Metric samples of one run, k6 style: one sink per metric, plus one per declared sub-metric (a tag filter); a sample
  * goes to its metric's sink and to every sub-metric whose tags it carries.
  */
-export class MetricStore {
+export class MetricStore implements SampleSink {
   private readonly entries = new Map<string, Entry>();
   private readonly subs = new Map<string, Entry[]>();
 
@@ -120,6 +121,11 @@ export class MetricStore {
 
   definition(name: string): MetricDefinition | undefined {
     return this.entries.get(name)?.def;
+  }
+
+  /** SampleSink: the store keeps every metric it knows (time is not needed for aggregates). */
+  sample(name: string, value: number, tags: Tags | null): void {
+    this.add(name, value, tags ?? undefined);
   }
 
   add(name: string, value: number, tags?: Tags): void {

@@ -1,19 +1,28 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { MetricDefinition } from './metric-types.js';
-import type { Tags } from './metric-store.js';
+import { BUILTIN_METRICS, type MetricDefinition } from './metric-types.js';
+import type { SampleSink, Tags } from './sample-sink.js';
 
 /**
  * Writes samples in k6's `--out json` shape: a `Metric` line declaring each metric before its first `Point` line.
  * Buffered; flushed synchronously in ~1 MB chunks.
  */
-export class NdjsonWriter {
+export class NdjsonWriter implements SampleSink {
   private readonly fd: number;
   private buf: string[] = [];
   private size = 0;
   private readonly declared = new Set<string>();
 
-  constructor(readonly file: string, private readonly thresholdsByMetric: Record<string, string[]> = {}) {
+  /** `epochOffsetMs` turns the emitting thread's `performance.now()` times into epoch ms. */
+  constructor(
+    readonly file: string,
+    private readonly thresholdsByMetric: Record<string, string[]> = {},
+    private readonly epochOffsetMs = performance.timeOrigin,
+  ) {
     this.fd = openSync(file, 'w');
+  }
+
+  sample(metric: string, value: number, tags: Tags | null, atMs: number): void {
+    this.point(BUILTIN_METRICS[metric], value, tags, this.epochOffsetMs + atMs);
   }
 
   declare(def: MetricDefinition): void {

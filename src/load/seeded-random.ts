@@ -9,3 +9,14 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A uniform number in [0, 1) for draw `n` of stream `seed`, independent of every other draw: a choice made for
+ * global iteration n is the same whichever thread or segment runs it (SplitMix32-style finaliser).
+ */
+export function unitHash(seed: number, n: number): number {
+  let h = (seed ^ Math.imul(n + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planExecutor } from '../../src/load/executor-plan.js';
 import { achievedRate, saturationReasons } from '../../src/load/generator-saturation.js';
-import type { SegmentRunOutput } from '../../src/load/segment-runner.js';
+import type { SegmentRunOutput } from '../../src/load/native/segment-io.js';
 
 const open = planExecutor({ executor: 'constant-arrival-rate', rate: 100, duration: '10s', preAllocatedVUs: 5, requests: [] }, 's');
 const closed = planExecutor({ executor: 'constant-vus', vus: 5, duration: '10s', requests: [] }, 's');

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { defaultPlatformScenarios, seedManifestRows } from '../../src/load/default-scenarios.js';
+import { defaultPlatformScenarios } from '../../src/bundled-platform/default-scenarios.js';
+import { seedManifestRows } from '../../src/bundled-platform/seed-manifest.js';
 import { generateK6Script } from '../../src/load/k6/script-generator.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

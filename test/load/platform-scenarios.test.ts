@@ -5,7 +5,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPlatformScenarios, type SeedManifest } from '../../src/load/default-scenarios.js';
+import { defaultPlatformScenarios } from '../../src/bundled-platform/default-scenarios.js';
+import type { SeedManifest } from '../../src/bundled-platform/seed-manifest.js';
 import { runLoad } from '../../src/load/run-load.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

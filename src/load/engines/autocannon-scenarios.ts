@@ -1,7 +1,8 @@
 import type { LoadSection, MetricSummary, ScenarioSummary } from '../../core/result-load.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../duration.js';
-import type { LoadRunOptions, PreparedScenario } from '../run-load.js';
+import type { LoadEngine } from '../engine.js';
+import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
 import { evaluateOnSummaries } from '../summary-thresholds.js';
 import { runAutocannon } from './autocannon.js';
 
@@ -9,9 +10,9 @@ import { runAutocannon } from './autocannon.js';
  * `engine: 'autocannon'`: closed-model scenarios (constant-vus, shared-iterations) run through the scaling area's
  * autocannon wrapper. autocannon records whole milliseconds and 2xx latencies only; its figures say so.
  */
-export async function runAutocannonScenarios(opts: LoadRunOptions & { prepared: PreparedScenario[] }): Promise<LoadSection> {
+async function runAutocannonScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]): Promise<LoadSection> {
   const scenarios: ScenarioSummary[] = [];
-  for (const p of opts.prepared) {
+  for (const p of prepared) {
     if (opts.signal?.aborted) break;
     const sc = p.scenario;
     if (sc.executor !== 'constant-vus' && sc.executor !== 'shared-iterations') {
@@ -60,3 +61,5 @@ export async function runAutocannonScenarios(opts: LoadRunOptions & { prepared: 
   }
   return { targetUrl: opts.baseUrl, scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
 }
+
+export const autocannonEngine: LoadEngine = { name: 'autocannon', run: runAutocannonScenarios };

@@ -5,7 +5,8 @@ import { UsageError } from '../../core/errors.js';
 import type { LoadSection, ScenarioSummary } from '../../core/result-load.js';
 import { ingestK6 } from '../k6/ingest.js';
 import { generateK6Script } from '../k6/script-generator.js';
-import type { LoadRunOptions, PreparedScenario } from '../run-load.js';
+import type { LoadEngine } from '../engine.js';
+import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
 
 export const K6_INSTALL_HINT = 'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/, e.g. `sudo apt-get install k6` from the Grafana apt repository, `brew install k6`, or `docker run grafana/k6`) or use --engine native';
 
@@ -25,11 +26,11 @@ export function findK6Binary(envPath = process.env.PATH ?? ''): string | null {
 }
 
 /** `engine: 'k6'`: each scenario becomes a generated script run by the k6 binary; its NDJSON is ingested exactly. */
-export async function runK6Scenarios(opts: LoadRunOptions & { prepared: PreparedScenario[] }): Promise<LoadSection> {
+async function runK6Scenarios(opts: LoadRunOptions, prepared: PreparedScenario[]): Promise<LoadSection> {
   const k6 = findK6Binary();
   if (!k6) throw new UsageError(`--engine k6 needs a k6 binary on PATH: ${K6_INSTALL_HINT}`);
   const scenarios: ScenarioSummary[] = [];
-  for (const p of opts.prepared) {
+  for (const p of prepared) {
     if (opts.signal?.aborted) break;
     const script = path.join(opts.outDir, `${p.name}.k6.js`);
     const ndjson = path.join(opts.outDir, `${p.name}.k6.ndjson`);
@@ -59,3 +60,11 @@ export async function runK6Scenarios(opts: LoadRunOptions & { prepared: Prepared
   }
   return { targetUrl: opts.baseUrl, scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
 }
+
+export const k6Engine: LoadEngine = {
+  name: 'k6',
+  assertAvailable() {
+    if (!findK6Binary()) throw new UsageError(`--engine k6 needs a k6 binary on PATH: ${K6_INSTALL_HINT}`);
+  },
+  run: runK6Scenarios,
+};

@@ -1,18 +1,23 @@
-import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScenarioConfig } from '../../config/types.js';
-import type { ScenarioSummary } from '../../core/result-load.js';
+import { TargetUnreachableError } from '../../core/errors.js';
+import type { LoadSection, ScenarioSummary } from '../../core/result-load.js';
 import type { DataRow } from '../data-feeder.js';
+import type { LoadEngine } from '../engine.js';
 import { equalSegments, FULL_SEGMENT, type ExecutionSegment } from '../execution-segment.js';
 import { planExecutor } from '../executor-plan.js';
 import { saturationReasons } from '../generator-saturation.js';
 import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
-import { percentileCurve } from '../scenario-summary.js';
-import { SegmentRunner, type SegmentProgress, type SegmentRunInput, type SegmentRunOutput } from '../segment-runner.js';
-import type { ParentMessage, WorkerMessage } from '../segment-worker.js';
+import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from '../native/segment-io.js';
+import { SegmentRunner } from '../native/segment-runner.js';
+import type { ParentMessage, WorkerMessage } from '../native/segment-worker.js';
+import { ProgressLine } from '../progress-line.js';
+import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
+import { percentileCurve, toHandleSummaryData } from '../scenario-summary.js';
 import { evaluateThresholds } from '../threshold-evaluator.js';
 import type { ParsedThreshold } from '../threshold-expression.js';
 
@@ -39,23 +44,23 @@ export interface NativeScenarioResult {
 /** The compiled worker entry; under a TypeScript runner (vitest) the build in dist/ is used. */
 function workerUrl(): URL {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('../segment-worker.js', import.meta.url);
+  if (here.endsWith('.js')) return new URL('../native/segment-worker.js', import.meta.url);
   const root = path.resolve(path.dirname(here), '..', '..', '..');
-  const built = path.join(root, 'dist', 'src', 'load', 'segment-worker.js');
+  const built = path.join(root, 'dist', 'src', 'load', 'native', 'segment-worker.js');
   if (!existsSync(built)) throw new Error(`worker threads need the compiled ${built}: run npm run build`);
   return new URL(`file://${built}`);
 }
 
 interface SegmentHandle {
   done: Promise<SegmentRunOutput>;
-  stop(): void;
+  stop(mode: StopMode): void;
   snapshot(): Promise<MetricStoreSnapshot>;
   progress(): SegmentProgress | null;
 }
 
 function runInline(input: SegmentRunInput): SegmentHandle {
   const runner = new SegmentRunner(input);
-  return { done: runner.run(), stop: () => runner.stop(), snapshot: async () => runner.snapshot(), progress: () => runner.progress() };
+  return { done: runner.run(), stop: (mode) => runner.stop(mode), snapshot: async () => runner.snapshot(), progress: () => runner.progress() };
 }
 
 function runInWorker(input: SegmentRunInput): SegmentHandle {
@@ -75,7 +80,7 @@ function runInWorker(input: SegmentRunInput): SegmentHandle {
   const post = (m: ParentMessage) => worker.postMessage(m);
   return {
     done: done.finally(() => void worker.terminate()),
-    stop: () => post({ type: 'stop' }),
+    stop: (mode) => post({ type: 'stop', mode }),
     snapshot: () => new Promise((resolve) => { waiting.push(resolve); post({ type: 'snapshot' }); }),
     progress: () => last,
   };
@@ -126,13 +131,14 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   });
 
   let aborted = false;
-  const stopAll = () => {
+  const stopAll = (mode: StopMode) => {
     aborted = true;
-    for (const h of handles) h.stop();
+    for (const h of handles) h.stop(mode);
   };
-  const onAbort = () => stopAll();
+  // Ctrl-C stops at once: in-flight requests are cut and counted as failed, the partial summary is returned
+  const onAbort = () => stopAll('interrupt');
   run.signal?.addEventListener('abort', onAbort, { once: true });
-  if (run.signal?.aborted) stopAll();
+  if (run.signal?.aborted) stopAll('interrupt');
 
   const t0 = performance.now();
   const abortable = run.thresholds.filter((t) => t.abortOnFail);
@@ -165,7 +171,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
       const store = new MetricStore(false);
       for (const t of run.thresholds) store.addSubmetric(t.metric);
       for (const snap of await Promise.all(handles.map((h) => h.snapshot()))) store.merge(snap);
-      if (evaluateThresholds(due, store, elapsed).some((o) => !o.ok)) stopAll();
+      if (evaluateThresholds(due, store, elapsed).some((o) => !o.ok)) stopAll('graceful');
     } finally {
       checking = false;
     }
@@ -193,7 +199,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   const notes: string[] = [];
   const netErrors: Record<string, number> = {};
   for (const o of outputs) for (const [k, v] of Object.entries(o.networkErrors)) netErrors[k] = (netErrors[k] ?? 0) + v;
-  if (Object.keys(netErrors).length) notes.push(`requests without a response: ${Object.entries(netErrors).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  if (Object.keys(netErrors).length) notes.push(`requests without a complete response: ${Object.entries(netErrors).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   const tmplErrors: Record<string, number> = {};
   for (const o of outputs) for (const [k, v] of Object.entries(o.templateErrors)) tmplErrors[k] = (tmplErrors[k] ?? 0) + v;
   if (Object.keys(tmplErrors).length) notes.push(`requests not sent, template value missing: ${Object.entries(tmplErrors).map(([k, v]) => `\${${k}} ×${v}`).join(', ')}`);
@@ -221,3 +227,58 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   };
   return { summary, outputs };
 }
+
+function seedOf(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Runs prepared scenarios one after another on the native engine. */
+async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]): Promise<LoadSection> {
+  mkdirSync(opts.outDir, { recursive: true });
+  const scenarios: ScenarioSummary[] = [];
+  for (const p of prepared) {
+    if (opts.signal?.aborted) break;
+    const line = opts.progress && process.stderr.isTTY ? new ProgressLine(p.name, process.stderr) : null;
+    let result;
+    try {
+      result = await runNativeScenario({
+        name: p.name,
+        scenario: p.scenario,
+        baseUrl: opts.baseUrl,
+        thresholds: p.thresholds,
+        dataRows: p.dataRows,
+        keepSamples: opts.keepSamples ?? false,
+        outDir: opts.outDir,
+        workers: opts.workers ?? defaultWorkerCount(),
+        seed: seedOf(p.name),
+        signal: opts.signal,
+        onProgress: line ? (pr, ms) => line.update(pr, ms) : undefined,
+      });
+    } finally {
+      line?.done();
+    }
+    const responses = result.outputs.reduce((s, o) => s + o.responses, 0);
+    const codes = [...new Set(result.outputs.flatMap((o) => Object.keys(o.networkErrors)))];
+    // Requests were sent and not one got a status line: the target is not serving (refused, hanging, silent).
+    // Interrupted by Ctrl-C, the partial result is kept instead.
+    if (responses === 0 && codes.length > 0 && !opts.signal?.aborted) {
+      throw new TargetUnreachableError(
+        `target ${opts.baseUrl} answered no request of scenario ${p.name}: ${codes.join(', ')}`,
+      );
+    }
+    const summary = result.summary;
+    const file = `${p.name}-summary.json`;
+    writeFileSync(path.join(opts.outDir, file), `${JSON.stringify(toHandleSummaryData(summary), null, 2)}\n`);
+    summary.artifacts = { ...summary.artifacts, summary: file };
+    scenarios.push(summary);
+    if (summary.partial && opts.signal?.aborted) break;
+  }
+  if (opts.signal?.aborted && scenarios.length < prepared.length) {
+    for (const s of scenarios) s.partial = true;
+  }
+  return { targetUrl: opts.baseUrl, scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
+}
+
+export const nativeEngine: LoadEngine = { name: 'native', run: runScenarios };

@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { RequestConfig, ScenarioConfig, ThresholdConfig } from '../../config/types.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadDataRows, type DataRow } from '../data-feeder.js';
-import { SEARCH_TERMS } from '../default-scenarios.js';
+import { SEARCH_TERMS } from '../../bundled-platform/seed-manifest.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { SUMMARY_TREND_STATS } from '../metric-store.js';
+import { parseBody, parseTemplate } from '../template/ast.js';
+import { emitBodyExpression, emitTemplateLiteral } from '../template/emit-js.js';
 import { formatMetricReference, parseMetricReference } from '../threshold-expression.js';
 
 export interface K6ScriptOptions {
@@ -20,60 +22,27 @@ export interface K6ScriptOptions {
   summaryFile?: string;
 }
 
-const TEMPLATE_RE = /\$\{\s*([^}]*?)\s*\}/g;
-
-function jsExpression(expr: string): string {
-  let m: RegExpExecArray | null;
-  if ((m = /^data\.([A-Za-z_][\w-]*)$/.exec(expr))) return `row[${JSON.stringify(m[1])}]`;
-  if ((m = /^vars\.([A-Za-z_][\w-]*)$/.exec(expr))) return `vars[${JSON.stringify(m[1])}]`;
-  if (expr === 'vu.id' || expr === '__VU') return '__VU';
-  if (expr === 'iteration' || expr === '__ITER') return 'iter';
-  throw new Error(`unknown template expression \${${expr}}`);
-}
-
-/** A JS template literal equivalent of one of our `${…}` templates. */
-function templateLiteral(text: string): string {
-  let out = '`';
-  let last = 0;
-  TEMPLATE_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-  while ((m = TEMPLATE_RE.exec(text)) !== null) {
-    out += escape(text.slice(last, m.index));
-    out += `\${${jsExpression(m[1])}}`;
-    last = m.index + m[0].length;
-  }
-  return `${out}${escape(text.slice(last))}\``;
-}
-
-/** A JS expression building the request body (strings templated; a lone `${data.x}` keeps the value's type). */
-function bodyExpression(body: unknown): string {
-  if (typeof body === 'string') {
-    const whole = /^\$\{\s*((?:data|vars)\.[A-Za-z_][\w-]*)\s*\}$/.exec(body);
-    return whole ? jsExpression(whole[1]) : templateLiteral(body);
-  }
-  if (Array.isArray(body)) return `[${body.map(bodyExpression).join(', ')}]`;
-  if (body !== null && typeof body === 'object') {
-    return `{ ${Object.entries(body).map(([k, v]) => `${JSON.stringify(k)}: ${bodyExpression(v)}`).join(', ')} }`;
-  }
-  return JSON.stringify(body);
+/** A JS template literal for one of our `${…}` templates. */
+function templateLiteral(text: string, keyPath: string): string {
+  return emitTemplateLiteral(parseTemplate(text, keyPath));
 }
 
 function gjsonPath(path: string): string {
   return path.replace(/^\$\.?/, '').replace(/\[(\d+)\]/g, '.$1');
 }
 
-function requestFunction(r: RequestConfig, phase: 'setup' | 'main'): string {
+function requestFunction(r: RequestConfig, phase: 'setup' | 'main', keyPath: string): string {
   const method = (r.method ?? 'GET').toUpperCase();
   const headers = { ...(r.headers ?? {}) };
   const hasJsonBody = r.body !== undefined && typeof r.body !== 'string';
-  const headerEntries = Object.entries(headers).map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(String(v))}`);
+  const headerEntries = Object.entries(headers).map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(String(v), `${keyPath}.headers.${k}`)}`);
   if (hasJsonBody && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headerEntries.push(`'content-type': 'application/json'`);
   const tags = { name: r.name ?? r.path, phase, ...(r.tags ?? {}) };
   const expected = r.expectedStatuses?.length
     ? `, responseCallback: http.expectedStatuses(${r.expectedStatuses.map((e) => JSON.stringify(e)).join(', ')})`
     : '';
-  const body = r.body === undefined ? 'null' : hasJsonBody ? `JSON.stringify(${bodyExpression(r.body)})` : bodyExpression(r.body);
+  const bodyJs = r.body === undefined ? 'null' : emitBodyExpression(parseBody(r.body, `${keyPath}.body`));
+  const body = hasJsonBody ? `JSON.stringify(${bodyJs})` : bodyJs;
   const checks = (r.checks ?? []).map((c) => {
     const conds: string[] = [];
     if (c.status !== undefined) conds.push(Array.isArray(c.status) ? `${JSON.stringify(c.status)}.includes(res.status)` : `res.status === ${c.status}`);
@@ -87,7 +56,7 @@ function requestFunction(r: RequestConfig, phase: 'setup' | 'main'): string {
   });
   const captures = Object.entries(r.capture ?? {}).map(([v, p]) => `    { const v = jsonAt(res, ${JSON.stringify(gjsonPath(p))}); if (v != null) vars[${JSON.stringify(v)}] = v; }`);
   const inner = [
-    `    const res = http.request(${JSON.stringify(method)}, BASE_URL + ${templateLiteral(r.path)}, ${body}, {`,
+    `    const res = http.request(${JSON.stringify(method)}, BASE_URL + ${templateLiteral(r.path, `${keyPath}.path`)}, ${body}, {`,
     `      headers: { ${headerEntries.join(', ')} },`,
     `      tags: ${JSON.stringify(tags)}${expected},`,
     `    });`,
@@ -144,8 +113,12 @@ function dataExpression(scenarioName: string, sc: ScenarioConfig, opts: K6Script
 }
 
 function scenarioCode(name: string, sc: ScenarioConfig, i: number, dataJs: string): string {
-  const requests = sc.requests.map((r) => `  { weight: ${r.weight ?? 1}, run: ${requestFunction(r, 'main').split('\n').join('\n  ')} },`);
-  const setup = (sc.setup ?? []).map((r) => `  ${requestFunction(r, 'setup').split('\n').join('\n  ')},`);
+  const keyPath = `load.scenarios.${name}`;
+  const requests = sc.requests.map((r, k) => {
+    const fn = requestFunction(r, 'main', `${keyPath}.requests[${k}]`);
+    return `  { weight: ${r.weight ?? 1}, run: ${fn.split('\n').join('\n  ')} },`;
+  });
+  const setup = (sc.setup ?? []).map((r, k) => `  ${requestFunction(r, 'setup', `${keyPath}.setup[${k}]`).split('\n').join('\n  ')},`);
   const pick = sc.flow === 'sequence'
     ? `  for (const r of REQUESTS_${i}) r.run(row, vars, iter);`
     : `  let pick = Math.random() * TOTAL_WEIGHT_${i};

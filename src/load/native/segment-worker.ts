@@ -1,21 +1,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SegmentRunner, type SegmentRunInput } from './segment-runner.js';
+import type { MetricStoreSnapshot } from '../metric-store.js';
+import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from './segment-io.js';
+import { SegmentRunner } from './segment-runner.js';
 
 /** Worker-thread entry: runs one execution segment and posts progress, snapshots and the final output. */
 export type WorkerMessage =
-  | { type: 'progress'; progress: ReturnType<SegmentRunner['progress']> }
-  | { type: 'snapshot'; snapshot: ReturnType<SegmentRunner['snapshot']> }
-  | { type: 'done'; output: Awaited<ReturnType<SegmentRunner['run']>> }
+  | { type: 'progress'; progress: SegmentProgress }
+  | { type: 'snapshot'; snapshot: MetricStoreSnapshot }
+  | { type: 'done'; output: SegmentRunOutput }
   | { type: 'error'; message: string; name: string };
 
-export type ParentMessage = { type: 'stop' } | { type: 'snapshot' };
+export type ParentMessage = { type: 'stop'; mode: StopMode } | { type: 'snapshot' };
 
 if (parentPort) {
   const port = parentPort;
   try {
     const runner = new SegmentRunner(workerData as SegmentRunInput);
     port.on('message', (m: ParentMessage) => {
-      if (m.type === 'stop') runner.stop();
+      if (m.type === 'stop') runner.stop(m.mode);
       else if (m.type === 'snapshot') port.postMessage({ type: 'snapshot', snapshot: runner.snapshot() } satisfies WorkerMessage);
     });
     const tick = setInterval(() => port.postMessage({ type: 'progress', progress: runner.progress() } satisfies WorkerMessage), 1000);

@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ArrivalPlan } from '../executor-plan.js';
+import { drain, newVu, type SchedulerContext } from './scheduler-context.js';
+import { ensureSetup, runIteration, type Vu } from './vu-iteration.js';
+
+/**
+ * Open model: starts each iteration of this segment at its intended time on a free VU (more are allocated up to
+ * maxVUs; without one the iteration is dropped), whatever the responses do.
+ */
+export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, interruptNow: () => Promise<void>) {
+  const { env, striping } = ctx;
+  const { state } = env;
+  const stop = state.stop.signal;
+  const tags = ctx.plan.scenarioTags;
+  const free: Vu[] = [];
+  const preAllocated = striping.scale(plan.preAllocatedVUs);
+  const maxVus = Math.max(1, striping.scale(plan.maxVUs));
+  let nextVu = 0;
+  const allocate = (): Vu => newVu(state, striping.nth(nextVu++));
+  for (let i = 0; i < preAllocated; i++) free.push(allocate());
+  // Pre-allocated VUs run their setup (sign-in) before the clock starts, as k6 initialises VUs before the test.
+  await Promise.all(free.map((vu) => ensureSetup(env, ctx.plan, vu)));
+  state.sink.sample('vus', preAllocated, tags, performance.now());
+  state.origin = performance.now();
+  const origin = state.origin;
+  let busyShown = -1;
+  const gauge = setInterval(() => {
+    const busy = state.vusAllocated - free.length;
+    if (busy !== busyShown) {
+      busyShown = busy;
+      state.sink.sample('vus', busy, tags, performance.now());
+    }
+  }, 200);
+  gauge.unref();
+  const iterate = async (vu: Vu, index: number, due: number) => {
+    try {
+      await ensureSetup(env, ctx.plan, vu);
+      await runIteration(env, ctx.plan, vu, index, due);
+    } finally {
+      free.push(vu);
+    }
+  };
+  const end = origin + plan.durationMs;
+  let globalIndex = -1;
+  let dispatchedSinceYield = 0;
+  for (const t of plan.arrivals()) {
+    globalIndex++;
+    if (!striping.owns(globalIndex)) continue;
+    if (stop.aborted) break;
+    const due = origin + t;
+    let now = performance.now();
+    if (due > now) {
+      // Sleep on timers (never spin): an iteration leaves at its intended time or up to ~1 ms later, never early;
+      // the lateness is measured (generator_send_lag) and counted in its latency.
+      dispatchedSinceYield = 0;
+      while (due > now && !stop.aborted) {
+        await sleep(Math.max(1, due - now), undefined, { signal: stop }).catch(() => undefined);
+        now = performance.now();
+      }
+      if (stop.aborted) break;
+    } else if (++dispatchedSinceYield >= 64) {
+      // behind schedule: still let responses be processed between bursts
+      dispatchedSinceYield = 0;
+      await new Promise<void>((r) => setImmediate(r));
+      now = performance.now();
+      if (stop.aborted) break;
+    }
+    if (now >= end + plan.gracefulStopMs) break;
+    state.scheduled++;
+    state.lastDispatchMs = now - origin;
+    const lag = now - due;
+    if (lag > state.maxLagMs) state.maxLagMs = lag;
+    state.store.add('generator_send_lag', lag);
+    let vu = free.pop();
+    if (!vu && state.vusAllocated < maxVus) {
+      vu = allocate();
+      state.sink.sample('vus_max', state.vusAllocated, tags, now);
+    }
+    if (!vu) {
+      state.dropped++;
+      state.sink.sample('dropped_iterations', 1, tags, now);
+      continue;
+    }
+    state.started++;
+    state.track(iterate(vu, globalIndex, due));
+  }
+  await drain(state, plan.gracefulStopMs, interruptNow);
+  clearInterval(gauge);
+}

@@ -1,0 +1,72 @@
+import type { RequestConfig } from '../../config/types.js';
+import { ConfigError } from '../../core/errors.js';
+import type { Tags } from '../sample-sink.js';
+import { compileBody, compileTemplate, type CompiledTemplate, type TemplateScope } from '../template/interpret.js';
+
+/** k6 follows up to 10 redirects by default (`maxRedirects`). */
+export const DEFAULT_MAX_REDIRECTS = 10;
+
+/** A request of a scenario, compiled once: templates interpreted, tags and status rules ready for the hot path. */
+export interface CompiledRequest {
+  name: string;
+  group: string;
+  method: string;
+  path: CompiledTemplate;
+  headers: Array<[string, CompiledTemplate]>;
+  body?: (s: TemplateScope) => unknown;
+  checks: NonNullable<RequestConfig['checks']>;
+  capture: Array<[string, string]>;
+  needBody: boolean;
+  tags: Tags;
+  weight: number;
+  expected: (status: number) => boolean;
+  /** Redirects followed before the request fails (0: a 3xx is the response). */
+  maxRedirects: number;
+  /** Sample tags per response status (and per check), built once: the hot path allocates no tag objects. */
+  tagCache: Map<string, Tags>;
+}
+
+/** `redirects`: on a request or a scenario, the most redirects to follow (k6 `maxRedirects`). */
+export type RedirectsOption = { redirects?: number };
+
+export function redirectLimit(value: unknown, keyPath: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
+    throw new ConfigError(`redirects must be an integer from 0 to 100, got ${JSON.stringify(value)}`, keyPath);
+  }
+  return value;
+}
+
+export function compileRequest(r: RequestConfig & RedirectsOption, keyPath: string, scenarioRedirects?: number): CompiledRequest {
+  const method = (r.method ?? 'GET').toUpperCase();
+  const hasBody = r.body !== undefined;
+  const headers = Object.entries(r.headers ?? {});
+  if (hasBody && typeof r.body !== 'string' && !headers.some(([k]) => k.toLowerCase() === 'content-type')) {
+    headers.push(['content-type', 'application/json']);
+  }
+  const checks = r.checks ?? [];
+  const capture = Object.entries(r.capture ?? {});
+  return {
+    name: r.name ?? r.path,
+    group: r.group ? `::${r.group}` : '',
+    method,
+    path: compileTemplate(r.path, `${keyPath}.path`),
+    headers: headers.map(([k, v]) => [k, compileTemplate(String(v), `${keyPath}.headers.${k}`)]),
+    body: compileBody(r.body, `${keyPath}.body`),
+    checks,
+    capture,
+    needBody: capture.length > 0 || checks.some((c) => c.jsonPath !== undefined || c.contains !== undefined),
+    tags: r.tags ?? {},
+    weight: r.weight ?? 1,
+    expected: expectedStatuses(r.expectedStatuses),
+    maxRedirects: redirectLimit(r.redirects, `${keyPath}.redirects`) ?? scenarioRedirects ?? DEFAULT_MAX_REDIRECTS,
+    tagCache: new Map(),
+  };
+}
+
+/** k6's default: 200–399 are expected; `expectedStatuses` replaces that list. */
+function expectedStatuses(list: RequestConfig['expectedStatuses']): (status: number) => boolean {
+  if (!list || list.length === 0) return (status) => status >= 200 && status < 400;
+  const ranges = list.map((e) => (typeof e === 'number' ? { min: e, max: e } : e));
+  return (status) => ranges.some((r) => status >= r.min && status <= r.max);
+}

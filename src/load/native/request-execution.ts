@@ -1,0 +1,177 @@
+import type { HttpClient, HttpResponse } from '../http-client.js';
+import { jsonEquals, readJsonPath } from '../json-path.js';
+import type { Tags } from '../sample-sink.js';
+import { TemplateValueMissing, type TemplateScope } from '../template/interpret.js';
+import type { CompiledRequest } from './compiled-request.js';
+import type { RunState } from './run-state.js';
+
+/** What executing a request needs from the segment: where to send, where samples go. */
+export interface RequestEnv {
+  readonly state: RunState;
+  readonly client: HttpClient;
+  /** Path prefix of the base URL (`/api` of `http://host/api`), without a trailing slash. */
+  readonly basePath: string;
+  readonly scenarioName: string;
+}
+
+export type Phase = 'main' | 'setup';
+
+/** Error code of requests cut by an interrupt (Ctrl-C, or still running when gracefulStop ran out). */
+export const INTERRUPTED = 'interrupted';
+export const TOO_MANY_REDIRECTS = 'too many redirects';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface Outgoing {
+  method: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string> | undefined;
+  body: string | undefined;
+}
+
+function render(env: RequestEnv, req: CompiledRequest, scope: TemplateScope): Outgoing {
+  const path = env.basePath + req.path(scope);
+  let headers: Record<string, string> | undefined;
+  if (req.headers.length) {
+    headers = {};
+    for (const [k, t] of req.headers) headers[k] = t(scope);
+  }
+  let body: string | undefined;
+  if (req.body) {
+    const b = req.body(scope);
+    body = typeof b === 'string' ? b : JSON.stringify(b);
+  }
+  return { method: req.method, origin: env.client.origin, path, headers, body };
+}
+
+/** The next request of a redirect chain, as browsers and k6 do: 303 (and 301/302 after a POST) become a GET. */
+function follow(out: Outgoing, status: number, location: string): Outgoing {
+  const next = new URL(location, `${out.origin}${out.path}`);
+  const toGet = status === 303 || ((status === 301 || status === 302) && out.method === 'POST');
+  return {
+    method: toGet ? 'GET' : out.method,
+    origin: next.origin,
+    path: `${next.pathname}${next.search}`,
+    headers: out.headers,
+    body: toGet ? undefined : out.body,
+  };
+}
+
+function tagsFor(env: RequestEnv, req: CompiledRequest, status: number, ok: boolean): Tags {
+  const key = ok ? String(status) : `${status}!`;
+  let tags = req.tagCache.get(key);
+  if (!tags) {
+    tags = {
+      scenario: env.scenarioName, group: req.group, name: req.name, method: req.method,
+      status: String(status), expected_response: String(ok), ...req.tags,
+    };
+    req.tagCache.set(key, tags);
+  }
+  return tags;
+}
+
+function record(env: RequestEnv, res: HttpResponse, tags: Tags, sentAt: number, start: number, ok: boolean, phase: Phase) {
+  const { state } = env;
+  if (phase === 'setup') {
+    state.store.add('setup_req_duration', res.endAt - sentAt, tags);
+    state.store.add('setup_req_failed', ok ? 0 : 1, tags);
+    return;
+  }
+  const sink = state.sink;
+  state.requests++;
+  if (!ok) state.failures++;
+  sink.sample('http_reqs', 1, tags, res.endAt);
+  sink.sample('http_req_duration', res.endAt - start, tags, res.endAt);
+  if (res.status !== 0) {
+    sink.sample('http_req_waiting', res.headersAt - sentAt, tags, res.endAt);
+    sink.sample('http_req_receiving', res.endAt - res.headersAt, tags, res.endAt);
+  }
+  sink.sample('http_req_failed', ok ? 0 : 1, tags, res.endAt);
+}
+
+function runChecks(env: RequestEnv, req: CompiledRequest, res: HttpResponse, tags: Tags, scope: TemplateScope, phase: Phase) {
+  let parsed: unknown;
+  let parsedOk: boolean | null = null;
+  const json = (): unknown => {
+    if (parsedOk === null) {
+      try {
+        parsed = JSON.parse(res.text ?? '');
+        parsedOk = true;
+      } catch {
+        parsedOk = false;
+      }
+    }
+    return parsedOk ? parsed : undefined;
+  };
+  let all = true;
+  for (let ci = 0; ci < req.checks.length; ci++) {
+    const c = req.checks[ci];
+    let pass = true;
+    if (c.status !== undefined) pass &&= Array.isArray(c.status) ? c.status.includes(res.status) : res.status === c.status;
+    if (c.jsonPath !== undefined) {
+      const v = readJsonPath(json(), c.jsonPath);
+      pass &&= c.equals === undefined ? v !== undefined && v !== null : jsonEquals(v, c.equals);
+    }
+    if (c.contains !== undefined) pass &&= (res.text ?? '').includes(c.contains);
+    all &&= pass;
+    if (phase === 'main') {
+      const key = `${tags.status}|${tags.expected_response}|${ci}`;
+      let checkTags = req.tagCache.get(key);
+      if (!checkTags) req.tagCache.set(key, (checkTags = { ...tags, check: c.name }));
+      env.state.sink.sample('checks', pass ? 1 : 0, checkTags, res.endAt);
+    }
+  }
+  for (const [variable, jsonPath] of req.capture) {
+    const v = readJsonPath(json(), jsonPath);
+    if (v !== undefined) scope.vars[variable] = v;
+  }
+  return all;
+}
+
+/**
+ * Sends one request of an iteration (following redirects as k6 does: each hop is a sample of its own), records its
+ * samples, runs its checks and captures. Open model: the first hop's latency counts from the intended time.
+ * Resolves true when the request succeeded and all its checks passed.
+ */
+export async function executeRequest(
+  env: RequestEnv,
+  req: CompiledRequest,
+  scope: TemplateScope,
+  lane: number,
+  intendedAt: number | null,
+  phase: Phase,
+): Promise<boolean> {
+  let out: Outgoing;
+  try {
+    out = render(env, req, scope);
+  } catch (e) {
+    if (e instanceof TemplateValueMissing) {
+      env.state.countTemplateError(e.expression);
+      return false;
+    }
+    throw e;
+  }
+  const { state, client } = env;
+  for (let hop = 0; ; hop++) {
+    const sentAt = performance.now();
+    const res = await client.send(out.method, out.path, out.headers, out.body, req.needBody, lane, out.origin);
+    if (res.status === 0 && state.interrupt.signal.aborted) res.error = INTERRUPTED;
+    if (res.answered) state.responses++;
+    const redirect = res.location !== undefined && REDIRECT_STATUSES.has(res.status) && req.maxRedirects > 0;
+    const followNext = redirect && hop < req.maxRedirects;
+    let ok = req.expected(res.status);
+    if (redirect && !followNext) {
+      ok = false;
+      res.error = TOO_MANY_REDIRECTS;
+    }
+    if (res.error !== undefined) state.countNetworkError(res.error);
+    const tags = tagsFor(env, req, res.status, ok);
+    record(env, res, tags, sentAt, hop === 0 ? (intendedAt ?? sentAt) : sentAt, ok, phase);
+    if (followNext && !state.interrupt.signal.aborted) {
+      out = follow(out, res.status, res.location!);
+      continue;
+    }
+    return runChecks(env, req, res, tags, scope, phase) && ok;
+  }
+}

@@ -1,0 +1,174 @@
+import { performance } from 'node:perf_hooks';
+import { parseDuration } from '../duration.js';
+import { SegmentStriping } from '../execution-segment.js';
+import { planExecutor, type ArrivalPlan, type ExecutorPlan } from '../executor-plan.js';
+import { HttpClient } from '../http-client.js';
+import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
+import { NdjsonWriter } from '../ndjson-writer.js';
+import { ProgressCounter } from '../progress-line.js';
+import { SampleFanout } from '../sample-sink.js';
+import { runArrival } from './arrival-scheduler.js';
+import { runClosed } from './closed-scheduler.js';
+import { compileRequest, redirectLimit, type RedirectsOption } from './compiled-request.js';
+import { RunState } from './run-state.js';
+import type { SchedulerContext } from './scheduler-context.js';
+import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from './segment-io.js';
+import type { IterationPlan } from './vu-iteration.js';
+
+/**
+ * Runs one execution segment of one scenario in the current thread: an optional warm-up (a run of its own, samples
+ * discarded), then the measured run, each with a fresh RunState; the executor plan drives the arrival-rate or the
+ * closed-model scheduler; one keep-alive connection per VU.
+ */
+export class SegmentRunner {
+  private readonly plan: ExecutorPlan;
+  private readonly striping: SegmentStriping;
+  private readonly iterationPlan: IterationPlan;
+  private readonly client: HttpClient;
+  private readonly basePath: string;
+  private readonly progressCounter = new ProgressCounter();
+  private readonly measuredStore: MetricStore;
+  /** The run in progress (warm-up or measured). */
+  private current: RunState | null = null;
+  private stopMode: StopMode | null = null;
+
+  constructor(private readonly input: SegmentRunInput) {
+    const keyPath = `load.scenarios.${input.scenarioName}`;
+    const sc = input.scenario as SegmentRunInput['scenario'] & RedirectsOption;
+    this.plan = planExecutor(sc, keyPath, input.seed);
+    this.striping = new SegmentStriping(input.segment);
+    this.measuredStore = new MetricStore(input.keepSamples);
+    for (const ref of input.submetrics) this.measuredStore.addSubmetric(ref);
+    const scenarioTags = sc.tags ?? {};
+    const redirects = redirectLimit(sc.redirects, `${keyPath}.redirects`);
+    const requests = sc.requests.map((r, i) =>
+      compileRequest({ ...r, tags: { ...scenarioTags, ...r.tags } }, `${keyPath}.requests[${i}]`, redirects));
+    this.iterationPlan = {
+      requests,
+      setup: (sc.setup ?? []).map((r, i) => compileRequest(r, `${keyPath}.setup[${i}]`, redirects)),
+      totalWeight: requests.reduce((s, r) => s + r.weight, 0),
+      sequence: sc.flow === 'sequence',
+      dataRows: input.dataRows,
+      seed: input.seed,
+      scenarioTags: { scenario: input.scenarioName },
+    };
+    const base = new URL(input.baseUrl);
+    this.client = new HttpClient(base.origin, input.timeoutMs ?? 60_000);
+    this.basePath = base.pathname.replace(/\/$/, '');
+  }
+
+  /** `graceful`: no new iterations, in-flight ones finish within gracefulStop; `interrupt`: cut them now. */
+  stop(mode: StopMode = 'graceful'): void {
+    if (this.stopMode !== 'interrupt') this.stopMode = mode;
+    if (this.current) this.applyStop(this.current);
+  }
+
+  private applyStop(state: RunState): void {
+    if (!this.stopMode) return;
+    state.partial = true;
+    state.stop.abort();
+    if (this.stopMode === 'interrupt') void this.interrupt(state);
+  }
+
+  private async interrupt(state: RunState): Promise<void> {
+    state.interrupt.abort();
+    await this.client.abortAll().catch(() => undefined);
+  }
+
+  progress(): SegmentProgress {
+    const t = this.measuredStore.trend('http_req_duration')!;
+    return { ...this.progressCounter.counts(), p99Ms: t.count ? t.percentile(99) : null };
+  }
+
+  /** Snapshot of the metrics so far (for abortOnFail evaluation while running). */
+  snapshot(): MetricStoreSnapshot {
+    return this.measuredStore.snapshot();
+  }
+
+  private context(state: RunState): SchedulerContext {
+    return {
+      env: { state, client: this.client, basePath: this.basePath, scenarioName: this.input.scenarioName },
+      plan: this.iterationPlan,
+      striping: this.striping,
+    };
+  }
+
+  private async execute(state: RunState, plan: ExecutorPlan): Promise<void> {
+    this.current = state;
+    this.applyStop(state);
+    const ctx = this.context(state);
+    const interruptNow = () => this.interrupt(state);
+    if (plan.kind === 'arrival') await runArrival(ctx, plan, interruptNow);
+    else await runClosed(ctx, plan, interruptNow);
+  }
+
+  /** Runs the load for `ms` at the scenario's average rate (or initial VUs) on a store that is thrown away. */
+  private async warmUp(ms: number): Promise<void> {
+    const store = new MetricStore(false);
+    const state = new RunState(store, store);
+    if (this.plan.kind === 'arrival') {
+      const rate = (this.plan.expectedIterations / this.plan.durationMs) * 1000;
+      if (!(rate > 0)) return;
+      const sc = this.input.scenario;
+      const warm = planExecutor(
+        { ...sc, executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${ms}ms`, gracefulStop: '60s', stages: undefined },
+        'warmup',
+        this.input.seed,
+      );
+      await this.execute(state, warm as ArrivalPlan);
+    } else {
+      const vus = Math.max(1, this.plan.activeVUs(0));
+      await this.execute(state, {
+        kind: 'vus', executor: 'constant-vus', durationMs: ms, gracefulStopMs: 60_000, maxVUs: vus, activeVUs: () => vus,
+      });
+    }
+  }
+
+  async run(): Promise<SegmentRunOutput> {
+    const sc = this.input.scenario;
+    const warmupMs = sc.warmup ? parseDuration(sc.warmup, `load.scenarios.${this.input.scenarioName}.warmup`) : 0;
+    if (warmupMs > 0) await this.warmUp(warmupMs);
+    const ndjson = this.input.ndjsonFile ? new NdjsonWriter(this.input.ndjsonFile, this.input.thresholdsByMetric) : null;
+    const state = new RunState(this.measuredStore, new SampleFanout([this.measuredStore, ndjson, this.progressCounter]));
+    const bytesBefore = this.client.bytes();
+    const elu0 = performance.eventLoopUtilization();
+    const startedAtEpochMs = Date.now();
+    state.origin = performance.now();
+    let durationMs: number;
+    try {
+      await this.execute(state, this.plan);
+    } finally {
+      durationMs = performance.now() - state.origin;
+      state.interrupt.abort();
+      await this.client.close().catch(() => undefined);
+    }
+    const bytes = this.client.bytes();
+    const end = performance.now();
+    const scenarioTags = this.iterationPlan.scenarioTags;
+    const sent = bytes.sent - bytesBefore.sent;
+    const received = bytes.received - bytesBefore.received;
+    if (sent) state.sink.sample('data_sent', sent, scenarioTags, end);
+    if (received) state.sink.sample('data_received', received, scenarioTags, end);
+    state.sink.sample('vus_max', state.vusAllocated, scenarioTags, end);
+    ndjson?.close();
+    const elu = performance.eventLoopUtilization(elu0);
+    const lag = state.store.trend('generator_send_lag')!;
+    return {
+      snapshot: state.store.snapshot(),
+      startedAtEpochMs,
+      durationMs,
+      partial: state.partial,
+      scheduledIterations: state.scheduled,
+      lastDispatchMs: state.lastDispatchMs,
+      startedIterations: state.started,
+      droppedIterations: state.dropped,
+      responses: state.responses,
+      networkErrors: state.networkErrors,
+      templateErrors: state.templateErrors,
+      eventLoopUtilization: elu.utilization,
+      maxSendLagMs: state.maxLagMs,
+      sendLagP99Ms: lag.count ? lag.percentile(99) : null,
+      vusAllocated: state.vusAllocated,
+    };
+  }
+}
