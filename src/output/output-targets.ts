@@ -123,7 +123,7 @@ export function ensureDir(dir: string): void {
   const { existing, stat } = nearestExisting(resolved);
   if (existing === resolved && stat.isDirectory()) return;
   const problem = folderProblem(resolved);
-  if (problem) throw Object.assign(new Error(`${resolved} ${problem}`), { code: 'ENOTWRITABLE', path: resolved });
+  if (problem) throw new Error(`${resolved} ${problem}`);
   const missing: string[] = [];
   for (let p = resolved; p !== existing; p = path.dirname(p)) missing.unshift(p);
   for (const p of missing) {

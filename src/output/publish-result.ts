@@ -10,7 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderPrometheus } from '../report/prometheus.js';
 import type { ReporterName } from '../report/reporter-names.js';
 import { pushToGateway } from './pushgateway.js';
-import { writeFileAtomic, writeReports, type FailedReport } from './write-reports.js';
+import { failureReason, writeFileAtomic, writeReports, type FailedReport } from './write-reports.js';
 
 /** Where text goes: the CLI's Io satisfies it. */
 export interface OutputStreams {
@@ -59,7 +59,7 @@ export async function publishResult(result: Result, io: OutputStreams, opts: Pub
     try {
       await writeFileAtomic(file, await renderPrometheus(result)); // atomic for node_exporter's textfile collector
     } catch (e) {
-      failed.push({ reporter: 'prometheus', file, code: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      failed.push({ reporter: 'prometheus', file, reason: failureReason(e) });
     }
   }
   if (env.GITHUB_STEP_SUMMARY) {
@@ -79,7 +79,7 @@ export async function publishResult(result: Result, io: OutputStreams, opts: Pub
 }
 
 function unwrittenMessage(failed: FailedReport[], saved: string | undefined): string {
-  const what = failed.map((f) => `${f.file} (${f.code})`).join(', ');
+  const what = failed.map((f) => `${f.file} (${f.reason})`).join(', ');
   const kept = saved ? `the result was saved to ${saved}` : 'the result could not be saved anywhere';
   return `cannot write ${what}; ${kept}`;
 }

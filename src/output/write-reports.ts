@@ -29,7 +29,12 @@ export interface WrittenReport {
 export interface FailedReport {
   reporter: ReporterName;
   file: string;
-  code: string;
+  /** The errno code (EACCES, ENOSPC…) or, for a folder that cannot exist, why. */
+  reason: string;
+}
+
+export function failureReason(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -57,7 +62,7 @@ export async function writeReports(
       await writeFileAtomic(file, text);
       written.push({ reporter: name, file });
     } catch (e) {
-      failed.push({ reporter: name, file, code: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      failed.push({ reporter: name, file, reason: failureReason(e) });
     }
   }
   return { written, failed };
