@@ -10,3 +10,5 @@ export type { LoadSection, ScenarioSummary } from './core/result-load.js';
 export type { ScaleSection, ScalePoint, UslFit } from './core/result-scale.js';
 export { parseTarget, meetsTarget } from './core/target.js';
 export { ExitCode } from './core/exit-codes.js';
+export { run, type RunOptions } from './run/index.js';
+export type { Collector, CollectorName, CollectorOutput, CollectContext, CollectFlags } from './run/index.js';

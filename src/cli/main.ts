@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODE_HELP, ExitCode } from '../core/exit-codes.js';
 import { isUserError } from '../core/errors.js';
 import { packageVersion } from '../config/package-root.js';
-import { processIo, type GlobalFlags, type Io } from './io.js';
+import { processIo, type GlobalFlags } from './io.js';
+import type { CliState } from './cli-state.js';
 import { registerCheck } from './commands/check.js';
 import { registerKindCommands } from './commands/kinds.js';
 import { registerReport } from './commands/report.js';
@@ -11,13 +12,6 @@ import { registerPlatform } from './commands/platform.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerServe } from './commands/serve.js';
 import { registerPrometheusRules } from './commands/prometheus-rules.js';
-
-/** State shared by the commands of one invocation. */
-export interface CliState {
-  exitCode: ExitCode;
-  io(cmd: Command): Io;
-  signal: AbortSignal;
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -74,13 +68,27 @@ export async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
   };
   const debug = argv.includes('--debug');
+  // A promise that never settles (a config's top-level await, a user function) must not end the process silently
+  // with Node's exit 13: when nothing is left to wait for, say so.
+  const onDrain = () => {
+    process.stderr.write('pitchey-fit: internal error: stopped waiting for a promise that never settles (a config top-level await or a fitness function?)\n');
+    process.exit(ExitCode.InternalError);
+  };
+  process.once('beforeExit', onDrain);
   try {
     await buildProgram(state).parseAsync(argv, { from: 'user' });
-    if (controller.signal.aborted && state.exitCode === ExitCode.Pass) return ExitCode.Interrupted;
+    // Interrupted is 130, whatever the verdicts of what was measured before the interrupt.
+    if (controller.signal.aborted) return ExitCode.Interrupted;
     return state.exitCode;
   } catch (e) {
+    if (controller.signal.aborted) {
+      if (isUserError(e) || e instanceof CommanderError) process.stderr.write(`pitchey-fit: interrupted: ${(e as Error).message}\n`);
+      return ExitCode.Interrupted;
+    }
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.Pass;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.Pass;
+      // `pitchey-fit` (or `pitchey-fit platform`) without a command: the help went to stderr; that is a usage error.
+      if (e.code === 'commander.help') return ExitCode.UsageOrInput;
       return ExitCode.UsageOrInput; // commander already printed the one-line message
     }
     if (isUserError(e)) {
@@ -93,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(err.stack + '\n');
     return ExitCode.InternalError;
   } finally {
+    process.off('beforeExit', onDrain);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

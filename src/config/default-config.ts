@@ -5,7 +5,7 @@ export const PLATFORM_SERVICES = ['user', 'pitch', 'nda', 'notification', 'media
 /**
  * The embedded default: the bundled reference Pitchey platform, analysed statically, started on PGlite for the load
  * and scaling checks. Paths are relative to the pitchey-fit package folder. Load scenarios are filled in at run
- * time from the platform's seed manifest (see src/cli/platform-process.ts).
+ * time from the platform's seed manifest (see src/bundled-platform/).
  */
 export function defaultConfig(): PitcheyFitConfig {
   return {

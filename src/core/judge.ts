@@ -12,8 +12,60 @@ function kindOf(fn: FitnessFunction): FitnessKind {
 
 function asFitnessValue(raw: unknown): FitnessValue {
   if (typeof raw === 'number' || typeof raw === 'boolean') return { value: raw };
-  if (raw && typeof raw === 'object' && 'value' in raw) return raw as FitnessValue;
-  throw new TypeError(`test() must return a number, a boolean or { value, evidence }, got ${raw === null ? 'null' : typeof raw}`);
+  if (!raw || typeof raw !== 'object' || !('value' in raw)) {
+    throw new TypeError(`test() must return a number, a boolean or { value, evidence }, got ${describe(raw)}`);
+  }
+  const fv = raw as Record<string, unknown>;
+  const value = fv.value;
+  if (value !== null && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`test() returned value ${describe(value)}; it must be a number, a boolean or null`);
+  }
+  if (fv.evidence !== undefined) checkEvidence(fv.evidence);
+  if (fv.reason !== undefined && typeof fv.reason !== 'string') throw new TypeError('test() returned a reason that is not a string');
+  return raw as FitnessValue;
+}
+
+/** Evidence goes into result.json: an array of { message, … } objects that JSON can represent. */
+function checkEvidence(evidence: unknown): void {
+  if (!Array.isArray(evidence)) throw new TypeError(`test() returned evidence ${describe(evidence)}; it must be an array`);
+  evidence.forEach((e, i) => {
+    if (!e || typeof e !== 'object' || Array.isArray(e) || typeof (e as { message?: unknown }).message !== 'string') {
+      throw new TypeError(`test() returned evidence[${i}] ${describe(e)}; each item must be an object with a message`);
+    }
+  });
+  try {
+    JSON.stringify(evidence);
+  } catch (e) {
+    throw new TypeError(`test() returned evidence that cannot be written as JSON (${(e as Error).message})`);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `of type ${typeof v}`;
+}
+
+type OutcomeBase = Omit<FitnessOutcome, 'value' | 'verdict' | 'evidence' | 'evidenceTotal' | 'durationMs'>;
+
+function outcomeBase(id: string, fn: FitnessFunction): OutcomeBase {
+  const target = parseTarget(fn.target, `fitness.${id}.target`);
+  return {
+    id,
+    kind: kindOf(fn),
+    metric: fn.metric,
+    ...(fn.description ? { description: fn.description } : {}),
+    unit: fn.unit ?? target.unit,
+    target,
+    baseline: fn.current ?? null,
+    ...(fn.adr ? { adr: fn.adr } : {}),
+    severity: fn.severity ?? 'critical',
+  };
+}
+
+/** The outcome of a function that was not run (a section it needs was not collected): its test is never called. */
+export function skippedOutcome(id: string, fn: FitnessFunction, reason: string): FitnessOutcome {
+  return { ...outcomeBase(id, fn), value: null, verdict: 'skipped', reason, evidence: [], evidenceTotal: 0, durationMs: 0 };
 }
 
 export interface JudgeOptions {
@@ -27,18 +79,8 @@ export interface JudgeOptions {
  */
 export async function judgeFunction(id: string, fn: FitnessFunction, ctx: FitnessContext, opts: JudgeOptions = {}): Promise<FitnessOutcome> {
   const started = performance.now();
-  const target = parseTarget(fn.target, `fitness.${id}.target`);
-  const base: Omit<FitnessOutcome, 'value' | 'verdict' | 'evidence' | 'evidenceTotal' | 'durationMs'> = {
-    id,
-    kind: kindOf(fn),
-    metric: fn.metric,
-    ...(fn.description ? { description: fn.description } : {}),
-    unit: fn.unit ?? target.unit,
-    target,
-    baseline: fn.current ?? null,
-    ...(fn.adr ? { adr: fn.adr } : {}),
-    severity: fn.severity ?? 'critical',
-  };
+  const base = outcomeBase(id, fn);
+  const target = base.target;
   let fv: FitnessValue;
   try {
     fv = asFitnessValue(await fn.test(ctx));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
-import { isSeedManifest, seedManifestRows } from './default-scenarios.js';
+import { isSeedManifest, seedManifestRows } from '../bundled-platform/seed-manifest.js';
 
 export type DataRow = Record<string, string | number>;
 

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfigFile } from '../../src/config/load-config.js';
-import { BUILTIN_IDS } from '../../src/cli/builtins.js';
-import { resolveConfig } from '../../src/cli/resolve-config.js';
+import { BUILTIN_IDS } from '../../src/run/builtin-functions.js';
+import { resolveConfig } from '../../src/run/resolve-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-config-'));

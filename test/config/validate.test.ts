@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { BUILTIN_IDS } from '../../src/cli/builtins.js';
+import { BUILTIN_IDS } from '../../src/run/builtin-functions.js';
 
 const ok = (cfg: unknown) => validateConfig(cfg, BUILTIN_IDS);
 const bad = (cfg: unknown) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { CliState } from '../main.js';
+import type { CliState } from '../cli-state.js';
 import type { GlobalFlags } from '../io.js';
 
 /** The starter config: every section present, the optional ones commented, services proposed from the tree. */
@@ -78,7 +78,7 @@ export function registerInit(program: Command, state: CliState): void {
       const root = process.cwd();
       const file = path.resolve(root, opts.file);
       if (fs.existsSync(file) && !opts.force) throw new UsageError(`${opts.file} already exists (use --force to overwrite)`);
-      const { proposeServices, proposeShared } = await import('../../fitness/propose-services.js');
+      const { proposeServices, proposeShared } = await import('../../run/offline.js');
       const services = proposeServices(root);
       const shared = proposeShared(root, services);
       fs.writeFileSync(file, starterConfig(path.basename(root), services, shared));

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { CliState } from '../main.js';
 import type { LoadSection } from '../../core/result.js';
-import { addCollectOptions, addRunOptions, runKinds, type RunFlags } from './check.js';
-import { resolveConfig } from '../resolve-config.js';
+import { resolveConfig } from '../../run/index.js';
+import type { CliState } from '../cli-state.js';
+import { addCollectOptions, addRunOptions, runCommand, type RunFlags } from '../run-command.js';
 
 interface LoadFlags extends RunFlags {
   exportK6?: string;
@@ -25,7 +25,7 @@ export function registerKindCommands(program: Command, state: CliState): void {
     .description('static fitness only: dependency graph, service autonomy and coupling, cycles, rules, detectors');
   addCollectOptions(staticCmd, ['static']);
   addRunOptions(staticCmd);
-  staticCmd.action(async (_o, c: Command) => runKinds(state, c, ['static'], 'static'));
+  staticCmd.action(async (_o, c: Command) => runCommand(state, c, { kinds: ['static'], command: 'static' }));
 
   const loadCmd = program
     .command('load')
@@ -37,23 +37,27 @@ export function registerKindCommands(program: Command, state: CliState): void {
   addRunOptions(loadCmd);
   loadCmd.action(async (_o, c: Command) => {
     const flags = c.optsWithGlobals<LoadFlags>();
-    const load = await import('../../load/index.js');
+    const offline = await import('../../run/offline.js');
+    const printSummary = (section: LoadSection) => {
+      const io = state.io(c);
+      if (!io.json && !io.quiet) io.out(offline.formatLoadSummary(section));
+    };
     if (flags.exportK6) {
       await exportK6(state, c, flags);
       return;
     }
     if (flags.fromK6) {
       const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
-      const section = await load.ingestK6(flags.fromK6.map((f) => path.resolve(f)), {
+      const section = await offline.ingestK6(flags.fromK6.map((f) => path.resolve(f)), {
         thresholds: resolved.config.load?.thresholds,
         allowDroppedIterations: resolved.config.load?.allowDroppedIterations,
       });
-      printLoadSummary(state, c, section, load.formatLoadSummary);
-      await runKinds(state, c, ['load'], 'load', resolved, { load: section });
+      printSummary(section);
+      await runCommand(state, c, { kinds: ['load'], command: 'load', resolved, provided: { load: section } });
       return;
     }
-    await runKinds(state, c, ['load'], 'load', undefined, undefined, (result) => {
-      if (result.load) printLoadSummary(state, c, result.load, load.formatLoadSummary);
+    await runCommand(state, c, {
+      kinds: ['load'], command: 'load', beforeReport: (result) => { if (result.load) printSummary(result.load); },
     });
   });
 
@@ -67,47 +71,55 @@ export function registerKindCommands(program: Command, state: CliState): void {
   scaleCmd.action(async (_o, c: Command) => {
     const flags = c.optsWithGlobals<ScaleFlags>();
     if (flags.fromPoints) {
-      const scaling = await import('../../load/scaling/index.js');
-      const points = scaling.readPointsFile(path.resolve(flags.fromPoints));
+      const offline = await import('../../run/offline.js');
       const targetN = flags.targetN === undefined ? undefined : Number(flags.targetN);
       if (targetN !== undefined && (!Number.isInteger(targetN) || targetN < 1)) throw new UsageError(`--target-n must be a positive whole number, got '${flags.targetN}'`);
-      const section = scaling.analysePoints(points, { targetN });
-      await runKinds(state, c, ['scale'], 'scale', undefined, { scale: section });
+      const points = offline.readPointsFile(path.resolve(flags.fromPoints));
+      // The same rule as scale.targetN against scale.steps: the target N must be a measured N.
+      const measured = [...new Set(points.map((p) => p.n))].sort((a, b) => a - b);
+      if (targetN !== undefined && !measured.includes(targetN)) {
+        throw new UsageError(`--target-n ${targetN} is not a measured N in ${flags.fromPoints} (${measured.join(', ')})`);
+      }
+      const section = offline.analysePoints(points, { targetN });
+      await runCommand(state, c, { kinds: ['scale'], command: 'scale', provided: { scale: section } });
       return;
     }
-    await runKinds(state, c, ['scale'], 'scale');
+    if (flags.targetN !== undefined) throw new UsageError('--target-n needs --from-points (a sweep judges scale.targetN)');
+    await runCommand(state, c, { kinds: ['scale'], command: 'scale' });
   });
-}
-
-/** The k6-style end-of-test summary, before the verdict table (text mode only). */
-function printLoadSummary(state: CliState, cmd: Command, section: LoadSection, format: (s: LoadSection) => string): void {
-  const io = state.io(cmd);
-  if (!io.json && !io.quiet) io.out(format(section));
 }
 
 async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promise<void> {
   const io = state.io(cmd);
-  const load = await import('../../load/index.js');
+  // Every flag is checked before anything is written.
+  let parallelism: number | undefined;
+  if (flags.k6Operator !== undefined) {
+    parallelism = Number(flags.k6Operator);
+    if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--k6-operator must be a positive whole number, got '${flags.k6Operator}'`);
+  }
+  const offline = await import('../../run/offline.js');
   const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
   let scenarios = resolved.config.load?.scenarios;
-  if (!scenarios && resolved.isDefault) scenarios = load.defaultPlatformScenarios(null);
+  if (!scenarios && resolved.isDefault) {
+    const { defaultPlatformScenarios } = await import('../../bundled-platform/index.js');
+    scenarios = defaultPlatformScenarios(null);
+  }
   if (!scenarios) throw new UsageError('no load scenarios to export: define load.scenarios in the config');
   const names = flags.scenario ?? Object.keys(scenarios);
-  for (const n of names) if (!scenarios[n]) throw new UsageError(`no scenario named '${n}'; defined: ${Object.keys(scenarios).join(', ')}`);
-  const script = load.generateK6Script(Object.fromEntries(names.map((n) => [n, scenarios![n]])), {
+  for (const n of names) if (!scenarios[n]) throw new UsageError(`--scenario: no scenario named '${n}'; defined: ${Object.keys(scenarios).join(', ')}`);
+  const script = offline.generateK6Script(Object.fromEntries(names.map((n) => [n, scenarios[n]])), {
     baseUrl: flags.baseUrl ?? resolved.config.load?.baseUrl ?? 'http://127.0.0.1:4600',
     thresholds: resolved.config.load?.thresholds,
   });
-  fs.mkdirSync(path.dirname(path.resolve(flags.exportK6!)), { recursive: true });
-  fs.writeFileSync(flags.exportK6!, script);
-  io.err(`wrote k6 script ${flags.exportK6} (${names.join(', ')}); run it with: k6 run ${flags.exportK6}`);
-  if (flags.k6Operator) {
-    const parallelism = Number(flags.k6Operator);
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--k6-operator must be a positive whole number, got '${flags.k6Operator}'`);
-    const manifest = load.generateK6OperatorManifest({ scriptFile: path.basename(flags.exportK6!), parallelism, name: 'pitchey-fit' });
-    const manifestFile = flags.exportK6!.replace(/\.[cm]?js$/, '') + '.testrun.yaml';
+  const file = flags.exportK6!;
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, script);
+  io.err(`wrote k6 script ${file} (${names.join(', ')}); run it with: k6 run ${file}`);
+  if (parallelism !== undefined) {
+    const manifest = offline.generateK6OperatorManifest({ scriptFile: path.basename(file), parallelism, name: 'pitchey-fit' });
+    const manifestFile = file.replace(/\.[cm]?js$/, '') + '.testrun.yaml';
     fs.writeFileSync(manifestFile, manifest);
     io.err(`wrote k6-operator TestRun ${manifestFile} (parallelism ${parallelism}); without the operator, run each segment:`);
-    for (const line of load.segmentCommands(parallelism, flags.exportK6!, flags.baseUrl ?? resolved.config.load?.baseUrl)) io.out(line);
+    for (const line of offline.segmentCommands(parallelism, file, flags.baseUrl ?? resolved.config.load?.baseUrl)) io.out(line);
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import type { CliState } from '../main.js';
-import { platformEntry } from '../platform-process.js';
+import type { CliState } from '../cli-state.js';
+import { platformEntry } from '../../bundled-platform/index.js';
 
 /** Runs `node dist/platform/cli.js <sub> <args>` in the foreground, forwarding signals; the exit code is the platform's. */
 function forward(state: CliState, sub: string, args: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { CliState } from '../main.js';
+import type { CliState } from '../cli-state.js';
 import type { GlobalFlags } from '../io.js';
 
 export function registerPrometheusRules(program: Command, state: CliState): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { defaultPlatformScenarios } from '../../src/load/default-scenarios.js';
+import { defaultPlatformScenarios } from '../../src/bundled-platform/default-scenarios.js';
 import { validateScenario } from '../../src/load/run-load.js';
 
 const manifest = {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { InputError, UsageError } from '../core/errors.js';
+import type { SeedManifest } from './seed-manifest.js';
 import { packageRoot } from '../config/package-root.js';
 
 /** The bundled platform's entry, compiled. `src/` never imports platform code: it runs it as a process. */
@@ -12,12 +13,6 @@ export function platformEntry(): string {
     throw new UsageError(`the bundled platform is not built (${path.relative(process.cwd(), entry)} missing): run 'npm install' (or 'npm run build') in the pitchey-fit folder`);
   }
   return entry;
-}
-
-export interface SeedManifest {
-  users: Array<{ id: string; email: string; password: string; role: string }>;
-  publishedPitchIds: string[];
-  [key: string]: unknown;
 }
 
 export interface RunningPlatform {

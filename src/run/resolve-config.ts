@@ -6,7 +6,8 @@ import { defaultConfig } from '../config/default-config.js';
 import { findConfigFile, loadConfigFile } from '../config/load-config.js';
 import { packageRoot } from '../config/package-root.js';
 import type { PitcheyFitConfig } from '../config/types.js';
-import { BUILTIN_IDS } from './builtins.js';
+import { validateConfig } from '../config/validate.js';
+import { BUILTIN_IDS } from './builtin-functions.js';
 
 /** A validated config with every path made absolute and every glob checked against the tree. */
 export interface ResolvedConfig {
@@ -33,14 +34,31 @@ function asArray(v: string | string[] | undefined): string[] {
 
 export async function resolveConfig(cwd: string, explicitFile?: string, outDirFlag?: string): Promise<ResolvedConfig> {
   const file = findConfigFile(cwd, explicitFile);
-  let config: PitcheyFitConfig;
-  let dir: string;
-  if (file) {
-    ({ config, dir } = await loadConfigFile(file, BUILTIN_IDS));
-  } else {
-    config = defaultConfig();
-    dir = packageRoot();
-  }
+  // Outputs of the embedded default go to the user's folder, never into the installed package.
+  if (!file) return resolveLoaded(defaultConfig(), { file: null, dir: packageRoot(), outBase: cwd }, cwd, outDirFlag);
+  const { config, dir } = await loadConfigFile(file, BUILTIN_IDS);
+  return resolveLoaded(config, { file, dir, outBase: dir }, cwd, outDirFlag);
+}
+
+/** A config object (programmatic use): validated like a file, its relative paths resolved from `dir`. */
+export async function resolveConfigObject(raw: unknown, dir: string, outDirFlag?: string): Promise<ResolvedConfig> {
+  const config = validateConfig(raw, BUILTIN_IDS);
+  return resolveLoaded(config, { file: null, dir, outBase: dir, isObject: true }, dir, outDirFlag);
+}
+
+interface ConfigOrigin {
+  file: string | null;
+  /** Folder the config's relative paths are resolved from. */
+  dir: string;
+  /** Folder outputs and state go to by default. */
+  outBase: string;
+  isObject?: boolean;
+}
+
+async function resolveLoaded(
+  config: PitcheyFitConfig, origin: ConfigOrigin, cwd: string, outDirFlag: string | undefined,
+): Promise<ResolvedConfig> {
+  const { file, dir, outBase } = origin;
   const root = path.resolve(dir, config.root ?? '.');
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     throw new ConfigError(`folder not found: ${config.root ?? root}`, 'root');
@@ -51,14 +69,13 @@ export async function resolveConfig(cwd: string, explicitFile?: string, outDirFl
     ...Object.entries(services).map(([name, globs]) => expectMatches(root, globs, `services.${name}`)),
     ...shared.map((g, i) => expectMatches(root, [g], Array.isArray(config.shared) ? `shared[${i}]` : 'shared')),
   ]);
-  // Outputs of the embedded default go to the user's folder, never into the installed package.
-  const outBase = file ? dir : cwd;
-  const outDir = path.resolve(cwd, outDirFlag ?? (config.outDir ? path.resolve(outBase, config.outDir) : path.join(outBase, 'pitchey-fit-report')));
+  const defaultOut = config.outDir ? path.resolve(outBase, config.outDir) : path.join(outBase, 'pitchey-fit-report');
+  const outDir = path.resolve(cwd, outDirFlag ?? defaultOut);
   const historyEnabled = config.history?.enabled ?? true;
   return {
     config,
     file,
-    isDefault: !file,
+    isDefault: !file && !origin.isObject,
     name: config.name ?? path.basename(root),
     root,
     services,
