@@ -13,6 +13,7 @@ import { migrate } from '../lib/migrations.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from '../lib/rate-limit.js';
 import { RedisRateLimitStore } from '../lib/redis-rate-limit.js';
 import type { SagaFaults } from '../lib/saga-runner.js';
+import { exposeGuardMetrics } from '../lib/resilience.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
 import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
 import { createMediaService } from '../services/media/service.js';
@@ -137,6 +138,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const caches = opts.caches ?? new LocalInvalidationBus();
   const flags = new FeatureFlags(db, opts.flagCaches ?? caches, { defaults: PLATFORM_FLAGS });
   const rateLimitStore = opts.redisUrl && opts.rateLimit?.enabled !== false ? await RedisRateLimitStore.open(opts.redisUrl) : null;
+  if (db.guard) exposeGuardMetrics(metrics, db.guard);
+  if (rateLimitStore) exposeGuardMetrics(metrics, rateLimitStore.guard);
   const services = hosted.map((name) => {
     const ctx: ServiceContext = {
       db,
@@ -145,7 +148,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       client: (target) => {
         let c = clients.get(target);
         if (!c) {
-          c = new ServiceClient(target, transportFor(target), signer.internalCredential());
+          c = new ServiceClient(target, transportFor(target), signer.internalCredential(), { metrics });
           clients.set(target, c);
         }
         return c;

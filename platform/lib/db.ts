@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { Guard, type GuardOptions } from './resilience.js';
 
 /** Anything that runs parameterised SQL: the database itself or an open transaction. */
 export interface Queryable {
@@ -16,6 +17,8 @@ export interface Db extends Queryable {
   readonly reader: Queryable;
   /** With a replica: waits until it has replayed everything the primary has written so far (e.g. migrations). */
   syncReplica?(timeoutMs?: number): Promise<void>;
+  /** Breaker and bulkhead around every call to the database (exposed as metrics by the composition root). */
+  readonly guard?: Guard;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,48 @@ export function sqlState(e: unknown): string | undefined {
 }
 
 export async function openDb(spec: DbSpec): Promise<Db> {
-  return spec.kind === 'pglite' ? openPglite(spec.dataDir) : openPg(spec.url, spec.replicaUrl, spec.poolSize);
+  return spec.kind === 'pglite'
+    ? openPglite(spec.dataDir)
+    : guardDb(await openPg(spec.url, spec.replicaUrl, spec.poolSize), new Guard('db', DB_GUARD));
+}
+
+/**
+ * Errors that say the database itself is unwell (connection lost, server shutting down, out of resources, statement
+ * timeout): only these count against the breaker. Constraint violations and serialization conflicts are answers.
+ */
+export function isDatabaseFault(e: unknown): boolean {
+  const state = sqlState(e);
+  if (state === undefined) return true;
+  return /^(08|53|57|58|XX)/.test(state);
+}
+
+// No client-side timeout: abandoning a statement would not stop it committing. The server cancels statements at
+// statement_timeout (a real cancellation, counted as a fault via SQLSTATE 57014).
+export const DB_GUARD: GuardOptions = {
+  timeoutMs: 0,
+  slowCallMs: 1000,
+  concurrency: 512,
+  queue: 8192,
+  retries: 0,
+  isFailure: isDatabaseFault,
+};
+
+export const STATEMENT_TIMEOUT_MS = 5000;
+
+/** Every query and transaction through `guard` (a breaker that fails fast while the database is down). */
+export function guardDb(db: Db, guard: Guard): Db {
+  const guardedQuery = <T>(q: Queryable, sql: string, params?: unknown[]) => guard.run(() => q.query<T>(sql, params));
+  const reader: Queryable = { query: (sql, params) => guardedQuery(db.reader, sql, params) };
+  return {
+    kind: db.kind,
+    guard,
+    reader,
+    query: (sql, params) => guardedQuery(db, sql, params),
+    transaction: (fn) => guard.run(() => db.transaction(fn)),
+    exec: (sql) => guard.run(() => db.exec(sql)),
+    syncReplica: db.syncReplica?.bind(db),
+    close: () => db.close(),
+  };
 }
 
 async function openPglite(dataDir: string | null): Promise<Db> {
@@ -70,6 +114,8 @@ function makePool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: 2 * STATEMENT_TIMEOUT_MS,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Queryable } from './db.js';
+import { DB_GUARD, guardDb, type Db, type Queryable } from './db.js';
+import { Guard } from './resilience.js';
 
 // Multi-process access to a database only one process can open (PGlite): the owner serves queries and
 // transactions to its children over the IPC channel. A transaction holds PGlite's lock until its commit or
@@ -104,6 +105,10 @@ export function ipcDb(channel: Channel = process as unknown as Channel): Db {
       return (await call({ op: 'query', sql, params })) as T[];
     },
   };
+  return guardDb(ipcChildDb(q, call), new Guard('db', DB_GUARD));
+}
+
+function ipcChildDb(q: Queryable, call: (req: Omit<IpcRequest, 't' | 'id'>) => Promise<unknown[]>): Db {
   return {
     kind: 'pglite',
     query: q.query,

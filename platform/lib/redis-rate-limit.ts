@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { Guard, type GuardOptions } from './resilience.js';
 import type { RouteClass, SharedRateLimitStore } from './rate-limit.js';
 
 /**
@@ -45,7 +45,8 @@ export interface RedisRateLimitOptions {
   keyPrefix?: string;
   /** A command slower than this counts as a failure (default 500 ms). */
   commandTimeoutMs?: number;
-  breaker?: CircuitBreakerOptions;
+  /** Breaker and bulkhead around Redis calls (failure rate, slow calls). */
+  guard?: GuardOptions;
   /** Where the one line per outage (and per recovery) goes; stderr by default. */
   log?: (line: string) => void;
 }
@@ -57,7 +58,7 @@ export interface RedisRateLimitOptions {
  */
 export class RedisRateLimitStore {
   private readonly redis: RedisWithTake;
-  private readonly breaker: CircuitBreaker;
+  readonly guard: Guard;
   private readonly prefix: string;
   private readonly log: (line: string) => void;
   private degraded = false;
@@ -73,7 +74,8 @@ export class RedisRateLimitStore {
   private constructor(readonly url: string, opts: RedisRateLimitOptions = {}) {
     this.prefix = opts.keyPrefix ?? 'pitchey:rl:';
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
-    this.breaker = new CircuitBreaker('redis', { failureThreshold: 3, openMs: 2000, ...opts.breaker });
+    // ioredis enforces the command timeout itself; a take is not idempotent, so it is never retried.
+    this.guard = new Guard('redis', { timeoutMs: 0, slowCallMs: 250, minimumCalls: 3, retries: 0, ...opts.guard });
     this.redis = new Redis(url, {
       // A request never waits for a reconnect: without a connection a command fails at once and we fail open.
       enableOfflineQueue: false,
@@ -112,7 +114,7 @@ export class RedisRateLimitStore {
     if (this.closed) return null;
     const key = `${this.prefix}${scope}|${routeClass}|${client}`;
     try {
-      const wait = await this.breaker.call(() => this.redis.rateLimitTake(key, capacityPerMinute, WINDOW_MS));
+      const wait = await this.guard.run(() => this.redis.rateLimitTake(key, capacityPerMinute, WINDOW_MS));
       if (this.degraded) {
         this.degraded = false;
         this.log(`[platform] rate limit: Redis at ${this.url} answers again; shared buckets resumed`);

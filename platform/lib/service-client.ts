@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { ApiError, unavailable } from './api-error.js';
-import { Bulkhead } from './bulkhead.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import type { Registry } from 'prom-client';
+import { exposeGuardMetrics, Guard, type GuardOptions, type Lane } from './resilience.js';
 
 export interface TransportResponse {
   status: number;
@@ -10,7 +10,7 @@ export interface TransportResponse {
 
 /** How a request reaches another service: real HTTP in multi-process mode, in-process injection in gateway mode. */
 export interface ServiceTransport {
-  request(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<TransportResponse>;
+  request(method: string, path: string, headers: Record<string, string>, body?: unknown, signal?: AbortSignal): Promise<TransportResponse>;
   close?(): Promise<void>;
 }
 
@@ -23,9 +23,16 @@ export class HttpTransport implements ServiceTransport {
     this.pool = new Pool(baseUrl, { connections: 32, headersTimeout: 5000, bodyTimeout: 5000 });
   }
 
-  async request(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<TransportResponse> {
+  async request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<TransportResponse> {
     const res = await this.pool.request({
       method: method as 'GET',
+      signal,
       path,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,35 +46,57 @@ export class HttpTransport implements ServiceTransport {
   }
 }
 
+export interface ServiceClientOptions {
+  guard?: GuardOptions;
+  /** Where breaker and bulkhead state is exposed (the process's /metrics registry). */
+  metrics?: Registry;
+}
+
+// Notifications are fan-out a user does not wait for: they get their own, smaller lane so they never delay publishing.
+const BACKGROUND_TARGETS = new Set(['notification']);
+
 /**
- * A client for one downstream service. Every call goes through a bulkhead and a circuit breaker; 5xx answers and
- * transport failures count against the breaker, 4xx answers are passed back to the caller as ApiErrors.
+ * A client for one downstream service. Every call goes through a guard (bulkhead lane, failure-rate breaker with
+ * slow-call threshold, timeout); 5xx answers and transport failures count against the breaker, 4xx answers are passed
+ * back to the caller as ApiErrors. Reads are retried with jitter; writes never are.
  */
 export class ServiceClient {
-  readonly breaker: CircuitBreaker;
-  private readonly bulkhead: Bulkhead;
+  readonly guard: Guard;
+  private readonly lane: Lane;
 
-  constructor(readonly target: string, private readonly transport: ServiceTransport, private readonly credential: string) {
-    this.breaker = new CircuitBreaker(target);
-    this.bulkhead = new Bulkhead(target);
+  constructor(
+    readonly target: string,
+    private readonly transport: ServiceTransport,
+    private readonly credential: string,
+    opts: ServiceClientOptions = {},
+  ) {
+    this.guard = new Guard(target, opts.guard);
+    this.lane = BACKGROUND_TARGETS.has(target) ? 'background' : 'critical';
+    if (opts.metrics) exposeGuardMetrics(opts.metrics, this.guard);
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: TransportResponse;
     try {
-      res = await this.bulkhead.run(() =>
-        this.breaker.call(async () => {
-          const r = await this.transport.request(method, path, { [INTERNAL_HEADER]: this.credential }, body);
+      res = await this.guard.run(
+        async (signal) => {
+          const r = await this.transport.request(method, path, { [INTERNAL_HEADER]: this.credential }, body, signal);
           if (r.status >= 500) throw new Error(`${this.target} answered ${r.status}`);
           return r;
-        }),
+        },
+        // Only GET is safe to repeat here: our PUT/DELETE handlers are idempotent but POSTs are not.
+        { idempotent: method === 'GET', lane: this.lane },
       );
     } catch (e) {
       throw unavailable(`${this.target} service unavailable: ${(e as Error).message}`);
     }
     const env = res.body as { success?: boolean; data?: T; error?: { code?: string; message?: string } } | null;
     if (res.status >= 400 || !env || env.success !== true) {
-      throw new ApiError(res.status >= 400 ? res.status : 502, env?.error?.code ?? 'upstream_error', env?.error?.message ?? `${this.target} failed`);
+      throw new ApiError(
+        res.status >= 400 ? res.status : 502,
+        env?.error?.code ?? 'upstream_error',
+        env?.error?.message ?? `${this.target} failed`,
+      );
     }
     return env.data as T;
   }

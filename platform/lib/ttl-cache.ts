@@ -1,40 +1,38 @@
-/** Bounded LRU map whose entries also expire after `ttlMs` (the staleness bound across worker processes). */
-export class TtlCache<V> {
-  private readonly map = new Map<string, { value: V; expires: number }>();
+import { LRUCache } from 'lru-cache';
 
-  constructor(private readonly maxEntries: number, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+/**
+ * Bounded LRU map whose entries also expire after `ttlMs` (the staleness bound across worker processes): lru-cache
+ * with a narrow interface the services use.
+ */
+export class TtlCache<V extends NonNullable<unknown> | null> {
+  private readonly lru: LRUCache<string, { v: V }>;
+
+  constructor(maxEntries: number, ttlMs: number, now: () => number = () => performance.now()) {
+    // Values are boxed so a cached `null` (a negative answer) is a hit, not a miss.
+    this.lru = new LRUCache<string, { v: V }>({ max: maxEntries, ttl: ttlMs, ttlResolution: 0, perf: { now } });
+  }
 
   get(key: string): V | undefined {
-    const hit = this.map.get(key);
-    if (!hit) return undefined;
-    if (hit.expires <= this.now()) {
-      this.map.delete(key);
-      return undefined;
-    }
-    this.map.delete(key);
-    this.map.set(key, hit);
-    return hit.value;
+    return this.lru.get(key)?.v;
   }
 
   set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, { value, expires: this.now() + this.ttlMs });
-    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+    this.lru.set(key, { v: value });
   }
 
   delete(key: string): void {
-    this.map.delete(key);
+    this.lru.delete(key);
   }
 
   deleteWhere(pred: (key: string) => boolean): void {
-    for (const k of [...this.map.keys()]) if (pred(k)) this.map.delete(k);
+    for (const k of [...this.lru.keys()]) if (pred(k)) this.lru.delete(k);
   }
 
   clear(): void {
-    this.map.clear();
+    this.lru.clear();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.lru.size;
   }
 }

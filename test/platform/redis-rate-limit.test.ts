@@ -176,7 +176,7 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
   it('fails open when Redis goes away (null, one log line per outage) and resumes when it is back', async () => {
     const own = await startRedis();
     const lines: string[] = [];
-    const store = await newStore(own.url, { keyPrefix: 'outage:', log: (l) => lines.push(l), breaker: { failureThreshold: 2, openMs: 300 } });
+    const store = await newStore(own.url, { keyPrefix: 'outage:', log: (l) => lines.push(l), guard: { minimumCalls: 2, halfOpenAfterMs: 300 } });
     expect(await store.take('pitch', 'general', '127.0.0.1', 10)).toBe(0);
     await exited(own.child);
     const during = [];
