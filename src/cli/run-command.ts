@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { gateExitCode, type FailOn } from '../core/gate.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { InputError, UsageError } from '../core/errors.js';
+import type { LoadSection, Result, ScaleSection } from '../core/result.js';
+import { collectorNames, resolveConfig, runResolved, type CollectFlags, type CollectorName, type ResolvedConfig } from '../run/index.js';
+import type { CliState } from './cli-state.js';
+import type { GlobalFlags } from './io.js';
+import { emitResult, parseReporters } from './emit.js';
+import { appendHistory, readHistory } from './history.js';
+
+export interface RunFlags extends GlobalFlags {
+  staticEngine?: CollectFlags['staticEngine'];
+  engine?: CollectFlags['loadEngine'];
+  baseUrl?: string;
+  scenario?: string[];
+  compare?: 'last' | 'last-pass';
+  failOn?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
+  history?: boolean;
+  promFile?: string;
+  pushgateway?: string;
+  seedUsers?: string;
+  seedPitches?: string;
+  keepSamples?: boolean;
+  functionTimeout?: string;
+}
+
+/** `--fail-on fail,error`; an empty value is a usage error, not "the default". */
+export function parseFailOn(text: string | undefined, fallback: readonly FailOn[] | undefined): FailOn[] | undefined {
+  if (text === undefined) return fallback ? [...fallback] : undefined;
+  const levels = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (levels.length === 0) throw new UsageError(`--fail-on needs at least one level: fail, error, inconclusive`);
+  for (const l of levels) {
+    if (!['fail', 'error', 'inconclusive'].includes(l)) throw new UsageError(`--fail-on: unknown level '${l}'; use fail, error, inconclusive`);
+  }
+  return levels as FailOn[];
+}
+
+/** `--only static,load`; an empty value is a usage error. */
+export function parseKinds(text: string | undefined, flag: string): CollectorName[] | undefined {
+  if (text === undefined) return undefined;
+  const known = collectorNames();
+  const kinds = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (kinds.length === 0) throw new UsageError(`${flag} needs at least one of: ${known.join(', ')}`);
+  for (const k of kinds) if (!known.includes(k as CollectorName)) throw new UsageError(`${flag}: unknown kind '${k}'; use ${known.join(', ')}`);
+  return kinds as CollectorName[];
+}
+
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, got '${text}'`);
+  return n;
+}
+
+function positiveSeconds(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || text.trim() === '') throw new UsageError(`${flag} must be a positive number of seconds, got '${text}'`);
+  return n * 1000;
+}
+
+/** Options shared by check / static / load / scale. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--compare <which>', 'compare with the history: last | last-pass (marks regressions)')
+    .option('--fail-on <levels>', 'verdicts that fail the gate: fail,error,inconclusive (default fail,error)')
+    .option('--baseline <file>', 'baseline of accepted violations (default: config baseline)')
+    .option('--update-baseline', 'drop baseline entries whose violations are gone')
+    .option('--no-history', 'do not append this run to the local history store')
+    .option('--prom-file <file>', 'also write Prometheus metrics to this textfile (node_exporter textfile collector)')
+    .option('--pushgateway <url>', 'also push metrics to a Prometheus Pushgateway')
+    .option('--function-timeout <seconds>', "each fitness function's test() must finish within this time, else verdict error (default 60)");
+}
+
+export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command {
+  if (kinds.includes('static')) cmd.addOption(new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']));
+  if (kinds.includes('load') || kinds.includes('scale')) {
+    cmd
+      .option('--base-url <url>', 'system under test (default: load.baseUrl, else the bundled platform started for the run)')
+      .option('--seed-users <n>', 'users seeded into the bundled platform (default 200)')
+      .option('--seed-pitches <n>', 'pitches seeded into the bundled platform (default 500)');
+  }
+  if (kinds.includes('load')) {
+    cmd
+      .addOption(new Option('--engine <engine>', 'load engine').choices(['native', 'autocannon', 'k6']))
+      .option('--scenario <name>', 'run only this scenario (repeatable)', (v: string, p: string[] = []) => [...p, v])
+      .option('--keep-samples', 'keep raw latency samples (exact k6-rule percentiles; larger files)');
+  }
+  return cmd;
+}
+
+function baselineOption(resolved: ResolvedConfig, flags: RunFlags): { file: string; update: boolean } | undefined {
+  const file = flags.baseline ? path.resolve(flags.baseline) : resolved.baselineFile;
+  if (!file) {
+    if (flags.updateBaseline) throw new UsageError('--update-baseline needs a baseline file (--baseline <file> or the config key baseline)');
+    return undefined;
+  }
+  if (!fs.existsSync(file)) throw new InputError(`baseline ${path.relative(process.cwd(), file) || file} does not exist (create it with: pitchey-fit baseline)`);
+  return { file, update: Boolean(flags.updateBaseline) };
+}
+
+export interface RunCommandOptions {
+  kinds: CollectorName[];
+  command: string;
+  resolved?: ResolvedConfig;
+  provided?: { load?: LoadSection; scale?: ScaleSection };
+  /** Printed before the reports (e.g. the k6-style load summary). */
+  beforeReport?: (result: Result) => void;
+}
+
+/**
+ * check / static / load / scale: validate flags, run, report, record history, set the gate exit code. Reports come
+ * before the history: a broken history store costs a warning, never the run.
+ */
+export async function runCommand(state: CliState, cmd: Command, opts: RunCommandOptions): Promise<void> {
+  const flags = cmd.optsWithGlobals<RunFlags>();
+  const io = state.io(cmd);
+  if (flags.baseUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got '${flags.baseUrl}'`);
+  if (flags.compare && flags.compare !== 'last' && flags.compare !== 'last-pass') throw new UsageError(`--compare must be 'last' or 'last-pass', got '${flags.compare}'`);
+  const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
+  const reporters = parseReporters(flags.reporter, resolved.config.reporters);
+  const failOn = parseFailOn(flags.failOn, resolved.config.failOn);
+  const functionTimeoutMs = positiveSeconds(flags.functionTimeout, '--function-timeout');
+  const collectFlags: CollectFlags = {
+    staticEngine: flags.staticEngine,
+    loadEngine: flags.engine,
+    baseUrl: flags.baseUrl,
+    scenarios: flags.scenario,
+    seedUsers: positiveInt(flags.seedUsers, '--seed-users'),
+    seedPitches: positiveInt(flags.seedPitches, '--seed-pitches'),
+    keepSamples: flags.keepSamples,
+  };
+  const baseline = baselineOption(resolved, flags);
+  let failure: unknown;
+  const result = await runResolved(resolved, {
+    command: opts.command,
+    kinds: opts.kinds,
+    flags: collectFlags,
+    signal: state.signal,
+    provided: opts.provided,
+    baseline,
+    functionTimeoutMs,
+    log: (line) => { if (!io.quiet && !io.json) io.err(line); },
+    progress: io.isTTY && !io.ci && !io.quiet && !io.json,
+    onCollectorError: (_name, e) => { failure = e; },
+  });
+  if (failure !== undefined) {
+    if (result.static || result.load || result.scale) {
+      // No data is lost on failure: what completed is written (marked partial) before the error is reported.
+      await emitResult(result, { ...io, quiet: true, json: false }, { reporters: ['json'], outDir: resolved.outDir });
+      io.err(`partial results (completed collectors only) written to ${path.relative(process.cwd(), path.join(resolved.outDir, 'result.json'))}`);
+    }
+    throw failure;
+  }
+  const useHistory = flags.history !== false;
+  if (useHistory) await readHistory(result, resolved, { compare: flags.compare, io });
+  opts.beforeReport?.(result);
+  await emitResult(result, io, { reporters, outDir: resolved.outDir, promFile: flags.promFile, pushgateway: flags.pushgateway });
+  if (useHistory) await appendHistory(result, resolved, io);
+  state.exitCode = state.signal.aborted ? ExitCode.Interrupted : gateExitCode(result, failOn);
+}

@@ -1,0 +1,57 @@
+import type { FitnessContext } from '../core/fitness-function.js';
+import type { Finding, Result } from '../core/result.js';
+import type { ResolvedConfig } from './resolve-config.js';
+
+/** A collector's name; the fitness functions' `needs` name the collectors they read. */
+export type CollectorName = 'static' | 'load' | 'scale';
+
+/** A Result section a collector fills (`static`, `load`, `scale`). */
+export type SectionOf<N extends CollectorName> = NonNullable<Result[N]>;
+
+/** Command-line (or API) overrides that reach the collectors. */
+export interface CollectFlags {
+  staticEngine?: 'native' | 'dependency-cruiser';
+  loadEngine?: 'native' | 'autocannon' | 'k6';
+  baseUrl?: string;
+  scenarios?: string[];
+  /** Seed size of the bundled platform when pitchey-fit starts it. */
+  seedUsers?: number;
+  seedPitches?: number;
+  keepSamples?: boolean;
+}
+
+/** Progress and warnings of a run, one line each (the CLI prints them on stderr). */
+export type RunLog = (line: string) => void;
+
+/** What a collector reads: the resolved config, the flags, where to log, and what earlier collectors gathered. */
+export interface CollectContext {
+  resolved: ResolvedConfig;
+  flags: CollectFlags;
+  log: RunLog;
+  /** Show a live progress line (terminal only). */
+  progress: boolean;
+  /** The fitness context as filled so far (a later collector may read an earlier one's section). */
+  fitness: Readonly<FitnessContext>;
+}
+
+/**
+ * What a collector returns. `section` is null when nothing could be measured; `partial` says the section is
+ * incomplete (interrupted, or a step failed); `errors` are failures it recovered from (recorded in Result.errors).
+ * A collector throws only when it measured nothing usable (e.g. TargetUnreachableError, ConfigError).
+ */
+export interface CollectorOutput<N extends CollectorName> {
+  section: SectionOf<N> | null;
+  partial: boolean;
+  errors: Result['errors'];
+  /** Static only: findings of rules and detectors, and the in-memory module graph for functions that read it. */
+  findings?: Finding[];
+  graph?: FitnessContext['graph'];
+}
+
+/** One collector: its name, the Result section it provides, and how it collects it. */
+export interface Collector<N extends CollectorName = CollectorName> {
+  name: N;
+  /** The Result/FitnessContext key it fills (equal to `name` for the built-in collectors). */
+  provides: N;
+  collect(ctx: CollectContext, signal: AbortSignal): Promise<CollectorOutput<N>>;
+}
