@@ -7,6 +7,23 @@ export const EXECUTORS: readonly ExecutorName[] = [
   'constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus', 'per-vu-iterations', 'shared-iterations',
 ];
 
+/**
+ * The most VUs one pitchey-fit process runs (k6 advises tens of thousands per instance as well): every VU holds a
+ * connection and its state, so more is a typo or a run for a distributed setup (execution segments, k6-operator).
+ */
+export const MAX_VUS = 50_000;
+
+function boundVus(n: number, key: string, keyPath: string): number {
+  if (n > MAX_VUS) {
+    throw new ConfigError(
+      `${key} ${n} is more than one pitchey-fit process runs (at most ${MAX_VUS} VUs): lower it, or spread the load `
+        + 'over several k6 runners (--k6-operator)',
+      `${keyPath}.${key}`,
+    );
+  }
+  return n;
+}
+
 interface StageMs {
   durationMs: number;
   target: number;
@@ -158,6 +175,7 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       const maxVUs = positiveInt(sc.maxVUs, 'maxVUs', keyPath, preAllocatedVUs);
       if (maxVUs < preAllocatedVUs) throw new ConfigError(`maxVUs (${maxVUs}) must be at least preAllocatedVUs (${preAllocatedVUs})`, `${keyPath}.maxVUs`);
       if (maxVUs === 0) throw new ConfigError('maxVUs must be at least 1', `${keyPath}.maxVUs`);
+      boundVus(maxVUs, 'maxVUs', keyPath);
       const ramp = sc.executor === 'constant-arrival-rate'
         ? (() => {
           const rate = positiveNumber(sc.rate, 'rate', keyPath);
@@ -200,7 +218,7 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       };
     }
     case 'constant-vus': {
-      const vus = positiveInt(sc.vus, 'vus', keyPath, 1);
+      const vus = boundVus(positiveInt(sc.vus, 'vus', keyPath, 1), 'vus', keyPath);
       const durationMs = requiredDuration(sc.duration, 'duration', keyPath);
       return { kind: 'vus', executor: sc.executor, durationMs, gracefulStopMs, maxVUs: vus, activeVUs: () => vus };
     }
@@ -208,6 +226,8 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       const start = positiveInt(sc.startVUs, 'startVUs', keyPath, 1);
       const stages = stagesMs(sc.stages, keyPath);
       const durationMs = stages.reduce((s, st) => s + st.durationMs, 0);
+      boundVus(start, 'startVUs', keyPath);
+      stages.forEach((s, i) => boundVus(Math.ceil(s.target), 'target', `${keyPath}.stages[${i}]`));
       const maxVUs = Math.max(start, ...stages.map((s) => Math.ceil(s.target)));
       return {
         kind: 'vus', executor: sc.executor, durationMs, gracefulStopMs, maxVUs,
@@ -225,7 +245,7 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
     }
     case 'per-vu-iterations':
     case 'shared-iterations': {
-      const vus = positiveInt(sc.vus, 'vus', keyPath, 1);
+      const vus = boundVus(positiveInt(sc.vus, 'vus', keyPath, 1), 'vus', keyPath);
       const iterations = positiveInt(sc.iterations, 'iterations', keyPath, 1);
       if (sc.executor === 'shared-iterations' && iterations < vus) {
         throw new ConfigError(`iterations (${iterations}) must be at least vus (${vus}) for shared-iterations`, `${keyPath}.iterations`);
