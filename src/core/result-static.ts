@@ -1,6 +1,6 @@
 /** Static analysis data carried in the Result and handed to fitness functions. Owned by src/fitness. */
 import * as z from 'zod';
-import { CountSchema } from './result-common.js';
+import { CountSchema, PositionSchema } from './result-common.js';
 
 export type EdgeKind =
   | 'import' // import x from / import {a} from / import * as / side-effect import (value)
@@ -104,6 +104,103 @@ export const CycleInfoSchema = z
   .meta({ id: 'cycle' });
 export type CycleInfo = z.infer<typeof CycleInfoSchema>;
 
+export const EntryPointSchema = z
+  .strictObject({
+    file: z.string().describe('Module path relative to the root.'),
+    source: z.enum(['config', 'package.json', 'wrangler', 'convention']),
+    via: z.string().describe('What named it, e.g. "wrangler.toml main", "package.json bin.cli", "static.entry[0]".'),
+  })
+  .meta({ id: 'entryPoint' });
+export type EntryPoint = z.infer<typeof EntryPointSchema>;
+
+export const StaticScopeSchema = z
+  .strictObject({
+    judged: z
+      .enum(['live', 'all'])
+      .describe('live: metrics and findings judge only modules reachable from an entry point; all: every module.'),
+    entries: z.array(EntryPointSchema),
+    live: CountSchema.describe('Modules reachable from an entry point over any edge kind (all when none is known).'),
+    dead: CountSchema,
+    deadShare: z.number().min(0).max(1).describe('dead / modules.'),
+    deadModules: z.array(z.string()),
+    inServices: CountSchema.describe('Judged modules that a configured service owns.'),
+  })
+  .meta({ id: 'staticScope' });
+export type StaticScope = z.infer<typeof StaticScopeSchema>;
+
+export const ModuleRowSchema = z
+  .strictObject({
+    file: z.string(),
+    lines: CountSchema,
+    ca: CountSchema.describe('Distinct judged modules that import this one.'),
+    ce: CountSchema.describe('Distinct judged modules this one imports.'),
+  })
+  .meta({ id: 'moduleRow' });
+export type ModuleRow = z.infer<typeof ModuleRowSchema>;
+
+export const UnresolvedGroupSchema = z.enum(['missing-file', 'uninstalled-package', 'url']);
+export type UnresolvedGroup = z.infer<typeof UnresolvedGroupSchema>;
+
+export const UnresolvedImportSchema = z.strictObject({
+  from: z.string(),
+  line: PositionSchema,
+  specifier: z.string(),
+  group: UnresolvedGroupSchema,
+  package: z.string().optional().describe('For an uninstalled package: its name.'),
+  live: z.boolean().describe('The importing file is reachable from an entry point.'),
+});
+export type UnresolvedImport = z.infer<typeof UnresolvedImportSchema>;
+
+export const ParseErrorRowSchema = z.strictObject({
+  file: z.string(),
+  message: z.string(),
+  importsRecovered: CountSchema.describe("Imports TypeScript's error-recovering parser still found (graph edges)."),
+  live: z.boolean(),
+});
+export type ParseErrorRow = z.infer<typeof ParseErrorRowSchema>;
+
+export const ModuleViewSchema = z
+  .strictObject({
+    modules: z.array(ModuleRowSchema).describe('Every judged module.'),
+    hubsByCe: z.array(ModuleRowSchema).describe('Top judged modules by Ce (what they import), then lines.'),
+    hubsByCa: z.array(ModuleRowSchema).describe('Top judged modules by Ca (what imports them), then lines.'),
+    orphans: z.array(z.string()).describe('Modules with no internal edge in or out (whole tree).'),
+    unresolved: z.strictObject({
+      'missing-file': z.array(UnresolvedImportSchema),
+      'uninstalled-package': z.array(UnresolvedImportSchema),
+      url: z.array(UnresolvedImportSchema),
+    }),
+    parseErrors: z.array(ParseErrorRowSchema),
+  })
+  .meta({ id: 'moduleView' });
+export type ModuleView = z.infer<typeof ModuleViewSchema>;
+
+export const CycleGroupSchema = z
+  .strictObject({
+    size: z.int().min(1),
+    members: z.array(z.string()).describe('Files of the strongly connected component, sorted.'),
+    example: z.array(z.string()).describe('A shortest chain a -> ... -> a through the first member.'),
+    elementaryCycles: CountSchema.describe('Elementary cycles found inside the component (up to the limit).'),
+    entries: z.array(z.string()).describe('Entry points inside the component.'),
+  })
+  .meta({ id: 'cycleGroup' });
+export type CycleGroup = z.infer<typeof CycleGroupSchema>;
+
+export const CycleReportSchema = z
+  .strictObject({
+    groups: z.array(CycleGroupSchema),
+    elementary: z
+      .array(z.array(z.string()))
+      .describe('Elementary cycles (Johnson), each a -> ... -> a from its alphabetically first file.'),
+    truncated: z.boolean().describe('Enumeration stopped at the limit: there are more elementary cycles.'),
+    circularEdges: z
+      .array(z.strictObject({ from: z.string(), to: z.string() }))
+      .describe("Distinct import pairs on a cycle (dependency-cruiser's circular)."),
+    throughEntry: z.array(z.array(z.string())).describe('Elementary cycles that pass through an entry point.'),
+  })
+  .meta({ id: 'cycleReport' });
+export type CycleReport = z.infer<typeof CycleReportSchema>;
+
 export const StaticSectionSchema = z
   .strictObject({
     engine: z.enum(['native', 'dependency-cruiser']),
@@ -122,6 +219,15 @@ export const StaticSectionSchema = z
     folders: z.array(ComponentMetricsSchema),
     cycles: z.strictObject({ all: z.array(CycleInfoSchema), value: z.array(CycleInfoSchema) }),
     parseErrors: z.array(z.strictObject({ file: z.string(), message: z.string() })),
+    scope: StaticScopeSchema.optional().describe('Entry points, live and dead modules, what the metrics judged.'),
+    modules: ModuleViewSchema.optional(),
+    cycleAnalysis: z
+      .strictObject({
+        limit: CountSchema.describe('Cap on elementary cycles enumerated per edge set.'),
+        all: CycleReportSchema.describe('Every edge kind, type-only included.'),
+        value: CycleReportSchema.describe('Value edges only.'),
+      })
+      .optional(),
     detectors: z
       .record(z.string(), z.unknown())
       .describe(

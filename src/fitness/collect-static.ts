@@ -3,19 +3,17 @@ import path from 'node:path';
 import type { StaticConfig } from '../config/types.js';
 import { ConfigError, InputError } from '../core/errors.js';
 import type { Finding } from '../core/result.js';
-import type { CycleInfo, DependencyGraph, GraphEdge, StaticSection } from '../core/result-static.js';
-import { findCycles, type Adjacency } from './cycles.js';
-import { evaluateRules, type RuleSet } from './dependency-rules.js';
-import { loadDependencyCruiserRules } from './depcruise-config.js';
-import { runDetectors } from './detectors/run-detectors.js';
-import { fingerprintOf } from './fingerprint.js';
-import { buildNativeGraph, type BuiltGraph } from './graph-native.js';
-import { folderMetrics, isInternalEdge, isValueEdge } from './martin-metrics.js';
-import { ModuleResolver } from './module-resolver.js';
-import { assignServices } from './service-map.js';
-import { analyseServices, packageDependencies, type ServiceAnalysis } from './service-dependencies.js';
-import { discoverFiles } from './source-files.js';
+import type { DependencyGraph, StaticSection } from '../core/result-static.js';
+import { findEntryPoints } from './entry-points.js';
 import { resolutionEnvironment } from './extraction-cache.js';
+import { buildNativeGraph, type BuiltGraph } from './graph-native.js';
+import { isValueEdge } from './martin-metrics.js';
+import { ModuleResolver } from './module-resolver.js';
+import { reachableFrom } from './reachability.js';
+import { assignServices } from './service-map.js';
+import { discoverFiles } from './source-files.js';
+import { restrictGraph, type StaticAnalysisContext } from './static-analysis.js';
+import { STATIC_ANALYSES } from './static-analyses.js';
 import { discoverWorkspacePackages } from './workspace-packages.js';
 
 export interface StaticCollectOptions {
@@ -35,24 +33,6 @@ export interface StaticCollection {
   section: StaticSection;
   graph: DependencyGraph;
   findings: Finding[];
-}
-
-function cyclesOf(graph: DependencyGraph, keep: (e: GraphEdge) => boolean) {
-  const names = graph.modules.filter((m) => !m.external).map((m) => m.path);
-  const index = new Map(names.map((n, i) => [n, i]));
-  const adj: Adjacency = names.map(() => []);
-  const seen = new Set<string>();
-  for (const e of graph.edges) {
-    if (!isInternalEdge(e) || !keep(e)) continue;
-    const a = index.get(e.from);
-    const b = index.get(e.to);
-    if (a === undefined || b === undefined) continue;
-    const k = `${a},${b}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    adj[a].push(b);
-  }
-  return findCycles(names, adj);
 }
 
 function validateOptions(opts: StaticCollectOptions): void {
@@ -75,21 +55,22 @@ function validateOptions(opts: StaticCollectOptions): void {
   }
 }
 
-/** Collects the static section: graph (native or dependency-cruiser engine), metrics, cycles, rules, detectors. */
+/** Collects the static section: one graph of the whole tree, its entry points and reachability, then the analyses. */
 export async function collectStatic(opts: StaticCollectOptions): Promise<StaticCollection> {
   validateOptions(opts);
   const root = path.resolve(opts.root);
   const cfg = opts.static ?? {};
   const engine = cfg.engine ?? 'native';
   const countTypeOnly = cfg.countTypeOnly ?? false;
-  const counts = (e: GraphEdge) => countTypeOnly || isValueEdge(e.kind);
 
   const discovered = discoverFiles(root, cfg.include, cfg.exclude);
   const files = discovered.sources;
   if (files.length === 0) throw new ConfigError(`no source files under ${root} match static.include`, 'static.include');
   const packages = discoverWorkspacePackages(root);
   const tsconfig = cfg.tsconfig ? path.resolve(root, cfg.tsconfig) : undefined;
-  if (tsconfig && !fs.existsSync(tsconfig)) throw new ConfigError(`tsconfig ${cfg.tsconfig} does not exist`, 'static.tsconfig');
+  if (tsconfig && !fs.existsSync(tsconfig)) {
+    throw new ConfigError(`tsconfig ${cfg.tsconfig} does not exist`, 'static.tsconfig');
+  }
 
   let built: BuiltGraph;
   if (engine === 'dependency-cruiser') {
@@ -97,117 +78,69 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     built = await buildDepcruiseGraph(root, files, { tsconfig, packages });
   } else {
     const resolver = new ModuleResolver(root, packages, tsconfig);
-    const cache = opts.cacheDir
-      ? { dir: opts.cacheDir, environment: resolutionEnvironment(root, files, discovered.resolutionConfigs, tsconfig ? [tsconfig] : []) }
-      : undefined;
-    built = buildNativeGraph(root, files, resolver, cache);
+    const environment = resolutionEnvironment(root, files, discovered.resolutionConfigs, tsconfig ? [tsconfig] : []);
+    built = buildNativeGraph(root, files, resolver, opts.cacheDir ? { dir: opts.cacheDir, environment } : undefined);
   }
   const { graph } = built;
+  const services = opts.services ?? {};
+  const shared = opts.shared ?? [];
+  const matcher = assignServices(graph, services, shared);
 
-  const matcher = assignServices(graph, opts.services ?? {}, opts.shared ?? []);
-  const pkgDeps = packageDependencies(root, packages, matcher);
-  const analysis: ServiceAnalysis = analyseServices(graph, matcher, built.exported, {
-    countTypeOnly, allowed: opts.allowedDependencies ?? [], packageDeps: pkgDeps,
-  });
-
-  const allCycles = cyclesOf(graph, () => true);
-  const valueCycles = cyclesOf(graph, (e) => isValueEdge(e.kind));
-  const countedCycles = countTypeOnly ? allCycles : valueCycles;
-
-  const findings: Finding[] = [];
-  for (const c of analysis.crossServiceImports) {
-    const e = c.edge;
-    findings.push({
-      rule: 'cross-service-import',
-      severity: 'critical',
-      title: `Service ${c.fromService} depends on service ${c.toService}`,
-      message: `${e.kind} '${e.specifier}' -> ${e.to}`,
-      service: c.fromService,
-      locations: [{ file: e.from, line: e.line }],
-      fingerprint: fingerprintOf('cross-service-import', e.from, e.to, e.kind, e.specifier),
-    });
-  }
-  for (const d of analysis.packageViolations) {
-    findings.push({
-      rule: 'service-package-dependency',
-      severity: 'critical',
-      title: `Service ${d.fromService} depends on service ${d.toService} (package.json)`,
-      message: `${d.fromPackage} depends on ${d.toPackage}`,
-      service: d.fromService,
-      locations: [{ file: d.file, line: d.line }],
-      fingerprint: fingerprintOf('service-package-dependency', d.fromPackage, d.toPackage),
-    });
-  }
-  for (const c of countedCycles) {
-    findings.push({
-      rule: 'cycle',
-      severity: 'medium',
-      title: `Dependency cycle of ${c.size} module${c.size === 1 ? '' : 's'}`,
-      message: c.example.join(' -> '),
-      locations: c.members.map((file) => ({ file })),
-      fingerprint: fingerprintOf('cycle', ...c.members),
-    });
-  }
-  if ((opts.shared ?? []).length > 0) {
-    const byPath = new Map(graph.modules.map((m) => [m.path, m]));
-    for (const e of graph.edges) {
-      if (!isInternalEdge(e) || !counts(e)) continue;
-      const from = byPath.get(e.from);
-      const to = byPath.get(e.to);
-      if (!from?.service || !to || to.service !== null || to.sharedClass !== 'unclassified') continue;
-      findings.push({
-        rule: 'unclassified-shared-import',
-        severity: 'low',
-        title: `Service ${from.service} imports a module outside every service that is not declared shared`,
-        message: `${e.kind} '${e.specifier}' -> ${e.to}`,
-        service: from.service,
-        locations: [{ file: e.from, line: e.line }],
-        fingerprint: fingerprintOf('unclassified-shared-import', e.from, e.to, e.kind),
-      });
-    }
-  }
-
-  const ruleSets: RuleSet[] = [];
-  if (cfg.rules && ((cfg.rules.forbidden?.length ?? 0) > 0 || (cfg.rules.allowed?.length ?? 0) > 0)) {
-    ruleSets.push({ forbidden: cfg.rules.forbidden ?? [], allowed: cfg.rules.allowed ?? [], required: [], source: 'static.rules' });
-  }
-  if (cfg.dependencyCruiserConfig) ruleSets.push(await loadDependencyCruiserRules(path.resolve(root, cfg.dependencyCruiserConfig)));
-  if (ruleSets.length > 0) {
-    const cycleOf = new Map<string, number>();
-    allCycles.forEach((c, i) => { for (const m of c.members) cycleOf.set(m, i); });
-    // dependency-cruiser's `circular`: the edge lies on a cycle, i.e. both ends are in the same component.
-    const inCycle = (e: GraphEdge) => cycleOf.has(e.from) && cycleOf.get(e.from) === cycleOf.get(e.to);
-    for (const rs of ruleSets) findings.push(...evaluateRules(graph, rs, inCycle));
-  }
-
-  const detectors = await runDetectors(root, graph, matcher, cfg.detectors ?? {}, findings, built.texts);
+  const internal = graph.modules.filter((m) => !m.external).map((m) => m.path);
+  const internalSet = new Set(internal);
+  const reach = reachableFrom(graph, findEntryPoints(root, internal, packages, cfg.entry));
+  const judgeAll = cfg.scope === 'all' || reach.entries.length === 0;
+  const inScope = judgeAll ? (f: string) => internalSet.has(f) : (f: string) => reach.live.has(f);
+  const judged = judgeAll ? graph : restrictGraph(graph, inScope);
 
   const valueEdges = graph.edges.filter((e) => isValueEdge(e.kind)).length;
+  const dead = internal.filter((f) => !reach.live.has(f)).sort();
   const section: StaticSection = {
     engine,
     root,
     counted: countTypeOnly ? 'all' : 'value',
     counts: {
-      modules: graph.modules.filter((m) => !m.external).length,
+      modules: internal.length,
       edges: graph.edges.length,
       valueEdges,
       typeEdges: graph.edges.length - valueEdges,
       unresolved: graph.edges.filter((e) => e.unresolved).length,
       parseErrors: built.parseErrors.length,
     },
-    services: analysis.services,
-    serviceEdges: analysis.serviceEdges,
-    folders: folderMetrics(graph, built.exported),
-    cycles: { all: allCycles.map(stripMembers), value: valueCycles.map(stripMembers) },
-    parseErrors: built.parseErrors,
-    detectors: {
-      ...detectors,
-      ...(built.cache ? { cache: built.cache } : {}),
+    scope: {
+      judged: judgeAll ? 'all' : 'live',
+      entries: reach.entries,
+      live: internal.length - dead.length,
+      dead: dead.length,
+      deadShare: internal.length === 0 ? 0 : dead.length / internal.length,
+      deadModules: dead,
+      inServices: graph.modules.filter((m) => !m.external && m.service !== null && inScope(m.path)).length,
     },
+    services: [],
+    serviceEdges: [],
+    folders: [],
+    cycles: { all: [], value: [] },
+    parseErrors: built.parseErrors,
+    detectors: {},
   };
-  return { section, graph, findings };
-}
-
-function stripMembers(c: CycleInfo & { members: string[] }): CycleInfo {
-  return { size: c.size, example: c.example };
+  const ctx: StaticAnalysisContext = {
+    root,
+    config: cfg,
+    services,
+    shared,
+    allowedDependencies: opts.allowedDependencies ?? [],
+    packages,
+    built,
+    graph,
+    matcher,
+    reach,
+    inScope,
+    judged,
+    countTypeOnly,
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    section,
+    findings: [],
+  };
+  for (const analysis of STATIC_ANALYSES) await analysis.run(ctx);
+  return { section, graph, findings: ctx.findings };
 }

@@ -78,3 +78,98 @@ export function findCycles(names: string[], adj: Adjacency): Array<CycleInfo & {
   }
   return out.sort((a, b) => b.size - a.size || a.example[0].localeCompare(b.example[0]));
 }
+
+/** Default cap on elementary cycles enumerated per edge set (their number can grow exponentially with the graph). */
+export const DEFAULT_CYCLE_LIMIT = 1000;
+
+/**
+ * Elementary cycles (Johnson, 1975), enumerated per strongly connected component, at most `limit` in all. Each cycle
+ * is a node list that starts and ends at its least node: [a, b, c, a]; a self-import is [a, a]. Iterative, so deep
+ * components do not overflow the stack.
+ */
+export function elementaryCycles(adj: Adjacency, limit: number): { cycles: number[][]; truncated: boolean } {
+  const cycles: number[][] = [];
+  for (let v = 0; v < adj.length && cycles.length < limit; v++) if (adj[v].includes(v)) cycles.push([v, v]);
+  const { components } = stronglyConnectedComponents(adj);
+  if (cycles.length >= limit) {
+    return { cycles, truncated: countSelfLoops(adj) > limit || components.some((c) => c.length > 1) };
+  }
+  let truncated = false;
+  for (const comp of components) {
+    if (comp.length < 2) continue;
+    const members = [...comp].sort((a, b) => a - b);
+    const local = new Map(members.map((v, i) => [v, i]));
+    const sub = members.map((v) => [...new Set(adj[v].filter((w) => w !== v && local.has(w)).map((w) => local.get(w)!))]);
+    truncated = johnsonInComponent(sub, limit, (c) => cycles.push(c.map((i) => members[i])), () => cycles.length);
+    if (truncated) break;
+  }
+  return { cycles, truncated };
+}
+
+function countSelfLoops(adj: Adjacency): number {
+  return adj.reduce((n, l, v) => n + (l.includes(v) ? 1 : 0), 0);
+}
+
+/** Johnson's circuit enumeration over one component (nodes 0..k-1). Returns true when it stopped at `limit`. */
+function johnsonInComponent(
+  sub: number[][],
+  limit: number,
+  emit: (cycle: number[]) => void,
+  emitted: () => number,
+): boolean {
+  const k = sub.length;
+  const blocked = new Uint8Array(k);
+  const blockedBy: Array<Set<number>> = Array.from({ length: k }, () => new Set());
+  const unblock = (u: number) => {
+    const work = [u];
+    while (work.length > 0) {
+      const x = work.pop()!;
+      blocked[x] = 0;
+      for (const w of blockedBy[x]) if (blocked[w]) work.push(w);
+      blockedBy[x].clear();
+    }
+  };
+  for (let s = 0; s < k; s++) {
+    // Johnson's step: the least node lying on a cycle of the subgraph induced by nodes >= s, and its component.
+    const induced = sub.map((l, v) => (v < s ? [] : l.filter((w) => w >= s)));
+    const { componentOf, components } = stronglyConnectedComponents(induced);
+    let least = -1;
+    for (const c of components) {
+      if (c.length < 2) continue;
+      for (const v of c) if (least === -1 || v < least) least = v;
+    }
+    if (least === -1) break;
+    s = least;
+    const comp = componentOf[s];
+    const next = induced.map((l, v) => (componentOf[v] === comp ? l.filter((w) => componentOf[w] === comp) : []));
+    for (const v of components[comp]) {
+      blocked[v] = 0;
+      blockedBy[v].clear();
+    }
+    const path: number[] = [s];
+    const frames = [{ v: s, i: 0, found: false }];
+    blocked[s] = 1;
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1];
+      if (f.i < next[f.v].length) {
+        const w = next[f.v][f.i++];
+        if (w === s) {
+          emit([...path, s]);
+          f.found = true;
+          if (emitted() >= limit) return true;
+        } else if (!blocked[w]) {
+          path.push(w);
+          blocked[w] = 1;
+          frames.push({ v: w, i: 0, found: false });
+        }
+        continue;
+      }
+      if (f.found) unblock(f.v);
+      else for (const w of next[f.v]) blockedBy[w].add(f.v);
+      path.pop();
+      frames.pop();
+      if (frames.length > 0 && f.found) frames[frames.length - 1].found = true;
+    }
+  }
+  return false;
+}

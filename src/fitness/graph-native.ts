@@ -58,12 +58,8 @@ export function buildNativeGraph(
         continue;
       }
     }
-    if (extraction.parseError) {
-      // Reported and skipped: a file the parser cannot read contributes no edges.
-      if (store) current.set(rel, { hash, extraction });
-      parseErrors.push({ file: rel, message: extraction.parseError });
-      continue;
-    }
+    // A file with syntax errors is listed and keeps the imports TypeScript's error-recovering parser still found.
+    if (extraction.parseError) parseErrors.push({ file: rel, message: extraction.parseError });
     exported.set(rel, extraction.exported);
     const reuse = hit?.resolved && store!.environmentMatches && hit.resolved.length === extraction.imports.length ? hit.resolved : undefined;
     const resolved: CachedResolution[] = [];

@@ -27,10 +27,13 @@ describe('bad input', () => {
       .rejects.toThrow(new ConfigError('tsconfig tsconfig.missing.json does not exist', 'static.tsconfig'));
   });
 
-  it('an unparseable file is reported and skipped; the run goes on', async () => {
+  it('a file with syntax errors is reported and keeps the imports the parser recovered (as dependency-cruiser)', async () => {
     const c = await collectFixture('parse-error');
     expect(c.section.parseErrors).toEqual([{ file: 'src/broken.ts', message: 'line 2: Expression expected.' }]);
-    expect(c.graph.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual(['src/ok.ts -> src/a.ts']);
+    expect(c.graph.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual(['src/broken.ts -> src/a.ts', 'src/ok.ts -> src/a.ts']);
+    expect(c.section.modules?.parseErrors).toEqual([
+      { file: 'src/broken.ts', message: 'line 2: Expression expected.', importsRecovered: 1, live: true },
+    ]);
     expect(c.section.counts.parseErrors).toBe(1);
   });
 });

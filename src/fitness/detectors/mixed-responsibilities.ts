@@ -2,11 +2,12 @@ import type { Finding } from '../../core/result.js';
 import type { DependencyGraph } from '../../core/result-static.js';
 import { fingerprintOf } from '../fingerprint.js';
 import { isInternalEdge } from '../martin-metrics.js';
-import type { DetectorFiles } from './detector-files.js';
+
 
 export interface MixedResponsibility {
   file: string;
-  service: string;
+  /** Service of the file, or null outside every service (e.g. the monolith's entry). */
+  service: string | null;
   /** Service domains the file touches: its own, those it imports, those its routes name. Sorted. */
   domains: string[];
   importedDomains: string[];
@@ -26,11 +27,11 @@ export function domainOfRouteSegment(segment: string, services: string[]): strin
 }
 
 /**
- * Files of a service whose imports or routes span at least `minDomains` service domains (own one included), ranked by
+ * Files (in a service or not) whose imports or routes span at least `minDomains` service domains (own one included), ranked by
  * the number of domains: the review's "worker file still contains mixed responsibilities".
  */
 export function detectMixedResponsibilities(
-  files: DetectorFiles,
+  text: (file: string) => string,
   graph: DependencyGraph,
   services: string[],
   minDomains = 3,
@@ -47,15 +48,17 @@ export function detectMixedResponsibilities(
   }
   const out: MixedResponsibility[] = [];
   for (const m of graph.modules) {
-    if (!m.service || m.external) continue;
-    const importedDomains = [...(imported.get(m.path) ?? [])].filter((d) => d !== m.service).sort();
+    if (m.external) continue;
+    // Outside every service only the routes a file registers itself count: a composition root that imports each
+    // service's router is not a monolith, an entry that registers every domain's routes is.
+    const importedDomains = m.service ? [...(imported.get(m.path) ?? [])].filter((d) => d !== m.service).sort() : [];
     const routeDomains = new Set<string>();
-    const text = files.text(m.path) ?? '';
-    for (const match of text.matchAll(ROUTE_RE)) {
+    for (const match of text(m.path).matchAll(ROUTE_RE)) {
       const d = domainOfRouteSegment(match[1], services);
       if (d && d !== m.service) routeDomains.add(d);
     }
-    const domains = [...new Set([m.service, ...importedDomains, ...routeDomains])].sort();
+    const own = m.service ? [m.service] : [];
+    const domains = [...new Set([...own, ...importedDomains, ...routeDomains])].sort();
     if (domains.length >= minDomains) {
       out.push({ file: m.path, service: m.service, domains, importedDomains, routeDomains: [...routeDomains].sort() });
     }
@@ -65,8 +68,8 @@ export function detectMixedResponsibilities(
     rule: 'mixed-responsibilities',
     severity: 'medium',
     title: `${r.file} spans ${r.domains.length} service domains (rank ${i + 1})`,
-    message: `${r.file} (service ${r.service}) touches ${r.domains.join(', ')}`,
-    service: r.service,
+    message: `${r.file} (${r.service ? `service ${r.service}` : 'no service'}) touches ${r.domains.join(', ')}`,
+    ...(r.service ? { service: r.service } : {}),
     locations: [{ file: r.file }],
     fingerprint: fingerprintOf('mixed-responsibilities', r.file),
   }));

@@ -1,12 +1,9 @@
 import type { Finding } from '../../core/result.js';
 import type { DependencyGraph } from '../../core/result-static.js';
 import { fingerprintOf } from '../fingerprint.js';
-import type { DetectorFiles } from './detector-files.js';
+import { NO_SERVICE, type DetectedFile } from './detector-input.js';
 
 export const DEFAULT_RATE_LIMIT_MIDDLEWARE = ['rateLimit', 'rate-limit', 'rateLimiter', 'RateLimiter', 'express-rate-limit', '@fastify/rate-limit', 'hono-rate-limiter', 'tokenBucket'];
-
-/** An HTTP entry: the file creates a server/app or registers routes. */
-const HTTP_ENTRY_RE = /\b(?:fastify|express|Fastify|new\s+Hono|new\s+Koa|createServer|Router)\s*\(|\.(?:get|post|put|patch|delete|route)\s*(?:<[^()]*?>)?\s*\(\s*['"`]\//;
 
 export interface RateLimitStatus {
   service: string;
@@ -21,18 +18,18 @@ export interface RateLimitStatus {
  * not by importing a module whose specifier or path names it (e.g. `../lib/rate-limit.js`).
  */
 export function detectMissingRateLimits(
-  files: DetectorFiles,
+  files: DetectedFile[],
   graph: DependencyGraph,
-  serviceFiles: Array<{ file: string; service: string }>,
   options: { middleware?: string[] },
 ): { statuses: RateLimitStatus[]; findings: Finding[] } {
   const names = options.middleware ?? DEFAULT_RATE_LIMIT_MIDDLEWARE;
   const mentions = (text: string) => names.some((n) => text.includes(n));
-  const byService = new Map<string, string[]>();
-  for (const { file, service } of serviceFiles) {
-    let l = byService.get(service);
-    if (!l) byService.set(service, (l = []));
-    l.push(file);
+  const byService = new Map<string, DetectedFile[]>();
+  for (const f of files) {
+    const owner = f.service ?? NO_SERVICE;
+    let l = byService.get(owner);
+    if (!l) byService.set(owner, (l = []));
+    l.push(f);
   }
   const importsOf = new Map<string, Array<{ to: string; specifier: string }>>();
   for (const e of graph.edges) {
@@ -43,23 +40,34 @@ export function detectMissingRateLimits(
   const statuses: RateLimitStatus[] = [];
   const findings: Finding[] = [];
   for (const [service, list] of [...byService.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const sorted = [...list].sort();
-    const httpEntry = sorted.find((f) => HTTP_ENTRY_RE.test(files.text(f) ?? '')) ?? null;
+    const sorted = [...list].sort((a, b) => a.file.localeCompare(b.file));
+    const httpEntry = sorted.find((f) => f.facts.httpEntry)?.file ?? null;
     let evidence: string | undefined;
-    for (const f of sorted) {
-      if (mentions(files.text(f) ?? '')) { evidence = f; break; }
-      const imp = (importsOf.get(f) ?? []).find((i) => mentions(i.specifier) || mentions(i.to));
-      if (imp) { evidence = `${f} -> ${imp.to}`; break; }
+    for (const { file, facts } of sorted) {
+      if (facts.rateLimitMentions) {
+        evidence = file;
+        break;
+      }
+      const imp = (importsOf.get(file) ?? []).find((i) => mentions(i.specifier) || mentions(i.to));
+      if (imp) {
+        evidence = `${file} -> ${imp.to}`;
+        break;
+      }
     }
+    // Code outside every service is judged only where it serves HTTP (the monolith's entry).
+    if (service === NO_SERVICE && !httpEntry) continue;
     const status: RateLimitStatus = { service, httpEntry, rateLimited: !!evidence, ...(evidence ? { evidence } : {}) };
     statuses.push(status);
     if (httpEntry && !evidence) {
       findings.push({
         rule: 'no-rate-limit',
         severity: 'medium',
-        title: `Service ${service} has no rate-limiting middleware on its HTTP entry`,
+        title:
+          service === NO_SERVICE
+            ? 'Code outside every service serves HTTP without rate-limiting middleware'
+            : `Service ${service} has no rate-limiting middleware on its HTTP entry`,
         message: `${httpEntry} serves HTTP but neither the service nor the modules it imports reference ${names.slice(0, 3).join(' / ')}`,
-        service,
+        ...(service === NO_SERVICE ? {} : { service }),
         locations: [{ file: httpEntry }],
         fingerprint: fingerprintOf('no-rate-limit', service),
       });

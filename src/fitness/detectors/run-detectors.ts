@@ -2,51 +2,81 @@ import type { StaticConfig } from '../../config/types.js';
 import type { Finding } from '../../core/result.js';
 import type { DependencyGraph } from '../../core/result-static.js';
 import type { ServiceMatcher } from '../service-map.js';
-import { clientCallPrefilter, detectUnprotectedCalls } from './circuit-breakers.js';
-import { DetectorFiles } from './detector-files.js';
+import {
+  clientCallPrefilter,
+  DEFAULT_CLIENTS,
+  DEFAULT_WRAPPERS,
+  detectUnprotectedCalls,
+  patternToRegex,
+} from './circuit-breakers.js';
+import { DetectorCache } from './detector-cache.js';
+import type { DetectedFile } from './detector-input.js';
+import { fileFacts, type FactOptions } from './file-facts.js';
 import { detectMixedResponsibilities } from './mixed-responsibilities.js';
-import { detectMissingRateLimits } from './rate-limits.js';
-import { detectSharedTables, mayReferenceTables } from './shared-tables.js';
+import { DEFAULT_RATE_LIMIT_MIDDLEWARE, detectMissingRateLimits } from './rate-limits.js';
+import { detectSharedTables } from './shared-tables.js';
 
-/** Runs the enabled detectors (all by default) on the services' files; appends findings, returns summaries. */
+type DetectorConfig = NonNullable<StaticConfig['detectors']>;
+
+/**
+ * Runs the enabled detectors (all by default) on every module of `graph` (the judged graph: live code unless the
+ * config judges all), inside services or not; appends findings, returns summaries. Per-file facts are cached by
+ * content hash in `cacheDir`.
+ */
 export async function runDetectors(
   root: string,
   graph: DependencyGraph,
   matcher: ServiceMatcher,
-  config: NonNullable<StaticConfig['detectors']>,
+  config: DetectorConfig,
   findings: Finding[],
-  knownTexts?: Map<string, string>,
+  io: { texts?: Map<string, string>; read: (rel: string) => string; cacheDir?: string },
 ): Promise<Record<string, unknown>> {
-  const files = new DetectorFiles(root, knownTexts);
-  const serviceFiles = graph.modules
-    .filter((m) => !m.external && m.service !== null)
-    .map((m) => ({ file: m.path, service: m.service! }));
+  const enabled = ['sharedTables', 'mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
+  if (enabled.every((d) => config[d] === false)) return {};
+  const cb = config.circuitBreakers === false ? undefined : config.circuitBreakers;
+  const rl = config.rateLimits === false ? undefined : config.rateLimits;
+  const names = {
+    clients: config.circuitBreakers === false ? [] : (cb?.clients ?? DEFAULT_CLIENTS),
+    wrappers: cb?.wrappers ?? DEFAULT_WRAPPERS,
+    rateLimitNames: rl?.middleware ?? DEFAULT_RATE_LIMIT_MIDDLEWARE,
+  };
+  const options: FactOptions = {
+    clients: names.clients.map(patternToRegex),
+    clientPrefilter: clientCallPrefilter(names.clients),
+    wrappers: names.wrappers.map(patternToRegex),
+    rateLimitNames: names.rateLimitNames,
+  };
+  const cache = new DetectorCache(io.cacheDir, { names, sharedTables: config.sharedTables !== false });
+  const text = (rel: string) => io.texts?.get(rel) ?? io.read(rel);
+  const files: DetectedFile[] = graph.modules
+    .filter((m) => !m.external)
+    .map((m) => {
+      const t = text(m.path);
+      const facts = cache.facts(m.path, t, () => fileFacts(`${root}/${m.path}`, t, options));
+      return { file: m.path, service: m.service, facts };
+    });
+  cache.save();
   const out: Record<string, unknown> = {};
-  const cb = config.circuitBreakers === false ? undefined : clientCallPrefilter(config.circuitBreakers?.clients);
-  const needsAst = serviceFiles.some(({ file }) => {
-    const t = files.text(file) ?? '';
-    return (config.sharedTables !== false && mayReferenceTables(t)) || (cb !== undefined && cb.test(t));
-  });
-  if (needsAst) await files.loadMorph();
   if (config.sharedTables !== false) {
-    const r = detectSharedTables(files, serviceFiles);
+    const r = detectSharedTables(files);
     out.sharedTables = r.shared;
     findings.push(...r.findings);
   }
   if (config.mixedResponsibilities !== false) {
-    const r = detectMixedResponsibilities(files, graph, matcher.names);
+    const r = detectMixedResponsibilities(text, graph, matcher.names);
     out.mixedResponsibilities = r.files;
     findings.push(...r.findings);
   }
   if (config.circuitBreakers !== false) {
-    const r = detectUnprotectedCalls(files, serviceFiles, config.circuitBreakers ?? {});
+    const r = detectUnprotectedCalls(files);
     out.unprotectedCalls = r.calls;
     findings.push(...r.findings);
   }
   if (config.rateLimits !== false) {
-    const r = detectMissingRateLimits(files, graph, serviceFiles, config.rateLimits ?? {});
+    const r = detectMissingRateLimits(files, graph, config.rateLimits ?? {});
     out.rateLimits = r.statuses;
     findings.push(...r.findings);
   }
+  out.factCache = { hits: cache.hits, misses: cache.misses };
   return out;
 }

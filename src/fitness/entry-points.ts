@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { parse as parseToml } from 'smol-toml';
+import { ConfigError } from '../core/errors.js';
+import type { EntryPoint } from '../core/result-static.js';
+import ts from './typescript-api.js';
+import { normaliseGlob } from './service-map.js';
+import { sourceFileFor, type WorkspacePackage } from './workspace-packages.js';
+
+type EntrySource = EntryPoint['source'];
+
+/** Files a runtime or framework starts by convention (tried only when nothing declares an entry). */
+const CONVENTION_GLOBS = [
+  '{src/,}{index,main,server,app,worker}.{ts,tsx,mts,cts,js,jsx,mjs,cjs}',
+  '{src/,}{app,pages}/**/{page,layout,route}.{ts,tsx,js,jsx}',
+  '{src/,}pages/**/*.{ts,tsx,js,jsx}',
+  'bin/*.{ts,mts,cts,js,mjs,cjs}',
+];
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every string target of a package.json `exports` / `bin` value, each with the key path that leads to it. */
+function stringTargets(value: unknown, at: string): Array<{ target: string; at: string }> {
+  if (typeof value === 'string') return [{ target: value, at }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringTargets(v, `${at}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k.includes('*') ? [] : stringTargets(v, `${at}.${k}`)));
+  }
+  return [];
+}
+
+function packageJsonEntries(pkgDir: string, label: string, exists: (f: string) => boolean): Array<[string, string]> {
+  const pkg = readJson(path.join(pkgDir, 'package.json'));
+  if (!pkg) return [];
+  const found: Array<[string, string]> = [];
+  const candidates = [
+    ...stringTargets(pkg.main, 'main'),
+    ...stringTargets(pkg.bin, 'bin'),
+    ...stringTargets(pkg.exports, 'exports'),
+  ];
+  for (const { target, at } of candidates) {
+    const file = sourceFileFor(pkgDir, target, exists);
+    if (file) found.push([file, `${label} ${at}`]);
+  }
+  return found;
+}
+
+function wranglerEntries(root: string, exists: (f: string) => boolean): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const toml = path.join(root, 'wrangler.toml');
+  let main: unknown;
+  let via = '';
+  if (exists(toml)) {
+    try {
+      main = (parseToml(fs.readFileSync(toml, 'utf8')) as { main?: unknown }).main;
+      via = 'wrangler.toml main';
+    } catch {
+      // An unreadable wrangler.toml names no entry; the other sources still apply.
+    }
+  }
+  for (const name of ['wrangler.json', 'wrangler.jsonc']) {
+    const f = path.join(root, name);
+    if (main !== undefined || !exists(f)) continue;
+    const parsed = ts.parseConfigFileTextToJson(f, fs.readFileSync(f, 'utf8'));
+    main = (parsed.config as { main?: unknown } | undefined)?.main;
+    via = `${name} main`;
+  }
+  if (typeof main === 'string') {
+    const file = sourceFileFor(root, main, exists);
+    if (file) out.push([file, via]);
+  }
+  return out;
+}
+
+/**
+ * Entry points of the analysed tree: the config's `static.entry` globs when set; else what package.json files (root and
+ * workspace packages: main, bin, every `exports` target) and wrangler.toml / wrangler.json declare; else framework
+ * and runtime conventions (src/index.ts, src/main.ts, Next.js pages/app routes, bin/*).
+ */
+export function findEntryPoints(
+  root: string,
+  modules: string[],
+  packages: WorkspacePackage[],
+  configured: string[] | undefined,
+): EntryPoint[] {
+  const known = new Set(modules);
+  const exists = (f: string) => {
+    try {
+      return fs.statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+  const out = new Map<string, EntryPoint>();
+  const add = (file: string, source: EntrySource, via: string) => {
+    if (known.has(file) && !out.has(file)) out.set(file, { file, source, via });
+  };
+
+  if (configured && configured.length > 0) {
+    configured.forEach((glob, i) => {
+      const isMatch = picomatch(normaliseGlob(glob), { dot: true });
+      const before = out.size;
+      for (const m of modules) if (isMatch(m)) add(m, 'config', `static.entry[${i}]`);
+      if (out.size === before && !modules.some((m) => isMatch(m))) {
+        throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `static.entry[${i}]`);
+      }
+    });
+    return [...out.values()];
+  }
+  for (const [abs, via] of packageJsonEntries(root, 'package.json', exists)) add(rel(abs), 'package.json', via);
+  for (const p of packages) {
+    const label = `${rel(p.dir)}/package.json`;
+    for (const [abs, via] of packageJsonEntries(p.dir, label, exists)) add(rel(abs), 'package.json', via);
+  }
+  for (const [abs, via] of wranglerEntries(root, exists)) add(rel(abs), 'wrangler', via);
+  if (out.size > 0) return [...out.values()];
+
+  const conventional = picomatch(CONVENTION_GLOBS, { dot: false });
+  for (const m of modules) if (conventional(m)) add(m, 'convention', 'file name convention');
+  return [...out.values()];
+}

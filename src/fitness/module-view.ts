@@ -1,0 +1,87 @@
+import type {
+  DependencyGraph,
+  GraphEdge,
+  ModuleRow,
+  ModuleView,
+  UnresolvedGroup,
+  UnresolvedImport,
+} from '../core/result-static.js';
+import { isInternalEdge, moduleMetrics } from './martin-metrics.js';
+import { packageNameOf } from './module-resolver.js';
+
+const URL_SPECIFIER_RE = /^[a-z][a-z\d+.-]*:/i;
+
+/** Which kind of problem an unresolved specifier is: a URL, a bare package that is not installed, or a missing file. */
+export function unresolvedGroupOf(specifier: string): UnresolvedGroup {
+  if (URL_SPECIFIER_RE.test(specifier) && !specifier.startsWith('node:')) return 'url';
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return 'missing-file';
+  // Path aliases that did not resolve (`@/x`, `~/x`, `#x`) name a local file, not a package.
+  if (/^(@\/|~\/|#)/.test(specifier)) return 'missing-file';
+  return 'uninstalled-package';
+}
+
+/** Line count as `wc -l` gives it, plus one for a last line without a newline. */
+export function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
+function byDescending(key: 'ca' | 'ce') {
+  return (a: ModuleRow, b: ModuleRow) => b[key] - a[key] || b.lines - a.lines || a.file.localeCompare(b.file);
+}
+
+/**
+ * Per-module coupling over the judged graph (live modules unless the config judges all): the hubs a decomposition has
+ * to cut first (by Ce: the modules that know everything, typically the entry; by Ca: what everything knows), plus
+ * orphans, unresolved imports and parse errors of the whole tree, each marked live or not.
+ */
+export function buildModuleView(
+  graph: DependencyGraph,
+  judged: DependencyGraph,
+  live: Set<string>,
+  texts: Map<string, string> | undefined,
+  parseErrors: Array<{ file: string; message: string }>,
+  top = 10,
+): ModuleView {
+  const touched = new Set<string>();
+  const recovered = new Map<string, number>();
+  const unresolved: ModuleView['unresolved'] = { 'missing-file': [], 'uninstalled-package': [], url: [] };
+  for (const e of graph.edges) {
+    recovered.set(e.from, (recovered.get(e.from) ?? 0) + 1);
+    if (e.unresolved) unresolved[unresolvedGroupOf(e.specifier)].push(unresolvedRow(e, live.has(e.from)));
+    if (isInternalEdge(e) && e.from !== e.to) {
+      touched.add(e.from);
+      touched.add(e.to);
+    }
+  }
+  const modules: ModuleRow[] = moduleMetrics(judged, new Map())
+    .map((m) => ({ file: m.name, lines: lineCount(texts?.get(m.name) ?? ''), ca: m.ca, ce: m.ce }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+  for (const g of Object.values(unresolved)) g.sort((a, b) => a.from.localeCompare(b.from) || a.line - b.line);
+  return {
+    modules,
+    hubsByCe: modules.filter((m) => m.ce > 0).sort(byDescending('ce')).slice(0, top),
+    hubsByCa: modules.filter((m) => m.ca > 0).sort(byDescending('ca')).slice(0, top),
+    orphans: graph.modules
+      .filter((m) => !m.external && !touched.has(m.path))
+      .map((m) => m.path)
+      .sort(),
+    unresolved,
+    parseErrors: parseErrors
+      .map((p) => ({ ...p, importsRecovered: recovered.get(p.file) ?? 0, live: live.has(p.file) }))
+      .sort((a, b) => a.file.localeCompare(b.file)),
+  };
+}
+
+function unresolvedRow(e: GraphEdge, live: boolean): UnresolvedImport {
+  const group = unresolvedGroupOf(e.specifier);
+  return {
+    from: e.from,
+    line: e.line,
+    specifier: e.specifier,
+    group,
+    ...(group === 'uninstalled-package' ? { package: packageNameOf(e.specifier) } : {}),
+    live,
+  };
+}
