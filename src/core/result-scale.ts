@@ -20,6 +20,10 @@ export const ScalePointSchema = z
         'CPU share used by processes outside the run during this step (0..1 of the machine); flagged when high.',
       ),
     flags: z.array(z.string()),
+    quotaThrottled: z
+      .strictObject({ units: z.number().min(0).max(1).nullable(), shared: z.number().min(0).max(1).nullable() })
+      .optional()
+      .describe('Scale model: share of CPU periods in which the units (workers) / the shared part used their whole budget.'),
   })
   .meta({ id: 'scalePoint' });
 export type ScalePoint = z.infer<typeof ScalePointSchema>;
@@ -83,6 +87,15 @@ export const ScaleSectionSchema = z
       .describe(
         "Share of the machine's CPU used by other processes above which a step is flagged `foreign-cpu` (0..1).",
       ),
+    cpuQuota: z
+      .strictObject({
+        mechanism: z.enum(['cgroup-v1', 'cgroup-v2']),
+        unitCpus: z.number().positive().describe('CPU budget of each scaled unit (a worker), in cores.'),
+        sharedCpus: z.number().positive().describe('CPU budget of the shared part (the database primary), in cores.'),
+        periodUs: z.int().positive(),
+      })
+      .optional()
+      .describe('The scale model: each unit and the shared part ran in its own CPU-quota control group.'),
   })
   .meta({ id: 'scaleSection' });
 export type ScaleSection = z.infer<typeof ScaleSectionSchema>;

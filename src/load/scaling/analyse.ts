@@ -18,7 +18,11 @@ export interface PointInput {
   errors?: number;
   foreignCpu?: number | null;
   flags?: string[];
+  quotaThrottled?: ScalePoint['quotaThrottled'];
 }
+
+/** A unit's or the shared part's budget counts as reached when it was throttled in at least this share of periods. */
+export const QUOTA_BOUND_SHARE = 0.5;
 
 export interface AnalyseOptions {
   /** Default 'points' (measurements read from a file). */
@@ -33,6 +37,9 @@ export interface AnalyseOptions {
   /** N at which efficiency is judged. Default: the largest N within sutCores (workers), else the largest N. */
   targetN?: number;
   foreignCpuBound?: number;
+  /** The scale model's CPU budgets: N fits the system under test when N·unitCpus + sharedCpus ≤ sutCores. */
+  budget?: { unitCpus: number; sharedCpus: number };
+  cpuQuota?: ScaleSection['cpuQuota'];
   fit?: UslFitOptions;
   notes?: string[];
   partial?: boolean;
@@ -55,6 +62,7 @@ function mergeSameN(points: PointInput[]): PointInput[] {
       errors: group.reduce((a, p) => a + (p.errors ?? 0), 0),
       foreignCpu: foreign.length ? Math.max(...foreign) : null,
       flags: [...new Set(group.flatMap((p) => p.flags ?? []))],
+      ...(group[0].quotaThrottled ? { quotaThrottled: group[0].quotaThrottled } : {}),
     };
   });
 }
@@ -71,6 +79,9 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
   const generatorCores = opts.generatorCores ?? 1;
   const notes = [...(opts.notes ?? [])];
   const merged = mergeSameN(input);
+  // CPU the system under test needs at N: N cores without a scale model, the budgets with one.
+  const demand = (n: number) => (opts.budget ? n * opts.budget.unitCpus + opts.budget.sharedCpus : n);
+  const fits = (n: number) => demand(n) <= sutCores + 1e-9;
 
   const ref = merged[0];
   const refUsable = ref !== undefined && ref.throughput > 0;
@@ -82,15 +93,19 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
   const points: ScalePoint[] = merged.map((p) => {
     const flags = [...(p.flags ?? [])];
     const workersLike = mode === 'workers' || (mode === 'points' && opts.sutCores !== undefined);
-    const beyondCores = workersLike && p.n > sutCores;
+    const beyondCores = workersLike && !fits(p.n);
     if (beyondCores && !flags.includes('beyond-cores')) flags.push('beyond-cores');
-    if (mode === 'workers' && p.n + generatorCores > cores && !flags.includes('oversubscribed')) flags.push('oversubscribed');
+    if (mode === 'workers' && demand(p.n) + generatorCores > cores + 1e-9 && !flags.includes('oversubscribed')) {
+      flags.push('oversubscribed');
+    }
     const runs = p.runs ?? [p.throughput];
     if (runs.length >= 2 && p.throughput > 0 && (Math.max(...runs) - Math.min(...runs)) / p.throughput > UNSTABLE_SPREAD && !flags.includes('unstable')) {
       flags.push('unstable');
     }
     const foreignCpu = p.foreignCpu ?? null;
-    if (foreignCpu !== null && foreignCpu > bound && !flags.includes('foreign-cpu')) flags.push('foreign-cpu');
+    // Under a scale model, a budget that was reached was delivered in full: other load did not starve the step.
+    const budgetReached = [p.quotaThrottled?.units, p.quotaThrottled?.shared].some((v) => (v ?? 0) >= QUOTA_BOUND_SHARE);
+    if (foreignCpu !== null && foreignCpu > bound && !budgetReached && !flags.includes('foreign-cpu')) flags.push('foreign-cpu');
     return {
       n: p.n,
       throughput: p.throughput,
@@ -101,12 +116,13 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
       beyondCores,
       foreignCpu,
       flags,
+      ...(p.quotaThrottled ? { quotaThrottled: p.quotaThrottled } : {}),
     };
   });
 
   let targetN = opts.targetN;
   if (targetN === undefined) {
-    const within = mode === 'workers' ? points.filter((p) => p.n <= sutCores) : points;
+    const within = mode === 'workers' ? points.filter((p) => fits(p.n)) : points;
     targetN = (within.length ? within : points).at(-1)?.n ?? 1;
   }
 
@@ -122,6 +138,7 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
     fit: 'error' in fitted ? null : fitted,
     notes,
     foreignCpuBound: bound,
+    ...(opts.cpuQuota ? { cpuQuota: opts.cpuQuota } : {}),
   };
   if ('error' in fitted) section.fitNote = `no USL fit: ${fitted.error}`;
   else {

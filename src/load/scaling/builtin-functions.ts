@@ -44,7 +44,10 @@ export function judgeScalingEfficiency(ctx: FitnessContext): FitnessValue {
   }
   const reasons: string[] = [];
   if (point.beyondCores) {
-    reasons.push(`N=${point.n} exceeds the ${section.sutCores ?? section.cores} core(s) available to the system under test: efficiency there is not meaningful`);
+    const q = section.cpuQuota;
+    const need = q ? `N=${point.n} × ${q.unitCpus} CPU + ${q.sharedCpus} CPU (scale model) exceeds` : `N=${point.n} exceeds`;
+    const cores = section.sutCores ?? section.cores;
+    reasons.push(`${need} the ${cores} core(s) available to the system under test: efficiency there is not meaningful`);
   }
   const reference = section.points[0];
   const noisy = [reference, point].filter((p, i, all) => all.indexOf(p) === i && p.flags.includes('foreign-cpu'));

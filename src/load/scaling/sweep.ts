@@ -10,6 +10,7 @@ import { runAutocannon, type AutocannonSummary } from '../engines/autocannon.js'
 import { assertReachable } from '../target-preflight.js';
 import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, type PointInput } from './analyse.js';
 import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
+import { probeCpuQuota, QuotaPlan, type CgroupProbeOptions, type CpuQuotaSupport, type CpuQuotaGroup } from './cpu-quota.js';
 import { median } from './median.js';
 import { pinPids, planPinning, readAffinity, restoreAffinity, tasksetAvailable, type PinPlan } from './pinning.js';
 import type { UslFitOptions } from './usl-fit.js';
@@ -22,7 +23,20 @@ export interface ScaleTarget {
   url: string;
   /** pids of the system under test (their descendants are included), for CPU accounting and pinning. */
   pids: number[];
+  /**
+   * A primary process whose direct children are the scaled units (node:cluster workers): with a CPU-quota scale
+   * model each child gets its own budget and the primary (the shared part, e.g. the database) another.
+   */
+  cluster?: { primary: number };
   stop(): Promise<void>;
+}
+
+/** The scale model: CPU budgets (in cores) per unit and for the shared part, enforced with cgroup CPU quotas. */
+export interface CpuQuotaOptions {
+  unitCpus: number;
+  sharedCpus: number;
+  /** Quota period in µs. Default 100 000 (100 ms, as Kubernetes). */
+  periodUs?: number;
 }
 
 export interface SweepOptions {
@@ -50,6 +64,10 @@ export interface SweepOptions {
   /** Pin generator and system under test to separate cores with taskset. Default true. */
   pin?: boolean;
   foreignCpuBound?: number;
+  /** Workers mode: run each unit and the shared part under a CPU quota (needs `ScaleTarget.cluster`). */
+  cpuQuota?: CpuQuotaOptions;
+  /** Where to look for cgroup mounts (tests). */
+  cgroupProbe?: CgroupProbeOptions;
   fit?: UslFitOptions;
   signal?: AbortSignal;
   onStep?(point: ScalePoint): void;
@@ -125,7 +143,9 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   } else notes.push('not pinned (scale.pin: false): generator and system under test share all cores');
   const sutCores = plan ? plan.sutCpus.length : cores;
   const generatorCores = plan ? plan.generatorCpus.length : 1;
-  if (opts.mode === 'workers' && steps.some((n) => n > sutCores)) {
+  const quota = opts.mode === 'workers' && opts.cpuQuota ? setUpQuota(opts.cpuQuota, steps, sutCores, notes, opts.cgroupProbe) : null;
+  const budget = quota ? { unitCpus: quota.unitCpus, sharedCpus: quota.sharedCpus } : undefined;
+  if (opts.mode === 'workers' && !quota && steps.some((n) => n > sutCores)) {
     notes.push(`N above ${sutCores} exceeds the cores left for the system under test: efficiency there measures oversubscription, not the architecture`);
   }
   const sampling = cpuSamplingAvailable();
@@ -134,7 +154,8 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
 
   const measured: PointInput[] = [];
   const section = (partial: boolean): ScaleSection => analysePoints(measured, {
-    mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores,
+    mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
+    ...(quota ? { cpuQuota: quota.record } : {}),
     ...(opts.targetN !== undefined ? { targetN: opts.targetN } : {}),
     foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
     ...(opts.fit ? { fit: opts.fit } : {}),
@@ -156,7 +177,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       }
       let result: StepMeasure;
       try {
-        result = await measureStep(n, target, opts, perWorker, plan, sampling);
+        result = await measureStep(n, target, opts, perWorker, plan, sampling, quota);
       } catch (e) {
         if (e instanceof TargetUnreachableError) {
           throw new ScaleSweepError(`scale step N=${n}: the target stopped answering: ${e.message}`, section(true), n, { unreachable: true });
@@ -178,7 +199,10 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       }
       measured.push(result.point);
       if (opts.onStep) {
-        const s = analysePoints(measured, { mode: opts.mode, cores, sutCores, generatorCores, fit: { bootstrap: 0 }, foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND });
+        const s = analysePoints(measured, {
+          mode: opts.mode, cores, sutCores, generatorCores, fit: { bootstrap: 0 }, ...(budget ? { budget } : {}),
+          foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
+        });
         opts.onStep(s.points.find((p) => p.n === n)!);
       }
       if (opts.signal?.aborted) {
@@ -192,13 +216,101 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   }
 }
 
+interface QuotaSetup {
+  support: CpuQuotaSupport;
+  unitCpus: number;
+  sharedCpus: number;
+  periodUs: number;
+  record: NonNullable<ScaleSection['cpuQuota']>;
+}
+
+/** Probes cgroup support and states the budgets (or why there are none) in the notes; null when unavailable. */
+function setUpQuota(
+  q: CpuQuotaOptions, steps: number[], sutCores: number, notes: string[], probe?: CgroupProbeOptions,
+): QuotaSetup | null {
+  for (const [key, v] of [['unitCpus', q.unitCpus], ['sharedCpus', q.sharedCpus]] as const) {
+    if (!(typeof v === 'number' && v > 0 && v <= 64)) throw new ConfigError(`must be a CPU count above 0, got ${v}`, `scale.cpuQuota.${key}`);
+  }
+  const periodUs = q.periodUs ?? 100_000;
+  if (!Number.isInteger(periodUs) || periodUs < 1000 || periodUs > 1_000_000) {
+    throw new ConfigError(`must be 1 ms to 1 s, got ${periodUs} µs`, 'scale.cpuQuota.period');
+  }
+  const support = probeCpuQuota(probe);
+  if ('reason' in support) {
+    notes.push(`scale model off (${support.reason}): workers share the cores unconstrained`);
+    return null;
+  }
+  const top = steps.at(-1)!;
+  notes.push(
+    `scale model: each worker limited to ${q.unitCpus} CPU, the shared primary (database) to ${q.sharedCpus} CPU ` +
+    `(cgroup ${support.version} CPU quota, period ${periodUs / 1000} ms); N = ${top} needs ` +
+    `${+(top * q.unitCpus + q.sharedCpus).toFixed(2)} of the ${sutCores} core(s) of the system under test`,
+  );
+  return {
+    support, unitCpus: q.unitCpus, sharedCpus: q.sharedCpus, periodUs,
+    record: { mechanism: support.version === 'v2' ? 'cgroup-v2' : 'cgroup-v1', unitCpus: q.unitCpus, sharedCpus: q.sharedCpus, periodUs },
+  };
+}
+
+/** Places the target's primary and each of its children in their own quota group. */
+function applyQuota(n: number, target: ScaleTarget, quota: QuotaSetup): QuotaPlan {
+  if (!target.cluster) throw new Error(`scale step N=${n}: a CPU-quota scale model needs the target's primary pid`);
+  const primary = target.cluster.primary;
+  const units = readAllProcesses().filter((p) => p.ppid === primary).map((p) => p.pid);
+  if (units.length !== n) throw new Error(`scale step N=${n}: expected ${n} worker processes under pid ${primary}, found ${units.length}`);
+  const plan = QuotaPlan.create(quota.support, `n${n}`);
+  try {
+    plan.setShared(quota.sharedCpus, quota.periodUs).place([primary]);
+    for (const pid of units) plan.addUnit(quota.unitCpus, quota.periodUs).place([pid]);
+  } catch (e) {
+    plan.remove();
+    throw e;
+  }
+  return plan;
+}
+
+interface ThrottleSnapshot {
+  throttled: number;
+  periods: number;
+}
+
+function snapshot(groups: CpuQuotaGroup[]): ThrottleSnapshot | null {
+  let throttled = 0;
+  let periods = 0;
+  for (const g of groups) {
+    const s = g.stats();
+    if (s.throttledPeriods === null || s.periods === null) return null;
+    throttled += s.throttledPeriods;
+    periods += s.periods;
+  }
+  return { throttled, periods };
+}
+
+/** Share of the periods between two snapshots in which the groups hit their quota. */
+function throttledShare(before: ThrottleSnapshot | null, after: ThrottleSnapshot | null): number | null {
+  if (!before || !after || after.periods <= before.periods) return null;
+  return Math.min(1, (after.throttled - before.throttled) / (after.periods - before.periods));
+}
+
 async function measureStep(
   n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, plan: PinPlan | null, sampling: boolean,
+  quota: QuotaSetup | null,
 ): Promise<StepMeasure> {
   if (plan && target.pids.length) {
     const all = withDescendants(target.pids, readAllProcesses());
     pinPids(all, plan.sutCpus);
   }
+  const quotaPlan = quota ? applyQuota(n, target, quota) : null;
+  try {
+    return await measureStepRuns(n, target, opts, perWorker, sampling, quotaPlan);
+  } finally {
+    quotaPlan?.remove();
+  }
+}
+
+async function measureStepRuns(
+  n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, sampling: boolean, quotaPlan: QuotaPlan | null,
+): Promise<StepMeasure> {
   const url = joinUrl(target.url, opts.path);
   const connections = opts.mode === 'workers' ? n * perWorker : n;
   const base = {
@@ -212,6 +324,8 @@ async function measureStep(
   if (opts.warmupSec > 0) await runAutocannon({ ...base, durationSec: opts.warmupSec, skipProbe: true });
 
   const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;
+  const unitsBefore = quotaPlan ? snapshot(quotaPlan.units) : null;
+  const sharedBefore = quotaPlan?.shared ? snapshot([quotaPlan.shared]) : null;
   const runs: AutocannonSummary[] = [];
   const foreign: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
@@ -223,6 +337,10 @@ async function measureStep(
     if (run.aborted && run.requests === 0) break;
     runs.push(run);
   }
+  const quotaThrottled = quotaPlan ? {
+    units: throttledShare(unitsBefore, snapshot(quotaPlan.units)),
+    shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
+  } : undefined;
   if (runs.length === 0) {
     return { point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] }, errorRate: 0, failures: 0, attempts: 0 };
   }
@@ -240,6 +358,7 @@ async function measureStep(
       errors: failures,
       foreignCpu: foreign.length ? Math.max(...foreign) : null,
       flags: [],
+      ...(quotaThrottled ? { quotaThrottled } : {}),
     },
     errorRate: attempts > 0 ? failures / attempts : 0,
     failures,
