@@ -24,6 +24,8 @@ export interface FitnessValue {
   evidence?: Evidence[];
   verdict?: 'inconclusive';
   reason?: string;
+  /** With verdict 'inconclusive': the true value is at least `value`, so one missing a `<` target is a fail. */
+  valueIsLowerBound?: boolean;
 }
 
 export type FitnessTestReturn = number | boolean | FitnessValue;

@@ -1,6 +1,6 @@
 import type { FitnessContext, FitnessFunction, FitnessValue } from './fitness-function.js';
 import type { Evidence, FitnessKind, FitnessOutcome, OverallVerdict, Result } from './result.js';
-import { meetsTarget, parseTarget } from './target.js';
+import { higherIsBetter, meetsTarget, parseTarget } from './target.js';
 
 /** Evidence kept per function in the Result; the total is kept in `evidenceTotal`. */
 export const MAX_EVIDENCE = 200;
@@ -94,8 +94,13 @@ export async function judgeFunction(id: string, fn: FitnessFunction, ctx: Fitnes
     e.fingerprint && opts.baselined?.has(e.fingerprint) ? { ...e, baselined: true } : e);
   let verdict: FitnessOutcome['verdict'];
   let reason = fv.reason;
-  if (fv.verdict === 'inconclusive') verdict = 'inconclusive';
-  else if (fv.value === null || (typeof fv.value === 'number' && !Number.isFinite(fv.value))) {
+  if (fv.verdict === 'inconclusive') {
+    // a lower bound that already misses an upper-bound target can only miss it by more: the verdict is known
+    const missed = fv.valueIsLowerBound && typeof fv.value === 'number' && typeof target.value === 'number'
+      && higherIsBetter(target) === false && !meetsTarget(target, fv.value);
+    verdict = missed ? 'fail' : 'inconclusive';
+    if (missed) reason = `${reason}; the observed value already misses the target, and the truth is only worse`;
+  } else if (fv.value === null || (typeof fv.value === 'number' && !Number.isFinite(fv.value))) {
     verdict = 'inconclusive';
     reason ??= 'no value could be measured';
   } else if (typeof fv.value !== typeof target.value) {

@@ -48,7 +48,8 @@ export function latencyInconclusiveReason(load: LoadSection): string | undefined
 /**
  * Built-in load fitness functions:
  *  - p99Latency: max over scenarios of http_req_duration p99 (ms), target < 200ms (the review's budget); inconclusive
- *    when the generator saturated or iterations were dropped (unless allowed);
+ *    when the generator saturated or iterations were dropped (unless allowed), but FAIL when iterations were dropped
+ *    and the observed p99 already misses the target;
  *  - errorRate: http_req_failed rate over all scenarios, as a percentage, target < 1%;
  *  - loadThresholds: every k6 threshold of every scenario passed.
  */
@@ -69,7 +70,11 @@ export const loadFitnessFunctions: FitnessFunctions = {
       if (p99s.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no request got a response', evidence };
       const value = Math.max(...p99s);
       const reason = latencyInconclusiveReason(load);
-      return reason ? { value, verdict: 'inconclusive', reason, evidence } : { value, evidence };
+      if (!reason) return { value, evidence };
+      // Dropped iterations only hide load (the p99 under the full rate is higher); a saturated generator inflates
+      // latencies, so its value bounds nothing.
+      const valueIsLowerBound = !load.scenarios.some((s) => s.generatorSaturated);
+      return { value, verdict: 'inconclusive', reason, evidence, valueIsLowerBound };
     },
   },
   errorRate: {

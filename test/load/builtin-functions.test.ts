@@ -43,6 +43,15 @@ describe('load fitness functions, judged by src/core', () => {
     const dropped = { targetUrl: 'x', scenarios: [scenario('a', 50, {}, 12)] };
     expect((await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx(dropped))).verdict).toBe('inconclusive');
     expect((await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx({ ...dropped, allowDroppedIterations: true }))).verdict).toBe('pass');
+    // issue 14 A5: a 2 s server under an open-model run drops iterations; its observed p99 already breaks < 200ms,
+    // and the dropped load could only have made it worse: FAIL, not INCONCLUSIVE
+    const slowDropping = { targetUrl: 'x', scenarios: [scenario('a', 2056, {}, 8035)] };
+    const failed = await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx(slowDropping));
+    expect(failed).toMatchObject({ value: 2056, verdict: 'fail' });
+    expect(failed.reason).toMatch(/iterations were dropped in a \(8035\).*already misses the target/);
+    // a saturated generator inflates latency: its p99 bounds nothing, so that stays inconclusive
+    const slowSaturated = { targetUrl: 'x', scenarios: [scenario('a', 2056, { generatorSaturated: true, saturationReasons: ['CPU'] }, 10)] };
+    expect((await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx(slowSaturated))).verdict).toBe('inconclusive');
     const none = await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, { root: '.', findings: [] });
     expect(none).toMatchObject({ verdict: 'inconclusive', reason: 'no load scenario was run' });
   });

@@ -168,3 +168,26 @@ describe('issue 14 C12: VUs are bounded', () => {
     expect(s.metrics.http_reqs.values.count).toBe(hits('/ok') - before);
   });
 });
+
+describe('issue 14 D20: the autocannon engine counts every request once', () => {
+  it('a target that resets every other request: http_reqs = failed + succeeded, and matches what the server saw', async () => {
+    const before = { ok: hits('/ok'), reset: hits('/reset-after/5') };
+    const load = await runLoad({
+      baseUrl: server.url, outDir: out(), engine: 'autocannon',
+      scenarios: { ac: { executor: 'constant-vus', vus: 2, duration: '1s', requests: [{ path: '/ok' }, { path: '/reset-after/5' }] } },
+    });
+    const s = load.scenarios[0];
+    const seen = hits('/ok') - before.ok + hits('/reset-after/5') - before.reset;
+    const { passes, fails } = s.metrics.http_req_failed.values;
+    expect(s.metrics.http_reqs.values.count).toBe(passes + fails);
+    // requests still in flight when autocannon stopped reached the server but were never counted: at most one per VU
+    expect(seen - s.metrics.http_reqs.values.count).toBeGreaterThanOrEqual(0);
+    expect(seen - s.metrics.http_reqs.values.count).toBeLessThanOrEqual(2);
+    expect(passes).toBeGreaterThan(0);
+    expect(fails).toBeGreaterThan(0);
+    // the succeeded ones are the /ok responses, the only ones the server answered
+    expect(fails).toBeLessThanOrEqual(hits('/ok') - before.ok);
+    expect(fails).toBeGreaterThanOrEqual(hits('/ok') - before.ok - 2);
+    expect(s.notes!.join('\n')).toMatch(/requests without a response: \d+/);
+  });
+});

@@ -39,17 +39,22 @@ async function runAutocannonScenarios(opts: LoadRunOptions, prepared: PreparedSc
       signal: opts.signal,
       skipProbe: true,
     });
+    // Every request that ended counts once in http_reqs, answered or not, as in k6: http_reqs = failed + succeeded.
     const failed = res.non2xx + res.errors + res.timeouts;
     const total = res.requests + res.errors + res.timeouts;
     const metrics: Record<string, MetricSummary> = {
-      http_reqs: { type: 'counter', values: { count: res.requests, rate: res.throughput } },
+      http_reqs: { type: 'counter', values: { count: total, rate: res.durationMs > 0 ? total / (res.durationMs / 1000) : 0 } },
       http_req_duration: {
         type: 'trend', unit: 'ms',
         values: { count: res.latency.count, avg: res.latency.mean, med: res.latency.p50, 'p(90)': res.latency.p90, 'p(99)': res.latency.p99, max: res.latency.max },
       },
       http_req_failed: { type: 'rate', values: { rate: total ? failed / total : 0, passes: failed, fails: total - failed } },
     };
-    const notes = ['autocannon: latencies in whole milliseconds (resolution 1 ms), over 2xx responses only; closed model (no coordinated-omission correction)'];
+    const notes = [
+      `autocannon: latencies in whole milliseconds (resolution 1 ms) over the ${res.requests} responses; closed model `
+        + '(no coordinated-omission correction)',
+      ...(res.errors ? [`requests without a response: ${res.errors} (${res.timeouts} of them timeouts)`] : []),
+    ];
     const thresholds = evaluateOnSummaries(p.thresholds, metrics, notes);
     scenarios.push({
       name: p.name, executor: sc.executor, engine: 'autocannon', startedAt: startedAt.toISOString(), durationMs: res.durationMs,
