@@ -4,8 +4,10 @@ import {
   formatDuration, formatMs, formatMsNumber, formatPercent, formatSigned, formatTimestamp, formatValue,
 } from '../core/format.js';
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
+import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { formatFunctionTarget, VERDICT_LABEL } from './format-value.js';
+import { formatTarget } from '../core/target.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -15,6 +17,8 @@ export interface RenderOptions {
   maxEvidence?: number;
   /** Findings listed per severity under "Violations found"; default 10 (the rest are counted). */
   maxFindings?: number;
+  /** Endpoints listed under "Slowest endpoints"; default 5 (all are in result.json and report.html). */
+  maxEndpoints?: number;
 }
 
 function verdictStyle(c: ChalkInstance, v: Verdict): (s: string) => string {
@@ -103,7 +107,9 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
   }
 
   if (result.static) out.push(...staticEvidence(result, c, width));
-  if (result.load && result.load.scenarios.length > 0) out.push(...loadEvidence(result, c, width));
+  if (result.load && result.load.scenarios.length > 0) {
+    out.push(...loadEvidence(result, c, width), ...slowestEndpoints(result, c, width, opts.maxEndpoints ?? 5));
+  }
   if (result.scale) out.push(...scaleEvidence(result, c, width));
 
   const groups = groupFindings(result);
@@ -161,7 +167,7 @@ function verdictTable(rows: Array<Array<string | TextCell>>, hasAdr: boolean, wi
 }
 
 function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- ESC is exactly what an ANSI colour sequence starts with
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
@@ -252,6 +258,32 @@ function loadEvidence(result: Result, c: ChalkInstance, width: number): string[]
       out.push(c.red(truncate(`  ${s.name}: threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`, width)));
     }
   }
+  return out;
+}
+
+/** Top offenders of the per-endpoint breakdown, so a p99 breach names the request behind it. */
+function slowestEndpoints(result: Result, c: ChalkInstance, width: number, max: number): string[] {
+  const target = p99Target(result);
+  const rows = endpointRows(result.load!, target);
+  if (rows.length === 0) return [];
+  const multiScenario = result.load!.scenarios.length > 1;
+  const title = `Slowest endpoints by p99, in ms${target ? ` (target p99 ${formatTarget(target)})` : ''}`;
+  const out = ['', c.bold(title)];
+  out.push(...renderTextTable(
+    [...(multiScenario ? [{ header: 'Scenario', shrink: 1, min: 8 }] : []), { header: 'Endpoint', shrink: 2, min: 12 },
+      { header: 'reqs', align: 'right' as const }, { header: 'p50', align: 'right' as const },
+      { header: 'p95', align: 'right' as const }, { header: 'p99', align: 'right' as const },
+      { header: 'max', align: 'right' as const }, { header: 'errors', align: 'right' as const }],
+    rows.slice(0, max).map((e) => [
+      ...(multiScenario ? [e.scenario] : []), endpointLabel(e), String(e.count), ms(e.p50), ms(e.p95),
+      e.overTarget ? { text: ms(e.p99), style: c.red } : ms(e.p99), ms(e.max),
+      e.failed > 0 ? { text: formatPercent(e.errorRate), style: c.red } : formatPercent(e.errorRate),
+    ]),
+    { width, indent: 2 },
+  ));
+  const over = rows.filter((e) => e.overTarget).length;
+  if (over > 0) out.push(c.red(truncate(`  ${over} of ${rows.length} endpoints have a p99 above the target`, width)));
+  if (rows.length > max) out.push(c.dim(truncate(`  … and ${rows.length - max} more endpoints (all are in result.json and report.html)`, width)));
   return out;
 }
 

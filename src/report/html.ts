@@ -1,7 +1,9 @@
 import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
+import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
+import { formatTarget } from '../core/target.js';
 import { renderDependencyGraph } from './svg/dependency-graph.js';
 import { renderPercentilePlot } from './svg/percentile-plot.js';
 import { esc } from './svg/svg-text.js';
@@ -70,6 +72,32 @@ svg .trend-point.current{stroke:#111827;stroke-width:2}
 .swatch{display:inline-block;width:18px;height:0;border-top:3px solid;vertical-align:middle;margin:0 4px 0 10px}
 footer{margin:40px 0 10px;color:var(--muted);font-size:12px}
 `;
+
+/** Every endpoint of every scenario, slowest p99 first; rows over the p99 target highlighted. */
+function endpointTable(result: Result): string[] {
+  const target = p99Target(result);
+  const rows = endpointRows(result.load!, target);
+  if (rows.length === 0) return [];
+  const num = (text: string): string => `<td class="num">${text}</td>`;
+  const out = [
+    `<h3 id="endpoints">Endpoints by p99${target ? ` · target p99 ${esc(formatTarget(target))}` : ''}</h3>`,
+    '<table class="endpoints"><thead><tr><th>Scenario</th><th>Endpoint</th><th>Group</th><th class="num">Requests</th>' +
+      '<th class="num">Failed</th><th class="num">errors</th><th class="num">p50</th><th class="num">p95</th>' +
+      '<th class="num">p99</th><th class="num">max</th></tr></thead><tbody>',
+  ];
+  for (const e of rows) {
+    const name = e.method && !e.name.startsWith(`${e.method} `) ? `${e.method} ${e.name}` : e.name;
+    out.push(
+      `<tr${e.overTarget ? ' class="not-pass"' : ''} title="${esc(endpointLabel(e))}"><td><code>${esc(e.scenario)}</code></td>` +
+        `<td><code>${esc(name)}</code></td><td>${esc(e.group ?? '')}</td>${num(String(e.count))}${num(String(e.failed))}` +
+        `${num(formatPercent(e.errorRate))}${num(formatMs(e.p50))}${num(formatMs(e.p95))}` +
+        `${num(`${e.overTarget ? '<span class="regressed">' : ''}${formatMs(e.p99)}${e.overTarget ? '</span>' : ''}`)}` +
+        `${num(formatMs(e.max))}</tr>`,
+    );
+  }
+  out.push('</tbody></table>');
+  return out;
+}
 
 function badge(v: Verdict | Result['verdict']): string {
   return `<span class="badge v-${v}">${esc(v)}</span>`;
@@ -149,6 +177,7 @@ export function renderHtml(result: Result): string {
         `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td><td class="reason">${esc(notes.join(' · '))}</td></tr>`);
     }
     body.push('</tbody></table>');
+    body.push(...endpointTable(result));
   }
 
   if (result.scale) {

@@ -1,8 +1,10 @@
 import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
+import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { sparkline } from './sparkline.js';
 import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
+import { formatTarget } from '../core/target.js';
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '💥', skipped: '⏭️' };
 
@@ -118,6 +120,17 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
         return [code(sc.name), rate === undefined ? 'n/a' : rate.toFixed(0), formatMs(d.med), formatMs(d['p(90)']), formatMs(d['p(95)']),
           formatMs(d['p(99)']), formatMs(d.max), formatPercent(sc.metrics.http_req_failed?.values.rate), md(notes.join('; '))];
       })));
+    const target = p99Target(result);
+    const endpoints = endpointRows(result.load, target);
+    if (endpoints.length > 0) {
+      const shown = endpoints.slice(0, maxItems);
+      out.push('', `**Slowest endpoints by p99**${target ? ` (target p99 ${md(formatTarget(target))})` : ''}`, '');
+      out.push(...table(['Scenario', 'Endpoint', 'requests', 'p50', 'p95', 'p99', 'max', 'errors'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+        shown.map((e) => [code(e.scenario), code(endpointLabel(e)), String(e.count), formatMs(e.p50), formatMs(e.p95),
+          e.overTarget ? `**${formatMs(e.p99)}**` : formatMs(e.p99), formatMs(e.max), formatPercent(e.errorRate)])));
+      if (endpoints.length > shown.length) out.push('', `… and ${endpoints.length - shown.length} more endpoints (see report.html)`);
+    }
   }
 
   if (result.scale) {

@@ -1,9 +1,12 @@
 import { Gauge, Registry } from 'prom-client';
+import type { LoadSection } from '../core/result-load.js';
 import type { Result } from '../core/result.js';
 import { higherIsBetter } from '../core/target.js';
 
 /** `percentile` label values for the latency gauges, from the k6 summary keys of http_req_duration. */
 const SUMMARY_PERCENTILES: Array<[string, string]> = [['min', '0'], ['med', '50'], ['p(90)', '90'], ['p(95)', '95'], ['p(99)', '99'], ['max', '100']];
+
+type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
 
 function num(v: number | boolean | null): number | null {
   if (v === null) return null;
@@ -16,7 +19,7 @@ function num(v: number | boolean | null): number | null {
  */
 export function buildRegistry(result: Result): Registry {
   const registry = new Registry();
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
+  const gauge: GaugeFactory = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
   gauge('pitchey_fit_run_info', 'Information about the run whose results are exposed (value is always 1).', ['run_id', 'subject', 'command', 'verdict', 'version'])
@@ -119,6 +122,7 @@ export function buildRegistry(result: Result): Registry {
       saturated.set(l, s.generatorSaturated ? 1 : 0);
       for (const t of s.thresholds) thresholds.set({ scenario: s.name, metric: t.metric, threshold: t.expression }, t.ok ? 1 : 0);
     }
+    endpointGauges(result.load, gauge);
   }
 
   if (result.scale) {
@@ -139,6 +143,27 @@ export function buildRegistry(result: Result): Registry {
     }
   }
   return registry;
+}
+
+/** Per-endpoint trends with k6's `name` label (the request name), plus `method` and `group` when known. */
+function endpointGauges(load: LoadSection, gauge: GaugeFactory): void {
+  if (!load.scenarios.some((s) => s.endpoints?.length)) return;
+  const labels = ['scenario', 'name', 'method', 'group'] as const;
+  const latency = gauge('pitchey_fit_load_endpoint_latency_seconds',
+    'http_req_duration percentiles per endpoint (request name), in seconds (percentile 100 = max).', [...labels, 'percentile']);
+  const requests = gauge('pitchey_fit_load_endpoint_requests', 'Requests sent to the endpoint.', labels);
+  const failed = gauge('pitchey_fit_load_endpoint_failed_requests', 'Failed requests to the endpoint (http_req_failed).', labels);
+  const ratio = gauge('pitchey_fit_load_endpoint_error_ratio', 'Share of failed requests to the endpoint, 0..1.', labels);
+  for (const s of load.scenarios) {
+    for (const e of s.endpoints ?? []) {
+      const l = { scenario: s.name, name: e.name, method: e.method ?? '', group: e.group ?? '' };
+      const percentiles: Array<[string, number]> = [['50', e.p50], ['95', e.p95], ['99', e.p99], ['100', e.max]];
+      for (const [percentile, ms] of percentiles) latency.set({ ...l, percentile }, Number((ms / 1000).toPrecision(12)));
+      requests.set(l, e.count);
+      failed.set(l, e.failed);
+      ratio.set(l, e.errorRate);
+    }
+  }
 }
 
 /** The Result in the Prometheus text exposition format (for a textfile collector, /metrics or a Pushgateway). */
