@@ -8,6 +8,7 @@ export { REPORTER_NAMES, type ReporterName };
 export function parseReporters(values: string[] | undefined, fallback: readonly string[] | undefined): ReporterName[] {
   const raw = (values && values.length > 0 ? values : fallback ?? ['console', 'json']).flatMap((v) => v.split(','));
   const names = raw.map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--reporter needs at least one of: ${REPORTER_NAMES.join(', ')}`);
   for (const n of names) {
     if (!(REPORTER_NAMES as readonly string[]).includes(n)) {
       throw new UsageError(`unknown reporter '${n}'; available: ${REPORTER_NAMES.join(', ')}`);

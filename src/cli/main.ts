@@ -70,9 +70,14 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   // A promise that never settles (a config's top-level await, a user function) must not end the process silently
   // with Node's exit 13: when nothing is left to wait for, say so.
+  let finished = false;
   const onDrain = () => {
-    process.stderr.write('pitchey-fit: internal error: stopped waiting for a promise that never settles (a config top-level await or a fitness function?)\n');
-    process.exit(ExitCode.InternalError);
+    // Other guards (the config loader's) may settle their promise in this same turn: give them one.
+    setImmediate(() => {
+      if (finished) return;
+      process.stderr.write('pitchey-fit: internal error: stopped waiting for a promise that never settles\n');
+      process.exit(ExitCode.InternalError);
+    });
   };
   process.once('beforeExit', onDrain);
   try {
@@ -101,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(err.stack + '\n');
     return ExitCode.InternalError;
   } finally {
+    finished = true;
     process.off('beforeExit', onDrain);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -9,7 +9,7 @@ export const HISTORY_SCHEMA_VERSION = 1;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
-    CREATE TABLE runs (
+    CREATE TABLE IF NOT EXISTS runs (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       run_id TEXT NOT NULL UNIQUE,
       subject TEXT NOT NULL,
@@ -19,8 +19,8 @@ const MIGRATIONS: Record<number, string> = {
       result_schema TEXT NOT NULL,
       result_json TEXT NOT NULL
     );
-    CREATE INDEX runs_by_subject ON runs (subject, started_at);
-    CREATE TABLE function_values (
+    CREATE INDEX IF NOT EXISTS runs_by_subject ON runs (subject, started_at);
+    CREATE TABLE IF NOT EXISTS function_values (
       run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
       function_id TEXT NOT NULL,
       value REAL,
@@ -133,7 +133,21 @@ export function openHistory(file: string): HistoryStore {
   };
 }
 
+/**
+ * Brings the database to HISTORY_SCHEMA_VERSION. Several runs may create the same file at once: the version is read
+ * and the migrations applied inside one IMMEDIATE transaction (the writer lock, waited for up to busy_timeout), so the
+ * second run sees the first one's tables instead of creating them again.
+ */
 function migrate(db: Database.Database, file: string): void {
+  try {
+    db.transaction(() => migrateLocked(db, file)).immediate();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`history ${file}: cannot prepare the history database: ${(e as Error).message}`);
+  }
+}
+
+function migrateLocked(db: Database.Database, file: string): void {
   let version: number;
   try {
     version = db.pragma('user_version', { simple: true }) as number;
@@ -148,9 +162,7 @@ function migrate(db: Database.Database, file: string): void {
     if (tables.length > 0) throw new InputError(`history ${file}: an SQLite database but not a pitchey-fit history (tables: ${tables.map((t) => t.name).join(', ')})`);
   }
   for (let v = version + 1; v <= HISTORY_SCHEMA_VERSION; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v}`);
-    })();
+    db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${v}`);
   }
 }

@@ -8,6 +8,7 @@ import { packageRoot } from '../config/package-root.js';
 import type { PitcheyFitConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { BUILTIN_IDS } from './builtin-functions.js';
+import { rejectIfNeverSettles } from './never-settles.js';
 
 /** A validated config with every path made absolute and every glob checked against the tree. */
 export interface ResolvedConfig {
@@ -36,7 +37,10 @@ export async function resolveConfig(cwd: string, explicitFile?: string, outDirFl
   const file = findConfigFile(cwd, explicitFile);
   // Outputs of the embedded default go to the user's folder, never into the installed package.
   if (!file) return resolveLoaded(defaultConfig(), { file: null, dir: packageRoot(), outBase: cwd }, cwd, outDirFlag);
-  const { config, dir } = await loadConfigFile(file, BUILTIN_IDS);
+  const { config, dir } = await rejectIfNeverSettles(
+    loadConfigFile(file, BUILTIN_IDS),
+    () => new ConfigError(`${path.basename(file)} never finished loading (a top-level await that never settles?)`),
+  );
   return resolveLoaded(config, { file, dir, outBase: dir }, cwd, outDirFlag);
 }
 
