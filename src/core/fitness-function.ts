@@ -26,6 +26,8 @@ export interface FitnessValue {
   reason?: string;
   /** With verdict 'inconclusive': the true value is at least `value`, so one missing a `<` target is a fail. */
   valueIsLowerBound?: boolean;
+  /** With verdict 'inconclusive': the true value is at most this, so one that meets a `<` target is a pass. */
+  valueUpperBound?: number;
 }
 
 export type FitnessTestReturn = number | boolean | FitnessValue;

@@ -98,8 +98,14 @@ export async function judgeFunction(id: string, fn: FitnessFunction, ctx: Fitnes
     // a lower bound that already misses an upper-bound target can only miss it by more: the verdict is known
     const missed = fv.valueIsLowerBound && typeof fv.value === 'number' && typeof target.value === 'number'
       && higherIsBetter(target) === false && !meetsTarget(target, fv.value);
-    verdict = missed ? 'fail' : 'inconclusive';
+    const bounded = !missed && typeof fv.valueUpperBound === 'number' && typeof target.value === 'number'
+      && higherIsBetter(target) === false && meetsTarget(target, fv.valueUpperBound);
+    verdict = missed ? 'fail' : bounded ? 'pass' : 'inconclusive';
     if (missed) reason = `${reason}; the observed value already misses the target, and the truth is only worse`;
+    if (bounded) {
+      reason = `${reason}; even its upper bound ${fv.valueUpperBound} meets the target`;
+      fv = { ...fv, value: fv.valueUpperBound! };
+    }
   } else if (fv.value === null || (typeof fv.value === 'number' && !Number.isFinite(fv.value))) {
     verdict = 'inconclusive';
     reason ??= 'no value could be measured';

@@ -62,8 +62,11 @@ export const ScenarioSummarySchema = z
       .positive()
       .describe('Smallest latency step the engine can report, in ms (autocannon: 1; native: 0.001).'),
     percentileMethod: z
-      .enum(['exact-r7', 'hdr'])
-      .describe('How percentiles were computed: exact from raw samples (k6 rule, R-7) or from an HDR histogram.'),
+      .enum(['exact-r7', 'hdr', 'k6-summary'])
+      .describe(
+        'How percentiles were computed: exact from raw samples (k6 rule, R-7), from an HDR histogram, or read from a k6 ' +
+          'summary file (as k6 computed them).',
+      ),
     sampleCount: CountSchema,
     metrics: z.record(z.string(), MetricSummarySchema).describe('k6 metric name (optionally with tags) -> summary.'),
     thresholds: z.array(ThresholdOutcomeSchema),

@@ -9,7 +9,7 @@ function scenarioEvidence(s: ScenarioSummary): Evidence {
   return {
     message: `${s.name} (${s.engine}, ${s.executor}): p50 ${fmt(d.med)} p95 ${fmt(d['p(95)'])} p99 ${fmt(d['p(99)'])} max ${fmt(d.max)} over ${s.sampleCount} requests`
       + `${dropped ? `, ${dropped} dropped iterations` : ''}${s.generatorSaturated ? ', generator saturated' : ''}${s.partial ? ', partial' : ''}`
-      + ` [${s.percentileMethod === 'exact-r7' ? 'exact R-7 percentiles' : 'HDR histogram'}, resolution ${s.latencyResolutionMs}ms]`,
+      + ` [${s.percentileMethod === 'exact-r7' ? 'exact R-7 percentiles' : s.percentileMethod === 'k6-summary' ? 'percentiles as k6 computed them' : 'HDR histogram'}, resolution ${s.latencyResolutionMs}ms]`,
     data: {
       scenario: s.name,
       engine: s.engine,
@@ -23,6 +23,24 @@ function scenarioEvidence(s: ScenarioSummary): Evidence {
       latencyResolutionMs: s.latencyResolutionMs,
     },
   };
+}
+
+interface P99Bounds {
+  name: string;
+  low: number;
+  high: number;
+  /** The statistic the lower bound comes from ('p(99)' when known). */
+  lowFrom: string;
+}
+
+/** p99 of a scenario, or the interval its other statistics put it in (p99 ≥ p95 ≥ p90 ≥ median; p99 ≤ max). */
+function p99Bounds(s: ScenarioSummary): P99Bounds | null {
+  const d = s.metrics.http_req_duration?.values ?? {};
+  const finite = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (finite(d['p(99)'])) return { name: s.name, low: d['p(99)'], high: d['p(99)'], lowFrom: 'p(99)' };
+  if (!finite(d.max)) return null;
+  const from = ['p(95)', 'p(90)', 'med', 'min'].find((k) => finite(d[k]));
+  return { name: s.name, low: from ? d[from] : 0, high: d.max, lowFrom: from ?? 'zero' };
 }
 
 function noLoad(ctx: FitnessContext): FitnessValue | null {
@@ -66,11 +84,18 @@ export const loadFitnessFunctions: FitnessFunctions = {
       if (none) return none;
       const load = ctx.load!;
       const evidence = load.scenarios.map(scenarioEvidence);
-      const p99s = load.scenarios.map((s) => s.metrics.http_req_duration?.values['p(99)']).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+      const p99s = load.scenarios.map(p99Bounds).filter((b): b is P99Bounds => b !== null);
       if (p99s.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no request got a response', evidence };
-      const value = Math.max(...p99s);
+      const value = Math.max(...p99s.map((b) => b.low));
+      const upper = Math.max(...p99s.map((b) => b.high));
+      const unknown = p99s.filter((b) => b.low !== b.high);
       const reason = latencyInconclusiveReason(load);
-      if (!reason) return { value, evidence };
+      if (!reason && unknown.length === 0) return { value, evidence };
+      if (!reason) {
+        // A summary without p(99) (k6 prints it only when asked): its other statistics bound it.
+        const why = `no p(99) in ${unknown.map((b) => `${b.name} (between ${b.lowFrom} ${b.low} ms and max ${b.high} ms)`).join(', ')}`;
+        return { value, verdict: 'inconclusive', reason: why, evidence, valueIsLowerBound: true, valueUpperBound: upper };
+      }
       // Dropped iterations only hide load (the p99 under the full rate is higher); a saturated generator inflates
       // latencies, so its value bounds nothing.
       const valueIsLowerBound = !load.scenarios.some((s) => s.generatorSaturated);

@@ -20,7 +20,7 @@ function metricLine(name: string, m: MetricSummary): string {
 function scenarioText(s: ScenarioSummary): string {
   const lines: string[] = [];
   lines.push(`  scenario ${s.name}: ${s.engine} engine, ${s.executor}, ${(s.durationMs / 1000).toFixed(1)}s${s.segments && s.segments > 1 ? `, ${s.segments} segments merged` : ''}${s.partial ? ', PARTIAL' : ''}`);
-  lines.push(`    percentiles: ${s.percentileMethod === 'exact-r7' ? 'exact (R-7 over raw samples)' : 'HDR histogram (3 significant digits)'}, resolution ${s.latencyResolutionMs}ms`);
+  lines.push(`    percentiles: ${s.percentileMethod === 'exact-r7' ? 'exact (R-7 over raw samples)' : s.percentileMethod === 'k6-summary' ? 'as k6 computed them (summary file)' : 'HDR histogram (3 significant digits)'}, resolution ${s.latencyResolutionMs}ms`);
   if (s.thresholds.length) {
     lines.push('', '    THRESHOLDS');
     for (const t of s.thresholds) {

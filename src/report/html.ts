@@ -171,7 +171,7 @@ export function renderHtml(result: Result): string {
       const rate = sc.metrics.http_reqs?.values.rate;
       const notes = [...(sc.generatorSaturated ? [`generator saturated: ${sc.saturationReasons.join('; ')}`] : []), ...(sc.partial ? ['partial'] : []),
         ...sc.thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`),
-        `percentiles: ${sc.percentileMethod === 'exact-r7' ? 'exact (R-7)' : 'HDR histogram'}, resolution ${sc.latencyResolutionMs} ms`];
+        `percentiles: ${sc.percentileMethod === 'exact-r7' ? 'exact (R-7)' : sc.percentileMethod === 'k6-summary' ? 'as k6 computed them' : 'HDR histogram'}, resolution ${sc.latencyResolutionMs} ms`];
       body.push(`<tr><td><code>${esc(sc.name)}</code></td><td>${esc(sc.executor)} (${esc(sc.engine)})</td><td class="num">${sc.sampleCount}</td><td class="num">${rate === undefined ? 'n/a' : rate.toFixed(0)}</td>` +
         `<td class="num">${formatMs(d.med)}</td><td class="num">${formatMs(d['p(90)'])}</td><td class="num">${formatMs(d['p(95)'])}</td><td class="num">${formatMs(d['p(99)'])}</td><td class="num">${formatMs(d.max)}</td>` +
         `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td><td class="reason">${esc(notes.join(' · '))}</td></tr>`);

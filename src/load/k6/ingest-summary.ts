@@ -47,15 +47,29 @@ function baseSummary(name: string, durationMs: number, metrics: Record<string, M
     generatorSaturated: false,
     saturationReasons: [],
     latencyResolutionMs: 0.001,
-    percentileMethod: 'exact-r7',
+    percentileMethod: 'k6-summary',
     sampleCount: count,
     metrics,
     thresholds,
     percentileCurve: ['min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max']
       .filter((k) => num(d[k]))
       .map((k) => ({ p: k === 'min' ? 0 : k === 'med' ? 50 : k === 'max' ? 100 : Number(k.slice(2, -1)), ms: d[k] })),
-    notes: [...notes, 'k6 summary: percentiles as k6 computed them (R-7 over all samples of one run); k6 does not report generator saturation, check dropped_iterations'],
+    notes: [
+      ...notes,
+      'percentiles as k6 computed them (k6 summary file: no raw samples here to recompute them); k6 does not report generator saturation, check dropped_iterations',
+      ...missingP99Note(d),
+    ],
   };
+}
+
+/** k6 prints p(99) only when summaryTrendStats asks for it; what the file's other statistics say about it. */
+function missingP99Note(d: Record<string, number>): string[] {
+  if (num(d['p(99)']) || !num(d.max)) return [];
+  const lower = ['p(95)', 'p(90)', 'med', 'min'].find((k) => num(d[k]));
+  return [
+    `no p(99) of http_req_duration in this file (add "p(99)" to k6's summaryTrendStats): it lies between ` +
+      `${lower ? `${lower} = ${d[lower]} ms` : '0 ms'} and max = ${d.max} ms`,
+  ];
 }
 
 /**
