@@ -11,6 +11,7 @@ import type { CliState } from './cli-state.js';
 import type { GlobalFlags } from './io.js';
 import { emitResult, parseReporters } from './emit.js';
 import { appendHistory, readHistory } from './history.js';
+import { checkOutputTargets, parsePushgatewayUrl } from '../output/output-targets.js';
 
 export interface RunFlags extends GlobalFlags {
   staticEngine?: CollectFlags['staticEngine'];
@@ -125,6 +126,13 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
   if (flags.compare && flags.compare !== 'last' && flags.compare !== 'last-pass') throw new UsageError(`--compare must be 'last' or 'last-pass', got '${flags.compare}'`);
   const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
   const reporters = parseReporters(flags.reporter, resolved.config.reporters);
+  // Output paths are checked before the run: a bad one costs a message, not a finished run.
+  const writesOutDir = reporters.some((r) => r !== 'console') || opts.kinds.includes('load');
+  checkOutputTargets([
+    writesOutDir ? { flag: flags.outDir === undefined ? 'out dir' : '--out-dir', path: resolved.outDir, kind: 'dir' } : undefined,
+    flags.promFile === undefined ? undefined : { flag: '--prom-file', path: flags.promFile, kind: 'file' },
+  ]);
+  if (flags.pushgateway !== undefined) parsePushgatewayUrl(flags.pushgateway);
   const failOn = parseFailOn(flags.failOn, resolved.config.failOn);
   const functionTimeoutMs = positiveSeconds(flags.functionTimeout, '--function-timeout');
   const collectFlags: CollectFlags = {

@@ -134,3 +134,17 @@ export function ensureDir(dir: string): void {
     }
   }
 }
+
+/** The gateway URL, checked before a run: a malformed one is a usage error (exit 2), not a lost push afterwards. */
+export function parsePushgatewayUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--pushgateway: not a URL: ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`--pushgateway: expected an http(s) URL, got ${url}`);
+  }
+  return parsed;
+}

@@ -1,21 +1,7 @@
 import { Pushgateway } from 'prom-client';
-import { UsageError } from '../core/errors.js';
 import type { Result } from '../core/result.js';
 import { buildRegistry } from '../report/prometheus.js';
-
-/** The gateway URL, checked before a run: a malformed one is a usage error (exit 2), not a lost push afterwards. */
-export function parsePushgatewayUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--pushgateway: not a URL: ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`--pushgateway: expected an http(s) URL, got ${url}`);
-  }
-  return parsed;
-}
+import { parsePushgatewayUrl } from './output-targets.js';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']);
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolveConfig, runResolved } from '../../run/index.js';
 import type { CliState } from '../cli-state.js';
 import type { GlobalFlags } from '../io.js';
+import { checkOutputTargets } from '../../output/output-targets.js';
 
 export function registerBaseline(program: Command, state: CliState): void {
   program
@@ -14,6 +15,7 @@ export function registerBaseline(program: Command, state: CliState): void {
       const io = state.io(c);
       const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
       const file = opts.file ? path.resolve(opts.file) : resolved.baselineFile ?? path.resolve('pitchey-fit.baseline.json');
+      checkOutputTargets([{ flag: opts.file ? '--file' : 'baseline', path: file, kind: 'file' }]);
       let failure: unknown;
       const result = await runResolved(resolved, {
         command: 'baseline', kinds: ['static'], signal: state.signal, onCollectorError: (_n, e) => { failure = e; },

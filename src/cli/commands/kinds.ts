@@ -5,6 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import type { LoadSection } from '../../core/result.js';
 import { resolveConfig } from '../../run/index.js';
 import type { CliState } from '../cli-state.js';
+import { checkOutputTargets } from '../../output/output-targets.js';
 import { addCollectOptions, addRunOptions, runCommand, type RunFlags } from '../run-command.js';
 
 interface LoadFlags extends RunFlags {
@@ -97,6 +98,7 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
     parallelism = Number(flags.k6Operator);
     if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--k6-operator must be a positive whole number, got '${flags.k6Operator}'`);
   }
+  checkOutputTargets([{ flag: '--export-k6', path: flags.exportK6!, kind: 'file' }]);
   const offline = await import('../../run/offline.js');
   const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
   let scenarios = resolved.config.load?.scenarios;

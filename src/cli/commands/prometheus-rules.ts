@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CliState } from '../cli-state.js';
 import type { GlobalFlags } from '../io.js';
+import { checkOutputTargets } from '../../output/output-targets.js';
 
 export function registerPrometheusRules(program: Command, state: CliState): void {
   program
@@ -11,6 +12,7 @@ export function registerPrometheusRules(program: Command, state: CliState): void
     .action(async (opts: { output?: string }, c: Command) => {
       c.optsWithGlobals<GlobalFlags>();
       const io = state.io(c);
+      if (opts.output !== undefined) checkOutputTargets([{ flag: '--output', path: opts.output, kind: 'file' }]);
       const { renderPrometheusRules } = await import('../../report/index.js');
       const yaml = renderPrometheusRules();
       if (opts.output) {
