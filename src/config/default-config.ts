@@ -13,6 +13,8 @@ export function defaultConfig(): PitcheyFitConfig {
     services: Object.fromEntries(PLATFORM_SERVICES.map((s) => [s, [`platform/services/${s}/**`]])),
     shared: ['platform/contracts/**', 'platform/lib/**'],
     static: { include: ['platform/**'] },
+    // The architecture review's measured values for Pitchey: the Baseline column of the bundled run.
+    fitness: { serviceAutonomy: { current: 75 }, serviceCoupling: { current: 5 } },
     // Scenarios (browse-88, browse-95) and their thresholds (p(99)<200, rate<0.01) come from the seeded platform.
     load: {},
     scale: {

@@ -23,7 +23,6 @@ export const staticFitnessFunctions: FitnessFunctions = {
     description: 'Share of services with no value-level compile-time dependency on another service (imports and package.json dependencies)',
     unit: '%',
     target: 100,
-    current: 75,
     needs: ['static'],
     test(ctx): FitnessValue {
       const s = requireStatic(ctx);
@@ -49,7 +48,6 @@ export const staticFitnessFunctions: FitnessFunctions = {
     description: 'Mean over services of Ca: distinct modules of other services that depend on the service',
     unit: '',
     target: '< 3',
-    current: 5,
     needs: ['static'],
     test(ctx): FitnessValue {
       const s = requireStatic(ctx);

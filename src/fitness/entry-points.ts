@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import type { EntryPoint } from '../core/result-static.js';
 import ts from './typescript-api.js';
 import { normaliseGlob } from './service-map.js';
-import { sourceFileFor, type WorkspacePackage } from './workspace-packages.js';
+import { buildMappings, sourceFileFor, type BuildMapping, type WorkspacePackage } from './workspace-packages.js';
 
 type EntrySource = EntryPoint['source'];
 
@@ -31,12 +31,19 @@ function stringTargets(value: unknown, at: string): Array<{ target: string; at: 
   if (typeof value === 'string') return [{ target: value, at }];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringTargets(v, `${at}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => (k.includes('*') ? [] : stringTargets(v, `${at}.${k}`)));
+    return Object.entries(value).flatMap(([k, v]) =>
+      k.includes('*') ? [] : stringTargets(v, k.startsWith('.') ? `${at}["${k}"]` : `${at}.${k}`),
+    );
   }
   return [];
 }
 
-function packageJsonEntries(pkgDir: string, label: string, exists: (f: string) => boolean): Array<[string, string]> {
+function packageJsonEntries(
+  pkgDir: string,
+  label: string,
+  exists: (f: string) => boolean,
+  builds: BuildMapping[],
+): Array<[string, string]> {
   const pkg = readJson(path.join(pkgDir, 'package.json'));
   if (!pkg) return [];
   const found: Array<[string, string]> = [];
@@ -46,7 +53,7 @@ function packageJsonEntries(pkgDir: string, label: string, exists: (f: string) =
     ...stringTargets(pkg.exports, 'exports'),
   ];
   for (const { target, at } of candidates) {
-    const file = sourceFileFor(pkgDir, target, exists);
+    const file = sourceFileFor(pkgDir, target, exists, builds);
     if (file) found.push([file, `${label} ${at}`]);
   }
   return found;
@@ -115,10 +122,12 @@ export function findEntryPoints(
     });
     return [...out.values()];
   }
-  for (const [abs, via] of packageJsonEntries(root, 'package.json', exists)) add(rel(abs), 'package.json', via);
+  for (const [abs, via] of packageJsonEntries(root, 'package.json', exists, buildMappings(root))) {
+    add(rel(abs), 'package.json', via);
+  }
   for (const p of packages) {
     const label = `${rel(p.dir)}/package.json`;
-    for (const [abs, via] of packageJsonEntries(p.dir, label, exists)) add(rel(abs), 'package.json', via);
+    for (const [abs, via] of packageJsonEntries(p.dir, label, exists, p.builds ?? [])) add(rel(abs), 'package.json', via);
   }
   for (const [abs, via] of wranglerEntries(root, exists)) add(rel(abs), 'wrangler', via);
   if (out.size > 0) return [...out.values()];

@@ -1,7 +1,11 @@
 import { globSync } from 'tinyglobby';
 
 export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
-export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.git/**', '**/*.d.ts'];
+export const DEFAULT_EXCLUDE = [
+  '**/node_modules/**', '**/dist/**', '**/build/**', '**/coverage/**', '**/.git/**', '**/*.d.ts',
+  // Our own config file is not part of the analysed application.
+  'pitchey-fit*.config.{ts,mts,cts,js,mjs,cjs}',
+];
 /** Files that change how imports resolve (a resolution cache is valid only while they are unchanged). */
 const RESOLUTION_CONFIG_GLOB = '**/{tsconfig*.json,jsconfig.json,package.json,pnpm-workspace.yaml,package-lock.json,pnpm-lock.yaml,yarn.lock}';
 

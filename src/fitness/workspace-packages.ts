@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
+import ts from './typescript-api.js';
 
 /** A package of the analysed workspace (npm/yarn `workspaces` or pnpm-workspace.yaml). */
 export interface WorkspacePackage {
@@ -13,6 +14,13 @@ export interface WorkspacePackage {
   dependencies: string[];
   /** Runtime dependencies only (dependencies, optionalDependencies, peerDependencies). */
   runtimeDependencies: string[];
+  /** Build output folders and the source folders they come from (tsconfig outDir / rootDir), relative to `dir`. */
+  builds?: BuildMapping[];
+}
+
+export interface BuildMapping {
+  outDir: string;
+  rootDir: string;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {
@@ -61,7 +69,26 @@ function depNames(pkg: Record<string, unknown>, keys: string[]): string[] {
   return [...names].sort();
 }
 
+/**
+ * Workspace packages of `root` (npm / yarn `workspaces`, pnpm-workspace.yaml), and those of workspaces nested below it
+ * (a package that declares workspaces of its own).
+ */
 export function discoverWorkspacePackages(root: string): WorkspacePackage[] {
+  const byDir = new Map<string, WorkspacePackage>();
+  const visited = new Set<string>();
+  const visit = (wsRoot: string, depth: number) => {
+    if (visited.has(wsRoot) || depth > 4) return;
+    visited.add(wsRoot);
+    for (const p of workspacePackagesOf(wsRoot)) {
+      if (!byDir.has(p.dir)) byDir.set(p.dir, p);
+      if (workspaceGlobs(p.dir).length > 0) visit(p.dir, depth + 1);
+    }
+  };
+  visit(root, 0);
+  return [...byDir.values()].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+}
+
+function workspacePackagesOf(root: string): WorkspacePackage[] {
   const globs = workspaceGlobs(root).filter((g) => !g.startsWith('!'));
   if (globs.length === 0) return [];
   const ignore = workspaceGlobs(root).filter((g) => g.startsWith('!')).map((g) => g.slice(1));
@@ -74,6 +101,7 @@ export function discoverWorkspacePackages(root: string): WorkspacePackage[] {
     const pkg = readJson(path.join(dir, 'package.json'));
     if (!pkg || typeof pkg.name !== 'string') continue;
     const entry = [pkg.source, pkg.types, pkg.typings, pkg.module, pkg.main].find((v): v is string => typeof v === 'string');
+    const builds = buildMappings(dir);
     out.push({
       name: pkg.name,
       dir,
@@ -81,35 +109,69 @@ export function discoverWorkspacePackages(root: string): WorkspacePackage[] {
       ...(entry ? { entry } : {}),
       dependencies: depNames(pkg, ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']),
       runtimeDependencies: depNames(pkg, ['dependencies', 'peerDependencies', 'optionalDependencies']),
+      ...(builds.length > 0 ? { builds } : {}),
     });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out;
+}
+
+/**
+ * outDir -> rootDir of every tsconfig*.json in a package folder (`extends` followed), e.g. dist/esm -> src and
+ * dist/cjs -> src; rootDir defaults to src/ when the package has one, else the package folder.
+ */
+export function buildMappings(dir: string): BuildMapping[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((f) => /^tsconfig.*\.json$/.test(f));
+  } catch {
+    return [];
+  }
+  const out: BuildMapping[] = [];
+  for (const name of names.sort()) {
+    const file = path.join(dir, name);
+    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, {
+      ...ts.sys,
+      readDirectory: () => [],
+      onUnRecoverableConfigFileDiagnostic: () => undefined,
+    });
+    const o = parsed?.options;
+    if (!o?.outDir) continue;
+    const outDir = path.relative(dir, o.outDir).split(path.sep).join('/');
+    const defaultRoot = fs.existsSync(path.join(dir, 'src')) ? 'src' : '';
+    const rootDir = o.rootDir ? path.relative(dir, o.rootDir).split(path.sep).join('/') : defaultRoot;
+    if (outDir && !outDir.startsWith('..') && !out.some((b) => b.outDir === outDir)) out.push({ outDir, rootDir });
+  }
+  return out;
 }
 
 const CONDITION_ORDER = ['source', 'development', 'types', 'import', 'module', 'node', 'default', 'require'];
 
-function pickCondition(target: unknown): string | undefined {
-  if (typeof target === 'string') return target;
-  if (Array.isArray(target)) {
-    for (const t of target) { const r = pickCondition(t); if (r) return r; }
-    return undefined;
-  }
+/** Every string target of an export value, the preferred conditions first, then all the others. */
+function conditionTargets(target: unknown): string[] {
+  if (typeof target === 'string') return [target];
+  if (Array.isArray(target)) return target.flatMap(conditionTargets);
   if (target && typeof target === 'object') {
     const obj = target as Record<string, unknown>;
-    for (const c of CONDITION_ORDER) if (c in obj) { const r = pickCondition(obj[c]); if (r) return r; }
-    for (const v of Object.values(obj)) { const r = pickCondition(v); if (r) return r; }
+    const keys = [...CONDITION_ORDER.filter((c) => c in obj), ...Object.keys(obj).filter((k) => !CONDITION_ORDER.includes(k))];
+    return [...new Set(keys.flatMap((k) => conditionTargets(obj[k])))];
   }
-  return undefined;
+  return [];
 }
 
-/** The export target of `subpath` ('.' or './x') in a package.json `exports` field, with `*` patterns. */
-export function exportTarget(exportsField: unknown, subpath: string): string | undefined {
-  if (typeof exportsField === 'string' || Array.isArray(exportsField)) return subpath === '.' ? pickCondition(exportsField) : undefined;
-  if (!exportsField || typeof exportsField !== 'object') return undefined;
+function pickCondition(target: unknown): string | undefined {
+  return conditionTargets(target)[0];
+}
+
+/** Every target of `subpath` in an `exports` field, in preference order (all conditions tried). */
+export function exportTargets(exportsField: unknown, subpath: string): string[] {
+  if (typeof exportsField === 'string' || Array.isArray(exportsField)) {
+    return subpath === '.' ? conditionTargets(exportsField) : [];
+  }
+  if (!exportsField || typeof exportsField !== 'object') return [];
   const map = exportsField as Record<string, unknown>;
   const keys = Object.keys(map);
-  if (!keys.some((k) => k.startsWith('.'))) return subpath === '.' ? pickCondition(map) : undefined;
-  if (subpath in map) return pickCondition(map[subpath]);
+  if (!keys.some((k) => k.startsWith('.'))) return subpath === '.' ? conditionTargets(map) : [];
+  if (subpath in map) return conditionTargets(map[subpath]);
   let best: { key: string; star: string } | undefined;
   for (const k of keys) {
     const i = k.indexOf('*');
@@ -117,23 +179,39 @@ export function exportTarget(exportsField: unknown, subpath: string): string | u
     const pre = k.slice(0, i);
     const post = k.slice(i + 1);
     if (subpath.startsWith(pre) && subpath.endsWith(post) && subpath.length >= k.length - 1) {
-      if (!best || pre.length > best.key.indexOf('*')) best = { key: k, star: subpath.slice(pre.length, subpath.length - post.length) };
+      if (!best || pre.length > best.key.indexOf('*')) {
+        best = { key: k, star: subpath.slice(pre.length, subpath.length - post.length) };
+      }
     }
   }
-  if (!best) return undefined;
-  const t = pickCondition(map[best.key]);
-  return t?.replaceAll('*', best.star);
+  if (!best) return [];
+  const star = best.star;
+  return conditionTargets(map[best.key]).map((t) => t.replaceAll('*', star));
+}
+
+/** The preferred export target of `subpath` ('.' or './x') in a package.json `exports` field, with `*` patterns. */
+export function exportTarget(exportsField: unknown, subpath: string): string | undefined {
+  return exportTargets(exportsField, subpath)[0];
 }
 
 const SOURCE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.mjs', '.cjs', '.jsx'];
 
 /** Maps a built artefact path (dist/x.js, lib/x.d.ts) back to the package's source file when it exists. */
-export function sourceFileFor(pkgDir: string, relTarget: string, fileExists: (f: string) => boolean): string | undefined {
+export function sourceFileFor(
+  pkgDir: string,
+  relTarget: string,
+  fileExists: (f: string) => boolean,
+  builds: BuildMapping[] = [],
+): string | undefined {
   const rel = relTarget.replace(/^\.\//, '');
   const stem = rel.replace(/\.d\.[cm]?ts$/, '').replace(/\.[cm]?[jt]sx?$/, '');
   const stems = [stem];
   const swapped = stem.replace(/^(dist|lib|build|out|esm|cjs)\//, 'src/');
   if (swapped !== stem) stems.push(swapped);
+  // The package's own build mapping wins: dist/esm/x.js -> src/x.ts through tsconfig outDir / rootDir.
+  for (const b of builds) {
+    if (stem.startsWith(b.outDir + '/')) stems.push(path.posix.join(b.rootDir, stem.slice(b.outDir.length + 1)));
+  }
   if (fileExists(path.join(pkgDir, rel)) && /\.[cm]?tsx?$/.test(rel) && !rel.endsWith('.d.ts')) return path.join(pkgDir, rel);
   for (const s of stems.slice().reverse()) {
     for (const ext of SOURCE_EXTS) {
@@ -171,15 +249,19 @@ export class WorkspaceResolver {
     const hit = this.packageOf(specifier);
     if (!hit) return undefined;
     const { pkg, subpath } = hit;
+    const source = (t: string) => sourceFileFor(pkg.dir, t, this.fileExists, pkg.builds);
     if (pkg.exports !== undefined) {
-      const t = exportTarget(pkg.exports, subpath);
-      if (t) return sourceFileFor(pkg.dir, t, this.fileExists);
+      // Every condition is tried: the first target that maps back to a source file wins.
+      for (const t of exportTargets(pkg.exports, subpath)) {
+        const f = source(t);
+        if (f) return f;
+      }
       return undefined;
     }
     if (subpath === '.') {
-      if (pkg.entry) { const f = sourceFileFor(pkg.dir, pkg.entry, this.fileExists); if (f) return f; }
-      return sourceFileFor(pkg.dir, 'src/index.ts', this.fileExists) ?? sourceFileFor(pkg.dir, 'index.ts', this.fileExists);
+      const f = pkg.entry ? source(pkg.entry) : undefined;
+      return f ?? source('src/index.ts') ?? source('index.ts');
     }
-    return sourceFileFor(pkg.dir, subpath, this.fileExists);
+    return source(subpath);
   }
 }

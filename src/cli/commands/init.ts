@@ -31,6 +31,8 @@ ${serviceLines}
   static: {
     // engine: 'dependency-cruiser',   // the reference engine; default 'native' (faster)
     // countTypeOnly: false,           // count \`import type\` in autonomy and coupling too
+    // entry: ['src/worker.ts'],       // deployed mains (default: package.json main/bin/exports, wrangler main)
+    // scope: 'all',                   // judge dead code too (default 'live': only what an entry point reaches)
     // dependencyCruiserConfig: '.dependency-cruiser.cjs',  // reuse your forbidden/allowed rules
   },
 
