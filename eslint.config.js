@@ -10,7 +10,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // Root config files sit outside tsconfig's include; the default project type-checks them.
+        projectService: { allowDefaultProject: ['pitchey-fit.self.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // `_`-prefixed names are deliberately unused (commander action arguments, destructuring to omit a key).

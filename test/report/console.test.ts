@@ -3,6 +3,7 @@ import { renderConsole } from '../../src/report/index.js';
 import { fullRun, passingStaticRun } from '../fixtures-results/full-run.js';
 import { expectGolden } from './golden.js';
 
+// eslint-disable-next-line no-control-regex -- ESC starts every ANSI colour sequence
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 describe('renderConsole', () => {

@@ -82,6 +82,6 @@ describe('large results', () => {
     const text = renderMarkdown(many);
     expect(text.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
     // 40 functions x 10 items x ~170 characters is over the limit; 3 items per list is not.
-    expect(text.match(/  - … 197 more/g)).toHaveLength(40);
+    expect(text.match(/ {2}- … 197 more/g)).toHaveLength(40);
   });
 });

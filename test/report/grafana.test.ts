@@ -9,9 +9,9 @@ import { DASHBOARD_FILE, dashboardPanels, dashboardQueries } from './grafana-das
 
 describe('grafana/pitchey-fit-dashboard.json', () => {
   it('is a Grafana dashboard with a datasource and job variable', () => {
-    const d = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8'));
+    const d = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { uid: string; templating: { list: Array<{ name: string }> } };
     expect(d.uid).toBe('pitchey-fit');
-    expect(d.templating.list.map((v: { name: string }) => v.name)).toEqual(['datasource', 'job']);
+    expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'job']);
     expect(dashboardQueries().length).toBeGreaterThan(20);
   });
 

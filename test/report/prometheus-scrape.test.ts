@@ -29,7 +29,7 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`, { cause: last });
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-fit-prom-'));
@@ -100,7 +100,7 @@ describe('a real Prometheus scraping startMetricsServer', () => {
       for (const q of dashboardQueries()) if (!(await query(q.expr))) empty.push(`${q.panel}: ${q.expr}`);
       expect(empty).toEqual([]);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\nprometheus log:\n${promLog.slice(-2000)}`);
+      throw new Error(`${(e as Error).message}\nprometheus log:\n${promLog.slice(-2000)}`, { cause: e });
     }
   }, 30_000);
 });

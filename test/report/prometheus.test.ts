@@ -208,7 +208,7 @@ describe('startMetricsServer', () => {
     const server = await startMetricsServer({
       port: 0,
       getResult: () => undefined,
-      rerun: async () => { calls++; return passingStaticRun; },
+      rerun: () => { calls++; return Promise.resolve(passingStaticRun); },
       intervalSec: 0.2,
     });
     try {
@@ -227,7 +227,8 @@ describe('startMetricsServer', () => {
       expect(sampleValue(s1, 'pitchey_fit_serve_reruns_total')).toBeGreaterThanOrEqual(2);
       expect(sampleValue(s1, 'pitchey_fit_run_info', { run_id: passingStaticRun.runId })).toBe(1);
       expect(promtool(['check', 'metrics'], text).status).toBe(0);
-      expect((await (await fetch(`${server.url}/result.json`)).json()).runId).toBe(passingStaticRun.runId);
+      const served = (await (await fetch(`${server.url}/result.json`)).json()) as { runId: string };
+      expect(served.runId).toBe(passingStaticRun.runId);
       expect((await fetch(`${server.url}/nope`)).status).toBe(404);
     } finally {
       await server.close();
