@@ -6,6 +6,7 @@ import {
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
+import { moduleViewLines } from './module-view-console.js';
 import { formatFunctionTarget, VERDICT_LABEL } from './format-value.js';
 import { formatTarget } from '../core/target.js';
 
@@ -208,6 +209,7 @@ function staticEvidence(result: Result, c: ChalkInstance, width: number): string
     ));
   }
   if (st.cycles.value.length > 0) out.push(truncate(`Value-level cycles: ${st.cycles.value.length} (largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`, width));
+  out.push(...moduleViewLines(st, c, width));
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
+import { moduleViewHtml } from './module-view-html.js';
 import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
 import { formatTarget } from '../core/target.js';
@@ -215,6 +216,7 @@ export function renderHtml(result: Result): string {
       body.push(`<h3>Value-level cycles (${st.cycles.value.length})</h3><ul class="evidence">${st.cycles.value.slice(0, 10).map((c) => `<li>${c.size} files: <code>${esc(c.example.join(' → '))}</code></li>`).join('')}</ul>`);
     }
     body.push('</div></div>');
+    body.push(moduleViewHtml(st));
   }
 
   if (result.errors.length > 0) {
