@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
+import { describeJsonError, describeModuleError } from './config-source-errors.js';
 import type { PitcheyFitConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -36,42 +37,53 @@ export function findConfigFile(cwd: string, explicit?: string): string | null {
   return null;
 }
 
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
 async function importConfigModule(file: string): Promise<unknown> {
+  const name = path.basename(file);
   const ext = path.extname(file);
+  if (ext !== '.json' && !MODULE_EXTENSIONS.includes(ext)) {
+    throw new ConfigError(`${name}: unsupported config file type; use ${[...MODULE_EXTENSIONS, '.json'].join(', ')}`);
+  }
+  // A BOM is legal at the start of a UTF-8 file; JSON.parse would choke on it.
+  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    throw new ConfigError(
+      `${name} is empty${ext === '.json' ? '' : ': end it with export default defineConfig({...})'}`,
+    );
+  }
   if (ext === '.json') {
-    const text = fs.readFileSync(file, 'utf8');
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`${path.basename(file)} is not valid JSON: ${(e as Error).message}`);
+      throw new ConfigError(`${name} is not valid JSON: ${describeJsonError(text, e as Error)}`);
     }
   }
+  let mod: Record<string, unknown>;
   try {
-    if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
-      const { createJiti } = await import('jiti');
-      // `import { defineConfig } from 'pitchey-fit'` works even where pitchey-fit is not installed locally (npx).
-      const jiti = createJiti(import.meta.url, {
-        moduleCache: false, fsCache: false, interopDefault: true, alias: { 'pitchey-fit': publicEntry() },
-      });
-      return await jiti.import(file, { default: true });
-    }
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    return mod.default ?? mod;
+    // One loader for TypeScript and JavaScript (ESM or CommonJS), so errors look the same whatever the file type.
+    // `import { defineConfig } from 'pitchey-fit'` works even where pitchey-fit is not installed locally (npx).
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(import.meta.url, {
+      moduleCache: false,
+      fsCache: false,
+      interopDefault: true,
+      alias: { 'pitchey-fit': publicEntry() },
+    });
+    mod = await jiti.import<Record<string, unknown>>(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    const err = e as Error;
-    const where = /\((.*?:\d+:\d+)\)/.exec(err.stack ?? '')?.[1];
-    throw new ConfigError(`${path.basename(file)} could not be loaded: ${firstLine(err.message)}${where ? ` (at ${where})` : ''}`);
+    throw new ConfigError(`${name} could not be loaded: ${describeModuleError(e, file)}`);
   }
+  if (mod === null || typeof mod !== 'object' || !('default' in mod)) {
+    throw new ConfigError(`${name} has no default export: end it with export default defineConfig({...})`);
+  }
+  return mod.default;
 }
 
 function publicEntry(): string {
   const js = fileURLToPath(new URL('../index.js', import.meta.url));
   return fs.existsSync(js) ? js : js.replace(/\.js$/, '.ts');
-}
-
-function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
 }
 
 /** Loads and validates a config file. Throws ConfigError with a one-line message naming the key path. */

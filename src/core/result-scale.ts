@@ -23,7 +23,9 @@ export const ScalePointSchema = z
     quotaThrottled: z
       .strictObject({ units: z.number().min(0).max(1).nullable(), shared: z.number().min(0).max(1).nullable() })
       .optional()
-      .describe('Scale model: share of CPU periods in which the units (workers) / the shared part used their whole budget.'),
+      .describe(
+        'Scale model: share of CPU periods in which the units (workers) / the shared part used their whole budget.',
+      ),
   })
   .meta({ id: 'scalePoint' });
 export type ScalePoint = z.infer<typeof ScalePointSchema>;

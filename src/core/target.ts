@@ -21,20 +21,24 @@ export type TargetInput = string | number | boolean;
 
 const TARGET_RE = /^\s*(<=|>=|==|!=|=|<|>)?\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ms|s|us|µs|%)?\s*$/i;
 
+/** Parses a config target; throws ConfigError naming `keyPath` when it is not one. */
 export function parseTarget(input: TargetInput, keyPath = 'target'): Target {
+  const parsed = checkTarget(input);
+  if (typeof parsed === 'string') throw new ConfigError(parsed, keyPath);
+  return parsed;
+}
+
+/** The parsed target, or the one-line problem with it (config validation reports it at its key path). */
+export function checkTarget(input: unknown): Target | string {
   if (typeof input === 'boolean') return { op: '==', value: input, unit: '', text: String(input) };
   if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new ConfigError(`target must be a finite number, got ${input}`, keyPath);
+    if (!Number.isFinite(input)) return `target must be a finite number, got ${input}`;
     return { op: '>=', value: input, unit: '', text: `>= ${input}` };
   }
-  if (typeof input !== 'string')
-    throw new ConfigError(`target must be a string like '< 3', a number or a boolean`, keyPath);
+  if (typeof input !== 'string') return `target must be a string like '< 3', a number or a boolean`;
   const m = TARGET_RE.exec(input);
   if (!m) {
-    throw new ConfigError(
-      `invalid target ${JSON.stringify(input)}: expected a comparison like '< 3', '> 0.8', '<= 200ms' or '>= 99%'`,
-      keyPath,
-    );
+    return `invalid target ${JSON.stringify(input)}: expected a comparison like '< 3', '> 0.8', '<= 200ms' or '>= 99%'`;
   }
   const op = (m[1] === '=' ? '==' : (m[1] ?? '>=')) as Comparator;
   let value = Number(m[2]);
@@ -49,9 +53,7 @@ export function parseTarget(input: TargetInput, keyPath = 'target'): Target {
     unit = 'ms';
   } else if (rawUnit === '%') unit = '%';
   // '1e999' (or '1e306s') fits the grammar but is Infinity, which JSON stores as null: report would reject it.
-  if (!Number.isFinite(value)) {
-    throw new ConfigError(`invalid target ${JSON.stringify(input)}: the number must be finite`, keyPath);
-  }
+  if (!Number.isFinite(value)) return `invalid target ${JSON.stringify(input)}: the number must be finite`;
   return { op, value, unit, text: input.trim() };
 }
 

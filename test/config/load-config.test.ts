@@ -45,15 +45,25 @@ export default defineConfig({
   });
 
   it('prefers .ts over .json and honours an explicit --config', async () => {
-    const dir = repo({ 'pitchey-fit.config.ts': 'export default {};', 'pitchey-fit.config.json': '{}', 'other.json': '{"name":"o"}' });
+    const dir = repo({
+      'pitchey-fit.config.ts': 'export default {};',
+      'pitchey-fit.config.json': '{}',
+      'other.json': '{"name":"o"}',
+    });
     expect(path.basename(findConfigFile(dir)!)).toBe('pitchey-fit.config.ts');
     expect(path.basename(findConfigFile(dir, 'other.json')!)).toBe('other.json');
   });
 
   it.each([
     [{ 'pitchey-fit.config.json': '{ "name": ' }, /^config: pitchey-fit\.config\.json is not valid JSON/],
-    [{ 'pitchey-fit.config.ts': 'export default { services: { a: ' }, /^config: pitchey-fit\.config\.ts could not be loaded/],
-    [{ 'pitchey-fit.config.mjs': 'throw new Error("boom");' }, /^config: pitchey-fit\.config\.mjs could not be loaded: boom/],
+    [
+      { 'pitchey-fit.config.ts': 'export default { services: { a: ' },
+      /^config: pitchey-fit\.config\.ts could not be loaded/,
+    ],
+    [
+      { 'pitchey-fit.config.mjs': 'throw new Error("boom");' },
+      /^config: pitchey-fit\.config\.mjs could not be loaded: boom/,
+    ],
     [{ 'pitchey-fit.config.json': '{ "services": { "a": 1 } }' }, /^config services\.a: must be a glob/],
   ])('bad file %# → one-line ConfigError', async (files, message) => {
     const dir = repo(files);
@@ -61,6 +71,77 @@ export default defineConfig({
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  // Issue 14 items 17 and 18: empty or extensionless files are errors; load errors name the user's file, line and
+  // column (never a frame inside Node or the TypeScript loader) in one line.
+  it.each([
+    ['pitchey-fit.config.ts', '', /^config: pitchey-fit\.config\.ts is empty: end it with export default defineConfig/],
+    ['pitchey-fit.config.mjs', '\n\n', /^config: pitchey-fit\.config\.mjs is empty/],
+    ['pitchey-fit.config.js', '  ', /^config: pitchey-fit\.config\.js is empty/],
+    ['pitchey-fit.config.json', '', /^config: pitchey-fit\.config\.json is empty$/],
+    ['pitchey-fit.config.ts', '// nothing yet\n', /^config: pitchey-fit\.config\.ts has no default export/],
+    ['pitchey-fit.config.mjs', 'export const name = "x";\n', /^config: pitchey-fit\.config\.mjs has no default export/],
+    ['my-config', 'export default { name: "x" };\n', /^config: my-config: unsupported config file type; use \.ts, /],
+    ['my-config.yaml', 'name: x\n', /^config: my-config\.yaml: unsupported config file type/],
+    [
+      'pitchey-fit.config.ts',
+      'const x = 1;\nexport default { name: "n" };\nlet y: = 3;\n',
+      /^config: pitchey-fit\.config\.ts could not be loaded: syntax error: Unexpected token \(at pitchey-fit\.config\.ts:3:8\)$/,
+    ],
+    [
+      'pitchey-fit.config.mjs',
+      'export default {\n  name: ,\n};\n',
+      /^config: pitchey-fit\.config\.mjs could not be loaded: syntax error: Unexpected token \(at pitchey-fit\.config\.mjs:2:9\)$/,
+    ],
+    [
+      'pitchey-fit.config.ts',
+      'const a: number = 1;\nthrow new Error("boom " + a);\n',
+      /^config: pitchey-fit\.config\.ts could not be loaded: boom 1 \(at pitchey-fit\.config\.ts:2:7\)$/,
+    ],
+    [
+      'pitchey-fit.config.ts',
+      'import x from "./nope.js";\nexport default x;\n',
+      /^config: pitchey-fit\.config\.ts could not be loaded: Cannot find module '\.\/nope\.js' \(imported from pitchey-fit\.config\.ts\)$/,
+    ],
+    [
+      'pitchey-fit.config.json',
+      '{\n  "name": "a"\n  "root": "."\n}\n',
+      /^config: pitchey-fit\.config\.json is not valid JSON: Expected ',' or '}' after property value \(line 3, column 3\)$/,
+    ],
+    [
+      'pitchey-fit.config.json',
+      '{"name": tru}',
+      /^config: pitchey-fit\.config\.json is not valid JSON: invalid symbol \(line 1, column 10\)$/,
+    ],
+    [
+      'pitchey-fit.config.json',
+      '\uFEFF{\n"name": "a",\n}',
+      /^config: pitchey-fit\.config\.json is not valid JSON: Expected double-quoted property name \(line 3, column 1\)$/,
+    ],
+  ])('%s containing %j → %s', async (name, text, message) => {
+    const dir = repo({ [name]: text });
+    const err = await loadConfigFile(path.join(dir, name), BUILTIN_IDS).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toMatch(/\n|node:internal|node_modules|jiti/);
+  });
+
+  it('a JSON config with a byte-order mark loads, and so does a CommonJS one', async () => {
+    const dir = repo({ 'a.json': '\uFEFF{ "name": "bom" }\n', 'b.cjs': 'module.exports = { name: "cjs" };\n' });
+    expect((await loadConfigFile(path.join(dir, 'a.json'), BUILTIN_IDS)).config.name).toBe('bom');
+    expect((await loadConfigFile(path.join(dir, 'b.cjs'), BUILTIN_IDS)).config.name).toBe('cjs');
+  });
+
+  it('an error thrown in a helper the config imports names the helper', async () => {
+    const dir = repo({
+      'pitchey-fit.config.ts': 'import { limit } from "./lib/limits.js";\nexport default { name: String(limit) };\n',
+      'lib/limits.ts': 'export const limit = 1;\nif (limit) {\n  throw new TypeError("no limits");\n}\n',
+    });
+    const err = await loadConfigFile(path.join(dir, 'pitchey-fit.config.ts'), BUILTIN_IDS).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `config: pitchey-fit.config.ts could not be loaded: no limits (at ${path.join('lib', 'limits.ts')}:3:9)`,
+    );
   });
 
   it('an explicit config that does not exist is a ConfigError', () => {
@@ -71,15 +152,30 @@ export default defineConfig({
 describe('resolveConfig', () => {
   it('makes paths absolute and checks that every glob matches a file', async () => {
     const dir = repo({
-      'pitchey-fit.config.json': JSON.stringify({ services: { a: 'src/a/**', b: ['src/b/**'] }, shared: 'src/shared/**', outDir: 'out' }),
-      'src/a/x.ts': '', 'src/b/y.ts': '', 'src/shared/z.ts': '',
+      'pitchey-fit.config.json': JSON.stringify({
+        services: { a: 'src/a/**', b: ['src/b/**'] },
+        shared: 'src/shared/**',
+        outDir: 'out',
+      }),
+      'src/a/x.ts': '',
+      'src/b/y.ts': '',
+      'src/shared/z.ts': '',
     });
     const r = await resolveConfig(dir);
-    expect(r).toMatchObject({ root: dir, services: { a: ['src/a/**'], b: ['src/b/**'] }, shared: ['src/shared/**'], outDir: path.join(dir, 'out'), isDefault: false });
+    expect(r).toMatchObject({
+      root: dir,
+      services: { a: ['src/a/**'], b: ['src/b/**'] },
+      shared: ['src/shared/**'],
+      outDir: path.join(dir, 'out'),
+      isDefault: false,
+    });
   });
 
   it('a service glob that matches nothing names its key path', async () => {
-    const dir = repo({ 'pitchey-fit.config.json': JSON.stringify({ services: { a: 'src/a/**', ghost: 'src/ghost/**' } }), 'src/a/x.ts': '' });
+    const dir = repo({
+      'pitchey-fit.config.json': JSON.stringify({ services: { a: 'src/a/**', ghost: 'src/ghost/**' } }),
+      'src/a/x.ts': '',
+    });
     await expect(resolveConfig(dir)).rejects.toThrow(/^config services\.ghost: "src\/ghost\/\*\*" matches no file/);
   });
 

@@ -52,8 +52,16 @@ describe('parseTarget', () => {
 
 describe('meetsTarget', () => {
   it.each([
-    ['< 3', 2.99, true], ['< 3', 3, false], ['<= 3', 3, true], ['> 0.8', 0.8, false], ['> 0.8', 0.81, true],
-    ['>= 0.8', 0.8, true], ['== 0', 0, true], ['== 0', 1, false], ['!= 0', 1, true], ['<= 200ms', 200, true],
+    ['< 3', 2.99, true],
+    ['< 3', 3, false],
+    ['<= 3', 3, true],
+    ['> 0.8', 0.8, false],
+    ['> 0.8', 0.81, true],
+    ['>= 0.8', 0.8, true],
+    ['== 0', 0, true],
+    ['== 0', 1, false],
+    ['!= 0', 1, true],
+    ['<= 200ms', 200, true],
     ['<= 200ms', 200.001, false],
   ] as const)('%s with %d → %s', (t, v, ok) => {
     expect(meetsTarget(parseTarget(t), v)).toBe(ok);
