@@ -261,6 +261,10 @@ export const fullRun: Result = {
           { p: 90, ms: 41.9 }, { p: 95, ms: 63.05 }, { p: 99, ms: 143.27 }, { p: 99.9, ms: 251.6 }, { p: 99.99, ms: 361.2 },
           { p: 100, ms: 388.4 },
         ],
+        endpoints: [
+          { name: '/pitches/:id', method: 'GET', count: 9981, failed: 53, errorRate: 53 / 9981, p50: 15.1, p95: 90.7, p99: 251.3, max: 388.4 },
+          { name: 'GET /pitches', method: 'GET', group: 'browse', count: 20000, failed: 10, errorRate: 10 / 20000, p50: 10.5, p95: 48.2, p99: 120.4, max: 300.1 },
+        ],
       },
       {
         name: 'checkout', executor: 'ramping-arrival-rate', engine: 'native',
@@ -282,6 +286,9 @@ export const fullRun: Result = {
           { p: 0, ms: 6.3 }, { p: 10, ms: 14.1 }, { p: 25, ms: 29.6 }, { p: 50, ms: 61.7 }, { p: 75, ms: 112.5 },
           { p: 90, ms: 171.2 }, { p: 95, ms: 244.9 }, { p: 99, ms: 517.3 }, { p: 99.9, ms: 981.7 }, { p: 99.99, ms: 1188.2 },
           { p: 100, ms: 1204.9 },
+        ],
+        endpoints: [
+          { name: 'POST /investments', method: 'POST', group: 'checkout', count: 7588, failed: 104, errorRate: 104 / 7588, p50: 61.7, p95: 244.9, p99: 517.3, max: 1204.9 },
         ],
       },
     ],
