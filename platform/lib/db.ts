@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { checkChannel, PgListener, type Listen } from './pg-listener.js';
 import { Guard, type GuardOptions } from './resilience.js';
 
 /** Anything that runs parameterised SQL: the database itself or an open transaction. */
@@ -17,6 +18,8 @@ export interface Db extends Queryable {
   readonly reader: Queryable;
   /** With a replica: waits until it has replayed everything the primary has written so far (e.g. migrations). */
   syncReplica?(timeoutMs?: number): Promise<void>;
+  /** LISTEN on a channel: NOTIFYs committed by any process reach `onPayload` (event delivery across processes). */
+  readonly listen?: Listen;
   /** Breaker and bulkhead around every call to the database (exposed as metrics by the composition root). */
   readonly guard?: Guard;
   close(): Promise<void>;
@@ -75,6 +78,7 @@ export function guardDb(db: Db, guard: Guard): Db {
     transaction: (fn) => guard.run(() => db.transaction(fn)),
     exec: (sql) => guard.run(() => db.exec(sql)),
     syncReplica: db.syncReplica?.bind(db),
+    listen: db.listen,
     close: () => db.close(),
   };
 }
@@ -104,6 +108,12 @@ async function openPglite(dataDir: string | null): Promise<Db> {
     async exec(sql: string) {
       await lite.exec(sql);
     },
+    async listen(channel, onPayload) {
+      const unlisten = await lite.listen(checkChannel(channel), onPayload);
+      return async () => {
+        if (!lite.closed) await unlisten();
+      };
+    },
     async close() {
       if (!lite.closed) await lite.close();
     },
@@ -131,6 +141,7 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
   await pool.query('SELECT 1');
   const replica = replicaUrl ? makePool(replicaUrl, poolSize) : null;
   if (replica) await replica.query('SELECT 1');
+  const listener = new PgListener(url);
   const q: Queryable = {
     async query<T>(sql: string, params?: unknown[]) {
       return (await pool.query(sql, params)).rows as T[];
@@ -178,7 +189,9 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
         await new Promise((res) => setTimeout(res, 20));
       }
     },
+    listen: listener.listen,
     async close() {
+      await listener.close();
       await pool.end();
       if (replica) await replica.end();
     },

@@ -1,6 +1,6 @@
 import type { EventEnvelope, EventType } from '../contracts/events.js';
 import type { Db, Queryable } from './db.js';
-import { positionBefore } from './event-store.js';
+import { EVENTS_CHANNEL, positionBefore } from './event-store.js';
 
 /**
  * A subscriber to the event store. Delivery is at-least-once: each batch runs in one transaction together with
@@ -19,7 +19,12 @@ export interface Subscriber {
 }
 
 export interface EventBusOptions {
+  /** Poll interval without LISTEN/NOTIFY. */
   pollMs?: number;
+  /** Poll interval while listening: only a safety net then, since every append notifies. */
+  listeningPollMs?: number;
+  /** Notifications arriving within this window are delivered in one pass (batches under write load). */
+  notifyCoalesceMs?: number;
   batchSize?: number;
   onError?: (subscriber: string, error: unknown) => void;
 }
@@ -32,6 +37,10 @@ export class EventBus {
   private stopped = false;
   private readonly pollMs: number;
   private readonly batchSize: number;
+  private unlisten: (() => Promise<void>) | null = null;
+  private listening = false;
+  private notified = new Set<string>();
+  private notifyTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db, private readonly opts: EventBusOptions = {}) {
     this.pollMs = opts.pollMs ?? 100;
@@ -43,6 +52,11 @@ export class EventBus {
     this.subscribers.push(s);
   }
 
+  /**
+   * Delivers in the background: on every NOTIFY of an append (from any process on this database) to the subscribers
+   * of the appended types, and by polling as a safety net (a notification lost while the listening connection was
+   * down is caught up on reconnect and by the next poll). Delivery stays at-least-once either way.
+   */
   start(): void {
     this.stopped = false;
     const tick = () => {
@@ -50,41 +64,93 @@ export class EventBus {
       this.kick()
         .catch(() => {})
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
+          if (!this.stopped) this.timer = setTimeout(tick, this.listening ? this.opts.listeningPollMs ?? 1000 : this.pollMs);
         });
     };
     this.timer = setTimeout(tick, 0);
+    this.db
+      .listen?.(EVENTS_CHANNEL, (payload) => this.onNotify(payload), () => void this.kick().catch(() => {}))
+      .then(
+        (unlisten) => {
+          if (this.stopped) return void unlisten().catch(() => {});
+          this.unlisten = unlisten;
+          this.listening = true;
+        },
+        (e: unknown) => this.opts.onError?.('listen', e),
+      );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.listening = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = null;
     await this.running?.catch(() => {});
   }
 
-  /** Delivers everything pending to every subscriber; concurrent calls coalesce into one more pass. */
-  kick(): Promise<void> {
+  /** Whether deliveries are driven by NOTIFY (else only by polling). */
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  private onNotify(payload: string): void {
+    for (const t of payload.split(',')) this.notified.add(t);
+    if (this.notifyTimer || this.stopped) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      const types = this.notified;
+      this.notified = new Set();
+      this.kick(types).catch(() => {});
+    }, this.opts.notifyCoalesceMs ?? 5);
+  }
+
+  /**
+   * Delivers everything pending to every subscriber (or to those of `types` only); concurrent calls coalesce into one
+   * more pass over every subscriber.
+   */
+  kick(types?: ReadonlySet<string>): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          for (const s of this.subscribers) {
-            try {
-              while ((await this.deliverBatch(s)) === this.batchSize && !this.stopped);
-            } catch (e) {
-              this.opts.onError?.(s.name, e);
-            }
-          }
-        } while (this.again && !this.stopped);
-      } finally {
-        this.running = null;
-      }
-    })();
+    // Cleared in a `.finally` callback, which always runs after this assignment (a pass may finish synchronously);
+    // a kick that arrived after the last pass but before that callback gets a pass of its own.
+    this.running = this.deliverPasses(types).finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) void this.kick().catch(() => {});
+    });
     return this.running;
+  }
+
+  private async deliverPasses(types: ReadonlySet<string> | undefined): Promise<void> {
+    let only = types;
+    do {
+      this.again = false;
+      const targets = only ? this.subscribersOf(only) : this.subscribers;
+      only = undefined;
+      for (const s of targets) {
+        try {
+          while ((await this.deliverBatch(s)) === this.batchSize && !this.stopped);
+        } catch (e) {
+          this.opts.onError?.(s.name, e);
+        }
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Subscribers of these types plus those they wait for (`after`), in registration order. */
+  private subscribersOf(types: ReadonlySet<string>): Subscriber[] {
+    const wanted = new Set(this.subscribers.filter((s) => s.types.some((t) => types.has(t))).map((s) => s.name));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of this.subscribers) {
+        if (!wanted.has(s.name)) continue;
+        for (const dep of s.after ?? []) if (!wanted.has(dep)) grew = wanted.add(dep).size > 0;
+      }
+    }
+    return this.subscribers.filter((s) => wanted.has(s.name));
   }
 
   /** Resolves once every subscriber has processed every event committed before the call. */

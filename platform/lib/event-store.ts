@@ -48,6 +48,15 @@ export interface NewEvent<E extends DomainEvent = DomainEvent> {
   data: E['data'];
 }
 
+/** NOTIFY channel of appends; the payload lists the appended event types (comma-separated). */
+export const EVENTS_CHANNEL = 'pitchey_events';
+
+// Inserts and notifies in one statement (no extra round trip); the NOTIFY is delivered when the transaction commits.
+function insertAndNotify(columns: string, values: string[]): string {
+  return `WITH ins AS (INSERT INTO eventstore.events (${columns}) VALUES ${values.join(', ')} RETURNING type)
+    SELECT pg_notify('${EVENTS_CHANNEL}', string_agg(DISTINCT type, ',')) FROM ins`;
+}
+
 // Appends take this lock for the rest of their transaction so that sequence order equals commit order:
 // a subscriber that has read up to seq N never later sees a commit with a smaller seq.
 const APPEND_LOCK = 74_1101;
@@ -76,7 +85,7 @@ export async function appendEvents(
     params.push(ids[i], stream, current + i + 1, e.type, JSON.stringify(e.data));
   });
   try {
-    await tx.query(`INSERT INTO eventstore.events (event_id, stream, version, type, data) VALUES ${values.join(', ')}`, params);
+    await tx.query(insertAndNotify('event_id, stream, version, type, data', values), params);
   } catch (e) {
     if (sqlState(e) === '23505') throw new ConcurrencyError(stream, current, current + 1);
     throw e;
@@ -146,6 +155,6 @@ export async function importEvents(
       params.push(e.eventId, e.stream, e.version, e.type, JSON.stringify(e.data), e.recordedAt);
       return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::timestamptz)`;
     });
-    await tx.query(`INSERT INTO eventstore.events (event_id, stream, version, type, data, recorded_at) VALUES ${values.join(', ')}`, params);
+    await tx.query(insertAndNotify('event_id, stream, version, type, data, recorded_at', values), params);
   }
 }

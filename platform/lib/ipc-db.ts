@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DB_GUARD, guardDb, type Db, type Queryable } from './db.js';
+import type { Listen } from './pg-listener.js';
 import { Guard } from './resilience.js';
 
 // Multi-process access to a database only one process can open (PGlite): the owner serves queries and
@@ -9,7 +10,8 @@ import { Guard } from './resilience.js';
 interface IpcRequest {
   t: 'db';
   id: number;
-  op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback';
+  op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'listen';
+  channel?: string;
   sql?: string;
   params?: unknown[];
   tx?: string;
@@ -23,6 +25,13 @@ interface IpcReply {
   error?: { message: string; code?: string };
 }
 
+/** A NOTIFY the owner received, forwarded to a child that listens on its channel. */
+interface IpcNotify {
+  t: 'db-notify';
+  channel: string;
+  payload: string;
+}
+
 interface Channel {
   send(msg: unknown): unknown;
   on(event: 'message', fn: (msg: unknown) => void): unknown;
@@ -33,12 +42,19 @@ class Rollback extends Error {}
 /** Primary side: answers one child's requests. Returns a function that aborts the child's open transactions. */
 export function serveDbOverIpc(db: Db, child: Channel): () => void {
   const open = new Map<string, { tx: Queryable; finish: (commit: boolean) => void; done: Promise<unknown> }>();
+  const unlisten: Array<Promise<() => Promise<void>>> = [];
   child.on('message', (raw) => {
     const m = raw as IpcRequest;
     if (!m || m.t !== 'db') return;
     const reply = (r: Omit<IpcReply, 't' | 'id'>) => child.send({ t: 'db', id: m.id, ...r });
     const fail = (e: unknown) => reply({ ok: false, error: { message: (e as Error).message, code: (e as { code?: string }).code } });
-    if (m.op === 'exec') {
+    if (m.op === 'listen') {
+      if (!db.listen) return fail(new Error('this database cannot LISTEN'));
+      const channel = m.channel!;
+      const u = db.listen(channel, (payload) => child.send({ t: 'db-notify', channel, payload } satisfies IpcNotify));
+      unlisten.push(u.catch(() => async () => {}));
+      u.then(() => reply({ ok: true, rows: [] }), fail);
+    } else if (m.op === 'exec') {
       db.exec(m.sql!).then(() => reply({ ok: true, rows: [] }), fail);
     } else if (m.op === 'query') {
       const target = m.tx ? open.get(m.tx)?.tx : db;
@@ -74,6 +90,7 @@ export function serveDbOverIpc(db: Db, child: Channel): () => void {
     }
   });
   return () => {
+    for (const u of unlisten.splice(0)) void u.then((f) => f().catch(() => {}));
     for (const [id, t] of open) {
       open.delete(id);
       t.finish(false);
@@ -85,7 +102,13 @@ export function serveDbOverIpc(db: Db, child: Channel): () => void {
 export function ipcDb(channel: Channel = process as unknown as Channel): Db {
   let next = 1;
   const pending = new Map<number, { resolve: (r: IpcReply) => void }>();
+  const listeners = new Map<string, Set<(payload: string) => void>>();
   channel.on('message', (raw) => {
+    const n = raw as IpcNotify;
+    if (n?.t === 'db-notify') {
+      for (const h of listeners.get(n.channel) ?? []) h(n.payload);
+      return;
+    }
     const m = raw as IpcReply;
     if (!m || m.t !== 'db') return;
     pending.get(m.id)?.resolve(m);
@@ -105,11 +128,24 @@ export function ipcDb(channel: Channel = process as unknown as Channel): Db {
       return (await call({ op: 'query', sql, params })) as T[];
     },
   };
-  return guardDb(ipcChildDb(q, call), new Guard('db', DB_GUARD));
+  const listen: Listen = async (ch, onPayload) => {
+    let set = listeners.get(ch);
+    if (!set) {
+      set = new Set();
+      listeners.set(ch, set);
+      await call({ op: 'listen', channel: ch });
+    }
+    set.add(onPayload);
+    return async () => {
+      set.delete(onPayload);
+    };
+  };
+  return guardDb(ipcChildDb(q, call, listen), new Guard('db', DB_GUARD));
 }
 
-function ipcChildDb(q: Queryable, call: (req: Omit<IpcRequest, 't' | 'id'>) => Promise<unknown[]>): Db {
+function ipcChildDb(q: Queryable, call: (req: Omit<IpcRequest, 't' | 'id'>) => Promise<unknown[]>, listen: Listen): Db {
   return {
+    listen,
     kind: 'pglite',
     query: q.query,
     reader: q,
