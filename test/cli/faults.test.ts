@@ -226,7 +226,12 @@ describe('silently accepted input is refused (issue 14 items 22 and 26)', () => 
   });
 
   it('--k6-operator -1 is rejected before the script is written', () => {
-    const dir = project();
+    const dir = dirWith({
+      'pitchey-fit.config.json': JSON.stringify({
+        name: 'k6', history: { enabled: false },
+        load: { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ name: 'home', path: '/' }] } } },
+      }),
+    });
     const r = runCli(['load', '--export-k6', 'out/test.js', '--k6-operator=-1'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(expectOneLineError(r)).toMatch(/--k6-operator must be a positive whole number, got '-1'/);
