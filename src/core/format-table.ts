@@ -28,7 +28,10 @@ export function renderTextTable(
   const cells: TextCell[][] = rows.map((r) => r.map((c) => (typeof c === 'string' ? { text: c } : c)));
   const widths = columns.map((col, i) => Math.max(col.header.length, ...cells.map((r) => r[i]?.text.length ?? 0)));
   let total = indent + widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
-  const order = columns.map((c, i) => ({ i, p: c.shrink ?? 0 })).filter((c) => c.p > 0).sort((a, b) => b.p - a.p);
+  const order = columns
+    .map((c, i) => ({ i, p: c.shrink ?? 0 }))
+    .filter((c) => c.p > 0)
+    .sort((a, b) => b.p - a.p);
   for (const { i } of order) {
     if (total <= opts.width) break;
     const min = Math.max(columns[i].min ?? 8, 2);
@@ -45,10 +48,14 @@ export function renderTextTable(
   const header = line(columns.map((c, i) => pad(c.header, i)));
   const out = [opts.headerStyle ? opts.headerStyle(header) : header];
   for (const r of cells) {
-    out.push(line(columns.map((_, i) => {
-      const cell = r[i] ?? { text: '' };
-      return pad(cell.text, i, cell.style);
-    })));
+    out.push(
+      line(
+        columns.map((_, i) => {
+          const cell = r[i] ?? { text: '' };
+          return pad(cell.text, i, cell.style);
+        }),
+      ),
+    );
   }
   return out;
 }

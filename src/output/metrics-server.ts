@@ -33,11 +33,31 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const current = (): Result | undefined => latestRerun ?? opts.getResult();
 
   const own = new Registry();
-  const available = new Gauge({ name: 'pitchey_fit_serve_result_available', help: '1 once a Result is available to expose.', registers: [own] });
-  const runs = new Counter({ name: 'pitchey_fit_serve_reruns_total', help: 'Re-runs of the checks started by the server.', registers: [own] });
-  const failures = new Counter({ name: 'pitchey_fit_serve_rerun_failures_total', help: 'Re-runs that threw (the previous Result stays exposed).', registers: [own] });
-  const lastRun = new Gauge({ name: 'pitchey_fit_serve_last_rerun_timestamp_seconds', help: 'Unix time the last re-run finished.', registers: [own] });
-  const rerunSeconds = new Gauge({ name: 'pitchey_fit_serve_last_rerun_duration_seconds', help: 'Wall time of the last re-run, in seconds.', registers: [own] });
+  const available = new Gauge({
+    name: 'pitchey_fit_serve_result_available',
+    help: '1 once a Result is available to expose.',
+    registers: [own],
+  });
+  const runs = new Counter({
+    name: 'pitchey_fit_serve_reruns_total',
+    help: 'Re-runs of the checks started by the server.',
+    registers: [own],
+  });
+  const failures = new Counter({
+    name: 'pitchey_fit_serve_rerun_failures_total',
+    help: 'Re-runs that threw (the previous Result stays exposed).',
+    registers: [own],
+  });
+  const lastRun = new Gauge({
+    name: 'pitchey_fit_serve_last_rerun_timestamp_seconds',
+    help: 'Unix time the last re-run finished.',
+    registers: [own],
+  });
+  const rerunSeconds = new Gauge({
+    name: 'pitchey_fit_serve_last_rerun_duration_seconds',
+    help: 'Wall time of the last re-run, in seconds.',
+    registers: [own],
+  });
   runs.inc(0);
   failures.inc(0);
 
@@ -60,7 +80,9 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
         } else if (url.pathname === '/healthz') {
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
         } else if (url.pathname === '/') {
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('pitchey-fit metrics: /metrics (Prometheus), /result.json, /healthz\n');
+          res
+            .writeHead(200, { 'content-type': 'text/plain' })
+            .end('pitchey-fit metrics: /metrics (Prometheus), /result.json, /healthz\n');
         } else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       } catch (e) {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e instanceof Error ? e.message : String(e)}\n`);
@@ -70,8 +92,13 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
 
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
-      reject(e.code === 'EADDRINUSE' ? new UsageError(`port ${opts.port} on ${host} is already in use`)
-        : e.code === 'EADDRNOTAVAIL' ? new UsageError(`cannot listen on ${host}: address not available`) : e);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new UsageError(`port ${opts.port} on ${host} is already in use`)
+          : e.code === 'EADDRNOTAVAIL'
+            ? new UsageError(`cannot listen on ${host}: address not available`)
+            : e,
+      );
     };
     server.once('error', onError);
     server.listen(opts.port, host, () => {
@@ -89,8 +116,13 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
       const started = performance.now();
       runs.inc();
       inFlight = opts.rerun!()
-        .then((r) => { latestRerun = r; })
-        .catch((e: unknown) => { failures.inc(); opts.onRerunError?.(e); })
+        .then((r) => {
+          latestRerun = r;
+        })
+        .catch((e: unknown) => {
+          failures.inc();
+          opts.onRerunError?.(e);
+        })
         .finally(() => {
           lastRun.set(Date.now() / 1000);
           rerunSeconds.set((performance.now() - started) / 1000);

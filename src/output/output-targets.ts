@@ -71,11 +71,15 @@ function folderProblem(dir: string): string | undefined {
     return `cannot be inspected (${errorCode(e)})`;
   }
   const { existing, stat } = found;
-  if (!stat.isDirectory()) return existing === dir ? 'is a file, not a folder' : `is under ${existing}, which is a file`;
+  if (!stat.isDirectory())
+    return existing === dir ? 'is a file, not a folder' : `is under ${existing}, which is a file`;
   const pseudo = pseudoFilesystem(existing);
   if (pseudo) return `is on the kernel's ${pseudo} filesystem (${existing}), where no file can be created`;
   const denied = probeWritable(existing);
-  if (denied) return existing === dir ? `is not writable (${denied})` : `cannot be created: ${existing} is not writable (${denied})`;
+  if (denied)
+    return existing === dir
+      ? `is not writable (${denied})`
+      : `cannot be created: ${existing} is not writable (${denied})`;
   return undefined;
 }
 

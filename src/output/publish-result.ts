@@ -53,7 +53,11 @@ export async function publishResult(result: Result, io: OutputStreams, opts: Pub
   if (env.GITHUB_ACTIONS === 'true') for (const line of renderGithubAnnotations(result)) io.out(line);
 
   const fileReporters = opts.reporters.filter((r) => r !== 'console');
-  const { written, failed } = await writeReports(result, { reporters: fileReporters, outDir: opts.outDir, color: false });
+  const { written, failed } = await writeReports(result, {
+    reporters: fileReporters,
+    outDir: opts.outDir,
+    color: false,
+  });
   if (opts.promFile) {
     const file = path.resolve(opts.promFile);
     try {
@@ -66,7 +70,9 @@ export async function publishResult(result: Result, io: OutputStreams, opts: Pub
     try {
       fs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderMarkdown(result) + '\n');
     } catch (e) {
-      io.err(`warning: cannot append the job summary to ${env.GITHUB_STEP_SUMMARY}: ${(e as NodeJS.ErrnoException).code}`);
+      io.err(
+        `warning: cannot append the job summary to ${env.GITHUB_STEP_SUMMARY}: ${(e as NodeJS.ErrnoException).code}`,
+      );
     }
   }
   if (opts.pushgateway) {

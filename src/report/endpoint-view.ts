@@ -24,7 +24,11 @@ export function endpointLabel(e: EndpointTrend): string {
 export function endpointRows(load: LoadSection, target: Target | undefined): EndpointRow[] {
   return load.scenarios
     .flatMap((s) =>
-      (s.endpoints ?? []).map((e) => ({ ...e, scenario: s.name, overTarget: target ? !meetsTarget(target, e.p99) : false })),
+      (s.endpoints ?? []).map((e) => ({
+        ...e,
+        scenario: s.name,
+        overTarget: target ? !meetsTarget(target, e.p99) : false,
+      })),
     )
     .sort((a, b) => b.p99 - a.p99 || b.count - a.count);
 }

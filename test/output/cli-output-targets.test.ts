@@ -38,9 +38,15 @@ describe('output paths are checked before the run (issue 14 item 9)', () => {
   it('static -o <a file> / <under a file> / <a read-only folder>', (ctx) => {
     const run = (out: string) => runCli(['static', '--no-history', '-r', 'console,json', '-o', out], { cwd: fixture });
     expectRefusedBeforeRun(run(aFile), `--out-dir ${aFile} is a file, not a folder`);
-    expectRefusedBeforeRun(run(path.join(aFile, 'out')), `--out-dir ${path.join(aFile, 'out')} is under ${aFile}, which is a file`);
+    expectRefusedBeforeRun(
+      run(path.join(aFile, 'out')),
+      `--out-dir ${path.join(aFile, 'out')} is under ${aFile}, which is a file`,
+    );
     if (!undoReadOnly) ctx.skip();
-    expectRefusedBeforeRun(run(readOnly), new RegExp(`^pitchey-fit: --out-dir ${readOnly} is not writable \\((EACCES|EPERM)\\)$`));
+    expectRefusedBeforeRun(
+      run(readOnly),
+      new RegExp(`^pitchey-fit: --out-dir ${readOnly} is not writable \\((EACCES|EPERM)\\)$`),
+    );
   });
 
   it('static --prom-file <a folder>', () => {
@@ -54,7 +60,10 @@ describe('output paths are checked before the run (issue 14 item 9)', () => {
   });
 
   it('load --export-k6 <a folder> / <under a file>', () => {
-    expectRefusedBeforeRun(runCli(['load', '--export-k6', tmp], { cwd: emptyDir }), `--export-k6 ${tmp} is a folder, expected a file`);
+    expectRefusedBeforeRun(
+      runCli(['load', '--export-k6', tmp], { cwd: emptyDir }),
+      `--export-k6 ${tmp} is a folder, expected a file`,
+    );
     const under = path.join(aFile, 'script.js');
     expectRefusedBeforeRun(
       runCli(['load', '--export-k6', under], { cwd: emptyDir }),
@@ -63,24 +72,36 @@ describe('output paths are checked before the run (issue 14 item 9)', () => {
   });
 
   it('prometheus-rules --output <a folder>', () => {
-    expectRefusedBeforeRun(runCli(['prometheus-rules', '--output', tmp]), `--output ${tmp} is a folder, expected a file`);
+    expectRefusedBeforeRun(
+      runCli(['prometheus-rules', '--output', tmp]),
+      `--output ${tmp} is a folder, expected a file`,
+    );
   });
 
   it('baseline --file <a folder> refuses before the static analysis', () => {
-    expectRefusedBeforeRun(runCli(['baseline', '--file', tmp], { cwd: fixture }), `--file ${tmp} is a folder, expected a file`);
+    expectRefusedBeforeRun(
+      runCli(['baseline', '--file', tmp], { cwd: fixture }),
+      `--file ${tmp} is a folder, expected a file`,
+    );
   });
 
   it('report <result.json> -o <a file> -r html', () => {
     const made = runCli(['static', '--no-history', '-r', 'json', '-o', tmp], { cwd: fixture });
     expect(made.code).toBe(1); // the monolith fails its fitness functions; result.json is written
     expect(fs.existsSync(resultFile)).toBe(true);
-    expectRefusedBeforeRun(runCli(['report', resultFile, '-r', 'html', '-o', aFile]), `--out-dir ${aFile} is a file, not a folder`);
+    expectRefusedBeforeRun(
+      runCli(['report', resultFile, '-r', 'html', '-o', aFile]),
+      `--out-dir ${aFile} is a file, not a folder`,
+    );
   });
 
   it('-o /proc/nope exits 2 at once instead of spinning (issue 14 item 15)', () => {
     const started = Date.now();
     const run = runCli(['static', '--no-history', '-o', '/proc/nope'], { cwd: fixture, timeoutMs: 20_000 });
-    expectRefusedBeforeRun(run, "--out-dir /proc/nope is on the kernel's proc filesystem (/proc), where no file can be created");
+    expectRefusedBeforeRun(
+      run,
+      "--out-dir /proc/nope is on the kernel's proc filesystem (/proc), where no file can be created",
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
@@ -94,7 +115,9 @@ describe('an unreachable --pushgateway (issue 14 item 10)', () => {
     const run = await runCliAsync(['static', '--no-history', '-r', 'console', '--pushgateway', url], { cwd: fixture });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/Verdict: FAIL/);
-    expect(run.stderr).toContain(`warning: pushgateway ${url} unreachable: ECONNREFUSED; the metrics were not pushed (the verdict stands)`);
+    expect(run.stderr).toContain(
+      `warning: pushgateway ${url} unreachable: ECONNREFUSED; the metrics were not pushed (the verdict stands)`,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

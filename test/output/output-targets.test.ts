@@ -42,7 +42,9 @@ describe('checkOutputTargets (issue 14 items 9, 15)', () => {
 
   it('names the flag and the path: a file given as a folder, a folder under a file', () => {
     expect(check('dir', aFile)).toBe(`--out-dir ${aFile} is a file, not a folder`);
-    expect(check('dir', path.join(aFile, 'out'))).toBe(`--out-dir ${path.join(aFile, 'out')} is under ${aFile}, which is a file`);
+    expect(check('dir', path.join(aFile, 'out'))).toBe(
+      `--out-dir ${path.join(aFile, 'out')} is under ${aFile}, which is a file`,
+    );
   });
 
   it('names the flag and the path: a folder given as a file, a file under a file', () => {
@@ -68,9 +70,13 @@ describe('checkOutputTargets (issue 14 items 9, 15)', () => {
 
   it('refuses /proc and /sys at once instead of spinning in mkdir', () => {
     const started = performance.now();
-    expect(check('dir', '/proc/nope')).toBe("--out-dir /proc/nope is on the kernel's proc filesystem (/proc), where no file can be created");
+    expect(check('dir', '/proc/nope')).toBe(
+      "--out-dir /proc/nope is on the kernel's proc filesystem (/proc), where no file can be created",
+    );
     expect(check('dir', '/proc/nope/deeper')).toMatch(/is on the kernel's proc filesystem \(\/proc\)/);
-    expect(check('file', '/sys/nope/metrics.prom')).toMatch(/its folder \/sys\/nope is on the kernel's sysfs filesystem/);
+    expect(check('file', '/sys/nope/metrics.prom')).toMatch(
+      /its folder \/sys\/nope is on the kernel's sysfs filesystem/,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
   });
 

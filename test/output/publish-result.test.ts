@@ -16,7 +16,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function streams() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), color: false, quiet: false, json: false } };
+  return {
+    out,
+    err,
+    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), color: false, quiet: false, json: false },
+  };
 }
 
 describe('publishResult', () => {
@@ -41,14 +45,19 @@ describe('publishResult', () => {
       outDir: path.join(blocker, 'out'),
       promFile,
       env: {},
-    }).then(() => undefined, (e: unknown) => e);
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UsageError);
     const message = (error as Error).message;
     const saved = /the result was saved to (\S+)$/.exec(message)?.[1];
     const why = `${path.join(blocker, 'out')} is under ${blocker}, which is a file`;
-    expect(message.startsWith(
-      `cannot write ${path.join(blocker, 'out', 'result.json')} (${why}), ${path.join(blocker, 'out', 'junit.xml')} (${why}); `,
-    )).toBe(true);
+    expect(
+      message.startsWith(
+        `cannot write ${path.join(blocker, 'out', 'result.json')} (${why}), ${path.join(blocker, 'out', 'junit.xml')} (${why}); `,
+      ),
+    ).toBe(true);
     expect(saved).toBeDefined();
     expect(readFileSync(saved!, 'utf8')).toBe(renderJson(fullRun));
     rmSync(saved!);
@@ -87,7 +96,11 @@ describe('publishResult', () => {
   it('--json prints the Result, --quiet one line; the GitHub step summary is appended', async () => {
     const summary = path.join(root, 'step-summary.md');
     const s = streams();
-    await publishResult(fullRun, { ...s.io, json: true }, { reporters: ['console'], outDir: root, env: { GITHUB_STEP_SUMMARY: summary } });
+    await publishResult(
+      fullRun,
+      { ...s.io, json: true },
+      { reporters: ['console'], outDir: root, env: { GITHUB_STEP_SUMMARY: summary } },
+    );
     expect(s.out).toEqual([renderJson(fullRun)]);
     expect(readFileSync(summary, 'utf8')).toContain('pitchey-fit');
     const q = streams();

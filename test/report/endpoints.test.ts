@@ -17,7 +17,12 @@ function block(text: string, heading: string): string[] {
   const start = lines.indexOf(heading);
   expect(start).toBeGreaterThan(-1);
   const end = lines.indexOf('', start);
-  return lines.slice(start + 1, end).map((l) => l.trim().split(/\s{2,}/).join(' | '));
+  return lines.slice(start + 1, end).map((l) =>
+    l
+      .trim()
+      .split(/\s{2,}/)
+      .join(' | '),
+  );
 }
 
 describe('per-endpoint breakdown (issue 15 item 5)', () => {
@@ -45,8 +50,9 @@ describe('per-endpoint breakdown (issue 15 item 5)', () => {
   it('HTML: a table of every endpoint, rows over the target marked', () => {
     const html = renderHtml(withEndpoints);
     const table = /<table class="endpoints">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
-    const rows = [...table.matchAll(/<tr( class="not-pass")?[^>]*><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)<\/code>/g)]
-      .map((m) => `${m[1] ? 'over ' : ''}${m[2]} ${m[3]}`);
+    const rows = [
+      ...table.matchAll(/<tr( class="not-pass")?[^>]*><td><code>([^<]*)<\/code><\/td><td><code>([^<]*)<\/code>/g),
+    ].map((m) => `${m[1] ? 'over ' : ''}${m[2]} ${m[3]}`);
     expect(rows).toEqual(['over checkout POST /investments', 'over browse GET /pitches/:id', 'browse GET /pitches']);
     expect(html).toContain('Endpoints by p99 · target p99 &lt;= 200ms');
     expect(table).toContain('<td class="num">9981</td><td class="num">53</td><td class="num">0.53%</td>');
@@ -56,20 +62,32 @@ describe('per-endpoint breakdown (issue 15 item 5)', () => {
   it('Markdown: the slowest endpoints, p99 over the target in bold', () => {
     const md = renderMarkdown(withEndpoints);
     expect(md).toContain('**Slowest endpoints by p99** (target p99 &lt;= 200ms)');
-    expect(md).toContain('| `checkout` | `POST /investments [checkout]` | 7588 | 61.7ms | 244.9ms | **517.3ms** | 1205ms | 1.37% |');
-    expect(md).toContain('| `browse` | `GET /pitches [browse]` | 20000 | 10.5ms | 48.2ms | 120.4ms | 300.1ms | 0.05% |');
+    expect(md).toContain(
+      '| `checkout` | `POST /investments [checkout]` | 7588 | 61.7ms | 244.9ms | **517.3ms** | 1205ms | 1.37% |',
+    );
+    expect(md).toContain(
+      '| `browse` | `GET /pitches [browse]` | 20000 | 10.5ms | 48.2ms | 120.4ms | 300.1ms | 0.05% |',
+    );
   });
 
-  it('Prometheus: endpoint gauges carry k6\'s name label; promtool accepts the exposition', async () => {
+  it("Prometheus: endpoint gauges carry k6's name label; promtool accepts the exposition", async () => {
     const text = await renderPrometheus(withEndpoints);
     const samples = parseSamples(text);
     const ep = { scenario: 'browse', name: '/pitches/:id', method: 'GET', group: '' };
     expect(sampleValue(samples, 'pitchey_fit_load_endpoint_latency_seconds', { ...ep, percentile: '99' })).toBe(0.2513);
-    expect(sampleValue(samples, 'pitchey_fit_load_endpoint_latency_seconds', { ...ep, percentile: '100' })).toBe(0.3884);
+    expect(sampleValue(samples, 'pitchey_fit_load_endpoint_latency_seconds', { ...ep, percentile: '100' })).toBe(
+      0.3884,
+    );
     expect(sampleValue(samples, 'pitchey_fit_load_endpoint_requests', ep)).toBe(9981);
     expect(sampleValue(samples, 'pitchey_fit_load_endpoint_failed_requests', ep)).toBe(53);
     expect(sampleValue(samples, 'pitchey_fit_load_endpoint_error_ratio', ep)).toBeCloseTo(53 / 9981, 12);
-    const post = { scenario: 'checkout', name: 'POST /investments', method: 'POST', group: 'checkout', percentile: '50' };
+    const post = {
+      scenario: 'checkout',
+      name: 'POST /investments',
+      method: 'POST',
+      group: 'checkout',
+      percentile: '50',
+    };
     expect(sampleValue(samples, 'pitchey_fit_load_endpoint_latency_seconds', post)).toBe(0.0617);
     expect(samples.filter((s) => s.name === 'pitchey_fit_load_endpoint_latency_seconds')).toHaveLength(3 * 4);
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
