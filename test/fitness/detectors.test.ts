@@ -5,6 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectStatic } from '../../src/fitness/index.js';
 import { tablesInSql } from '../../src/fitness/detectors/shared-tables.js';
 import { domainOfRouteSegment } from '../../src/fitness/detectors/mixed-responsibilities.js';
+import {
+  clientCallPrefilter,
+  DEFAULT_CLIENTS,
+  DEFAULT_WRAPPERS,
+  patternToRegex,
+} from '../../src/fitness/detectors/circuit-breakers.js';
+import { fileFacts } from '../../src/fitness/detectors/file-facts.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-detectors-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -85,5 +92,52 @@ describe('detectors on a small repo', async () => {
     const c = await run({ sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false });
     expect(c.section.detectors).toEqual({});
     expect(c.findings).toEqual([]);
+  });
+});
+
+describe('detector fixes from issue 12', () => {
+  const options = {
+    clients: DEFAULT_CLIENTS.map(patternToRegex),
+    clientPrefilter: clientCallPrefilter(DEFAULT_CLIENTS),
+    wrappers: DEFAULT_WRAPPERS.map(patternToRegex),
+    rateLimitNames: ['rateLimit'],
+  };
+
+  it('reads no table out of English sentences, and still reads SQL', () => {
+    expect(tablesInSql('Update user settings error')).toEqual([]);
+    expect(tablesInSql('Select a file from your computer')).toEqual([]);
+    expect(tablesInSql('update users set name = $1 where id = $2')).toEqual(['users']);
+    expect(tablesInSql('SELECT name FROM accounts')).toEqual(['accounts']);
+  });
+
+  it('counts `(await this.redis.llen(k)).toString()` once, as redis.llen', () => {
+    const text = 'export class C {\n  async n(k: string) {\n    return (await this.redis.llen(k)).toString();\n  }\n}\n';
+    expect(fileFacts('/c.ts', text, options).unprotectedCalls).toEqual([{ callee: 'redis.llen', line: 3 }]);
+  });
+
+  it('recognises route registration through a method call as an HTTP entry', () => {
+    expect(fileFacts('/w.ts', "this.register('GET', '/api/users', h);\n", options).httpEntry).toBe(true);
+    expect(fileFacts('/w.ts', "router.add('POST', '/api/pitches', h);\n", options).httpEntry).toBe(true);
+    expect(fileFacts('/w.ts', "this.register('plugin', opts);\n", options).httpEntry).toBe(false);
+  });
+
+  it('caches facts per file content: a warm run computes only the changed file', async () => {
+    const root = repo('cached', {
+      'a.ts': "export const q = (db: any) => db.query('SELECT * FROM orders WHERE id = $1');\n",
+      'b.ts': "export const f = () => fetch('http://x.invalid');\n",
+      'c.ts': 'export const c = 1;\n',
+    });
+    const cacheDir = path.join(root, '.cache');
+    const opts = { root, services: {}, shared: [], allowedDependencies: [], static: {}, cacheDir };
+    const cold = await collectStatic(opts);
+    expect(cold.section.detectors.factCache).toEqual({ hits: 0, misses: 3 });
+    fs.appendFileSync(path.join(root, 'c.ts'), "export const g = () => fetch('http://y.invalid');\n");
+    const warm = await collectStatic(opts);
+    expect(warm.section.detectors.factCache).toEqual({ hits: 2, misses: 1 });
+    expect((warm.section.detectors.unprotectedCalls as Array<{ file: string }>).map((c) => c.file)).toEqual(['b.ts', 'c.ts']);
+    // Other client names give other facts: the cache does not apply.
+    const other = await collectStatic({ ...opts, static: { detectors: { circuitBreakers: { clients: ['db.*'] } } } });
+    expect(other.section.detectors.factCache).toEqual({ hits: 0, misses: 3 });
+    expect((other.section.detectors.unprotectedCalls as Array<{ callee: string }>).map((c) => c.callee)).toEqual(['db.query']);
   });
 });

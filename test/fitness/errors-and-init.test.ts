@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../src/core/errors.js';
+import { starterConfig } from '../../src/cli/commands/init.js';
+import { loadConfigFile } from '../../src/config/load-config.js';
+import { BUILTIN_IDS } from '../../src/run/builtin-functions.js';
 import { collectStatic, proposeServices, proposeShared } from '../../src/fitness/index.js';
 import { collectFixture, fixture } from './fixture-config.js';
 
@@ -73,6 +76,53 @@ describe('proposeServices (init)', () => {
     expect(services).toEqual({ media: ['services/media/**'], nda: ['services/nda/**'], notification: ['services/notification/**'], pitch: ['services/pitch/**'], user: ['services/user/**'] });
     expect(proposeShared(fixture('pitchey-decomposed'), services)).toEqual(['contracts/**', 'lib/**']);
     expect(proposeShared(fixture('pitchey-monolith'), proposeServices(fixture('pitchey-monolith')))).toEqual(['src/contracts/**', 'src/lib/**']);
+  });
+});
+
+describe('proposeServices on real layouts (issue 12)', () => {
+  const layout = (name: string, files: string[]) => {
+    const root = path.join(tmp, name);
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), 'export {};\n');
+    }
+    return root;
+  };
+
+  it('groups flat files of handlers/, services/, routes/ by the domain they name; never tests, fixtures or generated code', () => {
+    const root = layout('flat', [
+      'src/index.ts',
+      'src/handlers/users.ts', 'src/handlers/categories.ts', 'src/handlers/users.test.ts', 'src/handlers/index.ts',
+      'src/services/user-service.ts', 'src/services/billingService.ts', 'src/services/__tests__/x.test.ts',
+      'src/routes/search.routes.ts', 'src/routes/fixtures/data.ts', 'src/routes/generated/api.gen.ts',
+      'src/routes/__mocks__/db.ts', 'src/utils/time.ts', 'src/db/pool.ts',
+    ]);
+    const services = proposeServices(root);
+    expect(services).toEqual({
+      billing: ['src/services/billingService.ts'],
+      category: ['src/handlers/categories.ts'],
+      search: ['src/routes/search.routes.ts'],
+      user: ['src/services/user-service.ts', 'src/handlers/users.ts'],
+    });
+    expect(proposeShared(root, services)).toEqual(['src/db/**', 'src/utils/**']);
+  });
+
+  it('leaves test, fixture and invalidly named workspace packages out; the config it writes passes validation', async () => {
+    const root = layout('ws', ['apps/web/src/a.ts', 'apps/9lives/src/a.ts', 'packages/fixtures/src/a.ts', 'packages/ui/src/a.ts']);
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/*', 'packages/*'] }));
+    for (const [dir, name] of [['apps/web', '@r/web'], ['apps/9lives', '9lives'], ['packages/fixtures', '@r/fixtures'], ['packages/ui', '@r/ui']]) {
+      fs.writeFileSync(path.join(root, dir, 'package.json'), JSON.stringify({ name }));
+    }
+    const services = proposeServices(root);
+    expect(services).toEqual({ ui: ['packages/ui/**'], web: ['apps/web/**'] });
+    // What `init` writes, loaded and validated as `check` does (no shared folder here: none may be written).
+    const file = path.join(root, 'pitchey-fit.config.ts');
+    fs.writeFileSync(file, starterConfig('ws', services, proposeShared(root, services)));
+    await expect(loadConfigFile(file, BUILTIN_IDS)).resolves.toMatchObject({ config: { services } });
+    const wm = fixture('worker-monolith');
+    const flat = proposeServices(wm);
+    fs.writeFileSync(file, starterConfig('wm', flat, proposeShared(wm, flat)));
+    await expect(loadConfigFile(file, BUILTIN_IDS)).resolves.toMatchObject({ config: { services: flat } });
   });
 });
 

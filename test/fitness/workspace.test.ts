@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { judgeFunction } from '../../src/core/judge.js';
-import { staticFitnessFunctions } from '../../src/fitness/index.js';
-import { exportTarget, readPnpmWorkspaceGlobs } from '../../src/fitness/workspace-packages.js';
+import { collectStatic, staticFitnessFunctions } from '../../src/fitness/index.js';
+import { exportTarget, exportTargets, readPnpmWorkspaceGlobs } from '../../src/fitness/workspace-packages.js';
 import { collectFixture } from './fixture-config.js';
 
 describe('fixtures/workspace-monorepo', async () => {
@@ -49,5 +52,53 @@ describe('package.json exports and pnpm workspaces', () => {
   it('reads the packages list of pnpm-workspace.yaml', () => {
     expect(readPnpmWorkspaceGlobs("packages:\n  - 'apps/*'\n  - \"packages/**\" # all\n  - '!**/test/**'\ncatalog:\n  x: 1\n"))
       .toEqual(['apps/*', 'packages/**', '!**/test/**']);
+  });
+});
+
+describe('workspace resolution on built packages (issue 12)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-ws-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const write = (root: string, files: Record<string, string>) => {
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), text);
+    }
+    return root;
+  };
+
+  it('tries every exports condition, maps dist/esm and dist/cjs back through tsconfig outDir/rootDir, finds nested workspaces', async () => {
+    const root = write(path.join(tmp, 'mono'), {
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'platform'] }),
+      'apps/web/package.json': JSON.stringify({ name: '@m/web' }),
+      'apps/web/src/main.ts': "import { a } from '@m/core';\nimport { b } from '@m/core/b';\nimport { n } from '@m/nested';\n",
+      // core builds lib/ -> dist/esm and dist/cjs; its exports name only built files, the first condition a missing one.
+      'platform/package.json': JSON.stringify({ name: '@m/platform', private: true, workspaces: ['libs/*'] }),
+      'platform/libs/core/package.json': JSON.stringify({
+        name: '@m/core',
+        exports: {
+          '.': { types: './types/missing.d.ts', import: './dist/esm/index.js', require: './dist/cjs/index.cjs' },
+          './b': { require: './dist/cjs/b.cjs' },
+        },
+      }),
+      'platform/libs/core/tsconfig.esm.json': JSON.stringify({ compilerOptions: { outDir: 'dist/esm', rootDir: 'lib' } }),
+      'platform/libs/core/tsconfig.cjs.json': JSON.stringify({ compilerOptions: { outDir: 'dist/cjs', rootDir: 'lib' } }),
+      'platform/libs/core/lib/index.ts': 'export const a = 1;\n',
+      'platform/libs/core/lib/b.ts': 'export const b = 1;\n',
+      'platform/libs/nested/package.json': JSON.stringify({ name: '@m/nested', main: './out/index.js' }),
+      'platform/libs/nested/tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'out', rootDir: 'source' } }),
+      'platform/libs/nested/source/index.ts': 'export const n = 1;\n',
+    });
+    const c = await collectStatic({ root, services: {}, shared: [], allowedDependencies: [], static: {} });
+    expect(c.graph.edges.map((e) => `${e.specifier} -> ${e.to}${e.unresolved ? ' unresolved' : ''}`)).toEqual([
+      '@m/core -> platform/libs/core/lib/index.ts',
+      '@m/core/b -> platform/libs/core/lib/b.ts',
+      '@m/nested -> platform/libs/nested/source/index.ts',
+    ]);
+  });
+
+  it('lists every export target in preference order', () => {
+    expect(exportTargets({ '.': { types: './t.d.ts', node: { import: './n.mjs' }, default: './d.js' } }, '.')).toEqual([
+      './t.d.ts', './n.mjs', './d.js',
+    ]);
   });
 });

@@ -23,7 +23,7 @@ ${serviceLines}
   },
 
   // Code outside every service that services may import: contracts, shared kernel, infrastructure libraries.
-  shared: ${JSON.stringify(shared)},
+  ${shared.length > 0 ? `shared: ${JSON.stringify(shared)},` : `// shared: ['src/lib/**'],`}
 
   // Service-to-service value dependencies you accept (they then do not count against autonomy).
   // allowedDependencies: [{ from: 'gateway', to: '*' }],
