@@ -38,9 +38,16 @@ export function createServiceMatcher(services: Record<string, string[]>, shared:
 export function assignServices(graph: DependencyGraph, services: Record<string, string[]>, shared: string[]): ServiceMatcher {
   const matcher = createServiceMatcher(services, shared);
   const internal = graph.modules.filter((m) => !m.external);
+  // A file owned by two services would silently count for the first one only (issue 14 item 26).
+  const owners = matcher.names.map((n) => ({ n, isMatch: picomatch(services[n].map(stripDotSlash), { dot: true }) }));
   for (const m of internal) {
     m.service = matcher.serviceOf(m.path);
     if (m.service === null) m.sharedClass = matcher.isShared(m.path) ? 'shared-allowed' : 'unclassified';
+    const [first, second] = owners.filter((o) => o.isMatch(m.path)).map((o) => o.n);
+    if (second !== undefined) {
+      const message = `${JSON.stringify(m.path)} is also owned by services.${first}: a file belongs to one service`;
+      throw new ConfigError(message, `services.${second}`);
+    }
   }
   for (const name of matcher.names) {
     services[name].forEach((glob, i) => {
