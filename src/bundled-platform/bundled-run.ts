@@ -9,6 +9,7 @@ export interface BundledRunOptions {
   seedUsers?: number;
   seedPitches?: number;
   log?: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 /** Starts the bundled platform, seeded, in a fresh temporary data folder that `stop()` removes. */
@@ -22,6 +23,7 @@ export async function startBundledPlatform(opts: BundledRunOptions): Promise<Run
       dataDir,
       workers,
       seed: { users: opts.seedUsers ?? 200, pitches: opts.seedPitches ?? 500 },
+      signal: opts.signal,
     });
   } catch (e) {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -33,6 +33,8 @@ export interface StartPlatformOptions {
   /** Extra flags passed to `platform start`. */
   args?: string[];
   timeoutMs?: number;
+  /** Aborting stops the platform at once, even while it is still starting (seeding takes seconds). */
+  signal?: AbortSignal;
 }
 
 /** Starts the bundled platform on a free loopback port and waits for its ready line. */
@@ -44,7 +46,7 @@ export async function startPlatformProcess(opts: StartPlatformOptions): Promise<
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  const ready = await waitForReady(child, opts.timeoutMs ?? 120_000, () => stderr);
+  const ready = await waitForReady(child, opts.timeoutMs ?? 120_000, () => stderr, opts.signal);
   const manifestFile = path.join(opts.dataDir, 'seed-manifest.json');
   const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest) : null;
   return {
@@ -58,28 +60,43 @@ export async function startPlatformProcess(opts: StartPlatformOptions): Promise<
   };
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<{ url: string; workers?: number }> {
+function waitForReady(
+  child: ChildProcess, timeoutMs: number, stderr: () => string, signal: AbortSignal | undefined,
+): Promise<{ url: string; workers?: number }> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
+    const onAbort = () => {
+      clearTimeout(timer);
+      // SIGTERM lets the platform stop its own workers; SIGKILL if it does not exit soon.
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 1500);
+      child.once('exit', () => clearTimeout(kill));
+      reject(new Error('interrupted while the bundled platform was starting'));
+    };
     const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
       child.kill('SIGKILL');
       reject(new InputError(`the bundled platform did not become ready within ${Math.round(timeoutMs / 1000)} s${tail(stderr())}`));
     }, timeoutMs);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       try {
         const msg = JSON.parse(line) as { event?: string; url?: string; workers?: number };
         if (msg.event === 'ready' && msg.url) {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           lines.removeAllListeners('line');
           child.stdout!.resume();
           resolve({ url: msg.url, workers: msg.workers });
         }
       } catch { /* not our line */ }
     });
-    child.once('exit', (code, signal) => {
+    child.once('exit', (code, exitSignal) => {
       clearTimeout(timer);
-      reject(new InputError(`the bundled platform exited before it was ready (${signal ?? `code ${code}`})${tail(stderr())}`));
+      signal?.removeEventListener('abort', onAbort);
+      reject(new InputError(`the bundled platform exited before it was ready (${exitSignal ?? `code ${code}`})${tail(stderr())}`));
     });
   });
 }

@@ -110,6 +110,34 @@ describe('interrupts (issue 14 items 4 and 11)', () => {
   }, 90_000);
 });
 
+describe('interrupt while the bundled platform starts (issue 14 item 11)', () => {
+  it('the first SIGTERM during the platform start stops within 2 s with exit 130', async () => {
+    const dir = dirWith({
+      'pitchey-fit.config.json': JSON.stringify({
+        name: 'bundled', history: { enabled: false },
+        load: { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '5s', requests: [{ name: 'health', path: '/healthz' }] } } },
+      }),
+    });
+    const child = spawn(process.execPath, [BIN, 'load', '--reporter', 'json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    let signalledAt = 0;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalledAt && stderr.includes('starting the bundled Pitchey platform')) {
+        signalledAt = performance.now();
+        setTimeout(() => child.kill('SIGTERM'), 300); // the platform is seeding by then
+      }
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(killer);
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(code).toBe(130);
+    expect(performance.now() - signalledAt - 300).toBeLessThan(2000);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+});
+
 describe('history faults (issue 14 item 7): reports first, a broken history is a warning', () => {
   const project = (historyFile: string) => dirWith({
     'src/a.ts': 'export const a = 1;\n',

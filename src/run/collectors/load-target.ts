@@ -7,13 +7,14 @@ import type { CollectContext } from '../collector.js';
  */
 export async function withLoadTarget<T>(
   ctx: CollectContext,
+  signal: AbortSignal,
   fn: (url: string, defaultScenarios: Record<string, ScenarioConfig> | undefined) => Promise<T>,
 ): Promise<T> {
   const baseUrl = ctx.flags.baseUrl ?? ctx.resolved.config.load?.baseUrl;
   if (baseUrl) return fn(baseUrl, undefined);
   const bundled = await import('../../bundled-platform/index.js');
   const platform = await bundled.startBundledPlatform({
-    workers: 1, seedUsers: ctx.flags.seedUsers, seedPitches: ctx.flags.seedPitches, log: ctx.log,
+    workers: 1, seedUsers: ctx.flags.seedUsers, seedPitches: ctx.flags.seedPitches, log: ctx.log, signal,
   });
   try {
     return await fn(platform.url, platform.manifest ? bundled.defaultPlatformScenarios(platform.manifest) : undefined);

@@ -11,7 +11,7 @@ export const loadCollector: Collector<'load'> = {
     const { resolved, flags } = ctx;
     const load = await import('../../load/index.js');
     const cfg = resolved.config.load ?? {};
-    const section = await withLoadTarget(ctx, async (url, defaults) => {
+    const section = await withLoadTarget(ctx, signal, async (url, defaults) => {
       const scenarios: Record<string, ScenarioConfig> | undefined = cfg.scenarios ?? defaults;
       if (!scenarios || Object.keys(scenarios).length === 0) {
         throw new ConfigError('no load scenarios: define load.scenarios (see pitchey-fit init)', 'load.scenarios');

@@ -34,7 +34,9 @@ export const scaleCollector: Collector<'scale'> = {
       startTarget: async (n: number) => {
         if (mode === 'concurrency') return { url: baseUrl!, pids: [], stop: async () => {} };
         const { startBundledPlatform } = await import('../../bundled-platform/index.js');
-        const platform = await startBundledPlatform({ workers: n, seedUsers: flags.seedUsers, seedPitches: flags.seedPitches });
+        const platform = await startBundledPlatform({
+          workers: n, seedUsers: flags.seedUsers, seedPitches: flags.seedPitches, signal,
+        });
         return { url: platform.url, pids: platform.pids(), stop: platform.stop };
       },
     };
