@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The reference platform's command line: start | stop | seed. User mistakes print one line and exit 2.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseSeed, parseStart, parseStop, PlatformUsageError, type StartOptions } from './gateway/cli-options.js';
 import { isAlive, readRunning, removePidFile, writePidFile } from './gateway/pid-file.js';
@@ -9,6 +8,10 @@ import { AlreadySeededError, seedPlatform } from './gateway/seed.js';
 import { serveGateway } from './gateway/start-gateway.js';
 import { runWorkerCluster } from './gateway/worker-cluster.js';
 import { runServicesMode } from './gateway/services-mode.js';
+import { ensurePrivateDir } from './gateway/private-dir.js';
+
+// Files this process creates (database, media, manifest) are readable by their owner only.
+process.umask(0o077);
 
 const USAGE = [
   'usage: platform <start|stop|seed> [flags]',
@@ -64,7 +67,7 @@ function onShutdown(dataDir: string, close: () => Promise<void>): void {
 }
 
 async function start(o: StartOptions): Promise<void> {
-  mkdirSync(o.dataDir, { recursive: true });
+  ensurePrivateDir(o.dataDir);
   const running = readRunning(o.dataDir);
   if (running) fail(`a platform is already running for ${o.dataDir} (pid ${running.pid}, ${running.url})`);
   if (o.mode === 'services') {
@@ -106,7 +109,7 @@ async function seed(argv: string[]): Promise<void> {
   const o = parseSeed(argv);
   const running = readRunning(o.dataDir);
   if (running && o.db === 'pglite') fail(`a platform is running on ${o.dataDir} (pid ${running.pid}); stop it before seeding`);
-  mkdirSync(o.dataDir, { recursive: true });
+  ensurePrivateDir(o.dataDir);
   const p = await buildPlatformApp({ dataDir: o.dataDir, db: o.db, runSubscribers: false });
   try {
     const r = await seedPlatform(p.db, o.dataDir, o.users, o.pitches);

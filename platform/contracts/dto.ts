@@ -71,7 +71,8 @@ export interface NdaDto {
   pitchId: string;
   pitchTitle: string;
   requesterId: string;
-  ownerId: string;
+  /** The pitch owner; null for a requester without access (the creator of a gated pitch stays hidden). */
+  ownerId: string | null;
   status: NdaStatus;
   message: string | null;
   customTerms: string | null;
@@ -112,7 +113,8 @@ export type MediaState = 'pending' | 'processed' | 'failed';
 
 export interface MediaDto {
   id: string;
-  ownerId: string;
+  /** Only for the owner and admins: media metadata must not reveal the creator of an NDA-gated pitch. */
+  ownerId: string | null;
   pitchId: string | null;
   fileName: string;
   mimeType: string;

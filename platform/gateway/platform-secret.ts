@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from './private-dir.js';
 import path from 'node:path';
 
 /** The token-signing secret: kept in the data dir so every process of one platform shares it. */
@@ -11,7 +12,7 @@ export function loadOrCreateSecret(dataDir: string): Buffer {
   } catch {
     // first start
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const s = randomBytes(32);
   try {
     writeFileSync(file, s.toString('base64'), { flag: 'wx', mode: 0o600 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from './private-dir.js';
 import path from 'node:path';
 import type { Role } from '../contracts/events.js';
 import type { Db } from '../lib/db.js';
@@ -110,8 +111,9 @@ export async function seedPlatform(db: Db, dataDir: string | null, users: number
     seed: { users, pitches },
   };
   if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path.join(dataDir, 'seed-manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+    ensurePrivateDir(dataDir);
+    // The manifest holds the seed users' passwords.
+    writeFileSync(path.join(dataDir, 'seed-manifest.json'), JSON.stringify(manifest, null, 1) + '\n', { mode: 0o600 });
   }
   return { manifest, ms: performance.now() - t0, events: events.length };
 }

@@ -15,6 +15,9 @@ interface ServiceProcessOptions extends StartOptions {
 const o = JSON.parse(process.env.PITCHEY_SERVICE_OPTIONS ?? '{}') as ServiceProcessOptions;
 
 runForkedChild(async () => {
+  // One bus for cache and feature-flag invalidations: the gateway relays both to every service process (a sign-out
+  // in the user service must reach the session caches of the others).
+  const invalidations = new WorkerInvalidationBus();
   const p = await buildPlatformApp({
     dataDir: o.dataDir,
     db: o.db,
@@ -27,7 +30,8 @@ runForkedChild(async () => {
     serviceRateLimits: o.serviceRateLimits,
     redisUrl: o.redisUrl,
     // Feature-flag changes are made at the gateway process, which relays them to every service process.
-    flagCaches: new WorkerInvalidationBus(),
+    caches: invalidations,
+    flagCaches: invalidations,
   });
   await p.app.listen({ host: '127.0.0.1', port: o.servicePort });
   return { port: o.servicePort, close: () => p.close() };

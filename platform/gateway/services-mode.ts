@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDir } from './private-dir.js';
+import { assertMayScrape, METRICS_TOKEN_ENV } from './metrics-access.js';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,8 @@ import { openDb } from '../lib/db.js';
 import { FeatureFlags } from '../lib/feature-flags.js';
 import { createHttpApp } from '../lib/http-app.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
-import { CLIENT_IP_HEADER, GATEWAY_HEADER } from '../lib/request-auth.js';
-import { INTERNAL_HEADER } from '../lib/service-client.js';
+import { CLIENT_IP_HEADER, GATEWAY_HEADER, registerViewerResolution, SessionRevocations, type AuthState } from '../lib/request-auth.js';
+import { HttpTransport, INTERNAL_HEADER, ServiceClient } from '../lib/service-client.js';
 import type { ServiceName } from '../lib/service-context.js';
 import { hasUsers } from '../services/user/seed-writer.js';
 import type { StartOptions } from './cli-options.js';
@@ -40,7 +41,7 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encodi
  * service processes over IPC; with PostgreSQL every service connects itself.
  */
 export async function runServicesMode(o: StartOptions): Promise<{ url: string; workers: number; close(): Promise<void> }> {
-  mkdirSync(o.dataDir, { recursive: true });
+  ensurePrivateDir(o.dataDir);
   const signer = new TokenSigner(loadOrCreateSecret(o.dataDir));
   const db = await openDb(o.db === 'pglite' ? { kind: 'pglite', dataDir: path.join(o.dataDir, 'pgdata') } : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl });
   await migratePlatform(db);
@@ -90,6 +91,9 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     // Unlike the proxied paths, these bodies are parsed here.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
+    // Admin calls are rare: each one asks the user service whether the token's session is still live (no cache).
+    const users = new ServiceClient('user', new HttpTransport(remote.user), signer.internalCredential());
+    registerViewerResolution(scope, signer, new SessionRevocations((id) => users.call<AuthState>('GET', `/internal/users/${id}/auth-state`), null));
     registerFeatureFlagRoutes(scope, flags, signer);
   });
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
@@ -109,9 +113,11 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     return reply.code(ok ? 200 : 503).send(ok ? { success: true, data: { status: 'ready', services: SERVICE_NAMES } } : { success: false, error: { code: 'not_ready', message: `down: ${states.filter(([, u]) => !u).map(([n]) => n).join(', ')}` } });
   });
   app.get<{ Params: { service: string } }>('/metrics/:service', async (req, reply) => {
+    assertMayScrape(req, process.env[METRICS_TOKEN_ENV]);
     const n = req.params.service as ServiceName;
     if (!SERVICE_NAMES.includes(n)) return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no service ${n}` } });
-    const r = await pools[n].request({ method: 'GET', path: '/metrics' });
+    const auth = req.headers.authorization;
+    const r = await pools[n].request({ method: 'GET', path: '/metrics', headers: auth ? { authorization: auth } : {} });
     return reply.code(r.statusCode).header('content-type', String(r.headers['content-type'] ?? 'text/plain')).send(await r.body.text());
   });
   app.all('/*', async (req, reply) => {

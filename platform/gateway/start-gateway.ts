@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDir } from './private-dir.js';
 import type { CacheInvalidationBus } from '../lib/cache-invalidation.js';
 import type { Db } from '../lib/db.js';
 import type { StartOptions } from './cli-options.js';
@@ -14,7 +14,7 @@ export interface Served {
 
 /** Single-process gateway: every service in this process behind one port. */
 export async function serveGateway(o: StartOptions, extra: { caches?: CacheInvalidationBus; openedDb?: Db; skipMigrations?: boolean; runSubscribers?: boolean; backgroundJobs?: boolean; listen?: boolean } = {}): Promise<Served> {
-  mkdirSync(o.dataDir, { recursive: true });
+  ensurePrivateDir(o.dataDir);
   const platform = await buildPlatformApp({
     dataDir: o.dataDir,
     db: o.db,

@@ -1,6 +1,12 @@
 /** An error with an HTTP status and a stable code, rendered as `{success:false,error:{code,message}}`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Sent as `Retry-After` (429, 503). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

@@ -24,9 +24,12 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.mac(body), 'base64url');
+    // Compared as text, not as decoded bytes: only the one canonical base64url spelling of the MAC is accepted
+    // (no padding, no '+/' alphabet, no variant of the last character that decodes to the same bytes).
+    const given = Buffer.from(token.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.mac(body), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
     let claims: TokenClaims;
     try {
       claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 
 export type RouteClass = 'auth' | 'nda' | 'general';
 
@@ -17,12 +18,52 @@ export interface RateLimitConfig {
   perMinute: number;
   authPerMinute: number;
   ndaPerMinute: number;
+  /** Failed sign-ins per account (by email, registered or not) before its sign-ins answer 429 for the window. */
+  signInFailuresPerAccount?: number;
+  signInFailureWindowMs?: number;
   /** When set, buckets live in this shared store instead of this process (`platform start --redis-url`). */
   shared?: SharedRateLimitStore;
 }
 
 // High enough that a local load test from one address is not throttled by accident.
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { enabled: true, perMinute: 1_200_000, authPerMinute: 120_000, ndaPerMinute: 120_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  enabled: true,
+  perMinute: 1_200_000,
+  authPerMinute: 120_000,
+  ndaPerMinute: 120_000,
+  signInFailuresPerAccount: 10,
+  signInFailureWindowMs: 15 * 60_000,
+};
+
+/**
+ * Brute-force protection per account: after `limit` failed sign-ins for one email within the window, further
+ * attempts answer 429 without checking the password, whatever the client address. Unknown emails count the same
+ * way, so the 429 does not reveal whether an account exists. A success clears the count.
+ */
+export class SignInThrottle {
+  private readonly failures: LRUCache<string, { count: number; since: number }>;
+
+  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {
+    this.failures = new LRUCache({ max: 100_000, ttl: windowMs });
+  }
+
+  /** Milliseconds until this account may try again (0: it may try now). */
+  retryAfterMs(email: string): number {
+    const f = this.failures.get(email);
+    if (!f || f.count < this.limit) return 0;
+    return Math.max(1, f.since + this.windowMs - this.now());
+  }
+
+  failed(email: string): void {
+    const f = this.failures.get(email);
+    if (f && this.now() - f.since < this.windowMs) f.count++;
+    else this.failures.set(email, { count: 1, since: this.now() });
+  }
+
+  succeeded(email: string): void {
+    this.failures.delete(email);
+  }
+}
 
 interface Bucket {
   tokens: number;

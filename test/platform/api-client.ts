@@ -37,3 +37,15 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Sign-up answers 202 without a session (it does not reveal registered emails); the session comes from sign-in. */
+export async function registerAndSignIn(
+  api: ReturnType<typeof apiClient>,
+  body: { email: string; password: string; displayName: string; role: string },
+): Promise<{ token: string; user: { id: string; role: string } }> {
+  const up = await api('POST', '/api/auth/sign-up', { body });
+  if (up.status !== 202 && up.status !== 201) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
+  const r = await api('POST', '/api/auth/sign-in', { body: { email: body.email, password: body.password } });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.data;
+}

@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TokenSigner } from '../../platform/lib/auth-token.js';
 import { LocalInvalidationBus } from '../../platform/lib/cache-invalidation.js';
 import { evaluateFlag, FeatureFlags, rolloutBucket } from '../../platform/lib/feature-flags.js';
-import { loadOrCreateSecret } from '../../platform/gateway/platform-secret.js';
 import { BACKENDS } from './backends.js';
-import { signUp, usePlatform } from './platform-harness.js';
+import { seededAdminToken, signUp, signUpAdmin, usePlatform, type Harness } from './platform-harness.js';
 import { startPlatformCli as startCli, stopPlatformClis } from './platform-cli-process.js';
 
 afterAll(stopPlatformClis);
 
-const adminToken = (signer: TokenSigner) =>
-  signer.sign({ sub: randomUUID(), role: 'admin', sid: randomUUID(), exp: Math.floor(Date.now() / 1000) + 3600 });
+// Tokens of users that do not exist are refused, so admins are real users (promoted, or from the seed).
+const adminToken = async (h: Harness) => (await signUpAdmin(h)).token;
 
 describe('rollout evaluation', () => {
   it('buckets users by SHA-256 of key:userId (values from `printf search:user-1 | sha256sum`)', () => {
@@ -57,7 +54,7 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
 
   it('enforces roles and rejects bad bodies', async () => {
     const { api } = h;
-    const admin = adminToken(h.p.signer);
+    const admin = await adminToken(h);
     const investor = await signUp(h, 'investor');
     expect((await api('GET', '/api/feature-flags')).body).toEqual({ success: true, data: { flags: { search: true } } });
     expect((await api('GET', '/api/admin/feature-flags')).status).toBe(401);
@@ -88,7 +85,7 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
 
   it('an admin switching search off takes effect on the next request, and back on', async () => {
     const { api } = h;
-    const admin = adminToken(h.p.signer);
+    const admin = await adminToken(h);
     const adminId = h.p.signer.verify(admin)!.sub;
     expect((await api('GET', '/api/search?q=anything')).status).toBe(200);
     const off = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: false } });
@@ -108,7 +105,7 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
 
   it('a percentage rollout follows each user bucket, and unknown keys can be created', async () => {
     const { api } = h;
-    const admin = adminToken(h.p.signer);
+    const admin = await adminToken(h);
     const users = await Promise.all(Array.from({ length: 8 }, () => signUp(h, 'investor')));
     const set = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true, rolloutPercent: 50, description: 'half' } });
     expect(set.body.data).toMatchObject({ enabled: true, rolloutPercent: 50, description: 'half' });
@@ -151,8 +148,8 @@ function freshRequest(url: string, method: string, token?: string, body?: unknow
 
 describe.each([['--workers', '2'], ['--mode', 'services']])('feature flags with %s %s', (flag, value) => {
   it('a change made through one process is in effect in every process when the PUT answers', async () => {
-    const { url, dir } = await startCli([flag, value]);
-    const admin = adminToken(new TokenSigner(loadOrCreateSecret(dir)));
+    const { url, dir } = await startCli([flag, value, '--seed', '--users', '100', '--pitches', '10']);
+    const admin = await seededAdminToken(url, dir);
     const searchStatuses = async () => {
       const out: number[] = [];
       for (let i = 0; i < 6; i++) out.push((await freshRequest(`${url}/api/search?q=x`, 'GET')).status);

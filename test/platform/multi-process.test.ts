@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPlatformCli as start, stopPlatformClis } from './platform-cli-process.js';
-import { apiClient, waitFor } from './api-client.js';
+import { apiClient, registerAndSignIn, waitFor } from './api-client.js';
 
 afterAll(stopPlatformClis);
 
@@ -8,7 +8,7 @@ afterAll(stopPlatformClis);
 async function coreFlow(url: string): Promise<void> {
   const api = apiClient(url);
   const tag = Math.random().toString(36).slice(2);
-  const su = async (role: string) => (await api('POST', '/api/auth/sign-up', { body: { email: `${role}-${tag}@example.com`, password: 'correct horse 1', displayName: role, role } })).body.data;
+  const su = (role: string) => registerAndSignIn(api, { email: `${role}-${tag}@example.com`, password: 'correct horse 1', displayName: role, role });
   const creator = await su('creator');
   const investor = await su('investor');
   const created = await api('POST', '/api/pitches', { token: creator.token, body: { title: 'Relay', logline: 'Across processes', genre: 'drama', protected: { revenueModel: `RM-${tag}` } } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS } from './backends.js';
-import { signUp, usePlatform } from './platform-harness.js';
+import { signUp, signUpAdmin, usePlatform } from './platform-harness.js';
 
 const DAY = 86_400_000;
 
@@ -45,8 +45,8 @@ describe.each(BACKENDS)('NDA gate on %s', (backend) => {
       { label: 'admin', token: undefined, access: true },
       { label: 'other creator', token: (await signUp(h, 'creator')).token, access: false },
     ];
-    // An admin cannot sign up; mint one through the platform's own signer (the same secret the services verify).
-    viewers[2]!.token = h.p.signer.sign({ sub: '00000000-0000-4000-8000-000000000001', role: 'admin', sid: '00000000-0000-4000-8000-000000000002', exp: Math.floor(Date.now() / 1000) + 3600 });
+    // An admin cannot sign up: a signed-up user promoted in the database (tokens of unknown users are refused).
+    viewers[2]!.token = (await signUpAdmin(h)).token;
 
     for (const role of ['investor', 'production'] as const) {
       for (const state of states) {

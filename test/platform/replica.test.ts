@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
-import { apiClient, waitFor } from './api-client.js';
+import { apiClient, registerAndSignIn, waitFor } from './api-client.js';
 import { PG_AVAILABLE, startPgCluster, type PgCluster } from './backends.js';
 
 // CQRS read side: read-model queries go to a streaming replica when one is configured.
@@ -20,8 +20,7 @@ describe.runIf(PG_AVAILABLE)('read replica (pg)', () => {
     expect((await p.db.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(true);
     expect((await p.db.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(false);
     const api = apiClient(p.url);
-    const su = await api('POST', '/api/auth/sign-up', { body: { email: 'rep@example.com', password: 'correct horse 1', displayName: 'Rep', role: 'creator' } });
-    const token = su.body.data.token;
+    const { token } = await registerAndSignIn(api, { email: 'rep@example.com', password: 'correct horse 1', displayName: 'Rep', role: 'creator' });
     const c = await api('POST', '/api/pitches', { token, body: { title: 'Replica Run', logline: 'Read elsewhere', genre: 'comedy', requiresNda: false } });
     expect(c.status).toBe(201);
     await api('POST', `/api/pitches/${c.body.data.id}/publish`, { token });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import type { SagaFaults } from '../../platform/lib/saga-runner.js';
-import { apiClient } from './api-client.js';
+import { apiClient, registerAndSignIn } from './api-client.js';
 import { BACKENDS, startPgCluster, type PgCluster } from './backends.js';
 
 const STEPS = ['CreateDraft', 'ProcessMedia', 'GenerateNDA', 'NotifyCreation'] as const;
@@ -59,8 +59,7 @@ describe.each(BACKENDS)('pitch-creation saga on %s', (backend) => {
   async function setup() {
     const api = apiClient(p.url);
     const email = `saga${Math.random().toString(36).slice(2)}@example.com`;
-    const su = await api('POST', '/api/auth/sign-up', { body: { email, password: 'correct horse 1', displayName: 'Saga', role: 'creator' } });
-    const token = su.body.data.token as string;
+    const { token } = await registerAndSignIn(api, { email, password: 'correct horse 1', displayName: 'Saga', role: 'creator' });
     const up = await api('POST', '/api/media', { token, body: { fileName: 'deck.pdf', mimeType: 'application/pdf', contentBase64: Buffer.from('deck').toString('base64') } });
     expect(up.status).toBe(201);
     await p.bus.drain();

@@ -30,10 +30,13 @@ interface MediaRow {
   created_at: Date;
 }
 
-function toDto(r: MediaRow): MediaDto {
+const isOwnerOrAdmin = (r: MediaRow, viewer: Viewer | null) => viewer !== null && (viewer.userId === r.owner_id || viewer.role === 'admin');
+
+/** Metadata as `viewer` may see it: the uploader's id only for the uploader and admins (it names the creator). */
+function toDto(r: MediaRow, viewer: Viewer | null): MediaDto {
   return {
     id: r.id,
-    ownerId: r.owner_id,
+    ownerId: isOwnerOrAdmin(r, viewer) ? r.owner_id : null,
     pitchId: r.pitch_id,
     fileName: r.file_name,
     mimeType: r.mime_type,
@@ -75,10 +78,23 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     }
   }
 
+  /** The pitch's status, or null once it is deleted (its media rows are removed shortly after, by event). */
+  async function pitchStatus(pitchId: string): Promise<PitchSummaryDto['status'] | null> {
+    try {
+      return (await pitch.call<PitchSummaryDto>('GET', `/internal/pitches/${pitchId}/summary`)).status;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
   async function readable(id: string, viewer: Viewer | null): Promise<MediaRow> {
     const r = (await db.query<MediaRow>('SELECT * FROM media_svc.media WHERE id = $1', [id]))[0];
     // 404 rather than 403 so gated media do not reveal that they exist.
-    if (!r || !(await mayRead(r, viewer))) throw notFound('media not found');
+    if (!r) throw notFound('media not found');
+    // Media of a draft, archived or deleted pitch are served to its owner (and admins) only.
+    if (r.pitch_id && !isOwnerOrAdmin(r, viewer) && (await pitchStatus(r.pitch_id)) !== 'published') throw notFound('media not found');
+    if (!(await mayRead(r, viewer))) throw notFound('media not found');
     return r;
   }
 
@@ -121,8 +137,8 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
         const fileName = sanitizeFileName(b.fileName);
         const storagePath = `${id.slice(0, 2)}/${id}-${fileName}`;
         const checksum = createHash('sha256').update(bytes).digest('hex');
-        await mkdir(path.join(root, id.slice(0, 2)), { recursive: true });
-        await writeFile(path.join(root, storagePath), bytes);
+        await mkdir(path.join(root, id.slice(0, 2)), { recursive: true, mode: 0o700 });
+        await writeFile(path.join(root, storagePath), bytes, { mode: 0o600 });
         try {
           const row = await db.transaction(async (tx) => {
             const r = await tx.query<MediaRow>(
@@ -135,7 +151,7 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
             ]);
             return r[0]!;
           });
-          return reply.code(201).send(ok(toDto(row)));
+          return reply.code(201).send(ok(toDto(row, viewer)));
         } catch (e) {
           await rm(path.join(root, storagePath), { force: true });
           throw e;
@@ -144,8 +160,8 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     );
 
     app.get<{ Params: { id: string } }>('/api/media/:id', async (req) => {
-      const r = await readable(uuidParam(req.params.id), viewerOf(req, signer));
-      return ok(toDto(r));
+      const viewer = viewerOf(req, signer);
+      return ok(toDto(await readable(uuidParam(req.params.id), viewer), viewer));
     });
 
     app.get<{ Params: { id: string } }>('/api/media/:id/content', async (req, reply) => {
@@ -171,7 +187,7 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
           gatedAllowed ??= await mayRead(r, viewer);
           if (!gatedAllowed) continue;
         }
-        out.push(toDto(r));
+        out.push(toDto(r, viewer));
       }
       return ok({ items: out });
     });
@@ -218,12 +234,17 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
       return ok({ attached: ids.length });
     });
 
-    // Compensation DeleteMedia.
-    app.post<{ Body: { ownerId: string; mediaIds: string[] } }>('/internal/media/discard', async (req) => {
+    // Compensation DeleteMedia: the saga's files that are unattached or attached to its own pitch, never another's.
+    app.post<{ Body: { ownerId: string; pitchId: string; mediaIds: string[] } }>('/internal/media/discard', async (req) => {
       requireInternal(req, signer);
       const ids = req.body.mediaIds.map((x) => uuidParam(x, 'mediaId'));
+      const pitchId = uuidParam(req.body.pitchId, 'pitchId');
       const rows = await db.transaction(async (tx) => {
-        const r = await tx.query<MediaRow>('DELETE FROM media_svc.media WHERE id = ANY($1::uuid[]) AND owner_id = $2 RETURNING *', [ids, req.body.ownerId]);
+        const r = await tx.query<MediaRow>(
+          `DELETE FROM media_svc.media WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND (pitch_id IS NULL OR pitch_id = $3)
+           RETURNING *`,
+          [ids, req.body.ownerId, pitchId],
+        );
         for (const m of r) await appendEvents(tx, `media-${m.id}`, 'any', [{ type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } }]);
         return r;
       });

@@ -36,13 +36,17 @@ interface NdaRow {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function toDto(r: NdaRow): NdaDto {
+/**
+ * The NDA as `viewer` may see it: the pitch owner's id (the creator's identity) only to the owner, an admin, or a
+ * requester whose NDA grants access now; before signing, after rejection, revocation or expiry it is null.
+ */
+function toDto(r: NdaRow, viewer: { userId: string; role: Role }, now: Date): NdaDto {
   return {
     id: r.id,
     pitchId: r.pitch_id,
     pitchTitle: r.pitch_title,
     requesterId: r.requester_id,
-    ownerId: r.owner_id,
+    ownerId: decideAccess(viewer, r.owner_id, r, now).granted ? r.owner_id : null,
     status: r.status,
     message: r.message,
     customTerms: r.custom_terms,
@@ -157,7 +161,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
             return r[0]!;
           });
           void ctx.bus.kick();
-          return reply.code(201).send(ok(toDto(row)));
+          return reply.code(201).send(ok(toDto(row, viewer, ctx.now())));
         } catch (e) {
           if (sqlState(e) === '23505') throw conflict('an NDA for this pitch is already open', 'nda_exists');
           throw e;
@@ -184,7 +188,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           params: [req.body?.customTerms ?? null, days],
           events: [{ type: 'NDAApproved', data: ndaData(r) }],
         }));
-        return ok(toDto(row));
+        return ok(toDto(row, viewer, ctx.now()));
       },
     );
 
@@ -199,7 +203,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           params: [reason],
           events: [{ type: 'NDARejected', data: { ...ndaData(r), reason } }],
         }));
-        return ok(toDto(row));
+        return ok(toDto(row, viewer, ctx.now()));
       },
     );
 
@@ -233,7 +237,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
             { type: 'AccessGranted', data: { ...ndaData(r), expiresAt: expiresAt.toISOString() } },
           ],
         }));
-        return ok(toDto(row));
+        return ok(toDto(row, viewer, ctx.now()));
       },
     );
 
@@ -248,7 +252,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           params: [reason],
           events: [{ type: 'NDARevoked', data: { ...ndaData(r), reason } }],
         }));
-        return ok(toDto(row));
+        return ok(toDto(row, viewer, ctx.now()));
       },
     );
 
@@ -262,7 +266,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       const nda = r[0];
       const expired = nda && nda.status === 'signed' && nda.expires_at && new Date(nda.expires_at) <= ctx.now();
       return ok({
-        nda: nda ? toDto(expired ? { ...nda, status: 'expired' } : nda) : null,
+        nda: nda ? toDto(expired ? { ...nda, status: 'expired' } : nda, viewer, ctx.now()) : null,
         hasAccess: nda ? decideAccess(viewer, nda.owner_id, nda, ctx.now()).granted : false,
       });
     });
@@ -271,7 +275,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       const viewer = requireViewer(req, signer);
       const r = (await db.query<NdaRow>('SELECT * FROM nda_svc.ndas WHERE id = $1', [uuidParam(req.params.id)]))[0];
       if (!r || (r.owner_id !== viewer.userId && r.requester_id !== viewer.userId && viewer.role !== 'admin')) throw notFound('nda not found');
-      return ok(toDto(r));
+      return ok(toDto(r, viewer, ctx.now()));
     });
 
     for (const [path, col] of [
@@ -289,7 +293,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           `SELECT * FROM nda_svc.ndas WHERE ${col} = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at DESC, id LIMIT $3 OFFSET $4`,
           [viewer.userId, status, limit, offset],
         );
-        return ok({ items: rows.map(toDto), page, limit });
+        return ok({ items: rows.map((r) => toDto(r, viewer, ctx.now())), page, limit });
       });
     }
 

@@ -51,7 +51,10 @@ interface Note {
   relatedUserId?: string | null;
 }
 
-/** What an event notifies, given the followers of each relevant user. */
+/**
+ * What an event notifies, given the followers of each relevant user. Notes to a requester never name the pitch
+ * owner (relatedUserId null): before signing, after rejection or revocation the creator of a gated pitch stays hidden.
+ */
 function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): Note | null {
   switch (e.type) {
     case 'NDARequested': {
@@ -60,11 +63,11 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
     }
     case 'NDAApproved': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_approved', title: 'NDA approved', body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+      return { userIds: [d.requesterId], type: 'nda_approved', title: 'NDA approved', body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`, pitchId: d.pitchId, relatedUserId: null };
     }
     case 'NDARejected': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_rejected', title: 'NDA rejected', body: `Your NDA request for "${d.pitchTitle}" was rejected.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+      return { userIds: [d.requesterId], type: 'nda_rejected', title: 'NDA rejected', body: `Your NDA request for "${d.pitchTitle}" was rejected.`, pitchId: d.pitchId, relatedUserId: null };
     }
     case 'NDASigned': {
       const d = e.data as NDASigned['data'];
@@ -72,7 +75,7 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
     }
     case 'NDARevoked': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_revoked', title: 'NDA revoked', body: `Your access to "${d.pitchTitle}" was revoked.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+      return { userIds: [d.requesterId], type: 'nda_revoked', title: 'NDA revoked', body: `Your access to "${d.pitchTitle}" was revoked.`, pitchId: d.pitchId, relatedUserId: null };
     }
     case 'PitchPublished': {
       const d = e.data as PitchPublished['data'];

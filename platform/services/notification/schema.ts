@@ -28,4 +28,10 @@ CREATE TABLE notification_svc.followers (
   PRIMARY KEY (followee_id, follower_id)
 )`,
   },
+  {
+    // Notes written before requester notifications stopped naming the pitch owner.
+    id: '002_hide_owner_from_requesters',
+    sql: `UPDATE notification_svc.notifications SET related_user_id = NULL
+           WHERE type IN ('nda_approved', 'nda_rejected', 'nda_revoked')`,
+  },
 ];

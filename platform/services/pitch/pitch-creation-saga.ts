@@ -67,7 +67,9 @@ export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: 
           return {};
         },
         async compensate(d) {
-          if (d.input.mediaIds.length > 0) await clients.media.call('POST', '/internal/media/discard', { ownerId: d.ownerId, mediaIds: d.input.mediaIds });
+          if (d.input.mediaIds.length === 0) return;
+          // Only files not attached to another pitch: a retried create must never take media from the pitch that has them.
+          await clients.media.call('POST', '/internal/media/discard', { ownerId: d.ownerId, pitchId: d.pitchId, mediaIds: d.input.mediaIds });
         },
       },
       {

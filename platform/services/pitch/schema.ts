@@ -75,4 +75,17 @@ CREATE TABLE pitch_svc.creators (
 );
 ${sagaTableSql('pitch_svc')}`,
   },
+  {
+    // POST /api/pitches with an Idempotency-Key: a retry answers with the pitch the first attempt created.
+    id: '002_idempotency_keys',
+    sql: `
+CREATE TABLE pitch_svc.idempotency_keys (
+  owner_id uuid NOT NULL,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  pitch_id uuid NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (owner_id, key)
+)`,
+  },
 ];

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CreatePitch, UpdatePitch } from '../../contracts/commands.js';
@@ -47,6 +48,19 @@ const updateSchema = { body: { type: 'object', additionalProperties: false, minP
 
 type Access = PitchDetailDto['access'];
 
+function idempotencyKeyOf(h: string | string[] | undefined): string | null {
+  if (h === undefined) return null;
+  if (typeof h !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(h)) {
+    throw badRequest('Idempotency-Key must be 1-200 visible ASCII characters', 'validation_error');
+  }
+  return h;
+}
+
+const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+/** Anonymous views of one pitch from one address count once per window (signed-in views are attributable). */
+const ANONYMOUS_VIEW_WINDOW_MS = 10 * 60_000;
+
 export function createPitchService(ctx: ServiceContext): PlatformService {
   const { db, signer } = ctx;
   let registry: Registry | null = null;
@@ -55,6 +69,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   const rowCache = new TtlCache<PitchRow>(20_000, 2_000);
   const protectedCache = new TtlCache<ProtectedPitchContent>(20_000, 30_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
+  const anonymousViews = new LRUCache<string, true>({ max: 100_000, ttl: ANONYMOUS_VIEW_WINDOW_MS });
   // Bumped by every invalidation: a load that raced with a write does not store what it read.
   let epoch = 0;
   ctx.caches.onInvalidate((scope, key) => {
@@ -147,6 +162,35 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     return out;
   }
 
+  /**
+   * Claims `key` for this owner, or finds the pitch an earlier request with it created. The same key with a
+   * different body is a client error: the key names one request.
+   */
+  async function claimIdempotencyKey(
+    ownerId: string,
+    key: string,
+    hash: string,
+    pitchId: string,
+  ): Promise<{ replay: boolean; pitchId: string }> {
+    const ins = await db.query(
+      `INSERT INTO pitch_svc.idempotency_keys (owner_id, key, request_hash, pitch_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [ownerId, key, hash, pitchId],
+    );
+    if (ins.length > 0) return { replay: false, pitchId };
+    const prior = (
+      await db.query<{ request_hash: string; pitch_id: string }>(
+        'SELECT request_hash, pitch_id FROM pitch_svc.idempotency_keys WHERE owner_id = $1 AND key = $2',
+        [ownerId, key],
+      )
+    )[0];
+    if (!prior) throw conflict('the first request with this Idempotency-Key just failed; retry', 'request_in_progress');
+    if (prior.request_hash !== hash) {
+      throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+    }
+    return { replay: true, pitchId: prior.pitch_id };
+  }
+
   async function toggle(kind: 'like' | 'save', pitchId: string, viewer: Viewer, on: boolean): Promise<boolean> {
     const table = kind === 'like' ? 'pitch_svc.likes' : 'pitch_svc.saves';
     const counter = kind === 'like' ? 'like_count' : 'save_count';
@@ -206,8 +250,19 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     app.post<{ Body: CreatePitch }>('/api/pitches', { schema: createSchema }, async (req, reply) => {
       const viewer = requireRole(req, signer, ['creator', 'production']);
       const b = req.body;
+      const key = idempotencyKeyOf(req.headers['idempotency-key']);
+      let pitchId: string = randomUUID();
+      if (key) {
+        const claimed = await claimIdempotencyKey(viewer.userId, key, requestHash(b), pitchId);
+        if (claimed.replay) {
+          const existing = await loadRow(claimed.pitchId);
+          if (!existing) throw conflict('the first request with this Idempotency-Key is still in progress', 'request_in_progress');
+          return reply.code(201).header('idempotent-replayed', 'true').send(ok(await detail(existing, viewer)));
+        }
+        pitchId = claimed.pitchId;
+      }
       const data: PitchCreationData = {
-        pitchId: randomUUID(),
+        pitchId,
         ownerId: viewer.userId,
         ndaTemplateId: randomUUID(),
         notificationId: randomUUID(),
@@ -227,6 +282,8 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       try {
         await saga.run(data);
       } catch (e) {
+        // Nothing was created: the same key may be retried.
+        if (key) await db.query('DELETE FROM pitch_svc.idempotency_keys WHERE owner_id = $1 AND key = $2', [viewer.userId, key]);
         if (e instanceof SagaFailedError) {
           const cause = e.reason;
           if (cause instanceof ApiError && cause.status < 500) throw cause;
@@ -332,6 +389,11 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       const r = await visibleRow(uuidParam(req.params.id), viewer);
       if (r.status !== 'published') return ok({ counted: false });
       const viewerId = viewer?.userId ?? null;
+      if (!viewer) {
+        const seenKey = `${r.id}|${clientAddressOf(req, signer)}`;
+        if (anonymousViews.has(seenKey)) return ok({ counted: false });
+        anonymousViews.set(seenKey, true);
+      }
       await db.transaction(async (tx) => {
         await tx.query('INSERT INTO pitch_svc.views (pitch_id, viewer_id) VALUES ($1, $2)', [r.id, viewerId]);
         await tx.query('UPDATE pitch_svc.pitches SET view_count = view_count + 1, trend_score = trend_score + 1 WHERE id = $1', [r.id]);

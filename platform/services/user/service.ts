@@ -2,19 +2,37 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { RegisterUser, SignIn, UpdateProfile } from '../../contracts/commands.js';
-import { badRequest, conflict, forbidden, notFound, ok, unauthorized } from '../../lib/api-error.js';
+import { ApiError, badRequest, forbidden, notFound, ok, unauthorized } from '../../lib/api-error.js';
 import { sqlState } from '../../lib/db.js';
 import { appendEvents } from '../../lib/event-store.js';
 import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { parsePaging, uuidParam } from '../../lib/paging.js';
-import { hashPassword, verifyPassword } from '../../lib/password-hash.js';
-import { registerRateLimit } from '../../lib/rate-limit.js';
-import { clientAddressOf, isInternalCall, requireRole, requireViewer } from '../../lib/request-auth.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../lib/password-hash.js';
+import { DEFAULT_RATE_LIMIT, registerRateLimit, SignInThrottle } from '../../lib/rate-limit.js';
+import {
+  AUTH_CACHE_SCOPE,
+  clientAddressOf,
+  isInternalCall,
+  requireInternal,
+  requireRole,
+  requireViewer,
+  type AuthState,
+} from '../../lib/request-auth.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
 import { USER_SCHEMA, userMigrations } from './schema.js';
 import { isValidEmail, toPublicUser, toUserDto, type UserRow } from './user-store.js';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
+
+const SIGN_UP_ACCEPTED = {
+  accepted: true,
+  next: 'sign in with this email and password (an account that already had this email keeps its own password)',
+} as const;
+
+function tooManyAttempts(waitMs: number): ApiError {
+  const msg = 'too many failed sign-ins for this account; try again later';
+  return new ApiError(429, 'too_many_attempts', msg, Math.ceil(waitMs / 1000));
+}
 
 const signUpSchema = {
   body: {
@@ -35,6 +53,7 @@ const signInSchema = {
   body: {
     type: 'object',
     required: ['email', 'password'],
+    additionalProperties: false,
     properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 200 } },
   },
 } as const;
@@ -54,6 +73,14 @@ const profileSchema = {
 export function createUserService(ctx: ServiceContext): PlatformService {
   const { db, signer } = ctx;
   let registry: Registry | null = null;
+  const throttle = ctx.rateLimit.enabled
+    ? new SignInThrottle(
+        ctx.rateLimit.signInFailuresPerAccount ?? DEFAULT_RATE_LIMIT.signInFailuresPerAccount!,
+        ctx.rateLimit.signInFailureWindowMs ?? DEFAULT_RATE_LIMIT.signInFailureWindowMs!,
+      )
+    : null;
+  /** Every process drops its cached session state of this user before the change is acknowledged. */
+  const forgetSessions = (userId: string) => ctx.caches.invalidate(AUTH_CACHE_SCOPE, userId);
 
   async function issueSession(user: UserRow): Promise<string> {
     const sid = randomUUID();
@@ -76,9 +103,8 @@ export function createUserService(ctx: ServiceContext): PlatformService {
       if (!isValidEmail(email)) throw badRequest('email is not valid');
       const id = randomUUID();
       const hash = await hashPassword(b.password);
-      let row: UserRow;
       try {
-        row = await db.transaction(async (tx) => {
+        await db.transaction(async (tx) => {
           const r = await tx.query<UserRow>(
             `INSERT INTO user_svc.users (id, email, display_name, role, company, password_hash) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
             [id, email, b.displayName.trim(), b.role, b.company ?? null, hash],
@@ -88,20 +114,29 @@ export function createUserService(ctx: ServiceContext): PlatformService {
           ]);
           return r[0]!;
         });
+        void ctx.bus.kick();
       } catch (e) {
-        if (sqlState(e) === '23505') throw conflict('email already registered', 'email_taken');
-        throw e;
+        // A registered email gets the very same answer (after the same hashing work): sign-up does not tell whether
+        // an account exists. Its owner recovers by signing in; a new account is ready to sign in at once.
+        if (sqlState(e) !== '23505') throw e;
       }
-      void ctx.bus.kick();
-      const token = await issueSession(row);
-      return reply.code(201).send(ok({ token, user: toUserDto(row) }));
+      return reply.code(202).send(ok(SIGN_UP_ACCEPTED));
     });
 
     app.post<{ Body: SignIn }>('/api/auth/sign-in', { schema: signInSchema }, async (req) => {
       const email = req.body.email.trim().toLowerCase();
+      const wait = throttle?.retryAfterMs(email) ?? 0;
+      if (wait > 0) throw tooManyAttempts(wait);
       const row = (await db.query<UserRow>('SELECT * FROM user_svc.users WHERE lower(email) = $1', [email]))[0];
-      // Verify against a hash even for unknown emails would cost a scrypt per miss; an equal-time answer is not a goal here.
-      if (!row || !row.active || !(await verifyPassword(req.body.password, row.password_hash))) throw unauthorized('invalid email or password');
+      // Unknown and deactivated accounts cost one hash too, so the answer time does not reveal registered emails.
+      const valid = row?.active
+        ? await verifyPassword(req.body.password, row.password_hash)
+        : await verifyAgainstDummy(req.body.password);
+      if (!row || !valid) {
+        throttle?.failed(email);
+        throw unauthorized('invalid email or password');
+      }
+      throttle?.succeeded(email);
       const token = await issueSession(row);
       return ok({ token, user: toUserDto(row) });
     });
@@ -109,6 +144,7 @@ export function createUserService(ctx: ServiceContext): PlatformService {
     app.post('/api/auth/sign-out', async (req) => {
       const v = requireViewer(req, signer);
       await db.query('UPDATE user_svc.sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [v.sessionId]);
+      await forgetSessions(v.userId);
       return ok({ signedOut: true });
     });
 
@@ -229,8 +265,23 @@ export function createUserService(ctx: ServiceContext): PlatformService {
         return true;
       });
       if (!done) throw notFound('active user not found');
+      await forgetSessions(id);
       void ctx.bus.kick();
       return ok({ deactivated: true });
+    });
+
+    // Consulted (and cached per process) by every service's viewer resolution; unknown users count as inactive.
+    app.get<{ Params: { id: string } }>('/internal/users/:id/auth-state', async (req) => {
+      requireInternal(req, signer);
+      const id = uuidParam(req.params.id);
+      const r = await db.query<{ active: boolean | null; revoked: string[] }>(
+        `SELECT (SELECT active FROM user_svc.users WHERE id = $1) AS active,
+                ARRAY(SELECT id::text FROM user_svc.sessions
+                       WHERE user_id = $1 AND revoked_at IS NOT NULL AND expires_at > now()) AS revoked`,
+        [id],
+      );
+      const state: AuthState = { active: r[0]?.active === true, revokedSessions: r[0]?.revoked ?? [] };
+      return ok(state);
     });
   }
 
