@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/config/package-root.js';
-import { PUBLISHED_SCHEMAS, publishedSchemaText } from '../src/config/published-schemas.js';
+import { PUBLISHED_SCHEMAS, publishedSchemaText } from './published-schemas.js';
 
 for (const { file, generate } of PUBLISHED_SCHEMAS) {
   writeFileSync(path.join(packageRoot(), file), publishedSchemaText(generate));

@@ -71,49 +71,52 @@ const thresholds = z
       )
       .min(1),
   )
-  .describe("k6 thresholds: metric (optionally with tags) -> expressions, e.g. { http_req_duration: ['p(99)<200'] }.");
+  .describe("k6 thresholds: metric (optionally with tags) -> expressions, e.g. { http_req_duration: ['p(99)<200'] }.")
+  .meta({ id: 'thresholdsConfig' });
 
 // ---- load
 
-export const RequestConfigSchema = z.strictObject({
-  name: str.optional(),
-  group: str.optional(),
-  weight: num.min(0).optional(),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
-  path: urlPath.describe("Path template, e.g. '/api/pitches/${data.pitchId}'."),
-  headers: stringMap.optional(),
-  body: z.unknown().optional(),
-  checks: z
-    .array(
-      z.strictObject({
-        name: str,
-        status: z
-          .union([httpStatus, z.array(httpStatus)], { error: mustBe('an HTTP status or a list of them') })
-          .optional(),
-        jsonPath: str.optional(),
-        equals: z.unknown().optional(),
-        contains: str.optional(),
-      }),
-    )
-    .optional()
-    .describe('Checks on the response, k6 style: status, body JSON path equals, body contains.'),
-  capture: stringMap
-    .optional()
-    .describe("Captures from the JSON response into VU variables, e.g. { token: 'data.token' }."),
-  tags: stringMap.optional(),
-  expectedStatuses: z
-    .array(
-      z.union([httpStatus, z.strictObject({ min: httpStatus, max: httpStatus })], {
-        error: mustBe('an HTTP status or { min, max }'),
-      }),
-    )
-    .optional()
-    .describe(
-      'Statuses that count as success in http_req_failed (k6 `expectedStatuses`); default 200–399. Numbers or ' +
-        'inclusive ranges, e.g. [201, 409] for an idempotent create that may conflict, or [{ min: 200, max: 299 }].',
-    ),
-  redirects: int.min(0).max(100).optional().describe("Redirects to follow (k6 maxRedirects); default: scenario's"),
-});
+export const RequestConfigSchema = z
+  .strictObject({
+    name: str.optional(),
+    group: str.optional(),
+    weight: num.min(0).optional(),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
+    path: urlPath.describe("Path template, e.g. '/api/pitches/${data.pitchId}'."),
+    headers: stringMap.optional(),
+    body: z.unknown().optional(),
+    checks: z
+      .array(
+        z.strictObject({
+          name: str,
+          status: z
+            .union([httpStatus, z.array(httpStatus)], { error: mustBe('an HTTP status or a list of them') })
+            .optional(),
+          jsonPath: str.optional(),
+          equals: z.unknown().optional(),
+          contains: str.optional(),
+        }),
+      )
+      .optional()
+      .describe('Checks on the response, k6 style: status, body JSON path equals, body contains.'),
+    capture: stringMap
+      .optional()
+      .describe("Captures from the JSON response into VU variables, e.g. { token: 'data.token' }."),
+    tags: stringMap.optional(),
+    expectedStatuses: z
+      .array(
+        z.union([httpStatus, z.strictObject({ min: httpStatus, max: httpStatus })], {
+          error: mustBe('an HTTP status or { min, max }'),
+        }),
+      )
+      .optional()
+      .describe(
+        'Statuses that count as success in http_req_failed (k6 `expectedStatuses`); default 200–399. Numbers or ' +
+          'inclusive ranges, e.g. [201, 409] for an idempotent create that may conflict, or [{ min: 200, max: 299 }].',
+      ),
+    redirects: int.min(0).max(100).optional().describe("Redirects to follow (k6 maxRedirects); default: scenario's"),
+  })
+  .meta({ id: 'requestConfig' });
 export type RequestConfig = z.input<typeof RequestConfigSchema>;
 
 export const ExecutorNameSchema = z.enum([
@@ -129,46 +132,48 @@ export type ExecutorName = z.input<typeof ExecutorNameSchema>;
 export const StageSchema = z.strictObject({ duration, target: num.min(0) });
 export type Stage = z.input<typeof StageSchema>;
 
-export const ScenarioConfigSchema = z.strictObject({
-  executor: ExecutorNameSchema,
-  duration: duration.optional().describe("Durations in k6 form: '30s', '1m30s'."),
-  rate: num.min(0).optional(),
-  timeUnit: duration.optional(),
-  startRate: num.min(0).optional(),
-  stages: z.array(StageSchema).min(1).optional(),
-  vus: int.min(1).optional(),
-  startVUs: int.min(0).optional(),
-  iterations: int.min(1).optional(),
-  preAllocatedVUs: int.min(1).optional(),
-  maxVUs: int.min(1).optional(),
-  maxDuration: duration.optional(),
-  gracefulStop: duration.optional(),
-  arrival: z.enum(['constant', 'poisson']).optional().describe('Arrival pacing of open-model executors.'),
-  warmup: duration
-    .optional()
-    .describe(
-      "Not k6: run the scenario's load for this long before measuring (JIT, connections, caches); its samples are " +
-        "discarded. Open model: at the scenario's average rate; closed model: with its initial VUs. Default none.",
-    ),
-  tags: stringMap.optional(),
-  setup: z
-    .array(RequestConfigSchema)
-    .optional()
-    .describe('Runs once per VU before its iterations (e.g. sign-in); values it captures are visible to requests.'),
-  requests: z
-    .array(RequestConfigSchema)
-    .min(1)
-    .describe("Weighted requests; each iteration picks one by weight (or runs all in order when flow: 'sequence')."),
-  flow: z.enum(['weighted', 'sequence']).optional(),
-  redirects: int.min(0).max(100).optional().describe('Redirects a request follows (k6 maxRedirects); default 10'),
-  data: z
-    .union([str, z.array(z.record(z.string(), z.union([str, num], { error: mustBe('a string or number') })))], {
-      error: mustBe('a CSV/JSON file path or an array of rows'),
-    })
-    .optional()
-    .describe('Data rows for `${data.column}` templates; a file path (CSV/JSON) or inline rows.'),
-  thresholds: thresholds.optional(),
-});
+export const ScenarioConfigSchema = z
+  .strictObject({
+    executor: ExecutorNameSchema,
+    duration: duration.optional().describe("Durations in k6 form: '30s', '1m30s'."),
+    rate: num.min(0).optional(),
+    timeUnit: duration.optional(),
+    startRate: num.min(0).optional(),
+    stages: z.array(StageSchema).min(1).optional(),
+    vus: int.min(1).optional(),
+    startVUs: int.min(0).optional(),
+    iterations: int.min(1).optional(),
+    preAllocatedVUs: int.min(1).optional(),
+    maxVUs: int.min(1).optional(),
+    maxDuration: duration.optional(),
+    gracefulStop: duration.optional(),
+    arrival: z.enum(['constant', 'poisson']).optional().describe('Arrival pacing of open-model executors.'),
+    warmup: duration
+      .optional()
+      .describe(
+        "Not k6: run the scenario's load for this long before measuring (JIT, connections, caches); its samples are " +
+          "discarded. Open model: at the scenario's average rate; closed model: with its initial VUs. Default none.",
+      ),
+    tags: stringMap.optional(),
+    setup: z
+      .array(RequestConfigSchema)
+      .optional()
+      .describe('Runs once per VU before its iterations (e.g. sign-in); values it captures are visible to requests.'),
+    requests: z
+      .array(RequestConfigSchema)
+      .min(1)
+      .describe("Weighted requests; each iteration picks one by weight (or runs all in order when flow: 'sequence')."),
+    flow: z.enum(['weighted', 'sequence']).optional(),
+    redirects: int.min(0).max(100).optional().describe('Redirects a request follows (k6 maxRedirects); default 10'),
+    data: z
+      .union([str, z.array(z.record(z.string(), z.union([str, num], { error: mustBe('a string or number') })))], {
+        error: mustBe('a CSV/JSON file path or an array of rows'),
+      })
+      .optional()
+      .describe('Data rows for `${data.column}` templates; a file path (CSV/JSON) or inline rows.'),
+    thresholds: thresholds.optional(),
+  })
+  .meta({ id: 'scenarioConfig' });
 export type ScenarioConfig = z.input<typeof ScenarioConfigSchema>;
 
 export const LoadConfigSchema = z.strictObject({
@@ -201,19 +206,21 @@ const pathPatterns = z.union([str, z.array(str)], {
 });
 
 /** A dependency rule in dependency-cruiser's shape (a subset: path / pathNot, and dependencyTypes). */
-export const DependencyRuleSchema = z.strictObject({
-  name: str,
-  severity: z.enum(['critical', 'medium', 'low', 'error', 'warn', 'info']).optional(),
-  comment: str.optional(),
-  from: z.strictObject({ path: pathPatterns.optional(), pathNot: pathPatterns.optional() }),
-  to: z.strictObject({
-    path: pathPatterns.optional(),
-    pathNot: pathPatterns.optional(),
-    dependencyTypes: z.array(str).optional(),
-    dependencyTypesNot: z.array(str).optional(),
-    circular: bool.optional(),
-  }),
-});
+export const DependencyRuleSchema = z
+  .strictObject({
+    name: str,
+    severity: z.enum(['critical', 'medium', 'low', 'error', 'warn', 'info']).optional(),
+    comment: str.optional(),
+    from: z.strictObject({ path: pathPatterns.optional(), pathNot: pathPatterns.optional() }),
+    to: z.strictObject({
+      path: pathPatterns.optional(),
+      pathNot: pathPatterns.optional(),
+      dependencyTypes: z.array(str).optional(),
+      dependencyTypesNot: z.array(str).optional(),
+      circular: bool.optional(),
+    }),
+  })
+  .meta({ id: 'dependencyRule' });
 export type DependencyRule = z.input<typeof DependencyRuleSchema>;
 
 export const StaticConfigSchema = z.strictObject({
@@ -340,9 +347,11 @@ export const FitnessFunctionSchema = z.strictObject({
 });
 
 /** A built-in function overridden field by field, or disabled with `false`. */
-export const FitnessOverrideSchema = z.union([z.literal(false), z.strictObject(fitnessFields).partial()], {
-  error: mustBe('an object or false'),
-});
+export const FitnessOverrideSchema = z
+  .union([z.literal(false), z.strictObject(fitnessFields).partial()], {
+    error: mustBe('an object or false'),
+  })
+  .meta({ id: 'fitnessOverride' });
 
 const FITNESS_ID_RE = /^[A-Za-z_][\w-]*$/;
 
@@ -377,6 +386,10 @@ function fitnessSchema(builtinIds: readonly string[]) {
 const REPORTERS = ['console', 'json', 'junit', 'markdown', 'html', 'prometheus'] as const;
 
 const configShape = {
+  $schema: z
+    .string()
+    .optional()
+    .describe('JSON configs: the JSON Schema for editor completion, e.g. schema/config.schema.json.'),
   name: str.optional().describe('Name of the system under test, shown in reports. Default: the folder name.'),
   root: str
     .optional()

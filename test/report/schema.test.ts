@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResultSchema, type Result } from '../../src/core/result.js';
-import { PUBLISHED_SCHEMAS, publishedSchemaText } from '../../src/config/published-schemas.js';
+import { PUBLISHED_SCHEMAS, publishedSchemaText } from '../../scripts/published-schemas.js';
 import { renderJson, resultSchema, validateResult } from '../../src/report/index.js';
 import { emptyRun, erroredRun } from '../fixtures-results/edge-runs.js';
 import { fullRun, passingStaticRun } from '../fixtures-results/full-run.js';
