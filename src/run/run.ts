@@ -11,6 +11,7 @@ import { loadBuiltins } from './builtin-functions.js';
 import type { CollectFlags, CollectorName, CollectorOutput, RunLog } from './collector.js';
 import { collectorNames, collectorsFor } from './collector-registry.js';
 import { guardedTest, DEFAULT_FUNCTION_TIMEOUT_MS } from './function-guard.js';
+import { untilAbandoned } from './until-abandoned.js';
 import { resolveConfig, resolveConfigObject, type ResolvedConfig } from './resolve-config.js';
 
 export interface RunOptions {
@@ -88,12 +89,19 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
     }
     if (failed || signal.aborted) continue;
     const s = performance.now();
-    let out: CollectorOutput<CollectorName>;
+    let out: CollectorOutput<CollectorName> | null;
     try {
-      out = await collector.collect(
+      const collecting = collector.collect(
         { resolved, flags: options.flags ?? {}, log, progress: options.progress ?? false, fitness: ctx },
         signal,
       );
+      out = await untilAbandoned(collecting, signal);
+      if (out === null) {
+        partial = true;
+        const message = `interrupted: ${name} did not stop in time; its section is missing`;
+        errors.push({ phase: `collect.${name}`, message });
+        continue;
+      }
     } catch (e) {
       // Keep what was measured: judge it, mark the run partial, report the failure once.
       failed = partial = true;
