@@ -43,6 +43,18 @@ function p99Bounds(s: ScenarioSummary): P99Bounds | null {
   return { name: s.name, low: from ? d[from] : 0, high: d.max, lowFrom: from ?? 'zero' };
 }
 
+/** The endpoints with the highest p99 of a scenario: which request a p99 breach comes from. */
+function endpointEvidence(s: ScenarioSummary): Evidence[] {
+  return (s.endpoints ?? []).slice(0, TOP_ENDPOINTS).map((e) => ({
+    message: `${s.name}: ${e.method ? `${e.method} ` : ''}${e.group ? `${e.group}::` : ''}${e.name} p99 ${ms(e.p99)}`
+      + ` p95 ${ms(e.p95)} p50 ${ms(e.p50)} over ${e.count} requests, ${e.failed} failed`,
+    data: { scenario: s.name, endpoint: e },
+  }));
+}
+
+const TOP_ENDPOINTS = 5;
+const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)}ms`;
+
 function noLoad(ctx: FitnessContext): FitnessValue | null {
   if (!ctx.load || ctx.load.scenarios.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no load scenario was run' };
   return null;
@@ -83,7 +95,7 @@ export const loadFitnessFunctions: FitnessFunctions = {
       const none = noLoad(ctx);
       if (none) return none;
       const load = ctx.load!;
-      const evidence = load.scenarios.map(scenarioEvidence);
+      const evidence = [...load.scenarios.map(scenarioEvidence), ...load.scenarios.flatMap(endpointEvidence)];
       const p99s = load.scenarios.map(p99Bounds).filter((b): b is P99Bounds => b !== null);
       if (p99s.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no request got a response', evidence };
       const value = Math.max(...p99s.map((b) => b.low));

@@ -30,6 +30,18 @@ describe('load fitness functions, judged by src/core', () => {
     expect(out).toMatchObject({ value: 180, verdict: 'pass', unit: 'ms', kind: 'load' });
     expect(out.evidence).toHaveLength(2);
     expect(out.evidence[1].message).toMatch(/^b \(native, constant-arrival-rate\): p50 36\.0ms p95 120\.0ms p99 180\.0ms/);
+    // the endpoints with the worst p99 are named in the evidence (issue 15 item 5)
+    const withEndpoints = scenario('c', 300, {
+      endpoints: [
+        { name: '/search', method: 'GET', count: 10, failed: 1, errorRate: 0.1, p50: 40, p95: 250, p99: 300, max: 310 },
+        { name: '/me', group: 'auth', method: 'GET', count: 90, failed: 0, errorRate: 0, p50: 2, p95: 4, p99: 5.5, max: 6 },
+      ],
+    });
+    const named = await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx({ ...load, scenarios: [withEndpoints] }));
+    expect(named.evidence.slice(1).map((e) => e.message)).toEqual([
+      'c: GET /search p99 300.0ms p95 250.0ms p50 40.0ms over 10 requests, 1 failed',
+      'c: GET auth::/me p99 5.50ms p95 4.00ms p50 2.00ms over 90 requests, 0 failed',
+    ]);
     const slow = await judgeFunction('p99Latency', loadFitnessFunctions.p99Latency, ctx({ ...load, scenarios: [scenario('a', 250)] }));
     expect(slow).toMatchObject({ value: 250, verdict: 'fail' });
   });

@@ -8,7 +8,7 @@ const closed = planExecutor({ executor: 'constant-vus', vus: 5, duration: '10s',
 
 function output(over: Partial<SegmentRunOutput>): SegmentRunOutput {
   return {
-    snapshot: { keepSamples: false, entries: [] }, startedAtEpochMs: 0, durationMs: 10_000, partial: false,
+    snapshot: { keepSamples: false, entries: [] }, endpoints: [], startedAtEpochMs: 0, durationMs: 10_000, partial: false,
     scheduledIterations: 500, lastDispatchMs: 9_990, startedIterations: 500, droppedIterations: 0, responses: 500,
     networkErrors: {}, templateErrors: {}, eventLoopUtilization: 0.3, maxSendLagMs: 2, sendLagP99Ms: 1.5, vusAllocated: 3,
     ...over,

@@ -8,6 +8,7 @@ import { TargetUnreachableError } from '../../core/errors.js';
 import type { LoadSection, ScenarioSummary } from '../../core/result-load.js';
 import type { DataRow } from '../data-feeder.js';
 import type { LoadEngine } from '../engine.js';
+import { EndpointTrends } from '../endpoint-trends.js';
 import { equalSegments, FULL_SEGMENT, type ExecutionSegment } from '../execution-segment.js';
 import { planExecutor } from '../executor-plan.js';
 import { saturationReasons } from '../generator-saturation.js';
@@ -188,6 +189,9 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   const store = new MetricStore(run.keepSamples);
   for (const t of run.thresholds) store.addSubmetric(t.metric);
   for (const o of outputs) store.merge(o.snapshot);
+  const endpoints = new EndpointTrends(run.keepSamples);
+  for (const o of outputs) endpoints.merge(o.endpoints);
+  const endpointTrends = endpoints.trends();
   const durationMs = Math.max(...outputs.map((o) => o.durationMs));
   const artifacts: Record<string, string> = {};
   if (run.keepSamples) {
@@ -221,6 +225,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
     metrics: store.summarise(durationMs),
     thresholds: evaluateThresholds(run.thresholds, store, durationMs),
     percentileCurve: percentileCurve(store),
+    ...(endpointTrends.length ? { endpoints: endpointTrends } : {}),
     ...(Object.keys(artifacts).length ? { artifacts } : {}),
     segments: segments.length,
     ...(notes.length ? { notes } : {}),

@@ -1,5 +1,6 @@
 import type { ScenarioConfig } from '../../config/types.js';
 import type { DataRow } from '../data-feeder.js';
+import type { EndpointSnapshot } from '../endpoint-trends.js';
 import type { ExecutionSegment } from '../execution-segment.js';
 import type { MetricStoreSnapshot } from '../metric-store.js';
 import type { MetricReference } from '../threshold-expression.js';
@@ -24,6 +25,8 @@ export interface SegmentRunInput {
 
 export interface SegmentRunOutput {
   snapshot: MetricStoreSnapshot;
+  /** Per-endpoint trends of this segment, merged exactly by the engine. */
+  endpoints: EndpointSnapshot[];
   startedAtEpochMs: number;
   durationMs: number;
   partial: boolean;

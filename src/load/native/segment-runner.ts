@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseDuration } from '../duration.js';
+import { EndpointTrends } from '../endpoint-trends.js';
 import { SegmentStriping } from '../execution-segment.js';
 import { planExecutor, type ArrivalPlan, type ExecutorPlan } from '../executor-plan.js';
 import { HttpClient } from '../http-client.js';
@@ -129,7 +130,9 @@ export class SegmentRunner {
     const warmupMs = sc.warmup ? parseDuration(sc.warmup, `load.scenarios.${this.input.scenarioName}.warmup`) : 0;
     if (warmupMs > 0) await this.warmUp(warmupMs);
     const ndjson = this.input.ndjsonFile ? new NdjsonWriter(this.input.ndjsonFile, this.input.thresholdsByMetric) : null;
-    const state = new RunState(this.measuredStore, new SampleFanout([this.measuredStore, ndjson, this.progressCounter]));
+    const endpoints = new EndpointTrends(this.input.keepSamples);
+    const sinks = new SampleFanout([this.measuredStore, endpoints, ndjson, this.progressCounter]);
+    const state = new RunState(this.measuredStore, sinks);
     const bytesBefore = this.client.bytes();
     const elu0 = performance.eventLoopUtilization();
     const startedAtEpochMs = Date.now();
@@ -155,6 +158,7 @@ export class SegmentRunner {
     const lag = state.store.trend('generator_send_lag')!;
     return {
       snapshot: state.store.snapshot(),
+      endpoints: endpoints.snapshot(),
       startedAtEpochMs,
       durationMs,
       partial: state.partial,
