@@ -89,6 +89,10 @@ export const ScaleSectionSchema = z
       .describe(
         "Share of the machine's CPU used by other processes above which a step is flagged `foreign-cpu` (0..1).",
       ),
+    failedStep: z
+      .strictObject({ n: z.number(), reason: z.string() })
+      .optional()
+      .describe('The step at which the sweep stopped because too many requests failed; later steps were not run.'),
     cpuQuota: z
       .strictObject({
         mechanism: z.enum(['cgroup-v1', 'cgroup-v2']),

@@ -67,9 +67,11 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     }).catch((e: unknown) => e);
     expect(failing).toBeInstanceOf(ScaleSweepError);
     const f = failing as ScaleSweepError;
-    expect(f.message).toMatch(/^scale step N=2: \d+ of \d+ requests failed \(error rate 100\.00% > scale\.maxErrorRate 1\.00%\)$/);
+    // Every response an error status: the target is not serving at all (exit 3), not a step over maxErrorRate.
+    expect(f.message).toMatch(/^scale step N=2: the target stopped answering: every one of the \d+ responses from .* had an error status \(not 2xx\)$/);
     expect(f.step).toBe(2);
-    expect(f.exitCode).toBe(ExitCode.FitnessFailed);
+    expect(f.exitCode).toBe(ExitCode.TargetUnreachable);
+    expect(f.partial.targetN).toBe(4);
     expect(f.partial.partial).toBe(true);
     expect(f.partial.points.map((p) => p.n)).toEqual([1]);
 

@@ -1,7 +1,7 @@
 /** Turns measured (N, X) points into a ScaleSection: efficiency per step, flags, the USL fit. */
 import os from 'node:os';
 import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
-import { fitUsl, type UslFitOptions } from './usl-fit.js';
+import { BOOTSTRAP_MAX_POINTS, MAX_FIT_POINTS, fitUsl, type UslFitOptions } from './usl-fit.js';
 import { median } from './median.js';
 
 export const DEFAULT_FOREIGN_CPU_BOUND = 0.2;
@@ -45,10 +45,27 @@ export interface AnalyseOptions {
   partial?: boolean;
 }
 
+// Loops, not Math.max(...values): a spread of 200k values overflows the call stack.
+function maxOf(values: number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
+function minOf(values: number[]): number {
+  let m = Infinity;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
 /** Several measurements of the same N become one point whose throughput is their median. */
 function mergeSameN(points: PointInput[]): PointInput[] {
   const byN = new Map<number, PointInput[]>();
-  for (const p of points) byN.set(p.n, [...(byN.get(p.n) ?? []), p]);
+  for (const p of points) {
+    const group = byN.get(p.n);
+    if (group) group.push(p);
+    else byN.set(p.n, [p]);
+  }
   return [...byN.entries()].sort((a, b) => a[0] - b[0]).map(([n, group]) => {
     if (group.length === 1) return group[0];
     const runs = group.flatMap((p) => p.runs ?? [p.throughput]);
@@ -60,11 +77,21 @@ function mergeSameN(points: PointInput[]): PointInput[] {
       runs,
       latencyP99Ms: lat.length ? median(lat) : null,
       errors: group.reduce((a, p) => a + (p.errors ?? 0), 0),
-      foreignCpu: foreign.length ? Math.max(...foreign) : null,
+      foreignCpu: foreign.length ? maxOf(foreign) : null,
       flags: [...new Set(group.flatMap((p) => p.flags ?? []))],
       ...(group[0].quotaThrottled ? { quotaThrottled: group[0].quotaThrottled } : {}),
     };
   });
+}
+
+/** The largest N the system under test has the CPU for (workers mode), else the largest N; undefined for none. */
+export function defaultTargetN(
+  ns: number[], mode: ScaleSection['mode'], sutCores: number, budget?: AnalyseOptions['budget'],
+): number | undefined {
+  const sorted = [...ns].sort((a, b) => a - b);
+  const demand = (n: number) => (budget ? n * budget.unitCpus + budget.sharedCpus : n);
+  const within = mode === 'workers' ? sorted.filter((n) => demand(n) <= sutCores + 1e-9) : sorted;
+  return (within.length ? within : sorted).at(-1);
 }
 
 /**
@@ -99,7 +126,7 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
       flags.push('oversubscribed');
     }
     const runs = p.runs ?? [p.throughput];
-    if (runs.length >= 2 && p.throughput > 0 && (Math.max(...runs) - Math.min(...runs)) / p.throughput > UNSTABLE_SPREAD && !flags.includes('unstable')) {
+    if (runs.length >= 2 && p.throughput > 0 && (maxOf(runs) - minOf(runs)) / p.throughput > UNSTABLE_SPREAD && !flags.includes('unstable')) {
       flags.push('unstable');
     }
     const foreignCpu = p.foreignCpu ?? null;
@@ -120,11 +147,7 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
     };
   });
 
-  let targetN = opts.targetN;
-  if (targetN === undefined) {
-    const within = mode === 'workers' ? points.filter((p) => fits(p.n)) : points;
-    targetN = (within.length ? within : points).at(-1)?.n ?? 1;
-  }
+  const targetN = opts.targetN ?? defaultTargetN(points.map((p) => p.n), mode, sutCores, opts.budget) ?? 1;
 
   const fitted = fitUsl(points.map((p) => ({ n: p.n, throughput: p.throughput })), opts.fit);
   const section: ScaleSection = {
@@ -149,6 +172,12 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
     if (fitted.sigma >= 1) caveats.push('σ = 1 (at its bound): throughput did not grow with N');
     if (points.length > 3 && fitted.r2 < 0.9) caveats.push(`poor fit (R² = ${fitted.r2.toFixed(2)}): the USL explains these points badly`);
     if (points.length === 3) caveats.push('3 points for 3 parameters: the fit passes through them, R² says nothing');
+    if (points.length > MAX_FIT_POINTS) {
+      caveats.push(`fitted to ${MAX_FIT_POINTS} groups of consecutive N (mean N, median X) of the ${points.length} points`);
+    }
+    if (points.length > BOOTSTRAP_MAX_POINTS && (opts.fit?.bootstrap ?? 200) > 0) {
+      caveats.push(`no bootstrap intervals above ${BOOTSTRAP_MAX_POINTS} distinct N (time bound): see the standard errors`);
+    }
     if (caveats.length) section.fitNote = caveats.join('; ');
   }
   if (opts.partial) section.partial = true;

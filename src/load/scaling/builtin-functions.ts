@@ -36,8 +36,23 @@ export function judgeScalingEfficiency(ctx: FitnessContext): FitnessValue {
   if (!section) return { value: null, verdict: 'inconclusive', reason: 'no scaling data: run `pitchey-fit scale` or enable the scale check' };
   const evidence = [...pointEvidence(section), fitEvidence(section), ...section.notes.map((message) => ({ message }))];
   const point = section.points.find((p) => p.n === section.targetN);
+  if (section.failedStep) {
+    const f = section.failedStep;
+    return {
+      value: null, verdict: 'inconclusive', evidence,
+      reason: `the sweep stopped at N=${f.n}: ${f.reason}; efficiency at the target N=${section.targetN} ` +
+        (point ? 'was measured but the system failed at a larger N' : 'was not measured'),
+    };
+  }
   if (!point) {
     return { value: null, verdict: 'inconclusive', reason: `no measured step at the target N=${section.targetN}`, evidence };
+  }
+  const reference = section.points[0];
+  if (section.points.length < 2 || point === reference) {
+    const why = section.points.length < 2
+      ? `only one measured N (${reference.n}): efficiency compares a larger N with a smaller one`
+      : `the target N=${point.n} is the reference step, where E = 1 by definition`;
+    return { value: null, verdict: 'inconclusive', reason: `${why}; measure at least one larger N`, evidence };
   }
   if (point.efficiency === null) {
     return { value: null, verdict: 'inconclusive', reason: `efficiency at N=${point.n} could not be computed (no usable reference step)`, evidence };
@@ -49,7 +64,6 @@ export function judgeScalingEfficiency(ctx: FitnessContext): FitnessValue {
     const cores = section.sutCores ?? section.cores;
     reasons.push(`${need} the ${cores} core(s) available to the system under test: efficiency there is not meaningful`);
   }
-  const reference = section.points[0];
   const noisy = [reference, point].filter((p, i, all) => all.indexOf(p) === i && p.flags.includes('foreign-cpu'));
   if (noisy.length) {
     reasons.push(`other processes used more than ${Math.round((section.foreignCpuBound ?? 0.2) * 100)}% of the CPU during N=${noisy.map((p) => p.n).join(', ')}`);

@@ -26,9 +26,15 @@ function parseNumber(raw: string | undefined, what: string, where: string): numb
   return v;
 }
 
+/** Larger N or X are not measurements (a typo, a unit mix-up, an overflowed counter). */
+export const MAX_N = 1_000_000;
+export const MAX_X = 1e15;
+
 function checkPoint(p: PointInput, where: string): PointInput {
-  if (!(p.n > 0)) throw new InputError(`${where}: N must be positive, got ${p.n}`);
+  if (!Number.isInteger(p.n) || p.n < 1) throw new InputError(`${where}: N must be a positive whole number (workers, users), got ${p.n}`);
+  if (p.n > MAX_N) throw new InputError(`${where}: N = ${p.n} is not a plausible measured N (at most ${MAX_N.toLocaleString('en-US')})`);
   if (p.throughput < 0) throw new InputError(`${where}: X must not be negative, got ${p.throughput}`);
+  if (p.throughput > MAX_X) throw new InputError(`${where}: X = ${p.throughput} is not a plausible throughput (at most ${MAX_X})`);
   if (p.latencyP99Ms != null && p.latencyP99Ms < 0) throw new InputError(`${where}: latency must not be negative, got ${p.latencyP99Ms}`);
   return p;
 }

@@ -8,7 +8,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
 import { runAutocannon, type AutocannonSummary } from '../engines/autocannon.js';
 import { assertReachable } from '../target-preflight.js';
-import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, type PointInput } from './analyse.js';
+import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, defaultTargetN, type PointInput } from './analyse.js';
 import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
 import { probeCpuQuota, QuotaPlan, type CgroupProbeOptions, type CpuQuotaSupport, type CpuQuotaGroup } from './cpu-quota.js';
 import { median } from './median.js';
@@ -75,8 +75,10 @@ export interface SweepOptions {
 
 /** A sweep that stopped on a failing step or an unreachable target; `partial` holds the completed steps. */
 export class ScaleSweepError extends UserError {
+  readonly unreachable: boolean;
   constructor(message: string, readonly partial: ScaleSection, readonly step: number, options?: { unreachable?: boolean }) {
     super(message, options?.unreachable ? ExitCode.TargetUnreachable : ExitCode.FitnessFailed);
+    this.unreachable = options?.unreachable ?? false;
   }
 }
 
@@ -153,13 +155,19 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   notes.push(`closed model with autocannon: ${opts.mode === 'workers' ? `${perWorker} connections per worker` : 'N connections'}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 in whole ms (median of repeats)`);
 
   const measured: PointInput[] = [];
-  const section = (partial: boolean): ScaleSection => analysePoints(measured, {
-    mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
-    ...(quota ? { cpuQuota: quota.record } : {}),
-    ...(opts.targetN !== undefined ? { targetN: opts.targetN } : {}),
+  // Fixed before the first step: a sweep that stops early is judged at the N it set out to reach, never a smaller one.
+  const targetN = opts.targetN ?? defaultTargetN(steps, opts.mode, sutCores, budget)!;
+  let failedStep: ScaleSection['failedStep'];
+  const section = (partial: boolean): ScaleSection => ({
+    ...analysePoints(measured, {
+      mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
+      ...(quota ? { cpuQuota: quota.record } : {}),
+      targetN,
     foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
-    ...(opts.fit ? { fit: opts.fit } : {}),
-    notes, partial,
+      ...(opts.fit ? { fit: opts.fit } : {}),
+      notes, partial,
+    }),
+    ...(failedStep ? { failedStep } : {}),
   });
 
   try {
@@ -191,11 +199,10 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
         return section(true);
       }
       if (result.errorRate > maxErrorRate) {
-        throw new ScaleSweepError(
-          `scale step N=${n}: ${result.failures} of ${result.attempts} requests failed ` +
-          `(error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`,
-          section(true), n,
-        );
+        const reason = `${result.failures} of ${result.attempts} requests failed ` +
+          `(error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`;
+        failedStep = { n, reason };
+        throw new ScaleSweepError(`scale step N=${n}: ${reason}`, section(true), n);
       }
       measured.push(result.point);
       if (opts.onStep) {
@@ -347,6 +354,9 @@ async function measureStepRuns(
   const responses = runs.reduce((a, r) => a + r.requests, 0);
   const socketErrors = runs.reduce((a, r) => a + r.errors, 0);
   const non2xx = runs.reduce((a, r) => a + r.non2xx, 0);
+  if (responses > 0 && non2xx === responses) {
+    throw new TargetUnreachableError(`every one of the ${responses} responses from ${url} had an error status (not 2xx)`);
+  }
   const failures = socketErrors + non2xx;
   const attempts = responses + socketErrors;
   return {
@@ -356,7 +366,7 @@ async function measureStepRuns(
       runs: runs.map((r) => r.throughput),
       latencyP99Ms: median(runs.map((r) => r.latency.p99)),
       errors: failures,
-      foreignCpu: foreign.length ? Math.max(...foreign) : null,
+      foreignCpu: foreign.length ? foreign.reduce((a, b) => Math.max(a, b)) : null,
       flags: [],
       ...(quotaThrottled ? { quotaThrottled } : {}),
     },

@@ -54,6 +54,7 @@ function validate(points: UslPoint[]): string | null {
     if (!Number.isFinite(p.n) || p.n <= 0) return `N must be a positive number, got ${p.n}`;
     if (!Number.isFinite(p.throughput) || p.throughput < 0) return `throughput must be a non-negative number, got ${p.throughput} at N=${p.n}`;
   }
+  if (points.every((p) => p.throughput === 0)) return 'every X is 0: there is no throughput to fit';
   const k = distinctN(points);
   if (k < 3) return `a USL fit has 3 parameters (σ, κ, λ) and needs at least 3 distinct N; got ${k}`;
   return null;
@@ -117,9 +118,19 @@ function levenbergMarquardtRun(
  * (κN² is what enters the model). Several starts (or one warm start, for bootstrap refits), each also with σ and/or
  * κ held at 0; the lowest SSE wins.
  */
-export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients): UslCoefficients | null {
-  const nTop = Math.max(...points.map((p) => p.n));
-  const lambdaScale = Math.max(...points.map((p) => p.throughput / p.n)) || 1;
+export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients, warmOnly = false): UslCoefficients | null {
+  if (!warmStart && points.length > REDUCED_POINTS) {
+    // Many points: search from many starts on a reduced curve, then refine on all points from its best estimate.
+    const rough = leastSquaresUsl(reduceCurve(points, REDUCED_POINTS));
+    if (rough) return leastSquaresUsl(points, rough);
+  }
+  let nTop = 0;
+  let lambdaScale = 0;
+  for (const p of points) {
+    nTop = Math.max(nTop, p.n);
+    lambdaScale = Math.max(lambdaScale, p.throughput / p.n);
+  }
+  lambdaScale ||= 1;
   const kappaScale = 1 / (nTop * nTop);
   const x = points.map((p) => p.n);
   const y = points.map((p) => p.throughput / lambdaScale);
@@ -141,7 +152,8 @@ export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients)
   const heldSets: HeldAtZero[] = [
     { sigma: false, kappa: false }, { sigma: false, kappa: true }, { sigma: true, kappa: false }, { sigma: true, kappa: true },
   ];
-  for (const held of heldSets) {
+  const warmHeld = warmStart ? { sigma: warmStart.sigma === 0, kappa: warmStart.kappa === 0 } : null;
+  for (const held of warmOnly && warmHeld ? [warmHeld] : heldSets) {
     if (warmStart) tryFrom([warmStart.lambda / lambdaScale, warmStart.sigma, warmStart.kappa / kappaScale], held);
     else for (const l0 of l0s) for (const s0 of [0.01, 0.1, 0.5]) for (const k0 of [0.01, 1]) tryFrom([l0, s0, k0], held);
   }
@@ -151,6 +163,28 @@ export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients)
     tryFrom([b.lambda / lambdaScale, b.sigma, b.kappa / kappaScale], { sigma: b.sigma === 0, kappa: b.kappa === 0 });
   }
   return best;
+}
+
+/** Above this many distinct N, the multi-start search runs on a reduced curve first (keeps the fit linear in N). */
+const REDUCED_POINTS = 64;
+/** The bootstrap refits each resample on every point: resamples × points is capped by this, so time stays bounded. */
+const BOOTSTRAP_WORK = 20_000;
+/** Above this many points the bootstrap is skipped: the standard errors describe the precision instead. */
+export const BOOTSTRAP_MAX_POINTS = 2_000;
+/** Above this many distinct N the fit runs on this many groups of consecutive N (mean N, median X). */
+export const MAX_FIT_POINTS = 5_000;
+
+/** `count` consecutive groups of points (sorted by N): mean N and median X of each. */
+function reduceCurve(points: UslPoint[], count: number): UslPoint[] {
+  const sorted = [...points].sort((a, b) => a.n - b.n);
+  const out: UslPoint[] = [];
+  for (let g = 0; g < count; g++) {
+    const group = sorted.slice(Math.floor((g * sorted.length) / count), Math.floor(((g + 1) * sorted.length) / count));
+    if (group.length === 0) continue;
+    const xs = group.map((p) => p.throughput).sort((a, b) => a - b);
+    out.push({ n: group.reduce((a, p) => a + p.n, 0) / group.length, throughput: percentile(xs, 0.5) });
+  }
+  return out;
 }
 
 /** Inverse of a symmetric 3×3 matrix by cofactors; null when singular. */
@@ -199,9 +233,10 @@ function defaultPredictionN(points: UslPoint[]): number[] {
 }
 
 /** Fits the USL to measured points; `{ error }` instead of an invented fit when the data cannot support one. */
-export function fitUsl(points: UslPoint[], opts: UslFitOptions = {}): UslFit | { error: string } {
-  const invalid = validate(points);
+export function fitUsl(all: UslPoint[], opts: UslFitOptions = {}): UslFit | { error: string } {
+  const invalid = validate(all);
   if (invalid) return { error: invalid };
+  const points = all.length > MAX_FIT_POINTS ? reduceCurve(all, MAX_FIT_POINTS) : all;
   const c = leastSquaresUsl(points);
   if (!c) return { error: 'the least-squares USL fit did not converge to finite coefficients' };
 
@@ -224,7 +259,9 @@ export function fitUsl(points: UslPoint[], opts: UslFitOptions = {}): UslFit | {
   const se = standardErrors(points, c);
   if (se) fit.standardErrors = se;
 
-  const resamples = opts.bootstrap ?? 200;
+  const requested = opts.bootstrap ?? 200;
+  const resamples = points.length > BOOTSTRAP_MAX_POINTS ? 0
+    : Math.min(requested, Math.max(20, Math.floor(BOOTSTRAP_WORK / points.length)));
   // With as many points as parameters the curve passes through every point: no residuals to resample.
   if (resamples > 0 && points.length > 3) {
     const iv = bootstrapIntervals(points, c, resamples, opts.seed ?? 1, opts.level ?? 0.95);
@@ -257,7 +294,7 @@ function bootstrapIntervals(
       n: p.n,
       throughput: Math.max(0, fitted[i] + residuals[Math.floor(rand() * residuals.length)]),
     }));
-    const cb = leastSquaresUsl(sample, c);
+    const cb = leastSquaresUsl(sample, c, true);
     if (!cb) continue;
     sigmas.push(cb.sigma);
     kappas.push(cb.kappa);

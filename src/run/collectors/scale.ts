@@ -10,7 +10,8 @@ export const scaleCollector: Collector<'scale'> = {
     const [scaling, load] = await Promise.all([import('../../load/scaling/index.js'), import('../../load/index.js')]);
     const cfg = resolved.config.scale ?? {};
     const baseUrl = flags.baseUrl ?? resolved.config.load?.baseUrl;
-    const mode = cfg.mode ?? (baseUrl ? 'concurrency' : 'workers');
+    // --base-url with the embedded default config points the sweep at that target: N is then client concurrency.
+    const mode = flags.baseUrl && resolved.isDefault ? 'concurrency' : (cfg.mode ?? (baseUrl ? 'concurrency' : 'workers'));
     if (mode === 'workers' && baseUrl) {
       throw new ConfigError("mode 'workers' sweeps the bundled platform; with load.baseUrl use mode 'concurrency'", 'scale.mode');
     }
@@ -22,7 +23,8 @@ export const scaleCollector: Collector<'scale'> = {
       warmupSec: load.parseDuration(cfg.warmup ?? '2s', 'scale.warmup') / 1000,
       durationSec: load.parseDuration(cfg.duration ?? '5s', 'scale.duration') / 1000,
       connections: cfg.connections,
-      path: cfg.path ?? '/',
+      // The default config's path is the bundled platform's; a foreign target gets '/'.
+      path: (flags.baseUrl && resolved.isDefault ? undefined : cfg.path) ?? '/',
       maxErrorRate: cfg.maxErrorRate,
       pin: cfg.pin,
       foreignCpuBound: cfg.foreignCpuBound,
@@ -44,7 +46,8 @@ export const scaleCollector: Collector<'scale'> = {
       return { section: await scaling.runSweep(opts), partial: signal.aborted, errors: [] };
     } catch (e) {
       // A failing step keeps the completed steps: judged, marked partial, the failure recorded.
-      if (e instanceof scaling.ScaleSweepError) {
+      // A target that never answered (or only with errors) is exit 3 with the cause, not an inconclusive sweep.
+      if (e instanceof scaling.ScaleSweepError && !(e.unreachable && e.partial.points.length === 0)) {
         return { section: e.partial, partial: true, errors: [{ phase: 'collect.scale', message: e.message }] };
       }
       throw e;
