@@ -41,6 +41,10 @@ export class EventBus {
   private listening = false;
   private notified = new Set<string>();
   private notifyTimer: NodeJS.Timeout | null = null;
+  private readonly followers: Array<{ types: Set<string>; fn: (e: EventEnvelope) => void }> = [];
+  private followFrom: number | null = null;
+  private following: Promise<void> | null = null;
+  private tailAgain = false;
 
   constructor(private readonly db: Db, private readonly opts: EventBusOptions = {}) {
     this.pollMs = opts.pollMs ?? 100;
@@ -61,6 +65,7 @@ export class EventBus {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
+      this.tail(null);
       this.kick()
         .catch(() => {})
         .finally(() => {
@@ -90,6 +95,48 @@ export class EventBus {
     await this.running?.catch(() => {});
   }
 
+  /**
+   * Calls `fn` for every event of `types` committed from now on, in this process — by any process or instance on this
+   * database. Not checkpointed (every process hears every event; one missed while down is not replayed), which is
+   * what cache invalidation wants: entries also expire, so a miss costs staleness bounded by the TTL.
+   */
+  follow(types: readonly string[], fn: (e: EventEnvelope) => void): void {
+    this.followers.push({ types: new Set(types), fn });
+  }
+
+  private tail(types: ReadonlySet<string> | null): void {
+    if (this.followers.length === 0) return;
+    if (types && !this.followers.some((f) => [...types].some((t) => f.types.has(t)))) return;
+    if (this.following) {
+      this.tailAgain = true;
+      return;
+    }
+    const wanted = [...new Set(this.followers.flatMap((f) => [...f.types]))];
+    this.following = (async () => {
+      if (this.followFrom === null) {
+        this.followFrom = (await this.db.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0]!.h;
+        return;
+      }
+      const rows = await this.db.query<{ seq: number; stream: string; type: string; data: unknown }>(
+        'SELECT seq, stream, type, data FROM eventstore.events WHERE seq > $1 AND type = ANY($2::text[]) ORDER BY seq LIMIT 5000',
+        [this.followFrom, wanted],
+      );
+      for (const r of rows) {
+        this.followFrom = Math.max(this.followFrom, r.seq);
+        const e = { seq: r.seq, stream: r.stream, type: r.type, data: r.data } as EventEnvelope;
+        for (const f of this.followers) if (f.types.has(r.type)) f.fn(e);
+      }
+    })()
+      .catch((e: unknown) => this.opts.onError?.('follow', e))
+      .finally(() => {
+        this.following = null;
+        if (this.tailAgain && !this.stopped) {
+          this.tailAgain = false;
+          this.tail(null);
+        }
+      });
+  }
+
   /** Whether deliveries are driven by NOTIFY (else only by polling). */
   get isListening(): boolean {
     return this.listening;
@@ -102,6 +149,7 @@ export class EventBus {
       this.notifyTimer = null;
       const types = this.notified;
       this.notified = new Set();
+      this.tail(types);
       this.kick(types).catch(() => {});
     }, this.opts.notifyCoalesceMs ?? 5);
   }

@@ -5,6 +5,7 @@ import type { CacheInvalidationBus } from './cache-invalidation.js';
 import type { Db } from './db.js';
 import type { EventBus, Subscriber } from './event-bus.js';
 import type { FeatureFlags } from './feature-flags.js';
+import type { RedisCacheStore } from './layered-cache.js';
 import type { Migration } from './migrations.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { SagaFaults } from './saga-runner.js';
@@ -29,6 +30,8 @@ export interface ServiceContext {
   flags: FeatureFlags;
   /** Where the service's HTTP metrics go (shared by the services of one process). */
   metrics: Registry;
+  /** The regional cache layer (Redis, `--redis-url`) under each service's in-process caches; none without Redis. */
+  sharedCache?: RedisCacheStore | null;
   /** Clock for NDA expiry decisions (tests move it). */
   now(): Date;
 }

@@ -14,6 +14,7 @@ import { registerRateLimit } from '../../lib/rate-limit.js';
 import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, viewerOf, type Viewer } from '../../lib/request-auth.js';
 import { SagaFailedError, SagaRunner } from '../../lib/saga-runner.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
+import { LayeredCache } from '../../lib/layered-cache.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { creatorProjection } from './creator-projection.js';
 import { pitchCreationSaga, type PitchCreationData } from './pitch-creation-saga.js';
@@ -66,7 +67,8 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   let registry: Registry | null = null;
   // Rows and protected content are cached per process and invalidated everywhere on every write; whether a viewer may
   // see protected content is decided per request (by the NDA service), so a revoke takes effect at once.
-  const rowCache = new TtlCache<PitchRow>(20_000, 2_000);
+  // App layer over the regional layer (Redis with --redis-url); refills are versioned against concurrent writes.
+  const rowCache = new LayeredCache<PitchRow>({ name: 'pitch-row', max: 20_000, ttlMs: 2_000, shared: ctx.sharedCache, sharedTtlMs: 5_000 });
   const protectedCache = new TtlCache<ProtectedPitchContent>(20_000, 30_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
   const anonymousViews = new LRUCache<string, true>({ max: 100_000, ttl: ANONYMOUS_VIEW_WINDOW_MS });
@@ -76,24 +78,28 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     if (scope !== 'pitch') return;
     epoch++;
     if (key) {
-      rowCache.delete(key);
+      rowCache.invalidateLocal(key);
       protectedCache.delete(key);
-    } else rowCache.clear();
+    } else rowCache.clearLocal();
     listCache.clear();
   });
   /** Drops cached public data in every process; awaited before a write answers. */
-  const invalidate = (pitchId?: string) => ctx.caches.invalidate('pitch', pitchId ?? null);
+  // Writes by other instances (sharing the database and Redis, not this process's invalidation bus) arrive as events.
+  if (ctx.sharedCache) {
+    ctx.bus.follow(['PitchUpdated', 'PitchPublished', 'PitchArchived', 'PitchDeleted'], (e) =>
+      rowCache.invalidateLocal((e.data as { pitchId: string }).pitchId),
+    );
+  }
+  const invalidate = async (pitchId?: string) => {
+    if (pitchId) await rowCache.invalidate(pitchId);
+    await ctx.caches.invalidate('pitch', pitchId ?? null);
+  };
   const clients = { media: ctx.client('media'), nda: ctx.client('nda'), notification: ctx.client('notification') };
   const saga = new SagaRunner<PitchCreationData>(db, 'pitch_svc.saga_runs', pitchCreationSaga(db, clients), ctx.sagaFaults);
 
   async function loadRow(id: string): Promise<PitchRow | undefined> {
-    const hit = rowCache.get(id);
-    if (hit) return hit;
-    const seen = epoch;
     // Single rows come from the primary (read-your-writes after create/publish); lists and search may use a replica.
-    const r = (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0];
-    if (r && epoch === seen) rowCache.set(id, r);
-    return r;
+    return rowCache.get(id, async () => (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0]);
   }
 
   /** The row if `viewer` may see the pitch at all: published pitches for everyone, others for owner and admin. */
