@@ -1,6 +1,7 @@
 /** Public API of the load area (wired into the CLI by src/cli). */
 export { runLoad, validateScenario, scenarioThresholds } from './run-load.js';
 export type { LoadRunOptions, PreparedScenario, LoadEngineName } from './scenario-model.js';
+export type { LoadOverrides } from './overrides.js';
 export type { LoadEngine } from './engine.js';
 export type { SampleSink } from './sample-sink.js';
 export { loadEngine, LOAD_ENGINE_NAMES } from './engines/registry.js';

@@ -8,6 +8,7 @@ import { parseDuration } from './duration.js';
 import { planExecutor } from './executor-plan.js';
 import { BUILTIN_METRICS } from './metric-types.js';
 import { compileRequest, redirectLimit, type RedirectsOption } from './native/compiled-request.js';
+import { applyOverrides, checkOverrides } from './overrides.js';
 import type { LoadRunOptions, PreparedScenario } from './scenario-model.js';
 import { assertReachable } from './target-preflight.js';
 import { validateThresholds } from './threshold-evaluator.js';
@@ -63,8 +64,16 @@ export function validateScenario(name: string, scenario: ScenarioConfig): void {
 export async function runLoad(opts: LoadRunOptions): Promise<LoadSection> {
   const names = Object.keys(opts.scenarios ?? {});
   if (names.length === 0) throw new ConfigError('no scenarios to run', 'load.scenarios');
+  if (opts.overrides) checkOverrides(opts.overrides);
+  const overridden = new Map<string, string[]>();
   const prepared = names.map((name): PreparedScenario => {
-    const scenario = opts.scenarios[name];
+    let scenario = opts.scenarios[name];
+    if (opts.overrides) {
+      validateScenario(name, scenario);
+      const o = applyOverrides(name, scenario, opts.overrides);
+      scenario = o.scenario;
+      if (o.applied.length) overridden.set(name, o.applied);
+    }
     validateScenario(name, scenario);
     return {
       name,
@@ -77,5 +86,10 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSection> {
   engine.assertAvailable?.();
   mkdirSync(opts.outDir, { recursive: true });
   await assertReachable(opts.baseUrl);
-  return engine.run(opts, prepared);
+  const section = await engine.run({ ...opts, scenarios: Object.fromEntries(prepared.map((p) => [p.name, p.scenario])) }, prepared);
+  for (const s of section.scenarios) {
+    const applied = overridden.get(s.name);
+    if (applied) s.notes = [...(s.notes ?? []), `overridden from the command line: ${applied.join(', ')}`];
+  }
+  return section;
 }

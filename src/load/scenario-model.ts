@@ -1,5 +1,6 @@
 import type { ScenarioConfig, ThresholdConfig } from '../config/types.js';
 import type { DataRow } from './data-feeder.js';
+import type { LoadOverrides } from './overrides.js';
 import type { ParsedThreshold } from './threshold-expression.js';
 
 export type LoadEngineName = 'native' | 'autocannon' | 'k6';
@@ -29,6 +30,8 @@ export interface LoadRunOptions {
   workers?: number;
   /** Directory `data` file paths are relative to (default: cwd). */
   baseDir?: string;
+  /** `--vus`, `--duration`, `--iterations`, `--rate`: applied to every scenario run, noted in its summary. */
+  overrides?: LoadOverrides;
 }
 
 /** A scenario validated and ready to run: its thresholds parsed, its data rows loaded. */
