@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -26,8 +26,11 @@ import { createUserService } from '../services/user/service.js';
 import { Registry } from 'prom-client';
 import { LocalInvalidationBus, type CacheInvalidationBus } from '../lib/cache-invalidation.js';
 import { PLATFORM_FLAGS, registerFeatureFlagRoutes } from './feature-flag-routes.js';
+import { registerViewerResolution, SessionRevocations, type AuthState } from '../lib/request-auth.js';
 import { InjectTransport } from './inject-transport.js';
 import { loadOrCreateSecret } from './platform-secret.js';
+import { ensurePrivateDir } from './private-dir.js';
+import { assertMayScrape, METRICS_TOKEN_ENV } from './metrics-access.js';
 import { randomBytes } from 'node:crypto';
 
 import { userMigrations } from '../services/user/schema.js';
@@ -90,6 +93,8 @@ export interface PlatformAppOptions {
   caches?: CacheInvalidationBus;
   /** Where feature-flag changes are announced, if not `caches` (a service process hears them from its gateway). */
   flagCaches?: CacheInvalidationBus;
+  /** Bearer token for /metrics (default: $PITCHEY_METRICS_TOKEN); without one /metrics serves loopback peers only. */
+  metricsToken?: string;
   /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
   backgroundJobs?: boolean;
 }
@@ -118,7 +123,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   // Without a data dir (in-memory tests) media files go to a temporary directory removed on close.
   const tempMedia = opts.mediaDir || opts.dataDir ? null : mkdtempSync(path.join(os.tmpdir(), 'pitchey-media-'));
   const mediaRoot = opts.mediaDir ?? opts.dataDir ?? tempMedia!;
-  mkdirSync(mediaRoot, { recursive: true });
+  ensurePrivateDir(mediaRoot);
   const bus = new EventBus(db, { pollMs: opts.busPollMs ?? 100, onError: (s, e) => process.stderr.write(`[platform] subscriber ${s}: ${(e as Error).message}\n`) });
 
   let app: FastifyInstance | null = null;
@@ -148,19 +153,25 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     await sharedCache.ready();
     exposeGuardMetrics(metrics, sharedCache.guard);
   }
+  const clientFor = (target: ServiceName): ServiceClient => {
+    let c = clients.get(target);
+    if (!c) {
+      c = new ServiceClient(target, transportFor(target), signer.internalCredential(), { metrics });
+      clients.set(target, c);
+    }
+    return c;
+  };
+  // Every token is checked against its user's live sessions (sign-out, deactivation) on every route.
+  const sessions = new SessionRevocations(
+    (userId) => clientFor('user').call<AuthState>('GET', `/internal/users/${userId}/auth-state`),
+    opts.flagCaches ?? caches,
+  );
   const services = hosted.map((name) => {
     const ctx: ServiceContext = {
       db,
       bus,
       signer,
-      client: (target) => {
-        let c = clients.get(target);
-        if (!c) {
-          c = new ServiceClient(target, transportFor(target), signer.internalCredential(), { metrics });
-          clients.set(target, c);
-        }
-        return c;
-      },
+      client: clientFor,
       rateLimit: { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit, ...opts.serviceRateLimits?.[name], ...(rateLimitStore ? { shared: rateLimitStore.forScope(name) } : {}) },
       dataDir: mediaRoot,
       sagaFaults: opts.sagaFaults,
@@ -184,6 +195,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   app = createHttpApp();
   registerHttpCaching(app);
+  registerViewerResolution(app, signer, sessions);
   for (const s of services) await app.register(async (scope) => s.register(scope));
   registerFeatureFlagRoutes(app, flags, signer);
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
@@ -195,7 +207,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       return reply.code(503).send({ success: false, error: { code: 'not_ready', message: 'database unavailable' } });
     }
   });
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    assertMayScrape(req, opts.metricsToken ?? process.env[METRICS_TOKEN_ENV]);
     const m = await renderMetrics(services.map((s) => s.metrics()));
     return reply.header('content-type', m.contentType).send(m.body);
   });
