@@ -1,7 +1,13 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
 import {
-  formatDuration, formatMs, formatMsNumber, formatPercent, formatSigned, formatTimestamp, formatValue,
+  formatDuration,
+  formatMs,
+  formatMsNumber,
+  formatPercent,
+  formatSigned,
+  formatTimestamp,
+  formatValue,
 } from '../core/format.js';
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
@@ -24,11 +30,16 @@ export interface RenderOptions {
 
 function verdictStyle(c: ChalkInstance, v: Verdict): (s: string) => string {
   switch (v) {
-    case 'pass': return c.green;
-    case 'fail': return c.red.bold;
-    case 'error': return c.magenta.bold;
-    case 'inconclusive': return c.yellow;
-    case 'skipped': return c.gray;
+    case 'pass':
+      return c.green;
+    case 'fail':
+      return c.red.bold;
+    case 'error':
+      return c.magenta.bold;
+    case 'inconclusive':
+      return c.yellow;
+    case 'skipped':
+      return c.gray;
   }
 }
 
@@ -54,8 +65,13 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
     out.push('', c.bold(s));
   };
 
-  out.push(fit(`pitchey-fit ${result.command} · ${result.subject.name} · ${formatTimestamp(result.startedAt)} · ${formatDuration(result.durationMs)}`));
-  if (result.partial) out.push(c.yellow(fit('PARTIAL RUN: interrupted or a collector stopped early; values cover what completed')));
+  out.push(
+    fit(
+      `pitchey-fit ${result.command} · ${result.subject.name} · ${formatTimestamp(result.startedAt)} · ${formatDuration(result.durationMs)}`,
+    ),
+  );
+  if (result.partial)
+    out.push(c.yellow(fit('PARTIAL RUN: interrupted or a collector stopped early; values cover what completed')));
 
   // Verdict table.
   const hasAdr = result.functions.some((f) => f.adr);
@@ -82,13 +98,26 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
   if (s.inconclusive) parts.push(`${s.inconclusive} inconclusive`);
   if (s.errored) parts.push(`${s.errored} errored`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
-  out.push('', `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} (${parts.join(', ')} of ${s.total})`);
+  out.push(
+    '',
+    `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} (${parts.join(', ')} of ${s.total})`,
+  );
   if (result.baseline) {
     const b = result.baseline;
-    out.push(fit(`Baseline ${b.file}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}`));
-    if (b.stale.length > 0) out.push(c.dim(fit('stale entries match no violation now: drop them with --update-baseline', 2)));
+    out.push(
+      fit(
+        `Baseline ${b.file}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}`,
+      ),
+    );
+    if (b.stale.length > 0)
+      out.push(c.dim(fit('stale entries match no violation now: drop them with --update-baseline', 2)));
   }
-  if (regressed.size > 0) out.push(fit(`▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} (${result.comparison!.previousRunId})`));
+  if (regressed.size > 0)
+    out.push(
+      fit(
+        `▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} (${result.comparison!.previousRunId})`,
+      ),
+    );
 
   // Why each non-passing function did not pass.
   const notPassing = result.functions.filter((f) => f.verdict !== 'pass' && f.verdict !== 'skipped');
@@ -127,7 +156,15 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
         for (const loc of f.locations.slice(0, 3)) out.push(c.dim(fit(`at ${formatLocation(loc)}`, 4)));
         if (f.locations.length > 3) out.push(c.dim(fit(`… and ${f.locations.length - 3} more locations`, 4)));
       }
-      if (g.findings.length > maxFindings) out.push(c.dim(fit(`… and ${g.findings.length - maxFindings} more ${g.severity} findings (all are in result.json and report.html)`, 2)));
+      if (g.findings.length > maxFindings)
+        out.push(
+          c.dim(
+            fit(
+              `… and ${g.findings.length - maxFindings} more ${g.severity} findings (all are in result.json and report.html)`,
+              2,
+            ),
+          ),
+        );
     }
   }
 
@@ -141,21 +178,41 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
 const METRIC_MIN_INLINE = 24;
 
 /** Metric as a column when it fits; otherwise on a dim line under each row, so nothing is cut to unreadable stubs. */
-function verdictTable(rows: Array<Array<string | TextCell>>, hasAdr: boolean, width: number, c: ChalkInstance): string[] {
+function verdictTable(
+  rows: Array<Array<string | TextCell>>,
+  hasAdr: boolean,
+  width: number,
+  c: ChalkInstance,
+): string[] {
   const right = 'right' as const;
-  const tail = [{ header: 'Target', align: right }, { header: 'Current', align: right }, { header: 'Baseline', align: right },
-    ...(hasAdr ? [{ header: 'ADR' }] : [])];
-  const withMetric = [{ header: 'Status' }, { header: 'Function', shrink: 1, min: 14 }, { header: 'Metric', shrink: 2, min: METRIC_MIN_INLINE }, ...tail];
+  const tail = [
+    { header: 'Target', align: right },
+    { header: 'Current', align: right },
+    { header: 'Baseline', align: right },
+    ...(hasAdr ? [{ header: 'ADR' }] : []),
+  ];
+  const withMetric = [
+    { header: 'Status' },
+    { header: 'Function', shrink: 1, min: 14 },
+    { header: 'Metric', shrink: 2, min: METRIC_MIN_INLINE },
+    ...tail,
+  ];
   const lines = renderTextTable(withMetric, rows, { width, headerStyle: c.bold });
   if (lines.every((l) => stripAnsi(l).length <= width) && !lines.some((l) => l.includes('…'))) return lines;
   const fits = (ls: string[]): boolean => ls.every((l) => stripAnsi(l).length <= width);
-  let inline = renderTextTable([{ header: 'Status' }, { header: 'Function', shrink: 1, min: 14 }, ...tail],
-    rows.map((r) => r.filter((_, i) => i !== 2)), { width, headerStyle: c.bold });
+  let inline = renderTextTable(
+    [{ header: 'Status' }, { header: 'Function', shrink: 1, min: 14 }, ...tail],
+    rows.map((r) => r.filter((_, i) => i !== 2)),
+    { width, headerStyle: c.bold },
+  );
   let adrBelow = false;
   if (hasAdr && !fits(inline)) {
     adrBelow = true;
-    inline = renderTextTable([{ header: 'Status' }, { header: 'Function', shrink: 1, min: 10 }, ...tail.slice(0, 3)],
-      rows.map((r) => r.slice(0, 6).filter((_, i) => i !== 2)), { width, headerStyle: c.bold });
+    inline = renderTextTable(
+      [{ header: 'Status' }, { header: 'Function', shrink: 1, min: 10 }, ...tail.slice(0, 3)],
+      rows.map((r) => r.slice(0, 6).filter((_, i) => i !== 2)),
+      { width, headerStyle: c.bold },
+    );
   }
   const out = [inline[0]];
   const indent = Math.max('Status'.length, ...rows.map((r) => (r[0] as TextCell).text.length)) + 2;
@@ -185,14 +242,27 @@ function explainFunction(f: FitnessOutcome, c: ChalkInstance, width: number, max
 function staticEvidence(result: Result, c: ChalkInstance, width: number): string[] {
   const st = result.static!;
   const out = ['', c.bold('Static analysis')];
-  out.push(truncate(`${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${st.engine} engine)`, width));
+  out.push(
+    truncate(
+      `${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${st.engine} engine)`,
+      width,
+    ),
+  );
   if (st.counts.unresolved > 0 || st.counts.parseErrors > 0) {
-    out.push(c.yellow(truncate(`${st.counts.unresolved} unresolved imports, ${st.counts.parseErrors} files that did not parse`, width)));
+    out.push(
+      c.yellow(
+        truncate(
+          `${st.counts.unresolved} unresolved imports, ${st.counts.parseErrors} files that did not parse`,
+          width,
+        ),
+      ),
+    );
   }
   const violating = st.serviceEdges.filter((e) => e.violating);
   if (violating.length > 0) {
     out.push(`Violating service dependencies (${violating.length}):`);
-    for (const e of violating) out.push(truncate(`  ${e.from} -> ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only imports`, width));
+    for (const e of violating)
+      out.push(truncate(`  ${e.from} -> ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only imports`, width));
   }
   const imports = topViolatingImports(result, 5);
   if (imports.length > 0) {
@@ -200,15 +270,37 @@ function staticEvidence(result: Result, c: ChalkInstance, width: number): string
     for (const ev of imports) out.push(...evidenceLines(ev, width, 2));
   }
   if (st.services.length > 0) {
-    out.push(...renderTextTable(
-      [{ header: 'Service', shrink: 1, min: 10 }, { header: 'Ca', align: 'right' }, { header: 'Ce', align: 'right' },
-        { header: 'I', align: 'right' }, { header: 'A', align: 'right' }, { header: 'D', align: 'right' }, { header: 'Autonomous' }],
-      st.services.map((s) => [s.name, String(s.ca), String(s.ce), ratio(s.instability), ratio(s.abstractness), ratio(s.distance),
-        s.autonomous ? 'yes' : { text: 'no', style: c.red }]),
-      { width, indent: 2 },
-    ));
+    out.push(
+      ...renderTextTable(
+        [
+          { header: 'Service', shrink: 1, min: 10 },
+          { header: 'Ca', align: 'right' },
+          { header: 'Ce', align: 'right' },
+          { header: 'I', align: 'right' },
+          { header: 'A', align: 'right' },
+          { header: 'D', align: 'right' },
+          { header: 'Autonomous' },
+        ],
+        st.services.map((s) => [
+          s.name,
+          String(s.ca),
+          String(s.ce),
+          ratio(s.instability),
+          ratio(s.abstractness),
+          ratio(s.distance),
+          s.autonomous ? 'yes' : { text: 'no', style: c.red },
+        ]),
+        { width, indent: 2 },
+      ),
+    );
   }
-  if (st.cycles.value.length > 0) out.push(truncate(`Value-level cycles: ${st.cycles.value.length} (largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`, width));
+  if (st.cycles.value.length > 0)
+    out.push(
+      truncate(
+        `Value-level cycles: ${st.cycles.value.length} (largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`,
+        width,
+      ),
+    );
   out.push(...moduleViewLines(st, c, width));
   return out;
 }
@@ -244,20 +336,46 @@ function loadEvidence(result: Result, c: ChalkInstance, width: number): string[]
     const failed = s.metrics.http_req_failed?.values.rate;
     const reqs = s.metrics.http_reqs?.values ?? {};
     const flags = [s.generatorSaturated ? 'saturated' : '', s.partial ? 'partial' : ''].filter(Boolean).join(',');
-    return [s.name, reqs.rate === undefined ? 'n/a' : reqs.rate.toFixed(0), ms(d.med), ms(d['p(90)']),
-      ms(d['p(95)']), ms(d['p(99)']), ms(d.max), formatPercent(failed),
-      flags ? { text: flags, style: c.yellow } : ''];
+    return [
+      s.name,
+      reqs.rate === undefined ? 'n/a' : reqs.rate.toFixed(0),
+      ms(d.med),
+      ms(d['p(90)']),
+      ms(d['p(95)']),
+      ms(d['p(99)']),
+      ms(d.max),
+      formatPercent(failed),
+      flags ? { text: flags, style: c.yellow } : '',
+    ];
   });
-  out.push(...renderTextTable(
-    [{ header: 'Scenario', shrink: 2, min: 8 }, { header: 'req/s', align: 'right' }, { header: 'p50', align: 'right' },
-      { header: 'p90', align: 'right' }, { header: 'p95', align: 'right' }, { header: 'p99', align: 'right' },
-      { header: 'max', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'flags', shrink: 1, min: 5 }],
-    rows, { width, indent: 2 },
-  ));
+  out.push(
+    ...renderTextTable(
+      [
+        { header: 'Scenario', shrink: 2, min: 8 },
+        { header: 'req/s', align: 'right' },
+        { header: 'p50', align: 'right' },
+        { header: 'p90', align: 'right' },
+        { header: 'p95', align: 'right' },
+        { header: 'p99', align: 'right' },
+        { header: 'max', align: 'right' },
+        { header: 'errors', align: 'right' },
+        { header: 'flags', shrink: 1, min: 5 },
+      ],
+      rows,
+      { width, indent: 2 },
+    ),
+  );
   for (const s of result.load!.scenarios) {
     for (const r of s.saturationReasons) out.push(c.yellow(truncate(`  ${s.name}: ${r}`, width)));
     for (const t of s.thresholds.filter((x) => !x.ok)) {
-      out.push(c.red(truncate(`  ${s.name}: threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`, width)));
+      out.push(
+        c.red(
+          truncate(
+            `  ${s.name}: threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`,
+            width,
+          ),
+        ),
+      );
     }
   }
   return out;
@@ -271,40 +389,82 @@ function slowestEndpoints(result: Result, c: ChalkInstance, width: number, max: 
   const multiScenario = result.load!.scenarios.length > 1;
   const title = `Slowest endpoints by p99, in ms${target ? ` (target p99 ${formatTarget(target)})` : ''}`;
   const out = ['', c.bold(title)];
-  out.push(...renderTextTable(
-    [...(multiScenario ? [{ header: 'Scenario', shrink: 1, min: 8 }] : []), { header: 'Endpoint', shrink: 2, min: 12 },
-      { header: 'reqs', align: 'right' as const }, { header: 'p50', align: 'right' as const },
-      { header: 'p95', align: 'right' as const }, { header: 'p99', align: 'right' as const },
-      { header: 'max', align: 'right' as const }, { header: 'errors', align: 'right' as const }],
-    rows.slice(0, max).map((e) => [
-      ...(multiScenario ? [e.scenario] : []), endpointLabel(e), String(e.count), ms(e.p50), ms(e.p95),
-      e.overTarget ? { text: ms(e.p99), style: c.red } : ms(e.p99), ms(e.max),
-      e.failed > 0 ? { text: formatPercent(e.errorRate), style: c.red } : formatPercent(e.errorRate),
-    ]),
-    { width, indent: 2 },
-  ));
+  out.push(
+    ...renderTextTable(
+      [
+        ...(multiScenario ? [{ header: 'Scenario', shrink: 1, min: 8 }] : []),
+        { header: 'Endpoint', shrink: 2, min: 12 },
+        { header: 'reqs', align: 'right' as const },
+        { header: 'p50', align: 'right' as const },
+        { header: 'p95', align: 'right' as const },
+        { header: 'p99', align: 'right' as const },
+        { header: 'max', align: 'right' as const },
+        { header: 'errors', align: 'right' as const },
+      ],
+      rows
+        .slice(0, max)
+        .map((e) => [
+          ...(multiScenario ? [e.scenario] : []),
+          endpointLabel(e),
+          String(e.count),
+          ms(e.p50),
+          ms(e.p95),
+          e.overTarget ? { text: ms(e.p99), style: c.red } : ms(e.p99),
+          ms(e.max),
+          e.failed > 0 ? { text: formatPercent(e.errorRate), style: c.red } : formatPercent(e.errorRate),
+        ]),
+      { width, indent: 2 },
+    ),
+  );
   const over = rows.filter((e) => e.overTarget).length;
   if (over > 0) out.push(c.red(truncate(`  ${over} of ${rows.length} endpoints have a p99 above the target`, width)));
-  if (rows.length > max) out.push(c.dim(truncate(`  … and ${rows.length - max} more endpoints (all are in result.json and report.html)`, width)));
+  if (rows.length > max)
+    out.push(
+      c.dim(truncate(`  … and ${rows.length - max} more endpoints (all are in result.json and report.html)`, width)),
+    );
   return out;
 }
 
 function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[] {
   const sc = result.scale!;
   const out = ['', c.bold(`Scaling (${sc.mode}, ${sc.engine}, ${sc.cores} cores, target N=${sc.targetN})`)];
-  out.push(...renderTextTable(
-    [{ header: 'N', align: 'right' }, { header: 'req/s', align: 'right' }, { header: 'E(N)', align: 'right' },
-      { header: 'p99', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'flags', shrink: 1, min: 5 }],
-    sc.points.map((p) => [String(p.n), p.throughput.toFixed(0), p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3),
-      formatMs(p.latencyP99Ms), String(p.errors), [...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(',')]),
-    { width, indent: 2 },
-  ));
+  out.push(
+    ...renderTextTable(
+      [
+        { header: 'N', align: 'right' },
+        { header: 'req/s', align: 'right' },
+        { header: 'E(N)', align: 'right' },
+        { header: 'p99', align: 'right' },
+        { header: 'errors', align: 'right' },
+        { header: 'flags', shrink: 1, min: 5 },
+      ],
+      sc.points.map((p) => [
+        String(p.n),
+        p.throughput.toFixed(0),
+        p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3),
+        formatMs(p.latencyP99Ms),
+        String(p.errors),
+        [...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(','),
+      ]),
+      { width, indent: 2 },
+    ),
+  );
   const f = sc.fit;
   if (f) {
-    out.push(truncate(`USL fit: sigma ${f.sigma.toFixed(4)}, kappa ${f.kappa.toFixed(5)}, lambda ${f.lambda.toFixed(1)} req/s, R² ${f.r2.toFixed(4)}`, width));
-    out.push(truncate(f.nMax === null
-      ? 'No throughput peak (kappa = 0): throughput keeps rising, with diminishing returns.'
-      : `Peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax === null ? 'n/a' : f.xMax.toFixed(0)} req/s); beyond it throughput falls.`, width));
+    out.push(
+      truncate(
+        `USL fit: sigma ${f.sigma.toFixed(4)}, kappa ${f.kappa.toFixed(5)}, lambda ${f.lambda.toFixed(1)} req/s, R² ${f.r2.toFixed(4)}`,
+        width,
+      ),
+    );
+    out.push(
+      truncate(
+        f.nMax === null
+          ? 'No throughput peak (kappa = 0): throughput keeps rising, with diminishing returns.'
+          : `Peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax === null ? 'n/a' : f.xMax.toFixed(0)} req/s); beyond it throughput falls.`,
+        width,
+      ),
+    );
   } else out.push('No USL fit.');
   if (sc.fitNote) out.push(c.dim(truncate(sc.fitNote, width)));
   for (const n of sc.notes) out.push(c.dim(truncate(n, width)));

@@ -31,5 +31,9 @@ export function groupFindings(result: Result): Array<{ severity: Severity; findi
 }
 
 export function formatLocation(loc: { file: string; line?: number; column?: number }): string {
-  return loc.line === undefined ? loc.file : loc.column === undefined ? `${loc.file}:${loc.line}` : `${loc.file}:${loc.line}:${loc.column}`;
+  return loc.line === undefined
+    ? loc.file
+    : loc.column === undefined
+      ? `${loc.file}:${loc.line}`
+      : `${loc.file}:${loc.line}:${loc.column}`;
 }

@@ -7,7 +7,10 @@ const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, 
 const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 function command(level: string, props: Record<string, string | number | undefined>, message: string): string {
-  const p = Object.entries(props).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
+  const p = Object.entries(props)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .join(',');
   return `::${level}${p ? ` ${p}` : ''}::${escapeData(message)}`;
 }
 
@@ -26,7 +29,13 @@ export function renderGithubAnnotations(result: Result, max = MAX_ANNOTATIONS): 
     if (f.baselined) continue;
     seen.add(f.fingerprint);
     for (const loc of f.locations) {
-      out.push(command(LEVEL[f.severity], { file: loc.file, line: loc.line, col: loc.column, title: `${f.title} (${f.rule})` }, f.message));
+      out.push(
+        command(
+          LEVEL[f.severity],
+          { file: loc.file, line: loc.line, col: loc.column, title: `${f.title} (${f.rule})` },
+          f.message,
+        ),
+      );
     }
   }
   for (const fn of result.functions) {
@@ -34,11 +43,28 @@ export function renderGithubAnnotations(result: Result, max = MAX_ANNOTATIONS): 
     for (const ev of fn.evidence) {
       if (!ev.file || ev.baselined || (ev.fingerprint && seen.has(ev.fingerprint))) continue;
       if (ev.fingerprint && result.findings.some((f) => f.baselined && f.fingerprint === ev.fingerprint)) continue;
-      out.push(command(LEVEL[fn.severity], { file: ev.file, line: ev.line, col: ev.column, title: `${fn.id}${fn.adr ? ` (${fn.adr})` : ''}: ${fn.metric}` }, ev.message));
+      out.push(
+        command(
+          LEVEL[fn.severity],
+          {
+            file: ev.file,
+            line: ev.line,
+            col: ev.column,
+            title: `${fn.id}${fn.adr ? ` (${fn.adr})` : ''}: ${fn.metric}`,
+          },
+          ev.message,
+        ),
+      );
     }
   }
   if (out.length <= max) return out;
   const kept = out.slice(0, max - 1);
-  kept.push(command('notice', { title: 'pitchey-fit' }, `${out.length - kept.length} more violations are not annotated; see the job summary or report.html`));
+  kept.push(
+    command(
+      'notice',
+      { title: 'pitchey-fit' },
+      `${out.length - kept.length} more violations are not annotated; see the job summary or report.html`,
+    ),
+  );
   return kept;
 }

@@ -109,13 +109,27 @@ function functionRow(f: FitnessOutcome, result: Result): string {
   const change = cmp
     ? `${cmp.delta === null ? '' : esc(formatSigned(cmp.delta, f.unit))}${cmp.regressed ? ' <span class="regressed">▲ regressed</span>' : ''}`
     : '';
-  const evidence = f.evidence.length === 0 ? '' :
-    `<details${f.verdict === 'fail' ? ' open' : ''}><summary>evidence (${f.evidenceTotal})</summary><ul class="evidence">${f.evidence.slice(0, 50).map((ev) =>
-      `<li${ev.baselined ? ' class="baselined"' : ''}>${ev.file ? `<code>${esc(formatLocation({ file: ev.file, line: ev.line }))}</code> ` : ''}${esc(ev.message)}${ev.baselined ? ' <span class="tag">baselined</span>' : ''}</li>`).join('')}${f.evidenceTotal > 50 ? `<li>… ${f.evidenceTotal - 50} more</li>` : ''}</ul></details>`;
-  const cls = f.verdict === 'pass' || f.verdict === 'skipped' ? '' : f.verdict === 'inconclusive' ? ' class="v-row-inconclusive"' : ' class="not-pass"';
-  return `<tr${cls} data-function="${esc(f.id)}"><td>${badge(f.verdict)}</td><td><code>${esc(f.id)}</code>${f.reason ? `<div class="reason">${esc(f.reason)}</div>` : ''}${evidence}</td>` +
+  const evidence =
+    f.evidence.length === 0
+      ? ''
+      : `<details${f.verdict === 'fail' ? ' open' : ''}><summary>evidence (${f.evidenceTotal})</summary><ul class="evidence">${f.evidence
+          .slice(0, 50)
+          .map(
+            (ev) =>
+              `<li${ev.baselined ? ' class="baselined"' : ''}>${ev.file ? `<code>${esc(formatLocation({ file: ev.file, line: ev.line }))}</code> ` : ''}${esc(ev.message)}${ev.baselined ? ' <span class="tag">baselined</span>' : ''}</li>`,
+          )
+          .join('')}${f.evidenceTotal > 50 ? `<li>… ${f.evidenceTotal - 50} more</li>` : ''}</ul></details>`;
+  const cls =
+    f.verdict === 'pass' || f.verdict === 'skipped'
+      ? ''
+      : f.verdict === 'inconclusive'
+        ? ' class="v-row-inconclusive"'
+        : ' class="not-pass"';
+  return (
+    `<tr${cls} data-function="${esc(f.id)}"><td>${badge(f.verdict)}</td><td><code>${esc(f.id)}</code>${f.reason ? `<div class="reason">${esc(f.reason)}</div>` : ''}${evidence}</td>` +
     `<td>${esc(f.metric)}</td><td class="num">${esc(formatFunctionTarget(f))}</td><td class="num"><strong>${esc(formatValue(f.value, f.unit))}</strong></td>` +
-    `<td class="num">${esc(formatValue(f.baseline, f.unit))}</td>${result.comparison ? `<td class="num">${change}</td>` : ''}<td class="adr">${esc(f.adr ?? '')}</td></tr>`;
+    `<td class="num">${esc(formatValue(f.baseline, f.unit))}</td>${result.comparison ? `<td class="num">${change}</td>` : ''}<td class="adr">${esc(f.adr ?? '')}</td></tr>`
+  );
 }
 
 /** One self-contained HTML page (inline CSS, inline SVG plots, no scripts, no network fetches). */
@@ -123,32 +137,52 @@ export function renderHtml(result: Result): string {
   const s = result.summary;
   const body: string[] = [];
   body.push(`<h1>pitchey-fit ${esc(result.command)} · ${esc(result.subject.name)}</h1>`);
-  body.push(`<div class="meta">run <code>${esc(result.runId)}</code> · ${esc(formatTimestamp(result.startedAt))} · ${esc(formatDuration(result.durationMs))} · node ${esc(result.environment.node)} on ${esc(result.environment.os)}/${esc(result.environment.arch)}, ${result.environment.cpus} CPUs${result.environment.ci ? ' · CI' : ''}</div>`);
-  const counts = [`${s.passed} passed`, `${s.failed} failed`, ...(s.inconclusive ? [`${s.inconclusive} inconclusive`] : []),
-    ...(s.errored ? [`${s.errored} errored`] : []), ...(s.skipped ? [`${s.skipped} skipped`] : [])];
-  body.push(`<p class="verdict">Verdict ${badge(result.verdict)} ${esc(counts.join(', '))} of ${s.total}${result.partial ? ' · <strong>partial run</strong>' : ''}</p>`);
+  body.push(
+    `<div class="meta">run <code>${esc(result.runId)}</code> · ${esc(formatTimestamp(result.startedAt))} · ${esc(formatDuration(result.durationMs))} · node ${esc(result.environment.node)} on ${esc(result.environment.os)}/${esc(result.environment.arch)}, ${result.environment.cpus} CPUs${result.environment.ci ? ' · CI' : ''}</div>`,
+  );
+  const counts = [
+    `${s.passed} passed`,
+    `${s.failed} failed`,
+    ...(s.inconclusive ? [`${s.inconclusive} inconclusive`] : []),
+    ...(s.errored ? [`${s.errored} errored`] : []),
+    ...(s.skipped ? [`${s.skipped} skipped`] : []),
+  ];
+  body.push(
+    `<p class="verdict">Verdict ${badge(result.verdict)} ${esc(counts.join(', '))} of ${s.total}${result.partial ? ' · <strong>partial run</strong>' : ''}</p>`,
+  );
 
   if (result.baseline) {
     const b = result.baseline;
-    body.push(`<p class="meta">Baseline <code>${esc(b.file)}</code>: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}.</p>`);
+    body.push(
+      `<p class="meta">Baseline <code>${esc(b.file)}</code>: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}.</p>`,
+    );
   }
   body.push('<h2 id="functions">Fitness functions</h2>');
   if (result.functions.length === 0) body.push('<p>No fitness functions were enabled.</p>');
   else {
-    body.push(`<table class="functions"><thead><tr><th>Status</th><th>Function</th><th>Metric</th><th class="num">Target</th><th class="num">Current</th><th class="num">Baseline</th>${result.comparison ? '<th class="num">Change</th>' : ''}<th>ADR</th></tr></thead><tbody>`);
+    body.push(
+      `<table class="functions"><thead><tr><th>Status</th><th>Function</th><th>Metric</th><th class="num">Target</th><th class="num">Current</th><th class="num">Baseline</th>${result.comparison ? '<th class="num">Change</th>' : ''}<th>ADR</th></tr></thead><tbody>`,
+    );
     body.push(...result.functions.map((f) => functionRow(f, result)));
     body.push('</tbody></table>');
-    if (result.comparison) body.push(`<div class="meta">Change is against the ${result.comparison.against === 'last' ? 'last run' : 'last passing run'} <code>${esc(result.comparison.previousRunId)}</code> (${esc(formatTimestamp(result.comparison.previousStartedAt))}).</div>`);
+    if (result.comparison)
+      body.push(
+        `<div class="meta">Change is against the ${result.comparison.against === 'last' ? 'last run' : 'last passing run'} <code>${esc(result.comparison.previousRunId)}</code> (${esc(formatTimestamp(result.comparison.previousStartedAt))}).</div>`,
+      );
   }
 
   const groups = groupFindings(result);
   if (groups.length > 0) {
     body.push('<h2 id="violations">Violations found</h2>');
     for (const g of groups) {
-      body.push(`<h3 class="sev-${g.severity}">${esc(g.severity[0].toUpperCase() + g.severity.slice(1))} (${g.findings.length})</h3><ul class="findings">`);
+      body.push(
+        `<h3 class="sev-${g.severity}">${esc(g.severity[0].toUpperCase() + g.severity.slice(1))} (${g.findings.length})</h3><ul class="findings">`,
+      );
       for (const f of g.findings) {
         const locs = f.locations.map((l) => `<code>${esc(formatLocation(l))}</code>`).join(', ');
-        body.push(`<li class="${f.baselined ? 'baselined' : ''}"><strong>${esc(f.title)}</strong><span class="tag">${esc(f.rule)}</span>${f.adrs.map((a) => `<span class="tag">${esc(a)}</span>`).join('')}${f.baselined ? '<span class="tag">baselined</span>' : ''}<br>${esc(f.message)}${locs ? `<br><span class="reason">at ${locs}</span>` : ''}</li>`);
+        body.push(
+          `<li class="${f.baselined ? 'baselined' : ''}"><strong>${esc(f.title)}</strong><span class="tag">${esc(f.rule)}</span>${f.adrs.map((a) => `<span class="tag">${esc(a)}</span>`).join('')}${f.baselined ? '<span class="tag">baselined</span>' : ''}<br>${esc(f.message)}${locs ? `<br><span class="reason">at ${locs}</span>` : ''}</li>`,
+        );
       }
       body.push('</ul>');
     }
@@ -156,9 +190,13 @@ export function renderHtml(result: Result): string {
 
   const trendFns = result.functions.filter((f) => (result.trends?.[f.id]?.length ?? 0) > 0);
   if (trendFns.length > 0) {
-    body.push('<h2 id="trends">Trends across runs</h2><div class="legend-row">dashed red: target · dots coloured by verdict · ringed: this run</div><div class="grid2">');
+    body.push(
+      '<h2 id="trends">Trends across runs</h2><div class="legend-row">dashed red: target · dots coloured by verdict · ringed: this run</div><div class="grid2">',
+    );
     for (const f of trendFns) {
-      body.push(`<div class="panel"><h3><code>${esc(f.id)}</code> <span class="reason">${esc(f.metric)}</span></h3>${renderTrendPlot(f, result.trends![f.id], result.runId, result.startedAt)}</div>`);
+      body.push(
+        `<div class="panel"><h3><code>${esc(f.id)}</code> <span class="reason">${esc(f.metric)}</span></h3>${renderTrendPlot(f, result.trends![f.id], result.runId, result.startedAt)}</div>`,
+      );
     }
     body.push('</div>');
   }
@@ -166,16 +204,25 @@ export function renderHtml(result: Result): string {
   if (result.load && result.load.scenarios.length > 0) {
     body.push(`<h2 id="latency">Latency · <code>${esc(result.load.targetUrl)}</code></h2>`);
     body.push(`<div class="panel">${renderPercentilePlot(result.load.scenarios)}</div>`);
-    body.push('<table><thead><tr><th>Scenario</th><th>Executor</th><th class="num">Samples</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p90</th><th class="num">p95</th><th class="num">p99</th><th class="num">max</th><th class="num">errors</th><th>Notes</th></tr></thead><tbody>');
+    body.push(
+      '<table><thead><tr><th>Scenario</th><th>Executor</th><th class="num">Samples</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p90</th><th class="num">p95</th><th class="num">p99</th><th class="num">max</th><th class="num">errors</th><th>Notes</th></tr></thead><tbody>',
+    );
     for (const sc of result.load.scenarios) {
       const d = sc.metrics.http_req_duration?.values ?? {};
       const rate = sc.metrics.http_reqs?.values.rate;
-      const notes = [...(sc.generatorSaturated ? [`generator saturated: ${sc.saturationReasons.join('; ')}`] : []), ...(sc.partial ? ['partial'] : []),
-        ...sc.thresholds.filter((t) => !t.ok).map((t) => `threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`),
-        `percentiles: ${sc.percentileMethod === 'exact-r7' ? 'exact (R-7)' : sc.percentileMethod === 'k6-summary' ? 'as k6 computed them' : 'HDR histogram'}, resolution ${sc.latencyResolutionMs} ms`];
-      body.push(`<tr><td><code>${esc(sc.name)}</code></td><td>${esc(sc.executor)} (${esc(sc.engine)})</td><td class="num">${sc.sampleCount}</td><td class="num">${rate === undefined ? 'n/a' : rate.toFixed(0)}</td>` +
-        `<td class="num">${formatMs(d.med)}</td><td class="num">${formatMs(d['p(90)'])}</td><td class="num">${formatMs(d['p(95)'])}</td><td class="num">${formatMs(d['p(99)'])}</td><td class="num">${formatMs(d.max)}</td>` +
-        `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td><td class="reason">${esc(notes.join(' · '))}</td></tr>`);
+      const notes = [
+        ...(sc.generatorSaturated ? [`generator saturated: ${sc.saturationReasons.join('; ')}`] : []),
+        ...(sc.partial ? ['partial'] : []),
+        ...sc.thresholds
+          .filter((t) => !t.ok)
+          .map((t) => `threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`),
+        `percentiles: ${sc.percentileMethod === 'exact-r7' ? 'exact (R-7)' : sc.percentileMethod === 'k6-summary' ? 'as k6 computed them' : 'HDR histogram'}, resolution ${sc.latencyResolutionMs} ms`,
+      ];
+      body.push(
+        `<tr><td><code>${esc(sc.name)}</code></td><td>${esc(sc.executor)} (${esc(sc.engine)})</td><td class="num">${sc.sampleCount}</td><td class="num">${rate === undefined ? 'n/a' : rate.toFixed(0)}</td>` +
+          `<td class="num">${formatMs(d.med)}</td><td class="num">${formatMs(d['p(90)'])}</td><td class="num">${formatMs(d['p(95)'])}</td><td class="num">${formatMs(d['p(99)'])}</td><td class="num">${formatMs(d.max)}</td>` +
+          `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td><td class="reason">${esc(notes.join(' · '))}</td></tr>`,
+      );
     }
     body.push('</tbody></table>');
     body.push(...endpointTable(result));
@@ -188,13 +235,22 @@ export function renderHtml(result: Result): string {
     if (sc.fit) {
       const f = sc.fit;
       const ci = (i?: [number, number]): string => (i ? ` [${i[0].toPrecision(3)}, ${i[1].toPrecision(3)}]` : '');
-      body.push(`<p>USL fit: σ = ${f.sigma.toFixed(4)}${ci(f.sigmaInterval)}, κ = ${f.kappa.toFixed(5)}${ci(f.kappaInterval)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ${f.r2.toFixed(4)}. ` +
-        (f.nMax === null ? 'No throughput peak (κ = 0).' : `Peak throughput ${f.xMax?.toFixed(0) ?? 'n/a'} req/s at N ≈ ${f.nMax.toFixed(1)}.`) + '</p>');
+      body.push(
+        `<p>USL fit: σ = ${f.sigma.toFixed(4)}${ci(f.sigmaInterval)}, κ = ${f.kappa.toFixed(5)}${ci(f.kappaInterval)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ${f.r2.toFixed(4)}. ` +
+          (f.nMax === null
+            ? 'No throughput peak (κ = 0).'
+            : `Peak throughput ${f.xMax?.toFixed(0) ?? 'n/a'} req/s at N ≈ ${f.nMax.toFixed(1)}.`) +
+          '</p>',
+      );
     } else body.push('<p>No USL fit.</p>');
     if (sc.fitNote) body.push(`<p class="reason">${esc(sc.fitNote)}</p>`);
-    body.push('<table><thead><tr><th class="num">N</th><th class="num">req/s (median)</th><th>repeats</th><th class="num">E(N)</th><th class="num">p99</th><th class="num">errors</th><th>flags</th></tr></thead><tbody>');
+    body.push(
+      '<table><thead><tr><th class="num">N</th><th class="num">req/s (median)</th><th>repeats</th><th class="num">E(N)</th><th class="num">p99</th><th class="num">errors</th><th>flags</th></tr></thead><tbody>',
+    );
     for (const p of sc.points) {
-      body.push(`<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td><td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td><td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td><td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td><td>${esc([...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(', '))}</td></tr>`);
+      body.push(
+        `<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td><td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td><td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td><td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td><td>${esc([...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(', '))}</td></tr>`,
+      );
     }
     body.push('</tbody></table>');
     for (const n of sc.notes) body.push(`<p class="reason">${esc(n)}</p>`);
@@ -203,17 +259,30 @@ export function renderHtml(result: Result): string {
   if (result.static) {
     const st = result.static;
     body.push('<h2 id="dependencies">Service dependencies</h2>');
-    body.push(`<div class="meta">${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${esc(st.engine)}; autonomy and coupling count ${st.counted === 'value' ? 'value edges' : 'all edges'})</div>`);
-    body.push('<div class="legend-row"><span class="swatch" style="border-color:#dc2626"></span>violating <span class="swatch" style="border-color:#6b7280"></span>allowed value import <span class="swatch" style="border-color:#9ca3af;border-top-style:dashed"></span>type-only · labels: value+type-only imports</div>');
+    body.push(
+      `<div class="meta">${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${esc(st.engine)}; autonomy and coupling count ${st.counted === 'value' ? 'value edges' : 'all edges'})</div>`,
+    );
+    body.push(
+      '<div class="legend-row"><span class="swatch" style="border-color:#dc2626"></span>violating <span class="swatch" style="border-color:#6b7280"></span>allowed value import <span class="swatch" style="border-color:#9ca3af;border-top-style:dashed"></span>type-only · labels: value+type-only imports</div>',
+    );
     body.push(`<div class="grid2"><div class="panel">${renderDependencyGraph(st)}</div><div>`);
-    body.push('<table><thead><tr><th>Service</th><th class="num">Ca</th><th class="num">Ce</th><th class="num">I</th><th class="num">A</th><th class="num">D</th><th>Autonomous</th></tr></thead><tbody>');
+    body.push(
+      '<table><thead><tr><th>Service</th><th class="num">Ca</th><th class="num">Ce</th><th class="num">I</th><th class="num">A</th><th class="num">D</th><th>Autonomous</th></tr></thead><tbody>',
+    );
     const r2 = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));
     for (const sv of st.services) {
-      body.push(`<tr><td>${esc(sv.name)}</td><td class="num">${sv.ca}</td><td class="num">${sv.ce}</td><td class="num">${r2(sv.instability)}</td><td class="num">${r2(sv.abstractness)}</td><td class="num">${r2(sv.distance)}</td><td>${sv.autonomous ? 'yes' : '<strong class="sev-critical">no</strong>'}</td></tr>`);
+      body.push(
+        `<tr><td>${esc(sv.name)}</td><td class="num">${sv.ca}</td><td class="num">${sv.ce}</td><td class="num">${r2(sv.instability)}</td><td class="num">${r2(sv.abstractness)}</td><td class="num">${r2(sv.distance)}</td><td>${sv.autonomous ? 'yes' : '<strong class="sev-critical">no</strong>'}</td></tr>`,
+      );
     }
     body.push('</tbody></table>');
     if (st.cycles.value.length > 0) {
-      body.push(`<h3>Value-level cycles (${st.cycles.value.length})</h3><ul class="evidence">${st.cycles.value.slice(0, 10).map((c) => `<li>${c.size} files: <code>${esc(c.example.join(' → '))}</code></li>`).join('')}</ul>`);
+      body.push(
+        `<h3>Value-level cycles (${st.cycles.value.length})</h3><ul class="evidence">${st.cycles.value
+          .slice(0, 10)
+          .map((c) => `<li>${c.size} files: <code>${esc(c.example.join(' → '))}</code></li>`)
+          .join('')}</ul>`,
+      );
     }
     body.push('</div></div>');
     body.push(moduleViewHtml(st));
@@ -224,7 +293,9 @@ export function renderHtml(result: Result): string {
     for (const e of result.errors) body.push(`<li><code>${esc(e.phase)}</code>: ${esc(e.message)}</li>`);
     body.push('</ul>');
   }
-  body.push(`<footer>${esc(result.tool.name)} ${esc(result.tool.version)} · result schema ${esc(result.schemaVersion)} · config ${esc(result.subject.configFile ?? 'none')}</footer>`);
+  body.push(
+    `<footer>${esc(result.tool.name)} ${esc(result.tool.version)} · result schema ${esc(result.schemaVersion)} · config ${esc(result.subject.configFile ?? 'none')}</footer>`,
+  );
 
   return `<!DOCTYPE html>
 <html lang="en">

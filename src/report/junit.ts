@@ -12,14 +12,22 @@ const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 const junitTimestamp = (iso: string): string => iso.slice(0, 19);
 
 function evidenceText(fn: FitnessOutcome): string {
-  const lines = [`metric: ${fn.metric}`, `target: ${formatFunctionTarget(fn)}`, `value: ${formatValue(fn.value, fn.unit)}`];
+  const lines = [
+    `metric: ${fn.metric}`,
+    `target: ${formatFunctionTarget(fn)}`,
+    `value: ${formatValue(fn.value, fn.unit)}`,
+  ];
   if (fn.baseline !== null) lines.push(`baseline: ${formatValue(fn.baseline, fn.unit)}`);
   if (fn.adr) lines.push(`adr: ${fn.adr}`);
   if (fn.reason) lines.push(`reason: ${fn.reason}`);
   if (fn.evidence.length > 0) {
     lines.push('evidence:');
-    for (const ev of fn.evidence) lines.push(`  ${ev.file ? `${formatLocation({ file: ev.file, line: ev.line, column: ev.column })}: ` : ''}${ev.message}`);
-    if (fn.evidenceTotal > fn.evidence.length) lines.push(`  … ${fn.evidenceTotal - fn.evidence.length} more not kept in the result`);
+    for (const ev of fn.evidence)
+      lines.push(
+        `  ${ev.file ? `${formatLocation({ file: ev.file, line: ev.line, column: ev.column })}: ` : ''}${ev.message}`,
+      );
+    if (fn.evidenceTotal > fn.evidence.length)
+      lines.push(`  … ${fn.evidenceTotal - fn.evidence.length} more not kept in the result`);
   }
   return lines.join('\n');
 }
@@ -49,16 +57,24 @@ function testcase(fn: FitnessOutcome): string {
 export function renderJunit(result: Result): string {
   const byKind = new Map<FitnessKind, FitnessOutcome[]>();
   for (const fn of result.functions) byKind.set(fn.kind, [...(byKind.get(fn.kind) ?? []), fn]);
-  const count = (fns: FitnessOutcome[], ...v: FitnessOutcome['verdict'][]): number => fns.filter((f) => v.includes(f.verdict)).length;
+  const count = (fns: FitnessOutcome[], ...v: FitnessOutcome['verdict'][]): number =>
+    fns.filter((f) => v.includes(f.verdict)).length;
   const total = (fns: FitnessOutcome[]): number => fns.reduce((a, f) => a + f.durationMs, 0);
 
-  const violations = groupFindings(result).flatMap((g) => g.findings.map((f) =>
-    `[${g.severity}] ${f.title} (${[f.rule, ...f.adrs].join(', ')})${f.baselined ? ' [baselined]' : ''}: ${f.message}${f.locations.length ? ` at ${f.locations.map(formatLocation).join(', ')}` : ''}`));
+  const violations = groupFindings(result).flatMap((g) =>
+    g.findings.map(
+      (f) =>
+        `[${g.severity}] ${f.title} (${[f.rule, ...f.adrs].join(', ')})${f.baselined ? ' [baselined]' : ''}: ${f.message}${f.locations.length ? ` at ${f.locations.map(formatLocation).join(', ')}` : ''}`,
+    ),
+  );
 
   const suites = KIND_ORDER.filter((k) => byKind.has(k)).map((kind, i) => {
     const fns = byKind.get(kind)!;
     const props = [
-      ['subject', result.subject.name], ['runId', result.runId], ['command', result.command], ['verdict', result.verdict],
+      ['subject', result.subject.name],
+      ['runId', result.runId],
+      ['command', result.command],
+      ['verdict', result.verdict],
       ['tool.version', result.tool.version],
     ];
     const lines = [
@@ -68,7 +84,8 @@ export function renderJunit(result: Result): string {
       '    </properties>',
       ...fns.map(testcase),
     ];
-    if (i === 0 && violations.length > 0) lines.push(`    <system-out>${xmlEscape(`Violations found:\n${violations.join('\n')}`)}</system-out>`);
+    if (i === 0 && violations.length > 0)
+      lines.push(`    <system-out>${xmlEscape(`Violations found:\n${violations.join('\n')}`)}</system-out>`);
     lines.push('  </testsuite>');
     return lines.join('\n');
   });

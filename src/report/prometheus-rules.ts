@@ -20,7 +20,10 @@ function promString(s: string): string {
 }
 
 function block(expr: string, indent: string): string {
-  return `|\n${expr.split('\n').map((l) => `${indent}${l}`).join('\n')}`;
+  return `|\n${expr
+    .split('\n')
+    .map((l) => `${indent}${l}`)
+    .join('\n')}`;
 }
 
 /**
@@ -32,30 +35,44 @@ export function renderPrometheusRules(result?: Result, opts: PrometheusRulesOpti
   const window = opts.regressionWindow ?? '1d';
   const stale = opts.staleAfter ?? '1d';
   const forDuration = opts.for ?? '0m';
-  for (const [k, v] of [['regressionWindow', window], ['staleAfter', stale], ['for', forDuration]] as const) {
+  for (const [k, v] of [
+    ['regressionWindow', window],
+    ['staleAfter', stale],
+    ['for', forDuration],
+  ] as const) {
     if (!DURATION.test(v)) throw new TypeError(`${k}: not a Prometheus duration: ${v}`);
   }
   const rules: string[] = [];
-  const rule = (alert: string, expr: string, labels: Record<string, string>, annotations: Record<string, string>): void => {
-    rules.push([
-      `      - alert: ${alert}`,
-      `        expr: ${block(expr, '          ')}`,
-      `        for: ${forDuration}`,
-      '        labels:',
-      ...Object.entries(labels).map(([k, v]) => `          ${k}: ${q(v)}`),
-      '        annotations:',
-      ...Object.entries(annotations).map(([k, v]) => `          ${k}: ${q(v)}`),
-    ].join('\n'));
+  const rule = (
+    alert: string,
+    expr: string,
+    labels: Record<string, string>,
+    annotations: Record<string, string>,
+  ): void => {
+    rules.push(
+      [
+        `      - alert: ${alert}`,
+        `        expr: ${block(expr, '          ')}`,
+        `        for: ${forDuration}`,
+        '        labels:',
+        ...Object.entries(labels).map(([k, v]) => `          ${k}: ${q(v)}`),
+        '        annotations:',
+        ...Object.entries(annotations).map(([k, v]) => `          ${k}: ${q(v)}`),
+      ].join('\n'),
+    );
   };
 
-  rule('PitcheyFitFitnessFunctionFailing',
+  rule(
+    'PitcheyFitFitnessFunctionFailing',
     '(pitchey_fit_fitness_pass == 0)\n  * on (function, metric) group_left (severity, adr, target)\n  pitchey_fit_fitness_info',
     { severity: '{{ $labels.severity }}', adr: '{{ $labels.adr }}' },
     {
       summary: 'Fitness function {{ $labels.function }} fails its target',
       description: '{{ $labels.metric }} does not meet {{ $labels.target }} (decision record: {{ $labels.adr }}).',
-    });
-  rule('PitcheyFitValueRegressedPastTarget',
+    },
+  );
+  rule(
+    'PitcheyFitValueRegressedPastTarget',
     [
       '(',
       '    (pitchey_fit_fitness_value > pitchey_fit_fitness_target and on (function, metric) pitchey_fit_fitness_direction == -1)',
@@ -67,24 +84,35 @@ export function renderPrometheusRules(result?: Result, opts: PrometheusRulesOpti
     { severity: 'critical' },
     {
       summary: '{{ $labels.function }} regressed past its target',
-      description: '{{ $labels.metric }} is now {{ $value }}, beyond its target; it met the target within the last ' + window + '.',
-    });
-  rule('PitcheyFitResultsStale',
+      description:
+        '{{ $labels.metric }} is now {{ $value }}, beyond its target; it met the target within the last ' +
+        window +
+        '.',
+    },
+  );
+  rule(
+    'PitcheyFitResultsStale',
     `time() - pitchey_fit_run_timestamp_seconds > ${durationSeconds(stale)}`,
     { severity: 'medium' },
-    { summary: 'pitchey-fit results are older than ' + stale, description: 'The last run of {{ $labels.job }} started {{ $value | humanizeDuration }} ago.' });
+    {
+      summary: 'pitchey-fit results are older than ' + stale,
+      description: 'The last run of {{ $labels.job }} started {{ $value | humanizeDuration }} ago.',
+    },
+  );
 
   for (const f of result?.functions ?? []) {
     const target = typeof f.target.value === 'boolean' ? Number(f.target.value) : f.target.value;
     const op = NEGATION[f.target.op];
     const name = `PitcheyFitTarget_${f.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-    rule(name,
+    rule(
+      name,
       `pitchey_fit_fitness_value{function=${promString(f.id)}} ${op} ${target}`,
       { severity: f.severity, ...(f.adr ? { adr: f.adr } : {}) },
       {
         summary: `${f.id} is past its target ${f.target.text}`,
         description: `${f.metric}: {{ $value }}${f.unit}, target ${f.target.text}.`,
-      });
+      },
+    );
   }
 
   return [

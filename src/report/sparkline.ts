@@ -7,9 +7,11 @@ export function sparkline(values: Array<number | boolean | null>): string {
   if (present.length === 0) return '·'.repeat(values.length);
   const lo = Math.min(...present);
   const hi = Math.max(...present);
-  return nums.map((v) => {
-    if (v === null || !Number.isFinite(v)) return '·';
-    if (hi === lo) return BARS[3];
-    return BARS[Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))];
-  }).join('');
+  return nums
+    .map((v) => {
+      if (v === null || !Number.isFinite(v)) return '·';
+      if (hi === lo) return BARS[3];
+      return BARS[Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))];
+    })
+    .join('');
 }

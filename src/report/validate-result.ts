@@ -12,8 +12,10 @@ function validator(): ValidateFunction {
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath || '/';
-  if (e.keyword === 'additionalProperties') return `${where}: unknown property ${JSON.stringify(e.params.additionalProperty)}`;
-  if (e.keyword === 'enum') return `${where}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: unknown property ${JSON.stringify(e.params.additionalProperty)}`;
+  if (e.keyword === 'enum')
+    return `${where}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   if (e.keyword === 'const') return `${where}: must be ${JSON.stringify(e.params.allowedValue)}`;
   return `${where}: ${e.message ?? e.keyword}`;
 }

@@ -23,7 +23,9 @@ describe('renderConsole', () => {
     const row = text.split('\n').find((l) => l.startsWith('FAIL     serviceAutonomy'));
     expect(row).toBeDefined();
     expect(row).toMatch(/services deployable without another service\s+>= 100%\s+75%\s+75%\s+ADR-001$/);
-    expect(text).toMatch(/^PASS\s+p99Latency\s+p99 of http_req_duration, scenario browse\s+<= 200ms\s+143\.3ms ▲\s+180ms\s+ADR-004$/m);
+    expect(text).toMatch(
+      /^PASS\s+p99Latency\s+p99 of http_req_duration, scenario browse\s+<= 200ms\s+143\.3ms ▲\s+180ms\s+ADR-004$/m,
+    );
     expect(text).toMatch(/^INCONCL\s+checkoutP99\s+.*< 300ms\s+n\/a\s+n\/a$/m);
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(140);
   });

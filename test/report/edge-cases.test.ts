@@ -1,13 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
-  renderConsole, renderGithubAnnotations, renderHtml, renderJson, renderJunit, renderMarkdown, renderPrometheus, validateResult,
+  renderConsole,
+  renderGithubAnnotations,
+  renderHtml,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderPrometheus,
+  validateResult,
 } from '../../src/report/index.js';
 import { MARKDOWN_LIMIT } from '../../src/report/markdown.js';
 import { emptyRun, erroredRun } from '../fixtures-results/edge-runs.js';
 import { fullRun } from '../fixtures-results/full-run.js';
 
-describe.each([['empty', emptyRun], ['errored', erroredRun]] as const)('reporters on the %s run', (_name, result) => {
+describe.each([
+  ['empty', emptyRun],
+  ['errored', erroredRun],
+] as const)('reporters on the %s run', (_name, result) => {
   it('the JSON validates', () => {
     expect(validateResult(JSON.parse(renderJson(result)))).toEqual({ ok: true });
   });
@@ -19,7 +29,12 @@ describe.each([['empty', emptyRun], ['errored', erroredRun]] as const)('reporter
   });
 
   it('markdown, junit, html and annotations render without NaN/undefined', () => {
-    for (const text of [renderMarkdown(result), renderJunit(result), renderHtml(result), renderGithubAnnotations(result).join('\n')]) {
+    for (const text of [
+      renderMarkdown(result),
+      renderJunit(result),
+      renderHtml(result),
+      renderGithubAnnotations(result).join('\n'),
+    ]) {
       expect(text).not.toMatch(/NaN|undefined|Infinity/);
     }
   });
@@ -44,21 +59,34 @@ describe('specific edge behaviour', () => {
     expect(text).toContain('ERROR p99Latency: target http://127.0.0.1:9 unreachable: ECONNREFUSED');
     expect(text).toContain('collect.load: target http://127.0.0.1:9 unreachable: ECONNREFUSED');
     expect(text).toContain('No USL fit.');
-    expect(renderJunit(erroredRun)).toContain('<error message="target http://127.0.0.1:9 unreachable: ECONNREFUSED" type="fitness.error">');
+    expect(renderJunit(erroredRun)).toContain(
+      '<error message="target http://127.0.0.1:9 unreachable: ECONNREFUSED" type="fitness.error">',
+    );
   });
 });
 
 describe('large results', () => {
   const big = structuredClone(fullRun);
-  big.findings = Array.from({ length: 3000 }, (_, i) => ({
-    rule: 'cross-service-import', severity: i % 2 ? 'critical' : 'medium', title: `Cross-service import number ${i}`,
-    message: `module ${i} imports another service's internals; this message is long on purpose to fill the comment`,
-    locations: [{ file: `platform/services/s${i}/src/file-${i}.ts`, line: i + 1 }], fingerprint: `fp-${i}`,
-  }) as const);
-  big.functions[0].evidence = Array.from({ length: 200 }, (_, i) => ({ message: `evidence ${i}`, file: `f${i}.ts`, line: i + 1 }));
+  big.findings = Array.from(
+    { length: 3000 },
+    (_, i) =>
+      ({
+        rule: 'cross-service-import',
+        severity: i % 2 ? 'critical' : 'medium',
+        title: `Cross-service import number ${i}`,
+        message: `module ${i} imports another service's internals; this message is long on purpose to fill the comment`,
+        locations: [{ file: `platform/services/s${i}/src/file-${i}.ts`, line: i + 1 }],
+        fingerprint: `fp-${i}`,
+      }) as const,
+  );
+  big.functions[0].evidence = Array.from({ length: 200 }, (_, i) => ({
+    message: `evidence ${i}`,
+    file: `f${i}.ts`,
+    line: i + 1,
+  }));
   big.functions[0].evidenceTotal = 1500;
 
-  it('markdown stays under GitHub\'s comment limit and says what it left out', () => {
+  it("markdown stays under GitHub's comment limit and says what it left out", () => {
     const text = renderMarkdown(big);
     expect(text.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
     expect(text).toMatch(/… and \d+ more critical findings/);
@@ -76,8 +104,10 @@ describe('large results', () => {
     const many = structuredClone(fullRun);
     const long = 'x'.repeat(150);
     many.functions = Array.from({ length: 40 }, (_, i) => ({
-      ...fullRun.functions[0], id: `fn${i}`,
-      evidence: Array.from({ length: 200 }, (_, j) => ({ message: `${long} ${j}`, file: `f${j}.ts`, line: j + 1 })), evidenceTotal: 200,
+      ...fullRun.functions[0],
+      id: `fn${i}`,
+      evidence: Array.from({ length: 200 }, (_, j) => ({ message: `${long} ${j}`, file: `f${j}.ts`, line: j + 1 })),
+      evidenceTotal: 200,
     }));
     const text = renderMarkdown(many);
     expect(text.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);

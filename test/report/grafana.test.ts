@@ -9,7 +9,10 @@ import { DASHBOARD_FILE, dashboardPanels, dashboardQueries } from './grafana-das
 
 describe('grafana/pitchey-fit-dashboard.json', () => {
   it('is a Grafana dashboard with a datasource and job variable', () => {
-    const d = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as { uid: string; templating: { list: Array<{ name: string }> } };
+    const d = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as {
+      uid: string;
+      templating: { list: Array<{ name: string }> };
+    };
     expect(d.uid).toBe('pitchey-fit');
     expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'job']);
     expect(dashboardQueries().length).toBeGreaterThan(20);
@@ -18,13 +21,20 @@ describe('grafana/pitchey-fit-dashboard.json', () => {
   it('queries only metrics that renderPrometheus exposes', async () => {
     const exposed = new Set([...(await renderPrometheus(fullRun)).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
     for (const { panel, expr } of dashboardQueries()) {
-      for (const name of expr.match(/pitchey_fit_[a-z_]+/g) ?? []) expect(exposed.has(name), `${panel}: ${name}`).toBe(true);
+      for (const name of expr.match(/pitchey_fit_[a-z_]+/g) ?? [])
+        expect(exposed.has(name), `${panel}: ${name}`).toBe(true);
     }
   });
 
   it('every expression is valid PromQL (promtool parses them as recording rules)', () => {
-    const rules = ['groups:', '  - name: dashboard', '    rules:',
-      ...dashboardQueries().map((q, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(q.expr)}`)].join('\n');
+    const rules = [
+      'groups:',
+      '  - name: dashboard',
+      '    rules:',
+      ...dashboardQueries().map(
+        (q, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(q.expr)}`,
+      ),
+    ].join('\n');
     mkdirSync(TEST_OUTPUT_DIR, { recursive: true });
     const file = path.join(TEST_OUTPUT_DIR, 'dashboard-queries.yml');
     writeFileSync(file, `${rules}\n`);

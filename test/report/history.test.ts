@@ -11,13 +11,21 @@ import { fullRun, passingStaticRun } from '../fixtures-results/full-run.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-fit-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(runId: string, startedAt: string, verdict: Result['verdict'], values: Record<string, number | boolean | null>, subject = 'pitchey'): Result {
+function run(
+  runId: string,
+  startedAt: string,
+  verdict: Result['verdict'],
+  values: Record<string, number | boolean | null>,
+  subject = 'pitchey',
+): Result {
   const r: Result = structuredClone(fullRun);
   r.runId = runId;
   r.startedAt = startedAt;
   r.verdict = verdict;
   r.subject = { ...r.subject, name: subject };
-  r.functions = r.functions.filter((f) => f.id in values).map((f) => ({ ...f, value: values[f.id], verdict: values[f.id] === null ? 'inconclusive' : f.verdict }));
+  r.functions = r.functions
+    .filter((f) => f.id in values)
+    .map((f) => ({ ...f, value: values[f.id], verdict: values[f.id] === null ? 'inconclusive' : f.verdict }));
   delete r.comparison;
   delete r.trends;
   return r;
@@ -27,9 +35,27 @@ describe('openHistory', () => {
   it('appends runs and answers last / last passing / trends, across reopening', () => {
     const file = path.join(dir, 'a', 'history.sqlite');
     const h = openHistory(file);
-    h.append(run('r1', '2026-11-21T09:00:00.000Z', 'fail', { serviceAutonomy: 50, p99Latency: 212.4, rateLimitedEntrypoints: false }));
-    h.append(run('r2', '2026-11-22T09:00:00.000Z', 'pass', { serviceAutonomy: 100, p99Latency: 176.2, rateLimitedEntrypoints: true }));
-    h.append(run('r3', '2026-11-23T09:00:00.000Z', 'fail', { serviceAutonomy: 75, p99Latency: null, rateLimitedEntrypoints: true }));
+    h.append(
+      run('r1', '2026-11-21T09:00:00.000Z', 'fail', {
+        serviceAutonomy: 50,
+        p99Latency: 212.4,
+        rateLimitedEntrypoints: false,
+      }),
+    );
+    h.append(
+      run('r2', '2026-11-22T09:00:00.000Z', 'pass', {
+        serviceAutonomy: 100,
+        p99Latency: 176.2,
+        rateLimitedEntrypoints: true,
+      }),
+    );
+    h.append(
+      run('r3', '2026-11-23T09:00:00.000Z', 'fail', {
+        serviceAutonomy: 75,
+        p99Latency: null,
+        rateLimitedEntrypoints: true,
+      }),
+    );
     h.append(run('other', '2026-11-24T09:00:00.000Z', 'pass', { serviceAutonomy: 100 }, 'another-system'));
     h.append(run('r2', '2026-11-22T09:00:00.000Z', 'pass', { serviceAutonomy: 1 })); // same runId: ignored
     h.close();
@@ -68,12 +94,21 @@ describe('openHistory', () => {
       h2.close();
     }
     // Independent check with the sqlite3 CLI: schema version and rows.
-    expect(execFileSync('sqlite3', [file, 'PRAGMA user_version;'], { encoding: 'utf8' }).trim()).toBe(String(HISTORY_SCHEMA_VERSION));
-    expect(execFileSync('sqlite3', [file, "SELECT run_id || ':' || verdict FROM runs WHERE subject = 'pitchey' ORDER BY started_at;"], { encoding: 'utf8' }).trim().split('\n'))
-      .toEqual(['r1:fail', 'r2:pass', 'r3:fail']);
+    expect(execFileSync('sqlite3', [file, 'PRAGMA user_version;'], { encoding: 'utf8' }).trim()).toBe(
+      String(HISTORY_SCHEMA_VERSION),
+    );
+    expect(
+      execFileSync(
+        'sqlite3',
+        [file, "SELECT run_id || ':' || verdict FROM runs WHERE subject = 'pitchey' ORDER BY started_at;"],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n'),
+    ).toEqual(['r1:fail', 'r2:pass', 'r3:fail']);
   });
 
-  it('two handles on one file both see each other\'s runs', () => {
+  it("two handles on one file both see each other's runs", () => {
     const file = path.join(dir, 'shared.sqlite');
     const a = openHistory(file);
     const b = openHistory(file);
@@ -87,7 +122,10 @@ describe('openHistory', () => {
 
   it('refuses files that are not its history with a one-line InputError', () => {
     const text = path.join(dir, 'notes.txt');
-    writeFileSync(text, 'this is not a database, just some text that is long enough to look like a header\n'.repeat(20));
+    writeFileSync(
+      text,
+      'this is not a database, just some text that is long enough to look like a header\n'.repeat(20),
+    );
     expect(() => openHistory(text)).toThrow(InputError);
     expect(() => openHistory(text)).toThrow(/^history .*notes\.txt: /);
 
@@ -97,14 +135,22 @@ describe('openHistory', () => {
 
     const newer = path.join(dir, 'newer.sqlite');
     execFileSync('sqlite3', [newer, 'PRAGMA user_version = 99;']);
-    expect(() => openHistory(newer)).toThrow(`written by a newer pitchey-fit (history schema 99, this version reads up to ${HISTORY_SCHEMA_VERSION})`);
+    expect(() => openHistory(newer)).toThrow(
+      `written by a newer pitchey-fit (history schema 99, this version reads up to ${HISTORY_SCHEMA_VERSION})`,
+    );
   });
 });
 
 describe('compareResults', () => {
-  it('marks regressions by each target\'s direction (reproduces the fixture\'s hand-written comparison)', () => {
+  it("marks regressions by each target's direction (reproduces the fixture's hand-written comparison)", () => {
     const previous = run('2026-11-24T16-02-51Z-c210', '2026-11-24T16:02:51.530Z', 'fail', {
-      serviceAutonomy: 75, serviceCoupling: 0.75, noCycles: 0, p99Latency: 131.9, checkoutP99: 288.1, scalingEfficiency: 0.79, rateLimitedEntrypoints: true,
+      serviceAutonomy: 75,
+      serviceCoupling: 0.75,
+      noCycles: 0,
+      p99Latency: 131.9,
+      checkoutP99: 288.1,
+      scalingEfficiency: 0.79,
+      rateLimitedEntrypoints: true,
     });
     const cmp = compareResults(fullRun, previous, 'last');
     expect(cmp).toEqual(fullRun.comparison);
@@ -112,11 +158,27 @@ describe('compareResults', () => {
 
   it('handles booleans, equality targets, missing functions and values', () => {
     const prev = run('p', '2026-11-24T00:00:00.000Z', 'pass', { rateLimitedEntrypoints: true, noCycles: 0 });
-    const cur = run('c', '2026-11-25T00:00:00.000Z', 'fail', { rateLimitedEntrypoints: false, noCycles: 0, serviceCoupling: 9 });
+    const cur = run('c', '2026-11-25T00:00:00.000Z', 'fail', {
+      rateLimitedEntrypoints: false,
+      noCycles: 0,
+      serviceCoupling: 9,
+    });
     const byId = Object.fromEntries(compareResults(cur, prev, 'last-pass').functions.map((f) => [f.id, f]));
-    expect(byId.rateLimitedEntrypoints).toEqual({ id: 'rateLimitedEntrypoints', previous: true, current: false, delta: null, regressed: true });
+    expect(byId.rateLimitedEntrypoints).toEqual({
+      id: 'rateLimitedEntrypoints',
+      previous: true,
+      current: false,
+      delta: null,
+      regressed: true,
+    });
     expect(byId.noCycles).toEqual({ id: 'noCycles', previous: 0, current: 0, delta: 0, regressed: false });
-    expect(byId.serviceCoupling).toEqual({ id: 'serviceCoupling', previous: null, current: 9, delta: null, regressed: false });
+    expect(byId.serviceCoupling).toEqual({
+      id: 'serviceCoupling',
+      previous: null,
+      current: 9,
+      delta: null,
+      regressed: false,
+    });
     expect(compareResults(passingStaticRun, prev, 'last-pass').against).toBe('last-pass');
   });
 });

@@ -9,7 +9,14 @@ import { erroredRun } from '../fixtures-results/edge-runs.js';
 import { fullRun, passingStaticRun } from '../fixtures-results/full-run.js';
 import { TEST_OUTPUT_DIR } from './golden.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let browser: Browser;
 beforeAll(async () => {
@@ -26,7 +33,9 @@ async function load(html: string, name: string) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems: string[] = [];
   const requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
@@ -40,24 +49,39 @@ describe('renderHtml in headless Chromium', () => {
     expect(requests).toEqual([pathToFileURL(file).href]);
 
     const info = await page.evaluate(() => {
-      const box = (sel: string) => [...document.querySelectorAll(sel)].map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; });
+      const box = (sel: string) =>
+        [...document.querySelectorAll(sel)].map((e) => {
+          const r = e.getBoundingClientRect();
+          return [Math.round(r.width), Math.round(r.height)];
+        });
       const count = (sel: string) => document.querySelectorAll(sel).length;
       return {
         svgs: box('svg.plot'),
-        percentileSeries: [...document.querySelectorAll('svg.plot-percentiles g.scenario')].map((g) => g.getAttribute('data-scenario')),
+        percentileSeries: [...document.querySelectorAll('svg.plot-percentiles g.scenario')].map((g) =>
+          g.getAttribute('data-scenario'),
+        ),
         percentilePoints: count('svg.plot-percentiles circle.point'),
         uslCurve: count('svg.plot-usl path.usl-curve'),
         uslMeasured: count('svg.plot-usl circle.measured'),
         uslRuns: count('svg.plot-usl circle.run'),
-        violatingEdges: [...document.querySelectorAll('svg.plot-graph path.edge.violating')].map((p) => `${p.getAttribute('data-from')}->${p.getAttribute('data-to')}`),
+        violatingEdges: [...document.querySelectorAll('svg.plot-graph path.edge.violating')].map(
+          (p) => `${p.getAttribute('data-from')}->${p.getAttribute('data-to')}`,
+        ),
         otherEdges: count('svg.plot-graph path.edge:not(.violating)'),
         violatingStroke: getComputedStyle(document.querySelector('svg.plot-graph path.edge.violating')!).stroke,
-        nodes: [...document.querySelectorAll('svg.plot-graph g.node')].map((g) => `${g.getAttribute('data-service')}${g.classList.contains('not-autonomous') ? '!' : ''}`),
-        trends: [...document.querySelectorAll('svg.plot-trend')].map((s) => `${s.getAttribute('data-function')}:${s.querySelectorAll('circle.trend-point').length}`),
+        nodes: [...document.querySelectorAll('svg.plot-graph g.node')].map(
+          (g) => `${g.getAttribute('data-service')}${g.classList.contains('not-autonomous') ? '!' : ''}`,
+        ),
+        trends: [...document.querySelectorAll('svg.plot-trend')].map(
+          (s) => `${s.getAttribute('data-function')}:${s.querySelectorAll('circle.trend-point').length}`,
+        ),
         rows: count('table.functions tbody tr'),
         title: document.title,
         hasScript: count('script'),
-        thresholds: [...document.querySelectorAll('svg.plot-percentiles path.threshold')].map((t) => `${t.closest('g.scenario')!.getAttribute('data-scenario')}:${t.classList.contains('crossed') ? 'crossed' : 'ok'}`),
+        thresholds: [...document.querySelectorAll('svg.plot-percentiles path.threshold')].map(
+          (t) =>
+            `${t.closest('g.scenario')!.getAttribute('data-scenario')}:${t.classList.contains('crossed') ? 'crossed' : 'ok'}`,
+        ),
       };
     });
     for (const [w, h] of info.svgs) expect(w > 200 && h > 100, `svg ${w}x${h}`).toBe(true);
@@ -77,7 +101,10 @@ describe('renderHtml in headless Chromium', () => {
     expect(info.hasScript).toBe(0);
     expect(info.thresholds).toEqual(['browse:ok', 'checkout:crossed']); // p(99)<200 met at 143 ms; p(99)<300 crossed at 517 ms
 
-    const tooltip = await page.locator('svg.plot-percentiles g.scenario[data-scenario="browse"] circle.point title').nth(7).textContent();
+    const tooltip = await page
+      .locator('svg.plot-percentiles g.scenario[data-scenario="browse"] circle.point title')
+      .nth(7)
+      .textContent();
     expect(tooltip).toBe('browse p99: 143.27 ms'); // tooltips carry the exact value of the Result
     await page.screenshot({ path: path.join(TEST_OUTPUT_DIR, 'report-full.png'), fullPage: true });
     for (const plot of ['percentiles', 'usl', 'graph']) {
@@ -100,7 +127,9 @@ describe('renderHtml in headless Chromium', () => {
     const { page, problems } = await load(renderHtml(erroredRun), 'report-errored.html');
     expect(problems).toEqual([]);
     expect(await page.locator('svg.plot').count()).toBe(4); // percentiles (axes only), USL (point only), graph (empty), trend
-    expect(await page.locator('#problems + ul li').textContent()).toBe('collect.load: target http://127.0.0.1:9 unreachable: ECONNREFUSED');
+    expect(await page.locator('#problems + ul li').textContent()).toBe(
+      'collect.load: target http://127.0.0.1:9 unreachable: ECONNREFUSED',
+    );
     await page.close();
   });
 

@@ -32,7 +32,10 @@ describe('renderJunit', () => {
   });
 
   it('is valid against the JUnit XSD (and the XSD does reject broken documents)', () => {
-    for (const [r, name] of [[fullRun, 'junit-full.xml'], [passingStaticRun, 'junit-pass.xml']] as const) {
+    for (const [r, name] of [
+      [fullRun, 'junit-full.xml'],
+      [passingStaticRun, 'junit-pass.xml'],
+    ] as const) {
       const v = xmllint(renderJunit(r), name);
       expect(v.ok, v.output).toBe(true);
     }
@@ -47,22 +50,34 @@ describe('renderJunit', () => {
     expect(xpath(xml, 'string(/testsuites/@failures)')).toBe('2');
     expect(xpath(xml, 'string(//testsuite[@name="pitchey-fit load"]/@skipped)')).toBe('1');
     expect(xpath(xml, 'string(//testcase[@name="serviceAutonomy"]/failure/@type)')).toBe('fitness.critical');
-    expect(xpath(xml, 'string(//testcase[@name="serviceAutonomy"]/failure/@message)'))
-      .toBe('services deployable without another service: 75% against target >= 100% (ADR-001)');
+    expect(xpath(xml, 'string(//testcase[@name="serviceAutonomy"]/failure/@message)')).toBe(
+      'services deployable without another service: 75% against target >= 100% (ADR-001)',
+    );
     const body = xpath(xml, 'string(//testcase[@name="serviceAutonomy"]/failure)');
-    expect(body).toContain('platform/services/nda/src/nda-service.ts:4:1: nda imports pitch: ../../pitch/src/pitch-repository.js');
-    expect(xpath(xml, 'string(//testcase[@name="checkoutP99"]/skipped/@message)')).toBe('inconclusive: load generator saturated: 412 iterations dropped');
+    expect(body).toContain(
+      'platform/services/nda/src/nda-service.ts:4:1: nda imports pitch: ../../pitch/src/pitch-repository.js',
+    );
+    expect(xpath(xml, 'string(//testcase[@name="checkoutP99"]/skipped/@message)')).toBe(
+      'inconclusive: load generator saturated: 412 iterations dropped',
+    );
     expect(xpath(xml, 'count(//testcase[@name="p99Latency"]/*)')).toBe('0');
   });
 
   it('reports errored functions as <error> and survives hostile text', () => {
     const r: Result = structuredClone(fullRun);
-    r.functions[1] = { ...r.functions[1], verdict: 'error', value: null, reason: 'test() threw: <boom> & "quotes" \u0007 bell' };
+    r.functions[1] = {
+      ...r.functions[1],
+      verdict: 'error',
+      value: null,
+      reason: 'test() threw: <boom> & "quotes" \u0007 bell',
+    };
     r.subject.name = 'a&b <c>';
     const xml = renderJunit(r);
     const v = xmllint(xml, 'junit-error.xml');
     expect(v.ok, v.output).toBe(true);
-    expect(xpath(xml, 'string(//testcase[@name="serviceCoupling"]/error/@message)')).toBe('test() threw: <boom> & "quotes"  bell');
+    expect(xpath(xml, 'string(//testcase[@name="serviceCoupling"]/error/@message)')).toBe(
+      'test() threw: <boom> & "quotes"  bell',
+    );
     expect(xpath(xml, 'string(/testsuites/@errors)')).toBe('1');
     expect(xpath(xml, 'string(/testsuites/@name)')).toBe('pitchey-fit a&b <c>');
   });

@@ -49,7 +49,9 @@ describe('renderGithubAnnotations', () => {
     r.functions[0].evidence[0].message = '100% wrong,\nsecond line';
     r.functions[0].evidence[0].file = 'a,b:c.ts';
     const lines = renderGithubAnnotations(r);
-    expect(lines[0]).toBe('::error file=a%2Cb%3Ac.ts,line=4,col=1,title=serviceAutonomy (ADR-001)%3A services deployable without another service::100%25 wrong,%0Asecond line');
+    expect(lines[0]).toBe(
+      '::error file=a%2Cb%3Ac.ts,line=4,col=1,title=serviceAutonomy (ADR-001)%3A services deployable without another service::100%25 wrong,%0Asecond line',
+    );
     // 1 autonomy import (the other is baselined) + 1 cycle; passing functions are not annotated
     expect(lines).toHaveLength(2);
   });
@@ -59,7 +61,9 @@ describe('renderGithubAnnotations limits', () => {
   it('keeps max - 1 annotations and sums up the rest in one notice', () => {
     const lines = renderGithubAnnotations(fullRun, 4);
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toBe('::notice title=pitchey-fit::4 more violations are not annotated; see the job summary or report.html'); // 7 - 3
+    expect(lines[3]).toBe(
+      '::notice title=pitchey-fit::4 more violations are not annotated; see the job summary or report.html',
+    ); // 7 - 3
     expect(renderGithubAnnotations(fullRun)).toHaveLength(7); // the 7 listed in the test above
   });
 });

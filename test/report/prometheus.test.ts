@@ -52,19 +52,33 @@ describe('renderPrometheus', () => {
     // inconclusive: no value and no pass sample, only info
     expect(sampleValue(s, 'pitchey_fit_fitness_value', fn('checkoutP99'))).toBeUndefined();
     expect(sampleValue(s, 'pitchey_fit_fitness_pass', fn('checkoutP99'))).toBeUndefined();
-    expect(sampleValue(s, 'pitchey_fit_fitness_info', { function: 'checkoutP99', verdict: 'inconclusive', severity: 'medium' })).toBe(1);
+    expect(
+      sampleValue(s, 'pitchey_fit_fitness_info', {
+        function: 'checkoutP99',
+        verdict: 'inconclusive',
+        severity: 'medium',
+      }),
+    ).toBe(1);
     expect(sampleValue(s, 'pitchey_fit_fitness_info', { function: 'serviceAutonomy', adr: 'ADR-001' })).toBe(1);
     expect(sampleValue(s, 'pitchey_fit_service_afferent_coupling', { service: 'pitch' })).toBe(1);
     expect(sampleValue(s, 'pitchey_fit_service_efferent_coupling', { service: 'nda' })).toBe(2);
     expect(sampleValue(s, 'pitchey_fit_service_instability', { service: 'investment' })).toBeUndefined();
     expect(sampleValue(s, 'pitchey_fit_service_main_sequence_distance', { service: 'pitch' })).toBe(0.7);
     expect(sampleValue(s, 'pitchey_fit_load_latency_seconds', { scenario: 'browse', percentile: '99' })).toBe(0.14327);
-    expect(sampleValue(s, 'pitchey_fit_load_latency_seconds', { scenario: 'checkout', percentile: '100' })).toBe(1.2049);
+    expect(sampleValue(s, 'pitchey_fit_load_latency_seconds', { scenario: 'checkout', percentile: '100' })).toBe(
+      1.2049,
+    );
     expect(sampleValue(s, 'pitchey_fit_load_generator_saturated', { scenario: 'checkout' })).toBe(1);
     expect(sampleValue(s, 'pitchey_fit_usl_sigma')).toBe(0.06);
     expect(sampleValue(s, 'pitchey_fit_usl_kappa')).toBe(0.004);
     expect(sampleValue(s, 'pitchey_fit_scale_efficiency', { n: '4' })).toBeCloseTo(4690 / (4 * 1441), 12);
-    expect(sampleValue(s, 'pitchey_fit_findings', { severity: 'critical', rule: 'cross-service-import', baselined: 'false' })).toBe(1);
+    expect(
+      sampleValue(s, 'pitchey_fit_findings', {
+        severity: 'critical',
+        rule: 'cross-service-import',
+        baselined: 'false',
+      }),
+    ).toBe(1);
     expect(sampleValue(s, 'pitchey_fit_functions', { verdict: 'fail' })).toBe(2);
     expect(sampleValue(s, 'pitchey_fit_run_timestamp_seconds')).toBe(Date.UTC(2026, 10, 25, 10, 41, 7, 120) / 1000);
     expect(s.some((x) => x.name.startsWith('process_') || x.name.startsWith('nodejs_'))).toBe(false);
@@ -73,7 +87,10 @@ describe('renderPrometheus', () => {
 
 describe('renderPrometheusRules', () => {
   it('passes promtool check rules, generic and per-function', () => {
-    for (const [name, text, count] of [['rules-generic.yml', renderPrometheusRules(), 3], ['rules-full.yml', renderPrometheusRules(fullRun), 10]] as const) {
+    for (const [name, text, count] of [
+      ['rules-generic.yml', renderPrometheusRules(), 3],
+      ['rules-full.yml', renderPrometheusRules(fullRun), 10],
+    ] as const) {
       const res = promtool(['check', 'rules', writeOut(name, text)]);
       expect(res.status, res.out).toBe(0);
       expect(res.out).toContain(`SUCCESS: ${count} rules found`);
@@ -83,7 +100,9 @@ describe('renderPrometheusRules', () => {
   it('fires on a failing function and on a regression past the target, not on a chronic failure (promtool test rules)', () => {
     const rulesFile = writeOut('rules-generic.yml', renderPrometheusRules());
     const fl = (fnId: string) => `function="${fnId}",metric="m ${fnId}"`;
-    const testFile = writeOut('rules-test.yml', `rule_files:
+    const testFile = writeOut(
+      'rules-test.yml',
+      `rule_files:
   - ${rulesFile}
 evaluation_interval: 1m
 tests:
@@ -131,7 +150,8 @@ tests:
             exp_annotations:
               summary: "Fitness function autonomy fails its target"
               description: "m autonomy does not meet 100 (decision record: ADR-001)."
-`);
+`,
+    );
     const res = promtool(['test', 'rules', testFile]);
     expect(res.out).toContain('SUCCESS');
     expect(res.status, res.out).toBe(0);
@@ -143,7 +163,9 @@ async function recordingServer(status = 200) {
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (c: string) => { body += c; });
+    req.on('data', (c: string) => {
+      body += c;
+    });
     req.on('end', () => {
       requests.push({ method: req.method!, url: req.url!, body, contentType: req.headers['content-type'] });
       res.writeHead(status).end(status >= 400 ? 'text format parsing error' : '');
@@ -208,7 +230,10 @@ describe('startMetricsServer', () => {
     const server = await startMetricsServer({
       port: 0,
       getResult: () => undefined,
-      rerun: () => { calls++; return Promise.resolve(passingStaticRun); },
+      rerun: () => {
+        calls++;
+        return Promise.resolve(passingStaticRun);
+      },
       intervalSec: 0.2,
     });
     try {
@@ -242,7 +267,9 @@ describe('startMetricsServer', () => {
     const a = await startMetricsServer({ port: 0, getResult: () => fullRun });
     try {
       const port = Number(new URL(a.url).port);
-      await expect(startMetricsServer({ port, getResult: () => fullRun })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      await expect(startMetricsServer({ port, getResult: () => fullRun })).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is already in use`,
+      );
     } finally {
       await a.close();
     }

@@ -12,7 +12,7 @@ describe('sparkline', () => {
     expect(sparkline([null])).toBe('·');
   });
 
-  it('markdown shows each function\'s trend, this run last', () => {
+  it("markdown shows each function's trend, this run last", () => {
     const text = renderMarkdown(fullRun);
     // serviceAutonomy 50 50 75 75 | 75
     expect(text).toMatch(/\| `serviceAutonomy` .*\| ▁▁███ \| ADR-001 \|/);

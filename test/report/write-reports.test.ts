@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../../src/output/index.js';
 import {
-  renderConsole, renderHtml, renderJson, renderJunit, renderMarkdown, renderPrometheus, validateResult,
+  renderConsole,
+  renderHtml,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderPrometheus,
+  validateResult,
 } from '../../src/report/index.js';
 import { fullRun } from '../fixtures-results/full-run.js';
 
@@ -31,7 +37,13 @@ describe('writeReports', () => {
       { reporter: 'html', file: path.join(outDir, 'report.html') },
       { reporter: 'prometheus', file: path.join(outDir, 'metrics.prom') },
     ]);
-    expect(readdirSync(outDir).sort()).toEqual(['junit.xml', 'metrics.prom', 'report.html', 'result.json', 'summary.md']);
+    expect(readdirSync(outDir).sort()).toEqual([
+      'junit.xml',
+      'metrics.prom',
+      'report.html',
+      'result.json',
+      'summary.md',
+    ]);
     const read = (f: string) => readFileSync(path.join(outDir, f), 'utf8');
     expect(read('result.json')).toBe(renderJson(fullRun));
     expect(validateResult(JSON.parse(read('result.json')))).toEqual({ ok: true });

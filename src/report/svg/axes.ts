@@ -27,8 +27,12 @@ export function renderAxes(a: AxesSpec): string {
   }
   parts.push(`<line class="axis" x1="${px(x0)}" y1="${px(y0)}" x2="${px(x1)}" y2="${px(y0)}"/>`);
   parts.push(`<line class="axis" x1="${px(x0)}" y1="${px(y0)}" x2="${px(x0)}" y2="${px(y1)}"/>`);
-  parts.push(`<text class="axis-title" x="${px((x0 + x1) / 2)}" y="${px(y0 + 34)}" text-anchor="middle">${esc(a.xLabel)}</text>`);
-  parts.push(`<text class="axis-title" transform="translate(${px(x0 - 46)} ${px((y0 + y1) / 2)}) rotate(-90)" text-anchor="middle">${esc(a.yLabel)}</text>`);
+  parts.push(
+    `<text class="axis-title" x="${px((x0 + x1) / 2)}" y="${px(y0 + 34)}" text-anchor="middle">${esc(a.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="axis-title" transform="translate(${px(x0 - 46)} ${px((y0 + y1) / 2)}) rotate(-90)" text-anchor="middle">${esc(a.yLabel)}</text>`,
+  );
   parts.push('</g>');
   return parts.join('');
 }

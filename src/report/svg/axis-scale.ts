@@ -5,7 +5,13 @@ export interface AxisScale {
   format(v: number): string;
 }
 
-export function linearScale(d0: number, d1: number, r0: number, r1: number, format: (v: number) => string = compact): AxisScale {
+export function linearScale(
+  d0: number,
+  d1: number,
+  r0: number,
+  r1: number,
+  format: (v: number) => string = compact,
+): AxisScale {
   const span = d1 - d0 || 1;
   const f = ((v: number) => r0 + ((v - d0) / span) * (r1 - r0)) as AxisScale;
   f.ticks = niceTicks(d0, d1, 5);
@@ -14,7 +20,13 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number, form
 }
 
 /** log10 scale; values below `d0` are clamped. Ticks at 1, 2, 5 × 10^k within the domain. */
-export function logScale(d0: number, d1: number, r0: number, r1: number, format: (v: number) => string = compact): AxisScale {
+export function logScale(
+  d0: number,
+  d1: number,
+  r0: number,
+  r1: number,
+  format: (v: number) => string = compact,
+): AxisScale {
   const l0 = Math.log10(d0);
   const l1 = Math.log10(d1);
   const span = l1 - l0 || 1;
@@ -50,7 +62,7 @@ export function niceTicks(d0: number, d1: number, count: number): number[] {
 export function niceMax(v: number): number {
   if (!(v > 0)) return 1;
   const mag = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= v) ?? 10 * mag);
+  return [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= v) ?? 10 * mag;
 }
 
 export function compact(v: number): string {

@@ -7,17 +7,21 @@ import { esc, px } from './svg-text.js';
  * red outline.
  */
 export function renderDependencyGraph(st: StaticSection): string {
-  const names = [...new Set([...st.services.map((s) => s.name), ...st.serviceEdges.flatMap((e) => [e.from, e.to])])].sort();
+  const names = [
+    ...new Set([...st.services.map((s) => s.name), ...st.serviceEdges.flatMap((e) => [e.from, e.to])]),
+  ].sort();
   const nodeR = 34;
   // The circle grows with the number of services so neighbouring nodes keep ~2.6 node radii apart.
   const radius = names.length <= 1 ? 0 : Math.max(170, (names.length * nodeR * 2.6) / (2 * Math.PI));
   const size = Math.round(2 * (radius + 90));
   const cx = size / 2;
   const cy = size / 2;
-  const pos = new Map(names.map((n, i) => {
-    const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, names.length);
-    return [n, { x: cx + radius * Math.cos(a), y: cy + radius * Math.sin(a) }];
-  }));
+  const pos = new Map(
+    names.map((n, i) => {
+      const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, names.length);
+      return [n, { x: cx + radius * Math.cos(a), y: cy + radius * Math.sin(a) }];
+    }),
+  );
   const autonomy = new Map(st.services.map((s) => [s.name, s.autonomous]));
   const parts = [
     `<svg class="plot plot-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" role="img" aria-label="Service dependency graph">`,
@@ -44,15 +48,21 @@ export function renderDependencyGraph(st: StaticSection): string {
     const cls = e.violating ? 'edge violating' : typeOnly ? 'edge type-only' : 'edge allowed';
     const marker = e.violating ? 'arrow-bad' : typeOnly ? 'arrow-type' : 'arrow-ok';
     const label = `${e.from} → ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only import${e.valueEdges + e.typeEdges === 1 ? '' : 's'}${e.violating ? ' (violating)' : ''}`;
-    parts.push(`<path class="${cls}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" d="M${px(s.x)},${px(s.y)}Q${px(c.x)},${px(c.y)} ${px(t.x)},${px(t.y)}" marker-end="url(#${marker})"><title>${esc(label)}</title></path>`);
+    parts.push(
+      `<path class="${cls}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" d="M${px(s.x)},${px(s.y)}Q${px(c.x)},${px(c.y)} ${px(t.x)},${px(t.y)}" marker-end="url(#${marker})"><title>${esc(label)}</title></path>`,
+    );
     const mx = 0.25 * s.x + 0.5 * c.x + 0.25 * t.x;
     const my = 0.25 * s.y + 0.5 * c.y + 0.25 * t.y;
-    parts.push(`<text class="edge-label${e.violating ? ' violating' : ''}" x="${px(mx)}" y="${px(my)}" text-anchor="middle">${e.valueEdges}${e.typeEdges ? `+${e.typeEdges}t` : ''}</text>`);
+    parts.push(
+      `<text class="edge-label${e.violating ? ' violating' : ''}" x="${px(mx)}" y="${px(my)}" text-anchor="middle">${e.valueEdges}${e.typeEdges ? `+${e.typeEdges}t` : ''}</text>`,
+    );
   }
   for (const n of names) {
     const p = pos.get(n)!;
     const cls = autonomy.get(n) === false ? 'node not-autonomous' : 'node';
-    parts.push(`<g class="${cls}" data-service="${esc(n)}"><circle cx="${px(p.x)}" cy="${px(p.y)}" r="${nodeR}"/><text x="${px(p.x)}" y="${px(p.y + 4)}" text-anchor="middle">${esc(n.length > 11 ? `${n.slice(0, 10)}…` : n)}</text><title>${esc(n)}${autonomy.get(n) === false ? ' (not autonomous)' : ''}</title></g>`);
+    parts.push(
+      `<g class="${cls}" data-service="${esc(n)}"><circle cx="${px(p.x)}" cy="${px(p.y)}" r="${nodeR}"/><text x="${px(p.x)}" y="${px(p.y + 4)}" text-anchor="middle">${esc(n.length > 11 ? `${n.slice(0, 10)}…` : n)}</text><title>${esc(n)}${autonomy.get(n) === false ? ' (not autonomous)' : ''}</title></g>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
