@@ -37,9 +37,9 @@ const EXPECTED: Record<string, string> = {
 /** The per-parse error map: the message of every issue a schema does not word itself. */
 export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
   const input = issue.input;
+  if (input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) return 'is required';
   switch (issue.code) {
     case 'invalid_type':
-      if (input === undefined) return 'is required';
       if (issue.expected === 'int' && typeof input === 'number' && Number.isFinite(input)) {
         return `must be a whole number, got ${input}`;
       }
@@ -86,13 +86,24 @@ function isTypeMismatch(issues: Issue[]): boolean {
   return issues.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
 }
 
+/** A required key reported missing beside an unknown key of the same object is most likely that key misspelt. */
+function preferTypo(issues: readonly Issue[]): Issue {
+  const first = issues[0];
+  if (first.message !== 'is required') return first;
+  const parent = first.path.slice(0, -1);
+  const unknown = issues.find(
+    (i) => i.code === 'unrecognized_keys' && i.path.length === parent.length && i.path.every((k, n) => k === parent[n]),
+  );
+  return unknown ?? first;
+}
+
 /**
  * The issue to report: the first one; inside a union whose value has the type of exactly one branch (an array given
  * where "a glob or an array of globs" is expected), the first problem inside that branch — `shared[1]`, not "got an
  * array".
  */
 function firstIssue(issues: readonly Issue[], prefix: Path): { issue: Issue; path: Path } {
-  const issue = issues[0];
+  const issue = preferTypo(issues);
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
     const fitting = issue.errors.filter((branch) => branch.length > 0 && !isTypeMismatch(branch));

@@ -44,7 +44,7 @@ export default defineConfig({
     expect((await loadConfigFile(findConfigFile(dir2)!, BUILTIN_IDS)).config.name).toBe('j');
   });
 
-  it('prefers .ts over .json and honours an explicit --config', async () => {
+  it('prefers .ts over .json and honours an explicit --config', () => {
     const dir = repo({
       'pitchey-fit.config.ts': 'export default {};',
       'pitchey-fit.config.json': '{}',
@@ -177,6 +177,24 @@ describe('resolveConfig', () => {
       'src/a/x.ts': '',
     });
     await expect(resolveConfig(dir)).rejects.toThrow(/^config services\.ghost: "src\/ghost\/\*\*" matches no file/);
+  });
+
+  // Issue 14 item 21: every command resolves its config this way, so `static` rejects a bad k6 threshold too.
+  it('a config for static checks only is still rejected for a threshold that does not parse (exit 2)', async () => {
+    const dir = repo({
+      'pitchey-fit.config.json': JSON.stringify({
+        services: { a: 'src/a/**' },
+        checks: ['static'],
+        load: { thresholds: { http_req_duration: ['p99<200'] } },
+      }),
+      'src/a/x.ts': '',
+    });
+    const err = await resolveConfig(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(
+      /^config load\.thresholds\.http_req_duration\[0\]: invalid threshold expression "p99<200": expected/,
+    );
   });
 
   it('a root that does not exist is a ConfigError', async () => {
