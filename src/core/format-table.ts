@@ -60,7 +60,10 @@ export function renderTextTable(
   return out;
 }
 
-/** Word-wraps `text` to `width` columns; continuation lines get `indent` spaces; at most `maxLines` (last one cut with '…'). */
+/**
+ * Word-wraps `text` to `width` columns; continuation lines get `indent` spaces; at most `maxLines` (the last one cut
+ * with '…').
+ */
 export function wrap(text: string, width: number, indent = 0, maxLines = 3): string[] {
   const lines: string[] = [];
   let rest = text.trim();

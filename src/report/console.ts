@@ -67,7 +67,8 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
 
   out.push(
     fit(
-      `pitchey-fit ${result.command} · ${result.subject.name} · ${formatTimestamp(result.startedAt)} · ${formatDuration(result.durationMs)}`,
+      `pitchey-fit ${result.command} · ${result.subject.name} · ${formatTimestamp(result.startedAt)} · ` +
+        formatDuration(result.durationMs),
     ),
   );
   if (result.partial)
@@ -100,13 +101,15 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
   if (s.skipped) parts.push(`${s.skipped} skipped`);
   out.push(
     '',
-    `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} (${parts.join(', ')} of ${s.total})`,
+    `${c.bold('Verdict:')} ${verdictStyle(c, result.verdict)(result.verdict.toUpperCase())} ` +
+      `(${parts.join(', ')} of ${s.total})`,
   );
   if (result.baseline) {
     const b = result.baseline;
     out.push(
       fit(
-        `Baseline ${b.file}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}`,
+        `Baseline ${b.file}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale` +
+          (b.removed ? `, ${b.removed} removed` : ''),
       ),
     );
     if (b.stale.length > 0)
@@ -115,7 +118,8 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
   if (regressed.size > 0)
     out.push(
       fit(
-        `▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} (${result.comparison!.previousRunId})`,
+        `▲ regressed since the ${result.comparison!.against === 'last' ? 'last run' : 'last passing run'} ` +
+          `(${result.comparison!.previousRunId})`,
       ),
     );
 
@@ -160,7 +164,8 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
         out.push(
           c.dim(
             fit(
-              `… and ${g.findings.length - maxFindings} more ${g.severity} findings (all are in result.json and report.html)`,
+              `… and ${g.findings.length - maxFindings} more ${g.severity} findings ` +
+                '(all are in result.json and report.html)',
               2,
             ),
           ),
@@ -231,7 +236,8 @@ function stripAnsi(s: string): string {
 
 function explainFunction(f: FitnessOutcome, c: ChalkInstance, width: number, maxEvidence: number): string[] {
   const lines: string[] = [];
-  const head = `${VERDICT_LABEL[f.verdict]} ${f.id}${f.adr ? ` (${f.adr})` : ''}: ${f.reason ?? `${formatValue(f.value, f.unit)} does not meet ${formatFunctionTarget(f)}`}`;
+  const why = f.reason ?? `${formatValue(f.value, f.unit)} does not meet ${formatFunctionTarget(f)}`;
+  const head = `${VERDICT_LABEL[f.verdict]} ${f.id}${f.adr ? ` (${f.adr})` : ''}: ${why}`;
   lines.push(...wrap(head, width, 2).map((l) => verdictStyle(c, f.verdict)(l)));
   for (const ev of f.evidence.slice(0, maxEvidence)) lines.push(...evidenceLines(ev, width, 2));
   const more = f.evidenceTotal - Math.min(f.evidence.length, maxEvidence);
@@ -244,7 +250,8 @@ function staticEvidence(result: Result, c: ChalkInstance, width: number): string
   const out = ['', c.bold('Static analysis')];
   out.push(
     truncate(
-      `${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${st.engine} engine)`,
+      `${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges ` +
+        `(${st.engine} engine)`,
       width,
     ),
   );
@@ -297,7 +304,8 @@ function staticEvidence(result: Result, c: ChalkInstance, width: number): string
   if (st.cycles.value.length > 0)
     out.push(
       truncate(
-        `Value-level cycles: ${st.cycles.value.length} (largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`,
+        `Value-level cycles: ${st.cycles.value.length} ` +
+          `(largest ${Math.max(...st.cycles.value.map((x) => x.size))} files)`,
         width,
       ),
     );
@@ -453,7 +461,8 @@ function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[
   if (f) {
     out.push(
       truncate(
-        `USL fit: sigma ${f.sigma.toFixed(4)}, kappa ${f.kappa.toFixed(5)}, lambda ${f.lambda.toFixed(1)} req/s, R² ${f.r2.toFixed(4)}`,
+        `USL fit: sigma ${f.sigma.toFixed(4)}, kappa ${f.kappa.toFixed(5)}, ` +
+          `lambda ${f.lambda.toFixed(1)} req/s, R² ${f.r2.toFixed(4)}`,
         width,
       ),
     );
@@ -461,7 +470,8 @@ function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[
       truncate(
         f.nMax === null
           ? 'No throughput peak (kappa = 0): throughput keeps rising, with diminishing returns.'
-          : `Peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax === null ? 'n/a' : f.xMax.toFixed(0)} req/s); beyond it throughput falls.`,
+          : `Peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax === null ? 'n/a' : f.xMax.toFixed(0)} req/s); ` +
+              'beyond it throughput falls.',
         width,
       ),
     );

@@ -64,7 +64,9 @@ export function renderPrometheusRules(result?: Result, opts: PrometheusRulesOpti
 
   rule(
     'PitcheyFitFitnessFunctionFailing',
-    '(pitchey_fit_fitness_pass == 0)\n  * on (function, metric) group_left (severity, adr, target)\n  pitchey_fit_fitness_info',
+    '(pitchey_fit_fitness_pass == 0)\n' +
+      '  * on (function, metric) group_left (severity, adr, target)\n' +
+      '  pitchey_fit_fitness_info',
     { severity: '{{ $labels.severity }}', adr: '{{ $labels.adr }}' },
     {
       summary: 'Fitness function {{ $labels.function }} fails its target',
@@ -75,9 +77,11 @@ export function renderPrometheusRules(result?: Result, opts: PrometheusRulesOpti
     'PitcheyFitValueRegressedPastTarget',
     [
       '(',
-      '    (pitchey_fit_fitness_value > pitchey_fit_fitness_target and on (function, metric) pitchey_fit_fitness_direction == -1)',
+      '    (pitchey_fit_fitness_value > pitchey_fit_fitness_target' +
+        ' and on (function, metric) pitchey_fit_fitness_direction == -1)',
       '  or',
-      '    (pitchey_fit_fitness_value < pitchey_fit_fitness_target and on (function, metric) pitchey_fit_fitness_direction == 1)',
+      '    (pitchey_fit_fitness_value < pitchey_fit_fitness_target' +
+        ' and on (function, metric) pitchey_fit_fitness_direction == 1)',
       ')',
       `and on (function, metric) (max_over_time(pitchey_fit_fitness_pass[${window}]) == 1)`,
     ].join('\n'),

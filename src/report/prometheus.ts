@@ -65,7 +65,8 @@ export function buildRegistry(result: Result): Registry {
   const fnLabels = ['function', 'metric'] as const;
   const value = gauge(
     'pitchey_fit_fitness_value',
-    'Measured value of a fitness function, in the unit of its target (booleans as 1/0). Absent when no value was measured.',
+    'Measured value of a fitness function, in the unit of its target (booleans as 1/0). ' +
+      'Absent when no value was measured.',
     fnLabels,
   );
   const target = gauge(

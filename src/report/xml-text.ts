@@ -1,7 +1,12 @@
 // Characters XML 1.0 cannot carry at all (C0 controls other than tab/newline/CR, lone surrogates, U+FFFE/U+FFFF).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: XML 1.0 forbids them
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML = new RegExp(
+  [
+    '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]', // C0 controls but tab, LF, CR; non-characters
+    '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])', // a high surrogate without its low half
+    '(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]', // a low surrogate without its high half
+  ].join('|'),
+  'g',
+);
 
 /** Escapes text for an XML attribute value or element content; drops characters XML 1.0 forbids. */
 export function xmlEscape(text: string): string {

@@ -31,7 +31,8 @@ export function renderAxes(a: AxesSpec): string {
     `<text class="axis-title" x="${px((x0 + x1) / 2)}" y="${px(y0 + 34)}" text-anchor="middle">${esc(a.xLabel)}</text>`,
   );
   parts.push(
-    `<text class="axis-title" transform="translate(${px(x0 - 46)} ${px((y0 + y1) / 2)}) rotate(-90)" text-anchor="middle">${esc(a.yLabel)}</text>`,
+    `<text class="axis-title" transform="translate(${px(x0 - 46)} ${px((y0 + y1) / 2)}) rotate(-90)" ` +
+      `text-anchor="middle">${esc(a.yLabel)}</text>`,
   );
   parts.push('</g>');
   return parts.join('');
