@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArrivalPlan } from '../executor-plan.js';
 import { drain, newVu, type SchedulerContext } from './scheduler-context.js';
 import { ensureSetup, runIteration, type Vu } from './vu-iteration.js';
@@ -32,14 +31,17 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
     }
   }, 200);
   gauge.unref();
+  const hasSetup = ctx.plan.setup.length > 0;
   const iterate = async (vu: Vu, index: number, due: number) => {
     try {
-      await ensureSetup(env, ctx.plan, vu);
+      if (hasSetup) await ensureSetup(env, ctx.plan, vu);
       await runIteration(env, ctx.plan, vu, index, due);
     } finally {
       free.push(vu);
+      state.end();
     }
   };
+  const waker = new Waker(stop);
   const end = origin + plan.durationMs;
   let globalIndex = -1;
   let dispatchedSinceYield = 0;
@@ -54,7 +56,7 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
       // the lateness is measured (generator_send_lag) and counted in its latency.
       dispatchedSinceYield = 0;
       while (due > now && !stop.aborted) {
-        await sleep(Math.max(1, due - now), undefined, { signal: stop }).catch(() => undefined);
+        await waker.sleep(due - now);
         now = performance.now();
       }
       if (stop.aborted) break;
@@ -82,8 +84,42 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
       continue;
     }
     state.started++;
-    state.track(iterate(vu, globalIndex, due));
+    state.begin();
+    void iterate(vu, globalIndex, due);
   }
+  waker.dispose();
   await drain(state, plan.gracefulStopMs, interruptNow);
   clearInterval(gauge);
+}
+
+/** One reusable timer for the dispatch loop: sleeps at least 1 ms (timers never fire early), wakes on stop. */
+class Waker {
+  private resolve: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly fire = () => {
+    this.timer = null;
+    const r = this.resolve;
+    this.resolve = null;
+    r?.();
+  };
+
+  constructor(private readonly stop: AbortSignal) {
+    stop.addEventListener('abort', this.onStop);
+  }
+
+  private readonly onStop = () => {
+    if (this.timer) clearTimeout(this.timer);
+    this.fire();
+  };
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(this.fire, Math.max(1, ms));
+    });
+  }
+
+  dispose(): void {
+    this.stop.removeEventListener('abort', this.onStop);
+  }
 }

@@ -44,11 +44,18 @@ export class RunState {
 
   /** Tracks an iteration (or a VU loop) until it settles, for draining at the end. */
   track(p: Promise<unknown>): void {
-    this.inFlight++;
-    const done = () => {
-      if (--this.inFlight === 0) this.idle.dispatchEvent(new Event('idle'));
-    };
+    this.begin();
+    const done = () => this.end();
     p.then(done, done);
+  }
+
+  /** begin/end: the same tracking without a promise (the open model's hot path). */
+  begin(): void {
+    this.inFlight++;
+  }
+
+  end(): void {
+    if (--this.inFlight === 0) this.idle.dispatchEvent(new Event('idle'));
   }
 
   /** Resolves when nothing tracked is running. */

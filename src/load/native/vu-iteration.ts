@@ -44,8 +44,11 @@ export function pickRequest(plan: IterationPlan, n: number): CompiledRequest {
   return requests[requests.length - 1];
 }
 
+const NO_SETUP = Promise.resolve();
+
 /** The VU's setup steps (sign-in), once; values they capture are visible to its iterations. */
 export function ensureSetup(env: RequestEnv, plan: IterationPlan, vu: Vu): Promise<void> {
+  if (plan.setup.length === 0) return NO_SETUP;
   vu.setupDone ??= (async () => {
     const scope: TemplateScope = { data: rowFor(plan, vu.index), vars: vu.vars, vuId: vu.index + 1, iteration: 0 };
     for (const req of plan.setup) {
