@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/default-config.js';
+import { loadConfigFile } from '../../src/config/load-config.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { BUILTIN_IDS } from '../../src/run/builtin-functions.js';
@@ -246,6 +249,15 @@ describe('validateConfig', () => {
       },
     };
     expect(ok(cfg)).toBe(cfg);
+  });
+
+  it("the bundled platform's embedded default and the project's own self config validate", async () => {
+    expect(() => ok(defaultConfig())).not.toThrow();
+    const self = await loadConfigFile(
+      path.resolve(import.meta.dirname, '../../pitchey-fit.self.config.ts'),
+      BUILTIN_IDS,
+    );
+    expect(Object.keys(self.config.services ?? {})).toEqual(['user', 'pitch', 'nda', 'notification', 'media']);
   });
 
   it('rejects a non-object export', () => {
