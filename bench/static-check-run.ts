@@ -17,4 +17,6 @@ const internalEdges = c.graph.edges.filter((e) => !e.external && !e.unresolved).
 process.stdout.write(JSON.stringify({
   ms: performance.now() - started, modules: c.section.counts.modules, edges: c.section.counts.edges, internalEdges,
   unresolved: c.section.counts.unresolved, services: Object.keys(services).length, values, cache: c.section.detectors.cache ?? null,
+  factCache: c.section.detectors.factCache ?? null, live: c.section.scope?.live ?? null,
+  cycles: `${c.section.cycleAnalysis?.all.elementary.length ?? 0}/${c.section.cycleAnalysis?.value.elementary.length ?? 0}`,
 }) + '\n');

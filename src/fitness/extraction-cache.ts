@@ -1,16 +1,20 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from './typescript-api.js';
+import { typescriptVersion } from './typescript-api.js';
 import type { FileExtraction } from './import-extraction.js';
 
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 /** A resolved import as cached: a file (relative path), an external package, or unresolved. */
 export type CachedResolution = { f: string } | { e: string } | { u: 1 };
 
 export interface CacheEntry {
   hash: string;
+  /** Size and modification time when hashed: while both are unchanged the file is not read again. */
+  size: number;
+  mtimeMs: number;
+  lines: number;
   extraction: FileExtraction;
   /** Resolutions of `extraction.imports`, valid while the cache's resolution environment is unchanged. */
   resolved?: CachedResolution[];
@@ -41,7 +45,7 @@ export class ExtractionCache {
     let previousEnvironment = '';
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.typescript === ts.version) {
+      if (data.format === CACHE_FORMAT && data.typescript === typescriptVersion) {
         this.entries = data.entries;
         previousEnvironment = data.environment;
       }
@@ -49,6 +53,12 @@ export class ExtractionCache {
       // No cache yet, or an unreadable one: start empty.
     }
     this.environmentMatches = previousEnvironment === environment;
+  }
+
+  /** The entry of a file whose size and modification time are unchanged since it was hashed (not counted). */
+  unchanged(relPath: string, size: number, mtimeMs: number): CacheEntry | undefined {
+    const e = this.entries[relPath];
+    return e && e.size === size && e.mtimeMs === mtimeMs ? e : undefined;
   }
 
   get(relPath: string, hash: string): CacheEntry | undefined {
@@ -65,7 +75,7 @@ export class ExtractionCache {
     this.entries = entries;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: CACHE_FORMAT, typescript: ts.version, environment: this.environment, entries };
+    const data: CacheFile = { format: CACHE_FORMAT, typescript: typescriptVersion, environment: this.environment, entries };
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
   }

@@ -4,14 +4,19 @@ import type { DependencyGraph, GraphEdge, GraphModule } from '../core/result-sta
 import { extractFile, type ExportedDeclarations, type FileExtraction } from './import-extraction.js';
 import { contentHash, ExtractionCache, type CacheEntry, type CachedResolution } from './extraction-cache.js';
 import type { ModuleResolver } from './module-resolver.js';
+import { lineCount } from './module-view.js';
 
 export interface BuiltGraph {
   graph: DependencyGraph;
   /** Exported declaration counts per module path (for abstractness). */
   exported: Map<string, ExportedDeclarations>;
   parseErrors: Array<{ file: string; message: string }>;
-  /** File texts read while building (native engine), reused by the detectors. */
+  /** File texts read while building (native engine; files a warm run did not read are missing), for the detectors. */
   texts?: Map<string, string>;
+  /** Content hash per file (native engine with a cache), so detector caches need not read unchanged files. */
+  hashes?: Map<string, string>;
+  /** Line count per file (native engine). */
+  lines?: Map<string, number>;
   cache?: { hits: number; misses: number; resolutionsReused: boolean };
 }
 
@@ -34,30 +39,46 @@ export function buildNativeGraph(
   const exported = new Map<string, ExportedDeclarations>();
   const parseErrors: BuiltGraph['parseErrors'] = [];
   const texts = new Map<string, string>();
+  const hashes = new Map<string, string>();
+  const lines = new Map<string, number>();
 
   for (const rel of files) modules.set(rel, { path: rel, service: null });
 
   for (const rel of files) {
     const abs = path.join(root, rel);
-    let text: string;
+    let stat: fs.Stats | undefined;
+    let text: string | undefined;
+    let hash = '';
+    let hit: CacheEntry | undefined;
     try {
-      text = fs.readFileSync(abs, 'utf8');
+      stat = store ? fs.statSync(abs) : undefined;
+      // Unchanged size and mtime: trust the cached hash and skip reading the file (a warm run reads only changes).
+      hit = stat ? store!.unchanged(rel, stat.size, stat.mtimeMs) : undefined;
+      if (hit) {
+        hash = hit.hash;
+        store!.hits++;
+      } else {
+        text = fs.readFileSync(abs, 'utf8');
+        texts.set(rel, text);
+        hash = store ? contentHash(text) : '';
+        hit = store?.get(rel, hash);
+      }
     } catch (e) {
       parseErrors.push({ file: rel, message: `unreadable: ${(e as Error).message}` });
       continue;
     }
-    texts.set(rel, text);
-    const hash = store ? contentHash(text) : '';
-    const hit = store?.get(rel, hash);
+    hashes.set(rel, hash);
     let extraction: FileExtraction | undefined = hit?.extraction;
     if (!extraction) {
       try {
-        extraction = extractFile(abs, text);
+        extraction = extractFile(abs, text!);
       } catch (e) {
         parseErrors.push({ file: rel, message: (e as Error).message });
         continue;
       }
     }
+    const lineTotal = hit?.lines ?? lineCount(text ?? '');
+    lines.set(rel, lineTotal);
     // A file with syntax errors is listed and keeps the imports TypeScript's error-recovering parser still found.
     if (extraction.parseError) parseErrors.push({ file: rel, message: extraction.parseError });
     exported.set(rel, extraction.exported);
@@ -80,7 +101,9 @@ export function buildNativeGraph(
         edges.push({ from: rel, to: imp.specifier, kind: imp.kind, specifier: imp.specifier, line: imp.line, unresolved: true });
       }
     });
-    if (store) current.set(rel, { hash, extraction, resolved });
+    if (store) {
+      current.set(rel, { hash, size: stat!.size, mtimeMs: stat!.mtimeMs, lines: lineTotal, extraction, resolved });
+    }
   }
   if (store) store.save(current);
   return {
@@ -88,6 +111,8 @@ export function buildNativeGraph(
     exported,
     parseErrors,
     texts,
+    hashes,
+    lines,
     ...(store ? { cache: { hits: store.hits, misses: store.misses, resolutionsReused: store.environmentMatches } } : {}),
   };
 }

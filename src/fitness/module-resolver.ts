@@ -12,13 +12,15 @@ export type Resolution =
   | { type: 'external'; name: string }
   | { type: 'unresolved' };
 
-const FALLBACK_OPTIONS: TS.CompilerOptions = {
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  allowJs: true,
-  resolveJsonModule: true,
-  allowImportingTsExtensions: true,
-};
+function fallbackOptions(): TS.CompilerOptions {
+  return {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowJs: true,
+    resolveJsonModule: true,
+    allowImportingTsExtensions: true,
+  };
+}
 
 interface ConfigEntry {
   options: TS.CompilerOptions;
@@ -43,9 +45,9 @@ export class ModuleResolver {
   private readonly configByFile = new Map<string, ConfigEntry>();
   private readonly formatByFile = new Map<string, TS.ResolutionMode>();
   private readonly extendedConfigCache = new Map<string, TS.ExtendedConfigCacheEntry>();
-  private readonly cache: TS.ModuleResolutionCache;
+  private cacheInstance: TS.ModuleResolutionCache | undefined;
   private readonly host: TS.ModuleResolutionHost;
-  private readonly fallback: ConfigEntry;
+  private fallbackEntry: ConfigEntry | undefined;
   readonly workspace: WorkspaceResolver;
   readonly tsconfigsUsed = new Set<string>();
 
@@ -57,13 +59,26 @@ export class ModuleResolver {
       realpath: (p) => { try { return fs.realpathSync.native(p); } catch { return p; } },
       getCurrentDirectory: () => root,
     };
-    this.cache = ts.createModuleResolutionCache(root, (s) => s, FALLBACK_OPTIONS);
-    this.fallback = this.entryFor(FALLBACK_OPTIONS, path.join(root, '(default)'));
-    if (defaultTsconfig) {
-      if (!fs.existsSync(defaultTsconfig)) throw new ConfigError(`tsconfig ${defaultTsconfig} does not exist`, 'static.tsconfig');
-      this.fallback = this.loadConfig(defaultTsconfig, 'static.tsconfig');
+    if (defaultTsconfig && !fs.existsSync(defaultTsconfig)) {
+      throw new ConfigError(`tsconfig ${defaultTsconfig} does not exist`, 'static.tsconfig');
     }
+    this.defaultTsconfig = defaultTsconfig;
     this.workspace = new WorkspaceResolver(packages, (f) => this.fileExists(f));
+  }
+
+  private readonly defaultTsconfig: string | undefined;
+
+  // Created on the first resolution only: a warm run that reuses every cached resolution never loads TypeScript.
+  private get cache(): TS.ModuleResolutionCache {
+    this.cacheInstance ??= ts.createModuleResolutionCache(this.root, (s) => s, fallbackOptions());
+    return this.cacheInstance;
+  }
+
+  private get fallback(): ConfigEntry {
+    this.fallbackEntry ??= this.defaultTsconfig
+      ? this.loadConfig(this.defaultTsconfig, 'static.tsconfig')
+      : this.entryFor(fallbackOptions(), path.join(this.root, '(default)'));
+    return this.fallbackEntry;
   }
 
   fileExists(f: string): boolean {

@@ -40,7 +40,7 @@ export function buildModuleView(
   graph: DependencyGraph,
   judged: DependencyGraph,
   live: Set<string>,
-  texts: Map<string, string> | undefined,
+  lines: (file: string) => number,
   parseErrors: Array<{ file: string; message: string }>,
   top = 10,
 ): ModuleView {
@@ -56,7 +56,7 @@ export function buildModuleView(
     }
   }
   const modules: ModuleRow[] = moduleMetrics(judged, new Map())
-    .map((m) => ({ file: m.name, lines: lineCount(texts?.get(m.name) ?? ''), ca: m.ca, ce: m.ce }))
+    .map((m) => ({ file: m.name, lines: lines(m.name), ca: m.ca, ce: m.ce }))
     .sort((a, b) => a.file.localeCompare(b.file));
   for (const g of Object.values(unresolved)) g.sort((a, b) => a.from.localeCompare(b.from) || a.line - b.line);
   return {

@@ -8,9 +8,17 @@ import { evaluateRules, type RuleSet } from './dependency-rules.js';
 import { runDetectors } from './detectors/run-detectors.js';
 import { fingerprintOf } from './fingerprint.js';
 import { folderMetrics, isInternalEdge, isValueEdge } from './martin-metrics.js';
-import { buildModuleView } from './module-view.js';
+import { buildModuleView, lineCount } from './module-view.js';
 import { analyseServices, packageDependencies } from './service-dependencies.js';
 import type { StaticAnalysis, StaticAnalysisContext } from './static-analysis.js';
+
+function readSource(root: string, rel: string): string {
+  try {
+    return fs.readFileSync(path.join(root, rel), 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 const counts = (ctx: StaticAnalysisContext) => (e: GraphEdge) => ctx.countTypeOnly || isValueEdge(e.kind);
 
@@ -124,13 +132,8 @@ export const ruleAnalysis: StaticAnalysis = {
 export const moduleViewAnalysis: StaticAnalysis = {
   name: 'modules',
   run(ctx) {
-    ctx.section.modules = buildModuleView(
-      ctx.graph,
-      ctx.judged,
-      ctx.reach.live,
-      ctx.built.texts,
-      ctx.built.parseErrors,
-    );
+    const lines = (file: string) => ctx.built.lines?.get(file) ?? lineCount(readSource(ctx.root, file));
+    ctx.section.modules = buildModuleView(ctx.graph, ctx.judged, ctx.reach.live, lines, ctx.built.parseErrors);
   },
 };
 
@@ -138,16 +141,9 @@ export const moduleViewAnalysis: StaticAnalysis = {
 export const detectorAnalysis: StaticAnalysis = {
   name: 'detectors',
   async run(ctx) {
-    const read = (rel: string) => {
-      try {
-        return fs.readFileSync(path.join(ctx.root, rel), 'utf8');
-      } catch {
-        return '';
-      }
-    };
     const detectors = await runDetectors(ctx.root, ctx.judged, ctx.matcher, ctx.config.detectors ?? {}, ctx.findings, {
-      texts: ctx.built.texts,
-      read,
+      text: (rel) => ctx.built.texts?.get(rel) ?? readSource(ctx.root, rel),
+      ...(ctx.built.hashes ? { hashes: ctx.built.hashes } : {}),
       ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
     });
     ctx.section.detectors = { ...detectors, ...(ctx.built.cache ? { cache: ctx.built.cache } : {}) };

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from '../typescript-api.js';
+import { typescriptVersion } from '../typescript-api.js';
 import { contentHash } from '../extraction-cache.js';
 import type { FileFacts } from './file-facts.js';
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface CacheFile {
   format: number;
@@ -30,7 +30,7 @@ export class DetectorCache {
     if (!this.file) return;
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.typescript === ts.version && data.options === this.options) {
+      if (data.format === CACHE_FORMAT && data.typescript === typescriptVersion && data.options === this.options) {
         this.entries = data.entries;
       }
     } catch {
@@ -38,17 +38,21 @@ export class DetectorCache {
     }
   }
 
-  /** The facts of `rel` with content `text`: from the cache when the content is unchanged, else computed. */
-  facts(rel: string, text: string, compute: () => FileFacts): FileFacts {
-    const hash = this.file ? contentHash(text) : '';
+  /**
+   * The facts of `rel`: from the cache when its content hash is unchanged (`knownHash`, computed by the graph engine,
+   * saves reading the file), else computed from its text.
+   */
+  facts(rel: string, knownHash: string | undefined, text: (rel: string) => string, compute: (t: string) => FileFacts): FileFacts {
+    let t: string | undefined;
+    const hash = this.file ? (knownHash ?? contentHash((t = text(rel)))) : '';
     const hit = this.entries[rel];
     let facts: FileFacts;
-    if (hit && hit.hash === hash && this.file) {
+    if (this.file && hit && hit.hash === hash) {
       this.hits++;
       facts = hit.facts;
     } else {
       this.misses++;
-      facts = compute();
+      facts = compute(t ?? text(rel));
     }
     this.current[rel] = { hash, facts };
     return facts;
@@ -60,7 +64,7 @@ export class DetectorCache {
     if (this.misses === 0 && Object.keys(this.current).length === Object.keys(this.entries).length) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: CACHE_FORMAT, typescript: ts.version, options: this.options, entries: this.current };
+    const data: CacheFile = { format: CACHE_FORMAT, typescript: typescriptVersion, options: this.options, entries: this.current };
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
   }

@@ -12,6 +12,8 @@ export interface FileFacts {
   httpEntry: boolean;
   /** Names of rate-limiting middleware the file mentions. */
   rateLimitMentions: boolean;
+  /** First path segments of the `/api/<segment>` routes the file names, lower case, sorted, distinct. */
+  routeSegments: string[];
 }
 
 export interface FactOptions {
@@ -31,6 +33,7 @@ const HTTP_ENTRY_RE = new RegExp(
   ].join('|'),
 );
 
+const ROUTE_RE = /['"`]\/api\/([a-z][\w-]*)/gi;
 const SQL_HINT_RE = /\b(?:select|insert|update|delete|create|alter|drop|truncate)\b/i;
 const BUILDER_METHODS = new Set(['from', 'table', 'into', 'selectFrom', 'insertInto', 'updateTable', 'deleteFrom']);
 const BUILDER_FUNCTIONS = new Set(['knex', 'db', 'table']);
@@ -73,6 +76,7 @@ export function fileFacts(fileName: string, text: string, options: FactOptions):
     unprotectedCalls: [],
     httpEntry: HTTP_ENTRY_RE.test(text),
     rateLimitMentions: options.rateLimitNames.some((n) => text.includes(n)),
+    routeSegments: [...new Set([...text.matchAll(ROUTE_RE)].map((m) => m[1].toLowerCase()))].sort(),
   };
   const wantsTables = SQL_HINT_RE.test(text) || BUILDER_CALL_RE.test(text);
   const clientWords = options.clients.length > 0 && options.clientPrefilter.test(text);

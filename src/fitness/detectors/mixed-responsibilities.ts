@@ -2,6 +2,7 @@ import type { Finding } from '../../core/result.js';
 import type { DependencyGraph } from '../../core/result-static.js';
 import { fingerprintOf } from '../fingerprint.js';
 import { isInternalEdge } from '../martin-metrics.js';
+import type { DetectedFile } from './detector-input.js';
 
 
 export interface MixedResponsibility {
@@ -14,7 +15,6 @@ export interface MixedResponsibility {
   routeDomains: string[];
 }
 
-const ROUTE_RE = /['"`]\/api\/([a-z][\w-]*)/gi;
 
 /** The service a route's first path segment names: `/api/pitches` -> pitch, `/api/ndas` -> nda. */
 export function domainOfRouteSegment(segment: string, services: string[]): string | undefined {
@@ -31,12 +31,13 @@ export function domainOfRouteSegment(segment: string, services: string[]): strin
  * the number of domains: the review's "worker file still contains mixed responsibilities".
  */
 export function detectMixedResponsibilities(
-  text: (file: string) => string,
+  files: DetectedFile[],
   graph: DependencyGraph,
   services: string[],
   minDomains = 3,
 ): { files: MixedResponsibility[]; findings: Finding[] } {
   const serviceOf = new Map(graph.modules.map((m) => [m.path, m.service]));
+  const routesOf = new Map(files.map((f) => [f.file, f.facts.routeSegments]));
   const imported = new Map<string, Set<string>>();
   for (const e of graph.edges) {
     if (!isInternalEdge(e)) continue;
@@ -53,8 +54,8 @@ export function detectMixedResponsibilities(
     // service's router is not a monolith, an entry that registers every domain's routes is.
     const importedDomains = m.service ? [...(imported.get(m.path) ?? [])].filter((d) => d !== m.service).sort() : [];
     const routeDomains = new Set<string>();
-    for (const match of text(m.path).matchAll(ROUTE_RE)) {
-      const d = domainOfRouteSegment(match[1], services);
+    for (const segment of routesOf.get(m.path) ?? []) {
+      const d = domainOfRouteSegment(segment, services);
       if (d && d !== m.service) routeDomains.add(d);
     }
     const own = m.service ? [m.service] : [];

@@ -29,7 +29,7 @@ export async function runDetectors(
   matcher: ServiceMatcher,
   config: DetectorConfig,
   findings: Finding[],
-  io: { texts?: Map<string, string>; read: (rel: string) => string; cacheDir?: string },
+  io: { text: (rel: string) => string; hashes?: Map<string, string>; cacheDir?: string },
 ): Promise<Record<string, unknown>> {
   const enabled = ['sharedTables', 'mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
   if (enabled.every((d) => config[d] === false)) return {};
@@ -47,12 +47,10 @@ export async function runDetectors(
     rateLimitNames: names.rateLimitNames,
   };
   const cache = new DetectorCache(io.cacheDir, { names, sharedTables: config.sharedTables !== false });
-  const text = (rel: string) => io.texts?.get(rel) ?? io.read(rel);
   const files: DetectedFile[] = graph.modules
     .filter((m) => !m.external)
     .map((m) => {
-      const t = text(m.path);
-      const facts = cache.facts(m.path, t, () => fileFacts(`${root}/${m.path}`, t, options));
+      const facts = cache.facts(m.path, io.hashes?.get(m.path), io.text, (t) => fileFacts(`${root}/${m.path}`, t, options));
       return { file: m.path, service: m.service, facts };
     });
   cache.save();
@@ -63,7 +61,7 @@ export async function runDetectors(
     findings.push(...r.findings);
   }
   if (config.mixedResponsibilities !== false) {
-    const r = detectMixedResponsibilities(text, graph, matcher.names);
+    const r = detectMixedResponsibilities(files, graph, matcher.names);
     out.mixedResponsibilities = r.files;
     findings.push(...r.findings);
   }
