@@ -1,7 +1,14 @@
 /** Public API of pitchey-fit for config files and programmatic use. */
 export { defineConfig } from './config/types.js';
 export type {
-  PitcheyFitConfig, StaticConfig, LoadConfig, ScenarioConfig, RequestConfig, ScaleConfig, DependencyRule, ThresholdConfig,
+  PitcheyFitConfig,
+  StaticConfig,
+  LoadConfig,
+  ScenarioConfig,
+  RequestConfig,
+  ScaleConfig,
+  DependencyRule,
+  ThresholdConfig,
 } from './config/types.js';
 export type { FitnessFunction, FitnessContext, FitnessValue, FitnessFunctions } from './core/fitness-function.js';
 export type { Result, FitnessOutcome, Evidence, Finding, Verdict } from './core/result.js';

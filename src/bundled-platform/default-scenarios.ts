@@ -1,7 +1,10 @@
 import type { RequestConfig, ScenarioConfig } from '../config/types.js';
 import { SEED_MANIFEST_FILE, seedManifestRows, type SeedManifest } from './seed-manifest.js';
 
-const ok = [{ name: 'status 2xx', status: [200, 201] }, { name: 'envelope success', jsonPath: 'success', equals: true }];
+const ok = [
+  { name: 'status 2xx', status: [200, 201] },
+  { name: 'envelope success', jsonPath: 'success', equals: true },
+];
 const okList = [...ok, { name: 'has items', jsonPath: 'data.items' }];
 const auth = { authorization: 'Bearer ${vars.token}' };
 
@@ -13,35 +16,171 @@ type Mix = Array<[share: number, request: RequestConfig]>;
  */
 function readMix(): Mix {
   return [
-    [20, { name: 'notifications unread-count', group: 'notifications', path: '/api/notifications/unread-count', headers: auth, checks: ok }],
-    [12, { name: 'notifications list', group: 'notifications', path: '/api/notifications?limit=20', headers: auth, checks: okList }],
-    [7, { name: 'browse trending', group: 'browse', path: '/api/pitches/public?tab=trending&limit=20', checks: okList }],
+    [
+      20,
+      {
+        name: 'notifications unread-count',
+        group: 'notifications',
+        path: '/api/notifications/unread-count',
+        headers: auth,
+        checks: ok,
+      },
+    ],
+    [
+      12,
+      {
+        name: 'notifications list',
+        group: 'notifications',
+        path: '/api/notifications?limit=20',
+        headers: auth,
+        checks: okList,
+      },
+    ],
+    [
+      7,
+      { name: 'browse trending', group: 'browse', path: '/api/pitches/public?tab=trending&limit=20', checks: okList },
+    ],
     [7, { name: 'browse new', group: 'browse', path: '/api/pitches/public?tab=new&limit=20', checks: okList }],
-    [12, { name: 'pitch detail', group: 'pitch', path: '/api/pitches/${data.pitchId}', headers: auth, checks: [...ok, { name: 'pitch id', jsonPath: 'data.id' }] }],
-    [4, { name: 'nda status', group: 'status', path: '/api/ndas/pitch/${data.pitchId}/status', headers: auth, checks: ok }],
-    [4, { name: 'like status', group: 'status', path: '/api/pitches/${data.pitchId}/interactions', headers: auth, checks: ok }],
+    [
+      12,
+      {
+        name: 'pitch detail',
+        group: 'pitch',
+        path: '/api/pitches/${data.pitchId}',
+        headers: auth,
+        checks: [...ok, { name: 'pitch id', jsonPath: 'data.id' }],
+      },
+    ],
+    [
+      4,
+      {
+        name: 'nda status',
+        group: 'status',
+        path: '/api/ndas/pitch/${data.pitchId}/status',
+        headers: auth,
+        checks: ok,
+      },
+    ],
+    [
+      4,
+      {
+        name: 'like status',
+        group: 'status',
+        path: '/api/pitches/${data.pitchId}/interactions',
+        headers: auth,
+        checks: ok,
+      },
+    ],
     [6, { name: 'search', group: 'search', path: '/api/search?q=${data.term}&limit=20', checks: okList }],
     [6, { name: 'dashboard', group: 'dashboard', path: '/api/dashboard', headers: auth, checks: ok }],
     [4, { name: 'session', group: 'account', path: '/api/auth/session', headers: auth, checks: ok }],
     [3, { name: 'creator profile', group: 'account', path: '/api/users/${data.creatorId}', checks: ok }],
-    [3, { name: 'following list', group: 'account', path: '/api/follows/following?limit=20', headers: auth, checks: [...ok, { name: 'has data', jsonPath: 'data' }] }],
+    [
+      3,
+      {
+        name: 'following list',
+        group: 'account',
+        path: '/api/follows/following?limit=20',
+        headers: auth,
+        checks: [...ok, { name: 'has data', jsonPath: 'data' }],
+      },
+    ],
   ];
 }
 
 function writeMix(): Mix {
   return [
-    [7, { name: 'track view', group: 'write', method: 'POST', path: '/api/pitches/${data.pitchId}/view', headers: auth, checks: ok }],
-    [1, { name: 'like', group: 'write', method: 'POST', path: '/api/pitches/${data.pitchId}/like', headers: auth, checks: ok }],
-    [0.5, { name: 'save', group: 'write', method: 'POST', path: '/api/pitches/${data.pitchId}/save', headers: auth, checks: ok }],
+    [
+      7,
+      {
+        name: 'track view',
+        group: 'write',
+        method: 'POST',
+        path: '/api/pitches/${data.pitchId}/view',
+        headers: auth,
+        checks: ok,
+      },
+    ],
+    [
+      1,
+      {
+        name: 'like',
+        group: 'write',
+        method: 'POST',
+        path: '/api/pitches/${data.pitchId}/like',
+        headers: auth,
+        checks: ok,
+      },
+    ],
+    [
+      0.5,
+      {
+        name: 'save',
+        group: 'write',
+        method: 'POST',
+        path: '/api/pitches/${data.pitchId}/save',
+        headers: auth,
+        checks: ok,
+      },
+    ],
     // following someone already followed, or asking again for an NDA already requested, is a 409 by design: expected
-    [0.5, { name: 'follow', group: 'write', method: 'POST', path: '/api/follows/${data.creatorId}', headers: auth, expectedStatuses: [200, 201, 409], checks: [{ name: 'follow answered', status: [200, 201, 409] }] }],
-    [0.5, { name: 'nda request', group: 'write', method: 'POST', path: '/api/ndas/request', headers: auth, body: { pitchId: '${data.pitchId}', message: 'load test' }, expectedStatuses: [200, 201, 409], checks: [{ name: 'nda answered', status: [200, 201, 409] }] }],
-    [0.5, {
-      name: 'pitch create', group: 'write', method: 'POST', path: '/api/pitches', headers: auth,
-      body: { title: 'Load test pitch ${iteration}', logline: 'A pitch written by the load test', genre: 'drama', format: 'feature', budgetBand: 'low' },
-      checks: [{ name: 'status 201', status: 201 }, { name: 'envelope success', jsonPath: 'success', equals: true }],
-    }],
-    [2, { name: 'mark notifications read', group: 'write', method: 'PUT', path: '/api/notifications/read-all', headers: auth, checks: ok }],
+    [
+      0.5,
+      {
+        name: 'follow',
+        group: 'write',
+        method: 'POST',
+        path: '/api/follows/${data.creatorId}',
+        headers: auth,
+        expectedStatuses: [200, 201, 409],
+        checks: [{ name: 'follow answered', status: [200, 201, 409] }],
+      },
+    ],
+    [
+      0.5,
+      {
+        name: 'nda request',
+        group: 'write',
+        method: 'POST',
+        path: '/api/ndas/request',
+        headers: auth,
+        body: { pitchId: '${data.pitchId}', message: 'load test' },
+        expectedStatuses: [200, 201, 409],
+        checks: [{ name: 'nda answered', status: [200, 201, 409] }],
+      },
+    ],
+    [
+      0.5,
+      {
+        name: 'pitch create',
+        group: 'write',
+        method: 'POST',
+        path: '/api/pitches',
+        headers: auth,
+        body: {
+          title: 'Load test pitch ${iteration}',
+          logline: 'A pitch written by the load test',
+          genre: 'drama',
+          format: 'feature',
+          budgetBand: 'low',
+        },
+        checks: [
+          { name: 'status 201', status: 201 },
+          { name: 'envelope success', jsonPath: 'success', equals: true },
+        ],
+      },
+    ],
+    [
+      2,
+      {
+        name: 'mark notifications read',
+        group: 'write',
+        method: 'PUT',
+        path: '/api/notifications/read-all',
+        headers: auth,
+        checks: ok,
+      },
+    ],
   ];
 }
 
@@ -82,12 +221,17 @@ export function defaultPlatformScenarios(manifest: SeedManifest | null): Record<
     maxVUs: 200,
     gracefulStop: '10s',
     data,
-    setup: [{
-      name: 'sign in', group: 'setup', method: 'POST' as const, path: '/api/auth/sign-in',
-      body: { email: '${data.email}', password: '${data.password}' },
-      capture: { token: 'data.token' },
-      checks: ok,
-    }],
+    setup: [
+      {
+        name: 'sign in',
+        group: 'setup',
+        method: 'POST' as const,
+        path: '/api/auth/sign-in',
+        body: { email: '${data.email}', password: '${data.password}' },
+        capture: { token: 'data.token' },
+        checks: ok,
+      },
+    ],
     thresholds: { http_req_duration: ['p(99)<200'], http_req_failed: ['rate<0.01'] },
   };
   return {

@@ -10,7 +10,9 @@ import { packageRoot } from '../config/package-root.js';
 export function platformEntry(): string {
   const entry = path.join(packageRoot(), 'dist', 'platform', 'cli.js');
   if (!fs.existsSync(entry)) {
-    throw new UsageError(`the bundled platform is not built (${path.relative(process.cwd(), entry)} missing): run 'npm install' (or 'npm run build') in the pitchey-fit folder`);
+    throw new UsageError(
+      `the bundled platform is not built (${path.relative(process.cwd(), entry)} missing): run 'npm install' (or 'npm run build') in the pitchey-fit folder`,
+    );
   }
   return entry;
 }
@@ -39,16 +41,32 @@ export interface StartPlatformOptions {
 
 /** Starts the bundled platform on a free loopback port and waits for its ready line. */
 export async function startPlatformProcess(opts: StartPlatformOptions): Promise<RunningPlatform> {
-  const args = [platformEntry(), 'start', '--host', '127.0.0.1', '--port', '0', '--data-dir', opts.dataDir,
-    '--workers', String(opts.workers ?? 1), '--rate-limit', 'off'];
+  const args = [
+    platformEntry(),
+    'start',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    opts.dataDir,
+    '--workers',
+    String(opts.workers ?? 1),
+    '--rate-limit',
+    'off',
+  ];
   if (opts.seed) args.push('--seed', '--users', String(opts.seed.users), '--pitches', String(opts.seed.pitches));
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   const ready = await waitForReady(child, opts.timeoutMs ?? 120_000, () => stderr, opts.signal);
   const manifestFile = path.join(opts.dataDir, 'seed-manifest.json');
-  const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest) : null;
+  const manifest = fs.existsSync(manifestFile)
+    ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SeedManifest)
+    : null;
   return {
     url: ready.url,
     pid: child.pid!,
@@ -61,7 +79,10 @@ export async function startPlatformProcess(opts: StartPlatformOptions): Promise<
 }
 
 function waitForReady(
-  child: ChildProcess, timeoutMs: number, stderr: () => string, signal: AbortSignal | undefined,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+  signal: AbortSignal | undefined,
 ): Promise<{ url: string; workers?: number }> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout! });
@@ -76,7 +97,11 @@ function waitForReady(
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       child.kill('SIGKILL');
-      reject(new InputError(`the bundled platform did not become ready within ${Math.round(timeoutMs / 1000)} s${tail(stderr())}`));
+      reject(
+        new InputError(
+          `the bundled platform did not become ready within ${Math.round(timeoutMs / 1000)} s${tail(stderr())}`,
+        ),
+      );
     }, timeoutMs);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -91,12 +116,18 @@ function waitForReady(
           child.stdout!.resume();
           resolve({ url: msg.url, workers: msg.workers });
         }
-      } catch { /* not our line */ }
+      } catch {
+        /* not our line */
+      }
     });
     child.once('exit', (code, exitSignal) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      reject(new InputError(`the bundled platform exited before it was ready (${exitSignal ?? `code ${code}`})${tail(stderr())}`));
+      reject(
+        new InputError(
+          `the bundled platform exited before it was ready (${exitSignal ?? `code ${code}`})${tail(stderr())}`,
+        ),
+      );
     });
   });
 }
@@ -110,7 +141,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

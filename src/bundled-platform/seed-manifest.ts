@@ -15,7 +15,13 @@ export const SEED_MANIFEST_FILE = 'seed-manifest.json';
 
 /** True when parsed JSON is a platform seed manifest (data files may be one). */
 export function isSeedManifest(v: unknown): v is SeedManifest {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as SeedManifest).users) && Array.isArray((v as SeedManifest).publishedPitchIds);
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Array.isArray((v as SeedManifest).users) &&
+    Array.isArray((v as SeedManifest).publishedPitchIds)
+  );
 }
 
 /**
@@ -26,9 +32,10 @@ export function seedManifestRows(manifest: SeedManifest): Array<Record<string, s
   if (!isSeedManifest(manifest)) {
     throw new InputError('seed manifest: expected { users: [...], publishedPitchIds: [...], creatorIds: [...] }');
   }
-  const creatorIds = Array.isArray(manifest.creatorIds) && manifest.creatorIds.length
-    ? manifest.creatorIds
-    : manifest.users.filter((u) => u.role === 'creator').map((u) => u.id);
+  const creatorIds =
+    Array.isArray(manifest.creatorIds) && manifest.creatorIds.length
+      ? manifest.creatorIds
+      : manifest.users.filter((u) => u.role === 'creator').map((u) => u.id);
   const users = manifest.users.filter((u) => u.role === 'production');
   if (users.length === 0) throw new InputError('seed manifest: no production-company user to sign in with');
   if (manifest.publishedPitchIds.length === 0) throw new InputError('seed manifest: no published pitch ids');
@@ -42,4 +49,3 @@ export function seedManifestRows(manifest: SeedManifest): Array<Record<string, s
     term: SEARCH_TERMS[i % SEARCH_TERMS.length],
   }));
 }
-

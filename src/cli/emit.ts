@@ -6,7 +6,7 @@ export { REPORTER_NAMES, type ReporterName };
 
 /** `--reporter junit,markdown --reporter html` → ['junit','markdown','html']; unknown names are a usage error. */
 export function parseReporters(values: string[] | undefined, fallback: readonly string[] | undefined): ReporterName[] {
-  const raw = (values && values.length > 0 ? values : fallback ?? ['console', 'json']).flatMap((v) => v.split(','));
+  const raw = (values && values.length > 0 ? values : (fallback ?? ['console', 'json'])).flatMap((v) => v.split(','));
   const names = raw.map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError(`--reporter needs at least one of: ${REPORTER_NAMES.join(', ')}`);
   for (const n of names) {

@@ -8,7 +8,9 @@ import type { Io } from './io.js';
  * the trends the HTML report plots. A history that cannot be read is a warning: the run is reported without it.
  */
 export async function readHistory(
-  result: Result, resolved: ResolvedConfig, opts: { compare?: 'last' | 'last-pass'; io: Io },
+  result: Result,
+  resolved: ResolvedConfig,
+  opts: { compare?: 'last' | 'last-pass'; io: Io },
 ): Promise<void> {
   if (!resolved.historyFile) return;
   const { compareResults } = await import('../history/index.js');
@@ -16,7 +18,8 @@ export async function readHistory(
     if (opts.compare) {
       const previous = history.last({ passing: opts.compare === 'last-pass', subject: result.subject.name });
       if (previous) result.comparison = compareResults(result, previous, opts.compare);
-      else if (!opts.io.quiet && !opts.io.json) opts.io.err(`--compare ${opts.compare}: no earlier run of '${result.subject.name}' in the history yet`);
+      else if (!opts.io.quiet && !opts.io.json)
+        opts.io.err(`--compare ${opts.compare}: no earlier run of '${result.subject.name}' in the history yet`);
     }
     result.trends = history.trends(result.subject.name, 30);
   });
@@ -28,7 +31,12 @@ export async function appendHistory(result: Result, resolved: ResolvedConfig, io
   await withHistory(resolved.historyFile, io, 'this run was not recorded', (history) => history.append(result));
 }
 
-async function withHistory(file: string, io: Io, consequence: string, fn: (history: HistoryStore) => void): Promise<void> {
+async function withHistory(
+  file: string,
+  io: Io,
+  consequence: string,
+  fn: (history: HistoryStore) => void,
+): Promise<void> {
   let history: HistoryStore | undefined;
   try {
     const { openHistory } = await import('../history/index.js');

@@ -30,8 +30,12 @@ export function colorEnabled(flags: GlobalFlags, env: NodeJS.ProcessEnv, isTTY: 
 export function processIo(flags: GlobalFlags): Io {
   const isTTY = Boolean(process.stdout.isTTY);
   return {
-    out: (t) => { process.stdout.write(t.endsWith('\n') ? t : t + '\n'); },
-    err: (t) => { process.stderr.write(t.endsWith('\n') ? t : t + '\n'); },
+    out: (t) => {
+      process.stdout.write(t.endsWith('\n') ? t : t + '\n');
+    },
+    err: (t) => {
+      process.stderr.write(t.endsWith('\n') ? t : t + '\n');
+    },
     color: colorEnabled(flags, process.env, isTTY),
     quiet: Boolean(flags.quiet),
     json: Boolean(flags.json),

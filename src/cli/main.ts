@@ -17,16 +17,28 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function buildProgram(state: CliState): Command {
   const program = new Command('pitchey-fit')
-    .description('Executable architecture fitness functions (service autonomy, coupling, p99 latency, scaling efficiency) for TypeScript services.')
+    .description(
+      'Executable architecture fitness functions (service autonomy, coupling, p99 latency, scaling efficiency) for TypeScript services.',
+    )
     .version(packageVersion(), '-V, --version')
-    .option('-c, --config <file>', 'config file (default: pitchey-fit.config.{ts,mts,js,mjs,json} in the current folder, else the bundled platform)')
-    .option('-r, --reporter <names>', 'reporters: console,json,junit,markdown,html,prometheus (repeatable, comma-separated)', collect)
+    .option(
+      '-c, --config <file>',
+      'config file (default: pitchey-fit.config.{ts,mts,js,mjs,json} in the current folder, else the bundled platform)',
+    )
+    .option(
+      '-r, --reporter <names>',
+      'reporters: console,json,junit,markdown,html,prometheus (repeatable, comma-separated)',
+      collect,
+    )
     .option('-o, --out-dir <dir>', 'folder for report files (default: ./pitchey-fit-report)')
     .option('--json', 'print the Result as JSON on stdout instead of the console report')
     .option('-q, --quiet', 'print only the one-line verdict')
     .option('--no-color', 'disable colours (also NO_COLOR=1, or when stdout is not a terminal)')
     .option('--debug', 'show stack traces of errors')
-    .addHelpText('after', `\n${EXIT_CODE_HELP}\n\nExamples:\n  npx pitchey-fit check                       # the bundled Pitchey platform, embedded PGlite\n  npx pitchey-fit check -c pitchey-fit.config.ts --reporter junit,markdown,html\n  npx pitchey-fit static --json\n`)
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODE_HELP}\n\nExamples:\n  npx pitchey-fit check                       # the bundled Pitchey platform, embedded PGlite\n  npx pitchey-fit check -c pitchey-fit.config.ts --reporter junit,markdown,html\n  npx pitchey-fit static --json\n`,
+    )
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(oneLineUsageError(str)) });
 
@@ -39,14 +51,21 @@ export function buildProgram(state: CliState): Command {
   registerServe(program, state);
   registerPrometheusRules(program, state);
   for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ outputError: (str, write) => write(oneLineUsageError(str)) }).addHelpText('after', `\n${EXIT_CODE_HELP}`);
+    cmd
+      .exitOverride()
+      .configureOutput({ outputError: (str, write) => write(oneLineUsageError(str)) })
+      .addHelpText('after', `\n${EXIT_CODE_HELP}`);
   }
   return program;
 }
 
 /** Commander's multi-line errors ("error: unknown command 'chek'\n(Did you mean check?)") as one line. */
 function oneLineUsageError(text: string): string {
-  const line = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\(Did you mean/, '(did you mean');
+  const line = text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\(Did you mean/, '(did you mean');
   return `pitchey-fit: ${line} (see pitchey-fit --help)\n`;
 }
 
@@ -87,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
     return state.exitCode;
   } catch (e) {
     if (controller.signal.aborted) {
-      if (isUserError(e) || e instanceof CommanderError) process.stderr.write(`pitchey-fit: interrupted: ${(e as Error).message}\n`);
+      if (isUserError(e) || e instanceof CommanderError)
+        process.stderr.write(`pitchey-fit: interrupted: ${(e as Error).message}\n`);
       return ExitCode.Interrupted;
     }
     if (e instanceof CommanderError) {
@@ -102,7 +122,9 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(`pitchey-fit: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(
+      `pitchey-fit: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`,
+    );
     if (debug && err?.stack) process.stderr.write(err.stack + '\n');
     return ExitCode.InternalError;
   } finally {

@@ -18,7 +18,9 @@ export async function readResultFile(file: string): Promise<Result> {
   }
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== RESULT_SCHEMA_VERSION) {
-    throw new InputError(`${file} is not a pitchey-fit result of schema ${RESULT_SCHEMA_VERSION} (schemaVersion: ${JSON.stringify(version ?? null)})`);
+    throw new InputError(
+      `${file} is not a pitchey-fit result of schema ${RESULT_SCHEMA_VERSION} (schemaVersion: ${JSON.stringify(version ?? null)})`,
+    );
   }
   const { validateResult } = await import('../report/index.js');
   const v = validateResult(data);

@@ -6,7 +6,14 @@ import { gateExitCode, type FailOn } from '../core/gate.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { LoadSection, Result, ScaleSection } from '../core/result.js';
-import { collectorNames, resolveConfig, runResolved, type CollectFlags, type CollectorName, type ResolvedConfig } from '../run/index.js';
+import {
+  collectorNames,
+  resolveConfig,
+  runResolved,
+  type CollectFlags,
+  type CollectorName,
+  type ResolvedConfig,
+} from '../run/index.js';
 import type { CliState } from './cli-state.js';
 import type { GlobalFlags } from './io.js';
 import { emitResult, parseReporters } from './emit.js';
@@ -34,10 +41,14 @@ export interface RunFlags extends GlobalFlags {
 /** `--fail-on fail,error`; an empty value is a usage error, not "the default". */
 export function parseFailOn(text: string | undefined, fallback: readonly FailOn[] | undefined): FailOn[] | undefined {
   if (text === undefined) return fallback ? [...fallback] : undefined;
-  const levels = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const levels = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (levels.length === 0) throw new UsageError(`--fail-on needs at least one level: fail, error, inconclusive`);
   for (const l of levels) {
-    if (!['fail', 'error', 'inconclusive'].includes(l)) throw new UsageError(`--fail-on: unknown level '${l}'; use fail, error, inconclusive`);
+    if (!['fail', 'error', 'inconclusive'].includes(l))
+      throw new UsageError(`--fail-on: unknown level '${l}'; use fail, error, inconclusive`);
   }
   return levels as FailOn[];
 }
@@ -46,9 +57,14 @@ export function parseFailOn(text: string | undefined, fallback: readonly FailOn[
 export function parseKinds(text: string | undefined, flag: string): CollectorName[] | undefined {
   if (text === undefined) return undefined;
   const known = collectorNames();
-  const kinds = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const kinds = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (kinds.length === 0) throw new UsageError(`${flag} needs at least one of: ${known.join(', ')}`);
-  for (const k of kinds) if (!known.includes(k as CollectorName)) throw new UsageError(`${flag}: unknown kind '${k}'; use ${known.join(', ')}`);
+  for (const k of kinds)
+    if (!known.includes(k as CollectorName))
+      throw new UsageError(`${flag}: unknown kind '${k}'; use ${known.join(', ')}`);
   return kinds as CollectorName[];
 }
 
@@ -62,7 +78,8 @@ function positiveInt(text: string | undefined, flag: string): number | undefined
 function positiveSeconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || text.trim() === '') throw new UsageError(`${flag} must be a positive number of seconds, got '${text}'`);
+  if (!Number.isFinite(n) || n <= 0 || text.trim() === '')
+    throw new UsageError(`${flag} must be a positive number of seconds, got '${text}'`);
   return n * 1000;
 }
 
@@ -76,14 +93,23 @@ export function addRunOptions(cmd: Command): Command {
     .option('--no-history', 'do not append this run to the local history store')
     .option('--prom-file <file>', 'also write Prometheus metrics to this textfile (node_exporter textfile collector)')
     .option('--pushgateway <url>', 'also push metrics to a Prometheus Pushgateway')
-    .option('--function-timeout <seconds>', "each fitness function's test() must finish within this time, else verdict error (default 60)");
+    .option(
+      '--function-timeout <seconds>',
+      "each fitness function's test() must finish within this time, else verdict error (default 60)",
+    );
 }
 
 export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command {
-  if (kinds.includes('static')) cmd.addOption(new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']));
+  if (kinds.includes('static'))
+    cmd.addOption(
+      new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']),
+    );
   if (kinds.includes('load') || kinds.includes('scale')) {
     cmd
-      .option('--base-url <url>', 'system under test (default: load.baseUrl, else the bundled platform started for the run)')
+      .option(
+        '--base-url <url>',
+        'system under test (default: load.baseUrl, else the bundled platform started for the run)',
+      )
       .option('--seed-users <n>', 'users seeded into the bundled platform (default 200)')
       .option('--seed-pitches <n>', 'pitches seeded into the bundled platform (default 500)');
   }
@@ -99,10 +125,14 @@ export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command
 function baselineOption(resolved: ResolvedConfig, flags: RunFlags): { file: string; update: boolean } | undefined {
   const file = flags.baseline ? path.resolve(flags.baseline) : resolved.baselineFile;
   if (!file) {
-    if (flags.updateBaseline) throw new UsageError('--update-baseline needs a baseline file (--baseline <file> or the config key baseline)');
+    if (flags.updateBaseline)
+      throw new UsageError('--update-baseline needs a baseline file (--baseline <file> or the config key baseline)');
     return undefined;
   }
-  if (!fs.existsSync(file)) throw new InputError(`baseline ${path.relative(process.cwd(), file) || file} does not exist (create it with: pitchey-fit baseline)`);
+  if (!fs.existsSync(file))
+    throw new InputError(
+      `baseline ${path.relative(process.cwd(), file) || file} does not exist (create it with: pitchey-fit baseline)`,
+    );
   return { file, update: Boolean(flags.updateBaseline) };
 }
 
@@ -122,14 +152,18 @@ export interface RunCommandOptions {
 export async function runCommand(state: CliState, cmd: Command, opts: RunCommandOptions): Promise<void> {
   const flags = cmd.optsWithGlobals<RunFlags>();
   const io = state.io(cmd);
-  if (flags.baseUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got '${flags.baseUrl}'`);
-  if (flags.compare && flags.compare !== 'last' && flags.compare !== 'last-pass') throw new UsageError(`--compare must be 'last' or 'last-pass', got '${flags.compare}'`);
+  if (flags.baseUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.baseUrl))
+    throw new UsageError(`--base-url must be an http(s) URL, got '${flags.baseUrl}'`);
+  if (flags.compare && flags.compare !== 'last' && flags.compare !== 'last-pass')
+    throw new UsageError(`--compare must be 'last' or 'last-pass', got '${flags.compare}'`);
   const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
   const reporters = parseReporters(flags.reporter, resolved.config.reporters);
   // Output paths are checked before the run: a bad one costs a message, not a finished run.
   const writesOutDir = reporters.some((r) => r !== 'console') || opts.kinds.includes('load');
   checkOutputTargets([
-    writesOutDir ? { flag: flags.outDir === undefined ? 'out dir' : '--out-dir', path: resolved.outDir, kind: 'dir' } : undefined,
+    writesOutDir
+      ? { flag: flags.outDir === undefined ? 'out dir' : '--out-dir', path: resolved.outDir, kind: 'dir' }
+      : undefined,
     flags.promFile === undefined ? undefined : { flag: '--prom-file', path: flags.promFile, kind: 'file' },
   ]);
   if (flags.pushgateway !== undefined) parsePushgatewayUrl(flags.pushgateway);
@@ -154,22 +188,32 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     provided: opts.provided,
     baseline,
     functionTimeoutMs,
-    log: (line) => { if (!io.quiet && !io.json) io.err(line); },
+    log: (line) => {
+      if (!io.quiet && !io.json) io.err(line);
+    },
     progress: io.isTTY && !io.ci && !io.quiet && !io.json,
-    onCollectorError: (_name, e) => { failure = e; },
+    onCollectorError: (_name, e) => {
+      failure = e;
+    },
   });
   if (failure !== undefined) {
     if (result.static || result.load || result.scale) {
       // No data is lost on failure: what completed is written (marked partial) before the error is reported.
       await emitResult(result, { ...io, quiet: true, json: false }, { reporters: ['json'], outDir: resolved.outDir });
-      io.err(`partial results (completed collectors only) written to ${path.relative(process.cwd(), path.join(resolved.outDir, 'result.json'))}`);
+      const resultFile = path.join(resolved.outDir, 'result.json');
+      io.err(`partial results (completed collectors only) written to ${path.relative(process.cwd(), resultFile)}`);
     }
     throw failure;
   }
   const useHistory = flags.history !== false;
   if (useHistory) await readHistory(result, resolved, { compare: flags.compare, io });
   opts.beforeReport?.(result);
-  await emitResult(result, io, { reporters, outDir: resolved.outDir, promFile: flags.promFile, pushgateway: flags.pushgateway });
+  await emitResult(result, io, {
+    reporters,
+    outDir: resolved.outDir,
+    promFile: flags.promFile,
+    pushgateway: flags.pushgateway,
+  });
   if (useHistory) await appendHistory(result, resolved, io);
   state.exitCode = state.signal.aborted ? ExitCode.Interrupted : gateExitCode(result, failOn);
 }

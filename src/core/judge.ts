@@ -21,13 +21,15 @@ function asFitnessValue(raw: unknown): FitnessValue {
     throw new TypeError(`test() returned value ${describe(value)}; it must be a number, a boolean or null`);
   }
   if (fv.evidence !== undefined) checkEvidence(fv.evidence);
-  if (fv.reason !== undefined && typeof fv.reason !== 'string') throw new TypeError('test() returned a reason that is not a string');
+  if (fv.reason !== undefined && typeof fv.reason !== 'string')
+    throw new TypeError('test() returned a reason that is not a string');
   return raw as FitnessValue;
 }
 
 /** Evidence goes into result.json: an array of { message, … } objects that JSON can represent. */
 function checkEvidence(evidence: unknown): void {
-  if (!Array.isArray(evidence)) throw new TypeError(`test() returned evidence ${describe(evidence)}; it must be an array`);
+  if (!Array.isArray(evidence))
+    throw new TypeError(`test() returned evidence ${describe(evidence)}; it must be an array`);
   evidence.forEach((e, i) => {
     if (!e || typeof e !== 'object' || Array.isArray(e) || typeof (e as { message?: unknown }).message !== 'string') {
       throw new TypeError(`test() returned evidence[${i}] ${describe(e)}; each item must be an object with a message`);
@@ -65,7 +67,15 @@ function outcomeBase(id: string, fn: FitnessFunction): OutcomeBase {
 
 /** The outcome of a function that was not run (a section it needs was not collected): its test is never called. */
 export function skippedOutcome(id: string, fn: FitnessFunction, reason: string): FitnessOutcome {
-  return { ...outcomeBase(id, fn), value: null, verdict: 'skipped', reason, evidence: [], evidenceTotal: 0, durationMs: 0 };
+  return {
+    ...outcomeBase(id, fn),
+    value: null,
+    verdict: 'skipped',
+    reason,
+    evidence: [],
+    evidenceTotal: 0,
+    durationMs: 0,
+  };
 }
 
 export interface JudgeOptions {
@@ -77,7 +87,12 @@ export interface JudgeOptions {
  * Runs one function's test and judges its value against its target. Never throws: errors become verdict 'error'.
  * With a baseline, a failing function whose fingerprinted evidence is entirely accepted passes ("fail only on new").
  */
-export async function judgeFunction(id: string, fn: FitnessFunction, ctx: FitnessContext, opts: JudgeOptions = {}): Promise<FitnessOutcome> {
+export async function judgeFunction(
+  id: string,
+  fn: FitnessFunction,
+  ctx: FitnessContext,
+  opts: JudgeOptions = {},
+): Promise<FitnessOutcome> {
   const started = performance.now();
   const base = outcomeBase(id, fn);
   const target = base.target;
@@ -86,20 +101,34 @@ export async function judgeFunction(id: string, fn: FitnessFunction, ctx: Fitnes
     fv = asFitnessValue(await fn.test(ctx));
   } catch (e) {
     return {
-      ...base, value: null, verdict: 'error', reason: e instanceof Error ? e.message : String(e),
-      evidence: [], evidenceTotal: 0, durationMs: performance.now() - started,
+      ...base,
+      value: null,
+      verdict: 'error',
+      reason: e instanceof Error ? e.message : String(e),
+      evidence: [],
+      evidenceTotal: 0,
+      durationMs: performance.now() - started,
     };
   }
   const evidence: Evidence[] = (fv.evidence ?? []).map((e) =>
-    e.fingerprint && opts.baselined?.has(e.fingerprint) ? { ...e, baselined: true } : e);
+    e.fingerprint && opts.baselined?.has(e.fingerprint) ? { ...e, baselined: true } : e,
+  );
   let verdict: FitnessOutcome['verdict'];
   let reason = fv.reason;
   if (fv.verdict === 'inconclusive') {
     // a lower bound that already misses an upper-bound target can only miss it by more: the verdict is known
-    const missed = fv.valueIsLowerBound && typeof fv.value === 'number' && typeof target.value === 'number'
-      && higherIsBetter(target) === false && !meetsTarget(target, fv.value);
-    const bounded = !missed && typeof fv.valueUpperBound === 'number' && typeof target.value === 'number'
-      && higherIsBetter(target) === false && meetsTarget(target, fv.valueUpperBound);
+    const missed =
+      fv.valueIsLowerBound &&
+      typeof fv.value === 'number' &&
+      typeof target.value === 'number' &&
+      higherIsBetter(target) === false &&
+      !meetsTarget(target, fv.value);
+    const bounded =
+      !missed &&
+      typeof fv.valueUpperBound === 'number' &&
+      typeof target.value === 'number' &&
+      higherIsBetter(target) === false &&
+      meetsTarget(target, fv.valueUpperBound);
     verdict = missed ? 'fail' : bounded ? 'pass' : 'inconclusive';
     if (missed) reason = `${reason}; the observed value already misses the target, and the truth is only worse`;
     if (bounded) {

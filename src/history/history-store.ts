@@ -70,19 +70,33 @@ export function openHistory(file: string): HistoryStore {
     throw e;
   }
 
-  const insertRun = db.prepare(`INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json)
+  const insertRun =
+    db.prepare(`INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json)
     VALUES (@runId, @subject, @command, @startedAt, @verdict, @schema, @json) ON CONFLICT (run_id) DO NOTHING`);
-  const insertValue = db.prepare('INSERT INTO function_values (run, function_id, value, value_kind, verdict) VALUES (?, ?, ?, ?, ?)');
+  const insertValue = db.prepare(
+    'INSERT INTO function_values (run, function_id, value, value_kind, verdict) VALUES (?, ?, ?, ?, ?)',
+  );
   const append = db.transaction((result: Result) => {
     const info = insertRun.run({
-      runId: result.runId, subject: result.subject.name, command: result.command, startedAt: result.startedAt,
-      verdict: result.verdict, schema: result.schemaVersion, json: JSON.stringify(result),
+      runId: result.runId,
+      subject: result.subject.name,
+      command: result.command,
+      startedAt: result.startedAt,
+      verdict: result.verdict,
+      schema: result.schemaVersion,
+      json: JSON.stringify(result),
     });
     if (info.changes === 0) return;
     for (const f of result.functions) {
       const kind = f.value === null ? 'null' : typeof f.value === 'boolean' ? 'boolean' : 'number';
       const v = f.value === null ? null : typeof f.value === 'boolean' ? Number(f.value) : f.value;
-      insertValue.run(info.lastInsertRowid, f.id, v !== null && Number.isFinite(v) ? v : null, Number.isFinite(v) ? kind : 'null', f.verdict);
+      insertValue.run(
+        info.lastInsertRowid,
+        f.id,
+        v !== null && Number.isFinite(v) ? v : null,
+        Number.isFinite(v) ? kind : 'null',
+        f.verdict,
+      );
     }
   });
 
@@ -98,8 +112,12 @@ export function openHistory(file: string): HistoryStore {
         where.push('subject = ?');
         params.push(opts.subject);
       }
-      const row = db.prepare(`SELECT run_id, result_json FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY started_at DESC, id DESC LIMIT 1`).get(...params) as { run_id: string; result_json: string } | undefined;
+      const row = db
+        .prepare(
+          `SELECT run_id, result_json FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY started_at DESC, id DESC LIMIT 1`,
+        )
+        .get(...params) as { run_id: string; result_json: string } | undefined;
       if (!row) return undefined;
       try {
         return JSON.parse(row.result_json) as Result;
@@ -108,23 +126,39 @@ export function openHistory(file: string): HistoryStore {
       }
     },
     trends(subject, limit = 30) {
-      const rows = db.prepare(`
+      const rows = db
+        .prepare(
+          `
         SELECT r.run_id, r.started_at, v.function_id, v.value, v.value_kind, v.verdict
         FROM (SELECT id, run_id, started_at FROM runs WHERE subject = ? ORDER BY started_at DESC, id DESC LIMIT ?) r
         JOIN function_values v ON v.run = r.id
-        ORDER BY r.started_at ASC, r.id ASC`).all(subject, limit) as Array<{
-          run_id: string; started_at: string; function_id: string; value: number | null; value_kind: string; verdict: Verdict;
-        }>;
+        ORDER BY r.started_at ASC, r.id ASC`,
+        )
+        .all(subject, limit) as Array<{
+        run_id: string;
+        started_at: string;
+        function_id: string;
+        value: number | null;
+        value_kind: string;
+        verdict: Verdict;
+      }>;
       const out: Record<string, TrendPoint[]> = {};
       for (const r of rows) {
-        (out[r.function_id] ??= []).push({ runId: r.run_id, startedAt: r.started_at, value: decodeValue(r.value, r.value_kind), verdict: r.verdict });
+        (out[r.function_id] ??= []).push({
+          runId: r.run_id,
+          startedAt: r.started_at,
+          value: decodeValue(r.value, r.value_kind),
+          verdict: r.verdict,
+        });
       }
       return out;
     },
     count(subject) {
-      const row = (subject === undefined
-        ? db.prepare('SELECT COUNT(*) AS n FROM runs').get()
-        : db.prepare('SELECT COUNT(*) AS n FROM runs WHERE subject = ?').get(subject)) as { n: number };
+      const row = (
+        subject === undefined
+          ? db.prepare('SELECT COUNT(*) AS n FROM runs').get()
+          : db.prepare('SELECT COUNT(*) AS n FROM runs WHERE subject = ?').get(subject)
+      ) as { n: number };
       return row.n;
     },
     close() {
@@ -155,11 +189,18 @@ function migrateLocked(db: Database.Database, file: string): void {
     throw new InputError(`history ${file}: not a SQLite database (${(e as Error).message})`);
   }
   if (version > HISTORY_SCHEMA_VERSION) {
-    throw new InputError(`history ${file}: written by a newer pitchey-fit (history schema ${version}, this version reads up to ${HISTORY_SCHEMA_VERSION})`);
+    throw new InputError(
+      `history ${file}: written by a newer pitchey-fit (history schema ${version}, this version reads up to ${HISTORY_SCHEMA_VERSION})`,
+    );
   }
   if (version === 0) {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>;
-    if (tables.length > 0) throw new InputError(`history ${file}: an SQLite database but not a pitchey-fit history (tables: ${tables.map((t) => t.name).join(', ')})`);
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .all() as Array<{ name: string }>;
+    if (tables.length > 0)
+      throw new InputError(
+        `history ${file}: an SQLite database but not a pitchey-fit history (tables: ${tables.map((t) => t.name).join(', ')})`,
+      );
   }
   for (let v = version + 1; v <= HISTORY_SCHEMA_VERSION; v++) {
     db.exec(MIGRATIONS[v]);

@@ -5,8 +5,13 @@ import type { FitnessFunctions } from '../core/fitness-function.js';
  * on every command). A test checks this list against the functions the collectors export.
  */
 export const BUILTIN_IDS = [
-  'serviceAutonomy', 'serviceCoupling', 'noCycles', 'dependencyRules',
-  'p99Latency', 'errorRate', 'loadThresholds',
+  'serviceAutonomy',
+  'serviceCoupling',
+  'noCycles',
+  'dependencyRules',
+  'p99Latency',
+  'errorRate',
+  'loadThresholds',
   'scalingEfficiency',
 ] as const;
 

@@ -60,7 +60,10 @@ interface ConfigOrigin {
 }
 
 async function resolveLoaded(
-  config: PitcheyFitConfig, origin: ConfigOrigin, cwd: string, outDirFlag: string | undefined,
+  config: PitcheyFitConfig,
+  origin: ConfigOrigin,
+  cwd: string,
+  outDirFlag: string | undefined,
 ): Promise<ResolvedConfig> {
   const { file, dir, outBase } = origin;
   const root = path.resolve(dir, config.root ?? '.');
@@ -92,7 +95,13 @@ async function resolveLoaded(
 }
 
 async function expectMatches(root: string, globs: string[], keyPath: string): Promise<void> {
-  const files = await glob(globs, { cwd: root, ignore: ALWAYS_IGNORED, onlyFiles: true, absolute: false, expandDirectories: false });
+  const files = await glob(globs, {
+    cwd: root,
+    ignore: ALWAYS_IGNORED,
+    onlyFiles: true,
+    absolute: false,
+    expandDirectories: false,
+  });
   if (files.length === 0) {
     throw new ConfigError(`${globs.map((g) => JSON.stringify(g)).join(', ')} matches no file under ${root}`, keyPath);
   }

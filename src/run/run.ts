@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { FitnessContext, FitnessFunctions } from '../core/fitness-function.js';
 import { judgeFunction, overallVerdict, skippedOutcome, summarise } from '../core/judge.js';
 import { mergeFitnessFunctions, neededCollectors, selectByKinds } from '../core/registry.js';
-import { RESULT_SCHEMA_VERSION, type FitnessOutcome, type LoadSection, type Result, type ScaleSection } from '../core/result.js';
+import {
+  RESULT_SCHEMA_VERSION,
+  type FitnessOutcome,
+  type LoadSection,
+  type Result,
+  type ScaleSection,
+} from '../core/result.js';
 import type { PitcheyFitConfig } from '../config/types.js';
 import { packageVersion } from '../config/package-root.js';
 import { loadBuiltins } from './builtin-functions.js';
@@ -48,9 +54,10 @@ export interface RunOptions {
  */
 export async function run(config: string | PitcheyFitConfig | undefined, options: RunOptions = {}): Promise<Result> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const resolved = typeof config === 'object' && config !== null
-    ? await resolveConfigObject(config, cwd, options.outDir)
-    : await resolveConfig(cwd, config, options.outDir);
+  const resolved =
+    typeof config === 'object' && config !== null
+      ? await resolveConfigObject(config, cwd, options.outDir)
+      : await resolveConfig(cwd, config, options.outDir);
   return runResolved(resolved, options);
 }
 
@@ -166,7 +173,10 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
   };
 }
 
-async function applyBaseline(opts: { file: string; update: boolean }, ctx: FitnessContext): Promise<Result['baseline']> {
+async function applyBaseline(
+  opts: { file: string; update: boolean },
+  ctx: FitnessContext,
+): Promise<Result['baseline']> {
   const { applyBaseline, updateBaseline } = await import('../fitness/baseline.js');
   const removed = opts.update ? updateBaseline(opts.file, ctx.findings).removed : undefined;
   const applied = applyBaseline(opts.file, ctx.findings);

@@ -9,7 +9,9 @@ export const ABANDON_AFTER_ABORT_MS = 1500;
 export function untilAbandoned<T>(collecting: Promise<T>, signal: AbortSignal): Promise<T | null> {
   return new Promise<T | null>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => { timer = setTimeout(() => resolve(null), ABANDON_AFTER_ABORT_MS); };
+    const onAbort = () => {
+      timer = setTimeout(() => resolve(null), ABANDON_AFTER_ABORT_MS);
+    };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     collecting.then(resolve, reject).finally(() => {

@@ -24,7 +24,8 @@ function dirWith(files: Record<string, string>): string {
   return dir;
 }
 
-const readResult = (dir: string): Result => JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit-report', 'result.json'), 'utf8')) as Result;
+const readResult = (dir: string): Result =>
+  JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit-report', 'result.json'), 'utf8')) as Result;
 
 /** A config module whose only functions are the given custom ones (no collector runs). */
 function customFunctionsConfig(functions: string): string {
@@ -40,13 +41,20 @@ ${functions}
 `;
 }
 
-async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void>; server: http.Server }> {
+async function listen(
+  handler: http.RequestListener,
+): Promise<{ url: string; close(): Promise<void>; server: http.Server }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, server,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -54,10 +62,15 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
 function interruptOnFirstRequest(args: string[], cwd: string, server: http.Server) {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   child.stdout.resume();
   let signalledAt = 0;
-  server.once('request', () => { signalledAt = performance.now(); child.kill('SIGINT'); });
+  server.once('request', () => {
+    signalledAt = performance.now();
+    child.kill('SIGINT');
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise<{ code: number | null; stopMs: number; stderr: string }>((resolve) => {
     child.on('close', (code) => {
@@ -76,7 +89,9 @@ const loadConfig = (url: string, extra = '') => `export default {
   },
   load: {
     baseUrl: '${url}',
-    scenarios: { steady: { executor: 'constant-vus', vus: 2, duration: '30s', requests: [{ name: 'home', path: '/' }] } },
+    scenarios: {
+      steady: { executor: 'constant-vus', vus: 2, duration: '30s', requests: [{ name: 'home', path: '/' }] },
+    },
   },
 };
 `;
@@ -96,8 +111,10 @@ describe('interrupts (issue 14 items 4 and 11)', () => {
     }
   }, 90_000);
 
-  it('the first Ctrl-C against a target that never answers stops within 2 s and writes the partial result', async () => {
-    const hanging = await listen(() => { /* never answers */ });
+  it('the first Ctrl-C against a silent target stops within 2 s and writes the partial result', async () => {
+    const hanging = await listen(() => {
+      /* never answers */
+    });
     try {
       const dir = dirWith({ 'pitchey-fit.config.mjs': loadConfig(hanging.url) });
       const r = await interruptOnFirstRequest(['load', '--reporter', 'json'], dir, hanging.server);
@@ -114,11 +131,19 @@ describe('interrupt while the bundled platform starts (issue 14 item 11)', () =>
   it('the first SIGTERM during the platform start stops within 2 s with exit 130', async () => {
     const dir = dirWith({
       'pitchey-fit.config.json': JSON.stringify({
-        name: 'bundled', history: { enabled: false },
-        load: { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '5s', requests: [{ name: 'health', path: '/healthz' }] } } },
+        name: 'bundled',
+        history: { enabled: false },
+        load: {
+          scenarios: {
+            s: { executor: 'constant-vus', vus: 1, duration: '5s', requests: [{ name: 'health', path: '/healthz' }] },
+          },
+        },
       }),
     });
-    const child = spawn(process.execPath, [BIN, 'load', '--reporter', 'json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'load', '--reporter', 'json'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stderr = '';
     let signalledAt = 0;
     child.stderr.on('data', (d: Buffer) => {
@@ -139,20 +164,28 @@ describe('interrupt while the bundled platform starts (issue 14 item 11)', () =>
 });
 
 describe('history faults (issue 14 item 7): reports first, a broken history is a warning', () => {
-  const project = (historyFile: string) => dirWith({
-    'src/a.ts': 'export const a = 1;\n',
-    'pitchey-fit.config.json': JSON.stringify({ name: 'h', services: { a: ['src/**'] }, history: { file: historyFile } }),
-  });
+  const project = (historyFile: string) =>
+    dirWith({
+      'src/a.ts': 'export const a = 1;\n',
+      'pitchey-fit.config.json': JSON.stringify({
+        name: 'h',
+        services: { a: ['src/**'] },
+        history: { file: historyFile },
+      }),
+    });
 
   it.each([
     ['corrupted', (dir: string) => fs.writeFileSync(path.join(dir, 'h.sqlite'), 'this is not a database '.repeat(300))],
-    ['truncated', (dir: string) => {
-      const ok = runCli(['static', '--reporter', 'json'], { cwd: dir });
-      expect(ok.code).toBe(0);
-      const bytes = fs.readFileSync(path.join(dir, 'h.sqlite'));
-      fs.writeFileSync(path.join(dir, 'h.sqlite'), bytes.subarray(0, 1000));
-      fs.rmSync(path.join(dir, 'pitchey-fit-report'), { recursive: true });
-    }],
+    [
+      'truncated',
+      (dir: string) => {
+        const ok = runCli(['static', '--reporter', 'json'], { cwd: dir });
+        expect(ok.code).toBe(0);
+        const bytes = fs.readFileSync(path.join(dir, 'h.sqlite'));
+        fs.writeFileSync(path.join(dir, 'h.sqlite'), bytes.subarray(0, 1000));
+        fs.rmSync(path.join(dir, 'pitchey-fit-report'), { recursive: true });
+      },
+    ],
   ])('a %s history: exit 0, one warning line, result.json and reports written', (_name, damage) => {
     const dir = project('h.sqlite');
     damage(dir);
@@ -178,7 +211,7 @@ describe('history faults (issue 14 item 7): reports first, a broken history is a
 });
 
 describe('custom functions that never settle or misbehave (issue 14 items 13 and 16)', () => {
-  it('a test() that never settles, with or without a pending timer, is verdict error after --function-timeout', async () => {
+  it('a test() that never settles, with or without a pending timer, is an error after --function-timeout', async () => {
     const dir = dirWith({
       'pitchey-fit.config.mjs': customFunctionsConfig(`
     noTimer: { metric: 'm', target: '> 0', test: () => new Promise(() => {}) },
@@ -186,7 +219,10 @@ describe('custom functions that never settle or misbehave (issue 14 items 13 and
     fine: { metric: 'm', target: '> 0', test: () => 1 },`),
     });
     const started = performance.now();
-    const r = await runCliAsync(['check', '--reporter', 'json', '--function-timeout', '0.5'], { cwd: dir, timeoutMs: 30_000 });
+    const r = await runCliAsync(['check', '--reporter', 'json', '--function-timeout', '0.5'], {
+      cwd: dir,
+      timeoutMs: 30_000,
+    });
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(r.code).toBe(1); // errored functions fail the gate by default
     const byId = Object.fromEntries(readResult(dir).functions.map((f) => [f.id, f]));
@@ -207,20 +243,40 @@ describe('custom functions that never settle or misbehave (issue 14 items 13 and
       'pitchey-fit.config.mjs': customFunctionsConfig(`
     notArray: { metric: 'm', target: '> 0', test: () => ({ value: 1, evidence: 'oops' }) },
     bigintValue: { metric: 'm', target: '> 0', test: () => ({ value: 10n }) },
-    bigintEvidence: { metric: 'm', target: '> 0', test: () => ({ value: 1, evidence: [{ message: 'x', data: { n: 1n } }] }) },
-    circular: { metric: 'm', target: '> 0', test: () => { const data = {}; data.self = data; return { value: 1, evidence: [{ message: 'x', data }] }; } },
-    asyncThrow: { metric: 'm', target: '> 0', test: () => new Promise(() => { setTimeout(() => { throw new Error('boom later'); }, 10); }) },
-    unhandled: { metric: 'm', target: '> 0', test: () => { Promise.reject(new Error('nobody listens')); return new Promise((r) => setTimeout(() => r(1), 200)); } },
+    bigintEvidence: {
+      metric: 'm', target: '> 0', test: () => ({ value: 1, evidence: [{ message: 'x', data: { n: 1n } }] }),
+    },
+    circular: {
+      metric: 'm', target: '> 0',
+      test: () => { const data = {}; data.self = data; return { value: 1, evidence: [{ message: 'x', data }] }; },
+    },
+    asyncThrow: {
+      metric: 'm', target: '> 0',
+      test: () => new Promise(() => { setTimeout(() => { throw new Error('boom later'); }, 10); }),
+    },
+    unhandled: {
+      metric: 'm', target: '> 0',
+      test: () => { Promise.reject(new Error('nobody listens')); return new Promise((r) => setTimeout(() => r(1), 200)); },
+    },
     fine: { metric: 'm', target: '> 0', test: () => 1 },`),
     });
     const r = runCli(['check', '--reporter', 'json'], { cwd: dir, timeoutMs: 30_000 });
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(1);
     const byId = Object.fromEntries(readResult(dir).functions.map((f) => [f.id, f]));
-    expect(byId.notArray).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/evidence of type string; it must be an array/) });
+    expect(byId.notArray).toMatchObject({
+      verdict: 'error',
+      reason: expect.stringMatching(/evidence of type string; it must be an array/),
+    });
     expect(byId.bigintValue).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/value of type bigint/) });
-    expect(byId.bigintEvidence).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/cannot be written as JSON.*BigInt/) });
-    expect(byId.circular).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/cannot be written as JSON.*circular/) });
+    expect(byId.bigintEvidence).toMatchObject({
+      verdict: 'error',
+      reason: expect.stringMatching(/cannot be written as JSON.*BigInt/),
+    });
+    expect(byId.circular).toMatchObject({
+      verdict: 'error',
+      reason: expect.stringMatching(/cannot be written as JSON.*circular/),
+    });
     expect(byId.asyncThrow).toMatchObject({ verdict: 'error', reason: 'test() failed asynchronously: boom later' });
     expect(byId.unhandled).toMatchObject({ verdict: 'error', reason: 'test() failed asynchronously: nobody listens' });
     expect(byId.fine.verdict).toBe('pass');
@@ -228,10 +284,15 @@ describe('custom functions that never settle or misbehave (issue 14 items 13 and
 });
 
 describe('silently accepted input is refused (issue 14 items 22 and 26)', () => {
-  const project = () => dirWith({
-    'src/a.ts': 'export const a = 1;\n',
-    'pitchey-fit.config.json': JSON.stringify({ name: 'u', services: { a: ['src/**'] }, history: { enabled: false } }),
-  });
+  const project = () =>
+    dirWith({
+      'src/a.ts': 'export const a = 1;\n',
+      'pitchey-fit.config.json': JSON.stringify({
+        name: 'u',
+        services: { a: ['src/**'] },
+        history: { enabled: false },
+      }),
+    });
 
   it('pitchey-fit with no command is a usage error (exit 2)', () => {
     const r = runCli([]);
@@ -256,8 +317,13 @@ describe('silently accepted input is refused (issue 14 items 22 and 26)', () => 
   it('--k6-operator -1 is rejected before the script is written', () => {
     const dir = dirWith({
       'pitchey-fit.config.json': JSON.stringify({
-        name: 'k6', history: { enabled: false },
-        load: { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ name: 'home', path: '/' }] } } },
+        name: 'k6',
+        history: { enabled: false },
+        load: {
+          scenarios: {
+            s: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ name: 'home', path: '/' }] },
+          },
+        },
       }),
     });
     const r = runCli(['load', '--export-k6', 'out/test.js', '--k6-operator=-1'], { cwd: dir });

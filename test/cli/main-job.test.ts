@@ -14,7 +14,10 @@ describe('npx pitchey-fit check with no config: the bundled platform on embedded
   let run: CliRun;
   let result: Result | undefined;
   beforeAll(async () => {
-    run = await runCliAsync(['check', '--reporter', 'console,json,junit,html,prometheus'], { cwd: tmp, timeoutMs: 300_000 });
+    run = await runCliAsync(['check', '--reporter', 'console,json,junit,html,prometheus'], {
+      cwd: tmp,
+      timeoutMs: 300_000,
+    });
     const file = path.join(tmp, 'pitchey-fit-report', 'result.json');
     result = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Result) : undefined;
   }, 320_000);
@@ -25,7 +28,15 @@ describe('npx pitchey-fit check with no config: the bundled platform on embedded
   });
 
   it('prints one verdict table with static, load and scaling functions', () => {
-    for (const id of ['serviceAutonomy', 'serviceCoupling', 'noCycles', 'p99Latency', 'errorRate', 'loadThresholds', 'scalingEfficiency']) {
+    for (const id of [
+      'serviceAutonomy',
+      'serviceCoupling',
+      'noCycles',
+      'p99Latency',
+      'errorRate',
+      'loadThresholds',
+      'scalingEfficiency',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^(PASS|INCONCL)\\s+${id}\\b`, 'm'));
     }
     expect(run.stdout).toMatch(/^Verdict: (PASS|INCONCLUSIVE)/m);
@@ -60,9 +71,12 @@ describe('npx pitchey-fit check with no config: the bundled platform on embedded
 describe('load / scale against a target', () => {
   it('an unreachable --base-url is exit 3 with one line', () => {
     const cfg = path.join(tmp, 'unreachable.config.json');
-    fs.writeFileSync(cfg, JSON.stringify({
-      load: { scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } } },
-    }));
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        load: { scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } } },
+      }),
+    );
     const r = runCli(['load', '--config', cfg, '--base-url', 'http://127.0.0.1:9', '--no-history'], { cwd: tmp });
     expect(r.code).toBe(3);
     expect(expectOneLineError(r)).toMatch(/127\.0\.0\.1:9/);
@@ -71,14 +85,25 @@ describe('load / scale against a target', () => {
   it('a collector failing after another completed keeps the completed data (partial result.json), exit 3', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'partial-'));
     fs.cpSync(path.join(ROOT, 'fixtures/pitchey-decomposed'), dir, { recursive: true });
-    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit.config.json'), 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify({
-      ...cfg,
-      load: { baseUrl: 'http://127.0.0.1:9', scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } } },
-    }));
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit.config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    fs.writeFileSync(
+      path.join(dir, 'pitchey-fit.config.json'),
+      JSON.stringify({
+        ...cfg,
+        load: {
+          baseUrl: 'http://127.0.0.1:9',
+          scenarios: { s: { executor: 'shared-iterations', iterations: 5, vus: 1, requests: [{ path: '/' }] } },
+        },
+      }),
+    );
     const r = runCli(['check', '--no-history'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/partial results \(completed collectors only\) written to pitchey-fit-report\/result\.json/);
+    expect(r.stderr).toMatch(
+      /partial results \(completed collectors only\) written to pitchey-fit-report\/result\.json/,
+    );
     const saved = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit-report', 'result.json'), 'utf8')) as Result;
     expect(saved.partial).toBe(true);
     expect(saved.functions.find((f) => f.id === 'serviceAutonomy')).toMatchObject({ value: 100, verdict: 'pass' });
@@ -89,13 +114,24 @@ describe('load / scale against a target', () => {
 
   it('--export-k6 writes a k6 script of a configured scenario', () => {
     const cfg = path.join(tmp, 'k6.config.json');
-    fs.writeFileSync(cfg, JSON.stringify({
-      load: {
-        baseUrl: 'http://127.0.0.1:4600',
-        thresholds: { http_req_duration: ['p(99)<200'] },
-        scenarios: { steady: { executor: 'constant-arrival-rate', rate: 20, duration: '10s', preAllocatedVUs: 5, requests: [{ path: '/api/pitches/public' }] } },
-      },
-    }));
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        load: {
+          baseUrl: 'http://127.0.0.1:4600',
+          thresholds: { http_req_duration: ['p(99)<200'] },
+          scenarios: {
+            steady: {
+              executor: 'constant-arrival-rate',
+              rate: 20,
+              duration: '10s',
+              preAllocatedVUs: 5,
+              requests: [{ path: '/api/pitches/public' }],
+            },
+          },
+        },
+      }),
+    );
     const out = path.join(tmp, 'steady.js');
     const r = runCli(['load', '--config', cfg, '--export-k6', out, '--k6-operator', '4'], { cwd: tmp });
     expect(r.code, r.stderr).toBe(0);
@@ -104,11 +140,22 @@ describe('load / scale against a target', () => {
     expect(script).toMatch(/constant-arrival-rate/);
     expect(script).toMatch(/p\(99\)<200/);
     expect(script).toMatch(/export function handleSummary/);
-    expect(fs.readFileSync(path.join(tmp, 'steady.testrun.yaml'), 'utf8')).toMatch(/kind: TestRun[\s\S]*parallelism: 4/);
+    expect(fs.readFileSync(path.join(tmp, 'steady.testrun.yaml'), 'utf8')).toMatch(
+      /kind: TestRun[\s\S]*parallelism: 4/,
+    );
   });
 
-  it('load --from-k6 merges two runners\' NDJSON into one verdict and prints the k6-style summary', () => {
-    const r = runCli(['load', '--from-k6', path.join(ROOT, 'fixtures/k6/runner1.ndjson'), path.join(ROOT, 'fixtures/k6/runner2.ndjson'), '--no-history'], { cwd: tmp });
+  it("load --from-k6 merges two runners' NDJSON into one verdict and prints the k6-style summary", () => {
+    const r = runCli(
+      [
+        'load',
+        '--from-k6',
+        path.join(ROOT, 'fixtures/k6/runner1.ndjson'),
+        path.join(ROOT, 'fixtures/k6/runner2.ndjson'),
+        '--no-history',
+      ],
+      { cwd: tmp },
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/http_req_duration\.+: avg=146\.88ms .*p\(99\)=932\.80ms/); // fixtures/k6/ANSWERS.md
     expect(r.stdout).toMatch(/FAIL\s+p99Latency\s+p99 latency\s+< 200ms\s+932\.8ms/);
@@ -118,7 +165,10 @@ describe('load / scale against a target', () => {
   });
 
   it('scale --from-points fits the published SPEC SDM91 data (USL σ 0.0277, κ 0.000104)', () => {
-    const r = runCli(['scale', '--from-points', path.join(ROOT, 'fixtures/usl/specsdm91.csv'), '--json', '--no-history'], { cwd: tmp });
+    const r = runCli(
+      ['scale', '--from-points', path.join(ROOT, 'fixtures/usl/specsdm91.csv'), '--json', '--no-history'],
+      { cwd: tmp },
+    );
     expect(r.code).toBe(1); // E(216) = 0.12 < 0.8
     const result = JSON.parse(r.stdout) as Result;
     expect(result.scale!.fit!.sigma).toBeCloseTo(0.0277285, 6);

@@ -33,15 +33,22 @@ describe('check on the monolith fixture (the review\'s "current" column)', () =>
   });
 
   it('writes every requested report, and result.json validates against the schema', () => {
-    for (const f of ['result.json', 'junit.xml', 'summary.md', 'report.html']) expect(fs.existsSync(path.join(dir, 'out', f))).toBe(true);
+    for (const f of ['result.json', 'junit.xml', 'summary.md', 'report.html'])
+      expect(fs.existsSync(path.join(dir, 'out', f))).toBe(true);
     const result = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'result.json'), 'utf8')) as Result;
     expect(validateResult(result)).toEqual({ ok: true });
     const autonomy = result.functions.find((f) => f.id === 'serviceAutonomy')!;
     expect(autonomy).toMatchObject({ value: 75, verdict: 'fail', baseline: 75 });
     // Evidence names each violating import with file and line.
-    expect(autonomy.evidence.some((e) => e.file === 'src/services/worker/handlers/pitch-detail.ts' && typeof e.line === 'number')).toBe(true);
+    expect(
+      autonomy.evidence.some(
+        (e) => e.file === 'src/services/worker/handlers/pitch-detail.ts' && typeof e.line === 'number',
+      ),
+    ).toBe(true);
     expect(result.subject.configFile).toBe(path.join(dir, 'pitchey-fit.config.json'));
-    expect(fs.readFileSync(path.join(dir, 'out', 'junit.xml'), 'utf8')).toMatch(/<testcase [^>]*name="serviceAutonomy"[^>]*>\s*<failure/);
+    expect(fs.readFileSync(path.join(dir, 'out', 'junit.xml'), 'utf8')).toMatch(
+      /<testcase [^>]*name="serviceAutonomy"[^>]*>\s*<failure/,
+    );
   });
 
   it('re-renders the saved result with `report`', () => {
@@ -62,8 +69,17 @@ describe('check on the monolith fixture (the review\'s "current" column)', () =>
 
   it('--fail-on and function overrides change the gate', () => {
     const cfgFile = path.join(dir, 'relaxed.config.json');
-    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit.config.json'), 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, fitness: { serviceAutonomy: { target: '>= 75' }, serviceCoupling: { target: '<= 5' }, noCycles: false } }));
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'pitchey-fit.config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    fs.writeFileSync(
+      cfgFile,
+      JSON.stringify({
+        ...cfg,
+        fitness: { serviceAutonomy: { target: '>= 75' }, serviceCoupling: { target: '<= 5' }, noCycles: false },
+      }),
+    );
     const r = runCli(['static', '--config', 'relaxed.config.json', '--no-history'], { cwd: dir });
     expect(r.code).toBe(0);
     const bad = runCli(['static', '--fail-on', 'sometimes'], { cwd: dir });
@@ -73,7 +89,7 @@ describe('check on the monolith fixture (the review\'s "current" column)', () =>
 });
 
 describe('baseline (freeze)', () => {
-  it('accepts today\'s violations, fails on a new one, reports and removes stale ones', () => {
+  it("accepts today's violations, fails on a new one, reports and removes stale ones", () => {
     const dir = copyFixture('pitchey-monolith');
     const made = runCli(['baseline', '--file', 'baseline.json'], { cwd: dir });
     expect(made.code).toBe(0);
@@ -91,18 +107,28 @@ describe('baseline (freeze)', () => {
     expect(runCli(['static', '--baseline', 'baseline.json', '--no-history', '--quiet'], { cwd: dir }).code).toBe(0);
 
     // A new cross-service import fails the gate.
-    fs.writeFileSync(path.join(dir, 'src/services/worker/handlers/new.ts'), "import { findUser } from '../../user/user-repository.js';\nexport const n = findUser;\n");
+    fs.writeFileSync(
+      path.join(dir, 'src/services/worker/handlers/new.ts'),
+      "import { findUser } from '../../user/user-repository.js';\nexport const n = findUser;\n",
+    );
     expect(runCli(['static', '--baseline', 'baseline.json', '--no-history', '--quiet'], { cwd: dir }).code).toBe(1);
     fs.rmSync(path.join(dir, 'src/services/worker/handlers/new.ts'));
 
     // Fixing one accepted violation leaves a stale entry; --update-baseline shrinks the file.
     fs.writeFileSync(handler, 'export const profile = 1;\n');
-    const stale = JSON.parse(runCli(['static', '--baseline', 'baseline.json', '--no-history', '--json'], { cwd: dir }).stdout) as Result;
+    const stale = JSON.parse(
+      runCli(['static', '--baseline', 'baseline.json', '--no-history', '--json'], { cwd: dir }).stdout,
+    ) as Result;
     expect(stale.baseline!.stale.length).toBeGreaterThan(0);
-    const before = (JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { entries: unknown[] }).entries.length;
-    const upd = JSON.parse(runCli(['static', '--baseline', 'baseline.json', '--update-baseline', '--no-history', '--json'], { cwd: dir }).stdout) as Result;
+    const before = (JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { entries: unknown[] })
+      .entries.length;
+    const upd = JSON.parse(
+      runCli(['static', '--baseline', 'baseline.json', '--update-baseline', '--no-history', '--json'], { cwd: dir })
+        .stdout,
+    ) as Result;
     expect(upd.baseline!.removed).toBeGreaterThan(0);
-    const after = (JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+    const after = (JSON.parse(fs.readFileSync(path.join(dir, 'baseline.json'), 'utf8')) as { entries: unknown[] })
+      .entries.length;
     expect(after).toBeLessThan(before);
   });
 
@@ -110,7 +136,9 @@ describe('baseline (freeze)', () => {
     const dir = copyFixture('pitchey-monolith');
     const r = runCli(['static', '--baseline', 'nope.json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r)).toBe('pitchey-fit: baseline nope.json does not exist (create it with: pitchey-fit baseline)');
+    expect(expectOneLineError(r)).toBe(
+      'pitchey-fit: baseline nope.json does not exist (create it with: pitchey-fit baseline)',
+    );
   });
 });
 
@@ -123,9 +151,19 @@ describe('check on the decomposed fixture and on pitchey-fit itself', () => {
   });
 
   it('our own architecture rules (src layering, platform service boundaries) pass', () => {
-    const r = runCli(['static', '--config', 'pitchey-fit.self.config.ts', '--json', '--reporter', 'console'], { cwd: ROOT });
+    const r = runCli(['static', '--config', 'pitchey-fit.self.config.ts', '--json', '--reporter', 'console'], {
+      cwd: ROOT,
+    });
     const result = JSON.parse(r.stdout) as Result;
-    const failing = result.functions.filter((f) => f.verdict !== 'pass').map((f) => `${f.id}: ${f.evidence.slice(0, 3).map((e) => e.message).join('; ')}`);
+    const failing = result.functions
+      .filter((f) => f.verdict !== 'pass')
+      .map(
+        (f) =>
+          `${f.id}: ${f.evidence
+            .slice(0, 3)
+            .map((e) => e.message)
+            .join('; ')}`,
+      );
     expect(failing).toEqual([]);
     expect(r.code).toBe(0);
     expect(result.functions.find((f) => f.id === 'serviceAutonomy')!.value).toBe(100);
@@ -154,7 +192,11 @@ describe('colour', () => {
   it('FORCE_COLOR colours the table; NO_COLOR and --no-color win', () => {
     const dir = copyFixture('pitchey-decomposed');
     expect(runCli(['static', '--no-history'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout).toMatch(/\x1b\[/);
-    expect(runCli(['static', '--no-history'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(/\x1b\[/);
-    expect(runCli(['static', '--no-history', '--no-color'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(/\x1b\[/);
+    expect(
+      runCli(['static', '--no-history'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout,
+    ).not.toMatch(/\x1b\[/);
+    expect(
+      runCli(['static', '--no-history', '--no-color'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout,
+    ).not.toMatch(/\x1b\[/);
   });
 });

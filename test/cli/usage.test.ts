@@ -27,19 +27,33 @@ describe('pitchey-fit CLI usage', () => {
   it('--help lists every command and the exit codes', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['check', 'static', 'load', 'scale', 'report', 'init', 'baseline', 'platform', 'serve', 'prometheus-rules']) {
+    for (const cmd of [
+      'check',
+      'static',
+      'load',
+      'scale',
+      'report',
+      'init',
+      'baseline',
+      'platform',
+      'serve',
+      'prometheus-rules',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
     }
     expect(r.stdout).toContain('Exit codes:');
     expect(r.stdout).toMatch(/2\s+usage, config or input error/);
   });
 
-  it.each(['check', 'static', 'load', 'scale', 'report', 'init', 'baseline', 'serve', 'prometheus-rules'])('%s --help works and shows exit codes', (cmd) => {
-    const r = runCli([cmd, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Usage: pitchey-fit ${cmd}`);
-    expect(r.stdout).toContain('Exit codes:');
-  });
+  it.each(['check', 'static', 'load', 'scale', 'report', 'init', 'baseline', 'serve', 'prometheus-rules'])(
+    '%s --help works and shows exit codes',
+    (cmd) => {
+      const r = runCli([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: pitchey-fit ${cmd}`);
+      expect(r.stdout).toContain('Exit codes:');
+    },
+  );
 
   it('an unknown command is a usage error (exit 2, one line)', () => {
     const r = runCli(['chek']);
@@ -54,16 +68,30 @@ describe('pitchey-fit CLI usage', () => {
   });
 
   it('an unknown reporter is a usage error', () => {
-    const dir = dirWith({ 'pitchey-fit.config.json': JSON.stringify({ services: { a: 'a/**' } }), 'a/x.ts': 'export const x = 1;\n' });
+    const dir = dirWith({
+      'pitchey-fit.config.json': JSON.stringify({ services: { a: 'a/**' } }),
+      'a/x.ts': 'export const x = 1;\n',
+    });
     const r = runCli(['static', '--reporter', 'console,pdf'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r)).toBe("pitchey-fit: unknown reporter 'pdf'; available: console, json, junit, markdown, html, prometheus");
+    expect(expectOneLineError(r)).toBe(
+      "pitchey-fit: unknown reporter 'pdf'; available: console, json, junit, markdown, html, prometheus",
+    );
   });
 
   it.each([
-    [{ 'pitchey-fit.config.json': '{"servics":{}}' }, "pitchey-fit: config servics: unknown key (did you mean 'services'?)"],
-    [{ 'pitchey-fit.config.json': '{"fitness":{"serviceCoupling":{"target":"small"}}}' }, 'pitchey-fit: config fitness.serviceCoupling.target: invalid target "small"'],
-    [{ 'pitchey-fit.config.json': '{"services":{"a":"nothing/**"}}' }, 'pitchey-fit: config services.a: "nothing/**" matches no file'],
+    [
+      { 'pitchey-fit.config.json': '{"servics":{}}' },
+      "pitchey-fit: config servics: unknown key (did you mean 'services'?)",
+    ],
+    [
+      { 'pitchey-fit.config.json': '{"fitness":{"serviceCoupling":{"target":"small"}}}' },
+      'pitchey-fit: config fitness.serviceCoupling.target: invalid target "small"',
+    ],
+    [
+      { 'pitchey-fit.config.json': '{"services":{"a":"nothing/**"}}' },
+      'pitchey-fit: config services.a: "nothing/**" matches no file',
+    ],
     [{ 'pitchey-fit.config.ts': 'export default {' }, 'pitchey-fit: config: pitchey-fit.config.ts could not be loaded'],
   ])('bad config %# → exit 2 with the key path', (files, message) => {
     const r = runCli(['check'], { cwd: dirWith(files) });

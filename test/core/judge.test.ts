@@ -7,7 +7,12 @@ import type { Result } from '../../src/core/result.js';
 
 const ctx: FitnessContext = { root: '/repo', findings: [] };
 
-const fn = (over: Partial<FitnessFunction>): FitnessFunction => ({ metric: 'm', target: '< 3', test: () => 1, ...over });
+const fn = (over: Partial<FitnessFunction>): FitnessFunction => ({
+  metric: 'm',
+  target: '< 3',
+  test: () => 1,
+  ...over,
+});
 
 describe('judgeFunction', () => {
   it('compares a number with the target', async () => {
@@ -29,12 +34,24 @@ describe('judgeFunction', () => {
   });
 
   it('a throwing test is an error with its message', async () => {
-    const r = await judgeFunction('d', fn({ test: () => { throw new Error('no graph'); } }), ctx);
+    const r = await judgeFunction(
+      'd',
+      fn({
+        test: () => {
+          throw new Error('no graph');
+        },
+      }),
+      ctx,
+    );
     expect(r).toMatchObject({ verdict: 'error', reason: 'no graph', value: null });
   });
 
   it('inconclusive values are never a pass or a fail', async () => {
-    const r = await judgeFunction('e', fn({ test: () => ({ value: 150, verdict: 'inconclusive', reason: 'generator saturated' }) }), ctx);
+    const r = await judgeFunction(
+      'e',
+      fn({ test: () => ({ value: 150, verdict: 'inconclusive', reason: 'generator saturated' }) }),
+      ctx,
+    );
     expect(r).toMatchObject({ verdict: 'inconclusive', value: 150, reason: 'generator saturated' });
     const nan = await judgeFunction('f', fn({ test: () => Number.NaN }), ctx);
     expect(nan.verdict).toBe('inconclusive');
@@ -48,10 +65,18 @@ describe('judgeFunction', () => {
   });
 
   it('a fail whose violations are all in the baseline passes; a new one fails', async () => {
-    const evidence = [{ message: 'summary' }, { message: 'a→b', fingerprint: 'fp1' }, { message: 'c→d', fingerprint: 'fp2' }];
+    const evidence = [
+      { message: 'summary' },
+      { message: 'a→b', fingerprint: 'fp1' },
+      { message: 'c→d', fingerprint: 'fp2' },
+    ];
     const f = fn({ test: () => ({ value: 5, evidence }) });
     const accepted = await judgeFunction('x', f, ctx, { baselined: new Set(['fp1', 'fp2']) });
-    expect(accepted).toMatchObject({ verdict: 'pass', value: 5, reason: 'all 2 violations are accepted by the baseline' });
+    expect(accepted).toMatchObject({
+      verdict: 'pass',
+      value: 5,
+      reason: 'all 2 violations are accepted by the baseline',
+    });
     expect(accepted.evidence.map((e) => e.baselined ?? false)).toEqual([false, true, true]);
     const oneNew = await judgeFunction('x', f, ctx, { baselined: new Set(['fp1']) });
     expect(oneNew.verdict).toBe('fail');
@@ -75,7 +100,12 @@ describe('summary, verdict and gate', () => {
   });
   it('counts verdicts', () => {
     expect(summarise([outcome('pass'), outcome('fail'), outcome('fail'), outcome('skipped')])).toEqual({
-      total: 4, passed: 1, failed: 2, inconclusive: 0, errored: 0, skipped: 1,
+      total: 4,
+      passed: 1,
+      failed: 2,
+      inconclusive: 0,
+      errored: 0,
+      skipped: 1,
     });
   });
   it('gate: 1 on fail or error by default, inconclusive only when asked', () => {
@@ -101,7 +131,12 @@ describe('registry', () => {
       mine: fn({ metric: 'Mine' }),
     });
     expect(Object.keys(merged)).toEqual(['serviceCoupling', 'mine']);
-    expect(merged.serviceCoupling).toMatchObject({ metric: 'Average afferent coupling', target: '< 2', adr: 'ADR-002', needs: ['static'] });
+    expect(merged.serviceCoupling).toMatchObject({
+      metric: 'Average afferent coupling',
+      target: '< 2',
+      adr: 'ADR-002',
+      needs: ['static'],
+    });
     expect(merged.mine.needs).toEqual([]);
   });
   it('selects by collector kind and lists needed collectors', () => {

@@ -24,9 +24,19 @@ h.close();
 
 function runChild(file: string, runId: string, startAt: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript, entry, file, runId, String(startAt)]);
+    const child = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      childScript,
+      entry,
+      file,
+      runId,
+      String(startAt),
+    ]);
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('close', (code) => resolve({ code, stderr }));
   });
 }

@@ -18,7 +18,8 @@ describe('the README run() example', () => {
   it('runs as written against the built package, on the pitchey-decomposed fixture', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-readme-'));
     fs.cpSync(path.join(ROOT, 'fixtures', 'pitchey-decomposed'), dir, {
-      recursive: true, filter: (src) => !/pitchey-fit-report|\.pitchey-fit/.test(src),
+      recursive: true,
+      filter: (src) => !/pitchey-fit-report|\.pitchey-fit/.test(src),
     });
     // As if installed: node_modules/pitchey-fit is this package (its "exports" point at dist/).
     fs.mkdirSync(path.join(dir, 'node_modules'));
@@ -29,12 +30,14 @@ describe('the README run() example', () => {
     expect(r.status).toBe(0);
     // ANSWERS.md: 5 of 5 services autonomous, coupling 0, no cycles, no rule violations.
     const lines = r.stdout.split('\n').filter(Boolean);
-    expect(lines).toEqual(expect.arrayContaining([
-      'pass    serviceAutonomy = 100',
-      'pass    serviceCoupling = 0',
-      'pass    noCycles = 0',
-      'pass    dependencyRules = 0',
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'pass    serviceAutonomy = 100',
+        'pass    serviceCoupling = 0',
+        'pass    noCycles = 0',
+        'pass    dependencyRules = 0',
+      ]),
+    );
     expect(lines.at(-1)).toBe('verdict: pass');
   });
 });

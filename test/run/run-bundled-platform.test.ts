@@ -4,7 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/index.js';
 
-const platformDataDirs = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('pitchey-fit-platform-')).sort();
+const platformDataDirs = () =>
+  fs
+    .readdirSync(os.tmpdir())
+    .filter((n) => n.startsWith('pitchey-fit-platform-'))
+    .sort();
 
 describe('run() on the bundled platform, in-process', () => {
   it('starts the seeded platform for the load collector, measures a tiny scenario, then stops it', async () => {
@@ -19,8 +23,20 @@ describe('run() on the bundled platform, in-process', () => {
           thresholds: { http_req_failed: ['rate<0.01'] },
           scenarios: {
             health: {
-              executor: 'shared-iterations', vus: 2, iterations: 20, maxDuration: '20s',
-              requests: [{ name: 'healthz', path: '/healthz', checks: [{ name: 'ok', status: 200 }, { name: 'envelope', jsonPath: 'success', equals: true }] }],
+              executor: 'shared-iterations',
+              vus: 2,
+              iterations: 20,
+              maxDuration: '20s',
+              requests: [
+                {
+                  name: 'healthz',
+                  path: '/healthz',
+                  checks: [
+                    { name: 'ok', status: 200 },
+                    { name: 'envelope', jsonPath: 'success', equals: true },
+                  ],
+                },
+              ],
             },
           },
         },

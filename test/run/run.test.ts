@@ -29,8 +29,11 @@ async function closedPort(): Promise<number> {
 const fixtureConfig = (extra: Partial<PitcheyFitConfig> = {}): PitcheyFitConfig => ({
   name: 'pitchey-decomposed',
   services: {
-    user: ['services/user/**'], pitch: ['services/pitch/**'], nda: ['services/nda/**'],
-    notification: ['services/notification/**'], media: ['services/media/**'],
+    user: ['services/user/**'],
+    pitch: ['services/pitch/**'],
+    nda: ['services/nda/**'],
+    notification: ['services/notification/**'],
+    media: ['services/media/**'],
   },
   shared: ['contracts/**', 'lib/**'],
   static: { tsconfig: 'tsconfig.json' },
@@ -62,10 +65,20 @@ describe('run() — the programmatic API, in-process', () => {
       fixtureConfig({
         fitness: {
           serviceCount: {
-            metric: 'Services', target: '== 5', needs: ['static'],
-            test: (ctx) => { seen.push(ctx.static!.services.length); return ctx.static!.services.length; },
+            metric: 'Services',
+            target: '== 5',
+            needs: ['static'],
+            test: (ctx) => {
+              seen.push(ctx.static!.services.length);
+              return ctx.static!.services.length;
+            },
           },
-          tooFewModules: { metric: 'Modules', target: '> 100', needs: ['static'], test: (ctx) => ctx.static!.counts.modules },
+          tooFewModules: {
+            metric: 'Modules',
+            target: '> 100',
+            needs: ['static'],
+            test: (ctx) => ctx.static!.counts.modules,
+          },
         },
       }),
       { cwd: dir },
@@ -80,30 +93,45 @@ describe('run() — the programmatic API, in-process', () => {
 
   it('a config object with an error rejects with the key path, before collecting', async () => {
     const dir = copyFixture();
-    await expect(run({ ...fixtureConfig(), services: { user: 'nope/**' } }, { cwd: dir }))
-      .rejects.toThrow(/services\.user/);
+    await expect(run({ ...fixtureConfig(), services: { user: 'nope/**' } }, { cwd: dir })).rejects.toThrow(
+      /services\.user/,
+    );
   });
 
-  it('an interrupted run collects nothing more; functions needing a missing section are skipped without a call', async () => {
+  it('an interrupted run collects nothing more; functions missing a section are skipped, never called', async () => {
     const dir = copyFixture();
     const controller = new AbortController();
     controller.abort();
     let called = false;
     const result = await run(
       fixtureConfig({
-        fitness: { counted: { metric: 'm', target: '> 0', needs: ['static'], test: () => { called = true; return 1; } } },
+        fitness: {
+          counted: {
+            metric: 'm',
+            target: '> 0',
+            needs: ['static'],
+            test: () => {
+              called = true;
+              return 1;
+            },
+          },
+        },
       }),
       { cwd: dir, signal: controller.signal },
     );
     expect(called).toBe(false);
     expect(result.partial).toBe(true);
     expect(result.static).toBeUndefined();
-    expect(result.functions.map((f) => [f.id, f.verdict, f.reason])).toContainEqual(['counted', 'skipped', 'not collected: static']);
+    expect(result.functions.map((f) => [f.id, f.verdict, f.reason])).toContainEqual([
+      'counted',
+      'skipped',
+      'not collected: static',
+    ]);
     expect(result.functions.every((f) => f.verdict === 'skipped')).toBe(true);
     expect(result.summary.skipped).toBe(result.functions.length);
   });
 
-  it('a failing collector keeps what was measured: partial Result, error recorded once, its functions skipped', async () => {
+  it('a failing collector keeps what was measured: partial Result, one error, its functions skipped', async () => {
     const dir = copyFixture();
     const port = await closedPort();
     const failures: Array<[string, unknown]> = [];
@@ -111,7 +139,9 @@ describe('run() — the programmatic API, in-process', () => {
       fixtureConfig({
         load: {
           baseUrl: `http://127.0.0.1:${port}`,
-          scenarios: { ping: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ name: 'home', path: '/' }] } },
+          scenarios: {
+            ping: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ name: 'home', path: '/' }] },
+          },
         },
       }),
       { cwd: dir, kinds: ['static', 'load'], onCollectorError: (name, e) => failures.push([name, e]) },
@@ -131,11 +161,18 @@ describe('run() — the programmatic API, in-process', () => {
   it('provided sections are judged instead of collecting (no target is contacted)', async () => {
     const dir = copyFixture();
     const port = await closedPort();
-    const points = [{ n: 1, throughput: 100 }, { n: 2, throughput: 190 }, { n: 4, throughput: 360 }];
+    const points = [
+      { n: 1, throughput: 100 },
+      { n: 2, throughput: 190 },
+      { n: 4, throughput: 360 },
+    ];
     const { analysePoints } = await import('../../src/run/offline.js');
     const scale = analysePoints(points, { targetN: 4 });
     const result = await run(
-      fixtureConfig({ load: { baseUrl: `http://127.0.0.1:${port}` }, fitness: { scalingEfficiency: { target: '> 0.8' } } }),
+      fixtureConfig({
+        load: { baseUrl: `http://127.0.0.1:${port}` },
+        fitness: { scalingEfficiency: { target: '> 0.8' } },
+      }),
       { cwd: dir, kinds: ['scale'], provided: { scale } },
     );
     const e = result.functions.find((f) => f.id === 'scalingEfficiency');

@@ -18,6 +18,8 @@ describe('untilAbandoned: an interrupted run does not wait for a collector that 
     controller.abort();
     const late = new Promise<string>((resolve) => setTimeout(() => resolve('partial section'), 200));
     expect(await untilAbandoned(late, controller.signal)).toBe('partial section');
-    await expect(untilAbandoned(Promise.reject(new Error('unreachable')), new AbortController().signal)).rejects.toThrow('unreachable');
+    await expect(
+      untilAbandoned(Promise.reject(new Error('unreachable')), new AbortController().signal),
+    ).rejects.toThrow('unreachable');
   });
 });

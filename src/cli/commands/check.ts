@@ -6,7 +6,9 @@ import { addCollectOptions, addRunOptions, parseKinds, runCommand, type RunFlags
 export function registerCheck(program: Command, state: CliState): void {
   const cmd = program
     .command('check')
-    .description('run every enabled fitness function (static, load, scaling, custom): one verdict table, reports, CI-gate exit code')
+    .description(
+      'run every enabled fitness function (static, load, scaling, custom): one verdict table, reports, CI-gate exit code',
+    )
     .option('--skip <kinds>', 'skip collectors: static,load,scale')
     .option('--only <kinds>', 'run only these collectors: static,load,scale');
   addCollectOptions(cmd, ['static', 'load', 'scale']);

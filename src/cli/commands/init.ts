@@ -7,9 +7,12 @@ import type { GlobalFlags } from '../io.js';
 
 /** The starter config: every section present, the optional ones commented, services proposed from the tree. */
 export function starterConfig(name: string, services: Record<string, string[]>, shared: string[]): string {
-  const serviceLines = Object.entries(services).length > 0
-    ? Object.entries(services).map(([s, globs]) => `    ${JSON.stringify(s)}: ${JSON.stringify(globs)},`).join('\n')
-    : `    // no service folders found: name each service and the globs of its files, e.g.\n    // orders: ['services/orders/**'],`;
+  const serviceLines =
+    Object.entries(services).length > 0
+      ? Object.entries(services)
+          .map(([s, globs]) => `    ${JSON.stringify(s)}: ${JSON.stringify(globs)},`)
+          .join('\n')
+      : `    // no service folders found: name each service and the globs of its files, e.g.\n    // orders: ['services/orders/**'],`;
   return `import { defineConfig } from 'pitchey-fit';
 
 // pitchey-fit config for ${name}. Reference: the "Config reference" section of pitchey-fit's README.
@@ -79,12 +82,15 @@ export function registerInit(program: Command, state: CliState): void {
       c.optsWithGlobals<GlobalFlags>();
       const root = process.cwd();
       const file = path.resolve(root, opts.file);
-      if (fs.existsSync(file) && !opts.force) throw new UsageError(`${opts.file} already exists (use --force to overwrite)`);
+      if (fs.existsSync(file) && !opts.force)
+        throw new UsageError(`${opts.file} already exists (use --force to overwrite)`);
       const { proposeServices, proposeShared } = await import('../../run/offline.js');
       const services = proposeServices(root);
       const shared = proposeShared(root, services);
       fs.writeFileSync(file, starterConfig(path.basename(root), services, shared));
       const n = Object.keys(services).length;
-      io.out(`wrote ${opts.file}: ${n} service${n === 1 ? '' : 's'} proposed (${Object.keys(services).join(', ') || 'none'}); review it, then run: npx pitchey-fit check`);
+      io.out(
+        `wrote ${opts.file}: ${n} service${n === 1 ? '' : 's'} proposed (${Object.keys(services).join(', ') || 'none'}); review it, then run: npx pitchey-fit check`,
+      );
     });
 }

@@ -24,7 +24,9 @@ export function registerPlatform(program: Command, state: CliState): void {
   const passThrough = (cmd: Command) => cmd.allowUnknownOption().allowExcessArguments().helpOption(false);
 
   passThrough(platform.command('start'))
-    .description('start the platform (embedded PGlite by default); flags: --port, --host, --data-dir, --db pglite|postgres://…, --workers N, --seed [--users N --pitches M], --rate-limit on|off, --mode gateway|services')
+    .description(
+      'start the platform (embedded PGlite by default); flags: --port, --host, --data-dir, --db pglite|postgres://…, --workers N, --seed [--users N --pitches M], --rate-limit on|off, --mode gateway|services',
+    )
     .action(async (_o, c: Command) => forward(state, 'start', c.args));
   passThrough(platform.command('stop'))
     .description('stop a platform started in the background (--data-dir)')

@@ -7,7 +7,9 @@ import { checkOutputTargets } from '../../output/output-targets.js';
 export function registerPrometheusRules(program: Command, state: CliState): void {
   program
     .command('prometheus-rules')
-    .description('write Prometheus alerting rules for the pitchey_fit_* metrics (a function failing; a value regressing past its target)')
+    .description(
+      'write Prometheus alerting rules for the pitchey_fit_* metrics (a function failing; a value regressing past its target)',
+    )
     .option('--output <file>', 'write to this file instead of stdout')
     .action(async (opts: { output?: string }, c: Command) => {
       c.optsWithGlobals<GlobalFlags>();

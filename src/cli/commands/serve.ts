@@ -20,7 +20,9 @@ interface ServeFlags extends GlobalFlags {
 export function registerServe(program: Command, state: CliState): void {
   program
     .command('serve')
-    .description('expose the latest results as Prometheus metrics on /metrics; with --interval, re-run the checks continually')
+    .description(
+      'expose the latest results as Prometheus metrics on /metrics; with --interval, re-run the checks continually',
+    )
     .option('-p, --port <port>', 'port to listen on', '9464')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--interval <seconds>', 're-run the checks every N seconds (continual fitness functions)')
@@ -30,9 +32,11 @@ export function registerServe(program: Command, state: CliState): void {
       const flags = c.optsWithGlobals<ServeFlags>();
       const io = state.io(c);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${flags.port}'`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be 0-65535, got '${flags.port}'`);
       const intervalSec = flags.interval === undefined ? undefined : Number(flags.interval);
-      if (intervalSec !== undefined && (!Number.isFinite(intervalSec) || intervalSec < 1)) throw new UsageError(`--interval must be at least 1 (seconds), got '${flags.interval}'`);
+      if (intervalSec !== undefined && (!Number.isFinite(intervalSec) || intervalSec < 1))
+        throw new UsageError(`--interval must be at least 1 (seconds), got '${flags.interval}'`);
       const kinds = parseKinds(flags.only, '--only') ?? ['static'];
 
       let latest: Result | undefined;
@@ -45,16 +49,25 @@ export function registerServe(program: Command, state: CliState): void {
           const r = await runResolved(resolved, { command: 'serve', kinds, signal: state.signal });
           await appendHistory(r, resolved, io);
           latest = r;
-          if (!io.quiet) io.err(`${new Date().toISOString()} checks: ${r.verdict} (${r.summary.passed} passed, ${r.summary.failed} failed)`);
+          if (!io.quiet)
+            io.err(
+              `${new Date().toISOString()} checks: ${r.verdict} (${r.summary.passed} passed, ${r.summary.failed} failed)`,
+            );
           return r;
         };
         await rerun();
       }
       const { startMetricsServer } = await import('../../output/index.js');
       const server = await startMetricsServer({
-        port, host: flags.host, getResult: () => latest, rerun: intervalSec ? rerun : undefined, intervalSec,
+        port,
+        host: flags.host,
+        getResult: () => latest,
+        rerun: intervalSec ? rerun : undefined,
+        intervalSec,
       });
-      io.out(`serving metrics on ${server.url}/metrics${intervalSec ? `, re-running checks every ${intervalSec} s` : ''} (Ctrl-C to stop)`);
+      io.out(
+        `serving metrics on ${server.url}/metrics${intervalSec ? `, re-running checks every ${intervalSec} s` : ''} (Ctrl-C to stop)`,
+      );
       await new Promise<void>((resolve) => state.signal.addEventListener('abort', () => resolve(), { once: true }));
       await server.close();
     });

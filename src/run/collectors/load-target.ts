@@ -14,7 +14,11 @@ export async function withLoadTarget<T>(
   if (baseUrl) return fn(baseUrl, undefined);
   const bundled = await import('../../bundled-platform/index.js');
   const platform = await bundled.startBundledPlatform({
-    workers: 1, seedUsers: ctx.flags.seedUsers, seedPitches: ctx.flags.seedPitches, log: ctx.log, signal,
+    workers: 1,
+    seedUsers: ctx.flags.seedUsers,
+    seedPitches: ctx.flags.seedPitches,
+    log: ctx.log,
+    signal,
   });
   try {
     return await fn(platform.url, platform.manifest ? bundled.defaultPlatformScenarios(platform.manifest) : undefined);

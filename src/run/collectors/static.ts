@@ -8,7 +8,10 @@ export const staticCollector: Collector<'static'> = {
   async collect(ctx) {
     const { resolved, flags } = ctx;
     const { collectStatic } = await import('../../fitness/index.js');
-    const staticConfig = { ...(resolved.config.static ?? {}), ...(flags.staticEngine ? { engine: flags.staticEngine } : {}) };
+    const staticConfig = {
+      ...(resolved.config.static ?? {}),
+      ...(flags.staticEngine ? { engine: flags.staticEngine } : {}),
+    };
     const collection = await collectStatic({
       root: resolved.root,
       services: resolved.services,
@@ -17,6 +20,12 @@ export const staticCollector: Collector<'static'> = {
       static: staticConfig,
       cacheDir: path.join(resolved.stateDir, 'cache'),
     });
-    return { section: collection.section, partial: false, errors: [], findings: collection.findings, graph: collection.graph };
+    return {
+      section: collection.section,
+      partial: false,
+      errors: [],
+      findings: collection.findings,
+      graph: collection.graph,
+    };
   },
 };
