@@ -17,8 +17,18 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   let nextVu = 0;
   const allocate = (): Vu => newVu(state, striping.nth(nextVu++));
   for (let i = 0; i < preAllocated; i++) free.push(allocate());
-  // Pre-allocated VUs run their setup (sign-in) before the clock starts, as k6 initialises VUs before the test.
-  await Promise.all(free.map((vu) => ensureSetup(env, ctx.plan, vu)));
+  // Setup (sign-in) happens before the clock starts, as k6 initialises VUs before the test: the pre-allocated VUs',
+  // and the pool of identities the VUs allocated later will take, on the connections those VUs will use.
+  await Promise.all(free.map((vu) => ensureSetup(env, ctx.plan, vu, ctx.setups)));
+  if (ctx.plan.setup.length) {
+    const later = new Map<string, Vu>();
+    for (let k = preAllocated; k < maxVus; k++) {
+      const index = striping.nth(k);
+      const key = ctx.setups.identity(index);
+      if (!later.has(key)) later.set(key, { index, lane: k, vars: {}, setupDone: null, iterations: 0 });
+    }
+    await Promise.all([...later.values()].map((vu) => ctx.setups.captures(env, vu)));
+  }
   state.sink.sample('vus', preAllocated, tags, performance.now());
   state.origin = performance.now();
   const origin = state.origin;
@@ -34,7 +44,7 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   const hasSetup = ctx.plan.setup.length > 0;
   const iterate = async (vu: Vu, index: number, due: number) => {
     try {
-      if (hasSetup) await ensureSetup(env, ctx.plan, vu);
+      if (hasSetup) await ensureSetup(env, ctx.plan, vu, ctx.setups);
       await runIteration(env, ctx.plan, vu, index, due);
     } finally {
       free.push(vu);

@@ -18,7 +18,7 @@ export async function runClosed(ctx: SchedulerContext, plan: VuPlan, interruptNo
   if (ctx.plan.setup.length) {
     // sign-ins happen before the clock starts, as k6 initialises its VUs before the test
     for (let k = 0; k < count; k++) vuAt(k);
-    await Promise.all(vus.map((vu) => ensureSetup(env, ctx.plan, vu)));
+    await Promise.all(vus.map((vu) => ensureSetup(env, ctx.plan, vu, ctx.setups)));
   }
   state.origin = performance.now();
   const origin = state.origin;
@@ -42,7 +42,7 @@ export async function runClosed(ctx: SchedulerContext, plan: VuPlan, interruptNo
     return perVuCounter++;
   };
   const loop = async (vu: Vu): Promise<void> => {
-    await ensureSetup(env, ctx.plan, vu);
+    await ensureSetup(env, ctx.plan, vu, ctx.setups);
     while (!stop.aborted && performance.now() < end && vu.index < plan.activeVUs(elapsed())) {
       const n = nextIteration(vu);
       if (n === null) {

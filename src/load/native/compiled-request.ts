@@ -1,7 +1,8 @@
 import type { RequestConfig } from '../../config/types.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Tags } from '../sample-sink.js';
-import { compileBody, compileTemplate, type CompiledTemplate, type TemplateScope } from '../template/interpret.js';
+import { parseBody, parseTemplate, type BodyNode, type Template } from '../template/ast.js';
+import { interpretBody, interpretTemplate, type CompiledTemplate, type TemplateScope } from '../template/interpret.js';
 
 /** k6 follows up to 10 redirects by default (`maxRedirects`). */
 export const DEFAULT_MAX_REDIRECTS = 10;
@@ -22,6 +23,8 @@ export interface CompiledRequest {
   expected: (status: number) => boolean;
   /** Redirects followed before the request fails (0: a 3xx is the response). */
   maxRedirects: number;
+  /** A template of the request reads `${vu.id}`: its result differs per VU. */
+  usesVuId: boolean;
   /** Sample tags per response status (and per check), built once: the hot path allocates no tag objects. */
   tagCache: Map<string, Tags>;
 }
@@ -46,19 +49,24 @@ export function compileRequest(r: RequestConfig & RedirectsOption, keyPath: stri
   }
   const checks = r.checks ?? [];
   const capture = Object.entries(r.capture ?? {});
+  const path = parseTemplate(r.path, `${keyPath}.path`);
+  const headerTemplates = headers.map(([k, v]) => [k, parseTemplate(String(v), `${keyPath}.headers.${k}`)] as const);
+  const body = r.body === undefined ? undefined : parseBody(r.body, `${keyPath}.body`);
+  const usesVuId = [path, ...headerTemplates.map(([, t]) => t)].some(readsVu) || (body !== undefined && bodyReadsVu(body));
   return {
     name: r.name ?? r.path,
     group: r.group ? `::${r.group}` : '',
     method,
-    path: compileTemplate(r.path, `${keyPath}.path`),
-    headers: headers.map(([k, v]) => [k, compileTemplate(String(v), `${keyPath}.headers.${k}`)]),
-    body: compileBody(r.body, `${keyPath}.body`),
+    path: interpretTemplate(path),
+    headers: headerTemplates.map(([k, t]) => [k, interpretTemplate(t)]),
+    body: body === undefined ? undefined : interpretBody(body),
     checks,
     capture,
     needBody: capture.length > 0 || checks.some((c) => c.jsonPath !== undefined || c.contains !== undefined),
     tags: r.tags ?? {},
     weight: r.weight ?? 1,
     expected: expectedStatuses(r.expectedStatuses),
+    usesVuId,
     maxRedirects: redirectLimit(r.redirects, `${keyPath}.redirects`) ?? scenarioRedirects ?? DEFAULT_MAX_REDIRECTS,
     tagCache: new Map(),
   };
@@ -69,4 +77,19 @@ function expectedStatuses(list: RequestConfig['expectedStatuses']): (status: num
   if (!list || list.length === 0) return (status) => status >= 200 && status < 400;
   const ranges = list.map((e) => (typeof e === 'number' ? { min: e, max: e } : e));
   return (status) => ranges.some((r) => status >= r.min && status <= r.max);
+}
+
+const readsVu = (t: Template) => t.some((p) => p.kind === 'ref' && p.ref.kind === 'vu');
+
+function bodyReadsVu(b: BodyNode): boolean {
+  switch (b.kind) {
+    case 'template':
+      return readsVu(b.template);
+    case 'array':
+      return b.items.some(bodyReadsVu);
+    case 'object':
+      return b.entries.some(([, v]) => bodyReadsVu(v));
+    default:
+      return false;
+  }
 }

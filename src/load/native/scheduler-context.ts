@@ -1,13 +1,15 @@
 import type { SegmentStriping } from '../execution-segment.js';
 import type { RequestEnv } from './request-execution.js';
 import type { RunState } from './run-state.js';
-import type { IterationPlan, Vu } from './vu-iteration.js';
+import type { IterationPlan, SetupPool, Vu } from './vu-iteration.js';
 
 /** What a scheduler drives: the iteration plan in this segment's share of the VUs and iterations. */
 export interface SchedulerContext {
   env: RequestEnv;
   plan: IterationPlan;
   striping: SegmentStriping;
+  /** Setup results (tokens) by identity, shared by the VUs of this run. */
+  setups: SetupPool;
 }
 
 export function newVu(state: RunState, globalIndex: number): Vu {

@@ -14,7 +14,7 @@ import { compileRequest, redirectLimit, type RedirectsOption } from './compiled-
 import { RunState } from './run-state.js';
 import type { SchedulerContext } from './scheduler-context.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from './segment-io.js';
-import type { IterationPlan } from './vu-iteration.js';
+import { SetupPool, type IterationPlan } from './vu-iteration.js';
 
 /**
  * Runs one execution segment of one scenario in the current thread: an optional warm-up (a run of its own, samples
@@ -91,6 +91,7 @@ export class SegmentRunner {
       env: { state, client: this.client, basePath: this.basePath, scenarioName: this.input.scenarioName },
       plan: this.iterationPlan,
       striping: this.striping,
+      setups: new SetupPool(this.iterationPlan),
     };
   }
 

@@ -46,16 +46,52 @@ export function pickRequest(plan: IterationPlan, n: number): CompiledRequest {
 
 const NO_SETUP = Promise.resolve();
 
-/** The VU's setup steps (sign-in), once; values they capture are visible to its iterations. */
-export function ensureSetup(env: RequestEnv, plan: IterationPlan, vu: Vu): Promise<void> {
-  if (plan.setup.length === 0) return NO_SETUP;
-  vu.setupDone ??= (async () => {
-    const scope: TemplateScope = { data: rowFor(plan, vu.index), vars: vu.vars, vuId: vu.index + 1, iteration: 0 };
-    for (const req of plan.setup) {
-      if (env.state.interrupt.signal.aborted) return;
-      await executeRequest(env, req, scope, vu.lane, null, 'setup');
+/**
+ * The setup steps' results (captured tokens) by identity, k6-free: a VU whose setup would send exactly what an earlier
+ * VU's sent (same data row, no `${vu.id}`) reuses its captures instead of signing in again. Schedulers sign the pool
+ * in before the clock starts, so VUs added during the run take a token instead of adding a sign-in storm to it.
+ */
+export class SetupPool {
+  private readonly done = new Map<string, Promise<Record<string, unknown>>>();
+  private readonly perVu: boolean;
+
+  constructor(private readonly plan: IterationPlan) {
+    this.perVu = plan.setup.some((r) => r.usesVuId);
+  }
+
+  /** What makes a VU's setup distinct: its VU number when a setup template reads it, else its data row. */
+  identity(vuIndex: number): string {
+    const rows = this.plan.dataRows?.length ?? 0;
+    if (this.perVu) return `vu ${vuIndex}`;
+    return rows ? `row ${vuIndex % rows}` : 'shared';
+  }
+
+  /** Runs the setup of this identity once (on the VU's connection); resolves with its captures. */
+  captures(env: RequestEnv, vu: Vu): Promise<Record<string, unknown>> {
+    const key = this.identity(vu.index);
+    let p = this.done.get(key);
+    if (!p) {
+      p = (async () => {
+        const vars: Record<string, unknown> = {};
+        const scope: TemplateScope = { data: rowFor(this.plan, vu.index), vars, vuId: vu.index + 1, iteration: 0 };
+        for (const req of this.plan.setup) {
+          if (env.state.interrupt.signal.aborted) break;
+          await executeRequest(env, req, scope, vu.lane, null, 'setup');
+        }
+        return vars;
+      })();
+      this.done.set(key, p);
     }
-  })();
+    return p;
+  }
+}
+
+/** The VU's setup steps (sign-in), once; values they capture are visible to its iterations. */
+export function ensureSetup(env: RequestEnv, plan: IterationPlan, vu: Vu, pool: SetupPool): Promise<void> {
+  if (plan.setup.length === 0) return NO_SETUP;
+  vu.setupDone ??= pool.captures(env, vu).then((vars) => {
+    for (const [k, v] of Object.entries(vars)) vu.vars[k] ??= v;
+  });
   return vu.setupDone;
 }
 

@@ -5,6 +5,8 @@ export interface DelayServer {
   url: string;
   /** Requests seen, by path without query. */
   hits: Map<string, number>;
+  /** Every request in arrival order: path and performance.now() when it arrived. */
+  log: Array<{ path: string; at: number }>;
   close(): Promise<void>;
 }
 
@@ -25,9 +27,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
  */
 export async function startDelayServer(): Promise<DelayServer> {
   const hits = new Map<string, number>();
+  const log: DelayServer['log'] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
+    log.push({ path: url.pathname, at: performance.now() });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -58,6 +62,7 @@ export async function startDelayServer(): Promise<DelayServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    log,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
