@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateMonorepo } from '../../scripts/gen-monorepo.js';
+import { generateMonolith, generateMonorepo } from '../../scripts/gen-monorepo.js';
 import { collectStatic, proposeServices } from '../../src/fitness/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-gen-'));
@@ -25,5 +25,20 @@ describe('synthetic monorepo generator (benchmark input)', () => {
     expect(pkgEdges.every((e) => /^packages\/pkg\d{3}\/src\/m\d{4}\.ts$/.test(e.to))).toBe(true);
     // Packages only import lower-numbered packages, so services depend "downwards": pkg000 is autonomous.
     expect(c.section.services.find((s) => s.name === 'pkg000')!.autonomous).toBe(true);
+  });
+});
+
+describe('synthetic worker monolith (benchmark input)', () => {
+  it('has one wrangler entry reaching every domain module, and a dead legacy tree of the requested share', async () => {
+    const g = generateMonolith(path.join(tmp, 'monolith'), 400, 0.3);
+    expect(g.files).toBe(400);
+    const c = await collectStatic({ root: g.root, services: {}, shared: [], allowedDependencies: [], static: {} });
+    expect(c.section.counts).toMatchObject({ modules: 400, unresolved: 0, parseErrors: 0 });
+    expect(c.section.scope!.entries.map((e) => e.file)).toEqual(['src/worker.ts']);
+    // 120 legacy files are dead; the entry, the db client and the 278 domain modules are live.
+    expect([c.section.scope!.live, c.section.scope!.dead]).toEqual([280, 120]);
+    expect(c.section.scope!.deadModules.every((m) => m.startsWith('src/legacy/'))).toBe(true);
+    const rate = c.section.detectors.rateLimits as Array<{ httpEntry: string | null }>;
+    expect(rate.map((r) => r.httpEntry)).toEqual(['src/worker.ts']);
   });
 });
