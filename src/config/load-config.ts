@@ -78,7 +78,8 @@ async function importConfigModule(file: string): Promise<unknown> {
   if (mod === null || typeof mod !== 'object' || !('default' in mod)) {
     throw new ConfigError(`${name} has no default export: end it with export default defineConfig({...})`);
   }
-  return mod.default;
+  // `export default (async () => ({ ... }))()` is a config computed at load time.
+  return await mod.default;
 }
 
 function publicEntry(): string {

@@ -7,8 +7,11 @@ export { K6_DURATION_RE } from './schema.js';
 
 const schemas = new Map<string, ReturnType<typeof configSchema>>();
 
+/** An object literal (not an array, a Promise, a Map or a class instance, whose own keys say nothing). */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /**
@@ -19,7 +22,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export function validateConfig(raw: unknown, builtinIds: readonly string[]): PitcheyFitConfig {
   if (!isPlainObject(raw)) {
-    const got = raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw;
+    const got =
+      raw === null
+        ? 'null'
+        : Array.isArray(raw)
+          ? 'an array'
+          : typeof raw === 'object'
+            ? `a ${(raw).constructor?.name ?? 'non-plain'} object`
+            : typeof raw;
     throw new ConfigError(`the config must export an object (use defineConfig({...})), got ${got}`);
   }
   const key = builtinIds.join(',');

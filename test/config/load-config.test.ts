@@ -133,6 +133,19 @@ export default defineConfig({
     expect((await loadConfigFile(path.join(dir, 'b.cjs'), BUILTIN_IDS)).config.name).toBe('cjs');
   });
 
+  it('a config computed at load time (a Promise) is awaited; a Map or a class instance is not a config', async () => {
+    const dir = repo({
+      'a.mjs': 'export default (async () => ({ name: await Promise.resolve("later") }))();\n',
+      'b.mjs': 'export default new Map([["name", "m"]]);\n',
+      'c.ts': 'class C { name = "c"; }\nexport default new C();\n',
+    });
+    expect((await loadConfigFile(path.join(dir, 'a.mjs'), BUILTIN_IDS)).config.name).toBe('later');
+    await expect(loadConfigFile(path.join(dir, 'b.mjs'), BUILTIN_IDS)).rejects.toThrow(
+      /^config: the config must export an object \(use defineConfig\(\{\.\.\.\}\)\), got a Map object$/,
+    );
+    await expect(loadConfigFile(path.join(dir, 'c.ts'), BUILTIN_IDS)).rejects.toThrow(/got a C object$/);
+  });
+
   it('an error thrown in a helper the config imports names the helper', async () => {
     const dir = repo({
       'pitchey-fit.config.ts': 'import { limit } from "./lib/limits.js";\nexport default { name: String(limit) };\n',
