@@ -2,6 +2,7 @@
 // Throwaway PostgreSQL cluster for tests and local runs.
 //   node scripts/pg-cluster.mjs start [--replica] [--data-dir <dir>]  → prints {"url","replicaUrl","dataDir"}
 //   node scripts/pg-cluster.mjs stop --data-dir <dir>                 → stops it and deletes the directory
+//   node scripts/pg-cluster.mjs stop-replica --data-dir <dir>         → kills the replica only (immediate shutdown)
 // As root, server binaries run as the `postgres` user (initdb refuses root) and the directory is owned by it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
@@ -119,6 +120,16 @@ function stop(opts) {
   process.stdout.write(JSON.stringify({ stopped: dataDir }) + '\n');
 }
 
+function stopReplica(opts) {
+  const dataDir = opts['data-dir'];
+  if (!dataDir) fail('stop-replica needs --data-dir <dir>');
+  const bin = findPgBin();
+  const d = path.join(dataDir, 'replica');
+  if (!bin || !existsSync(path.join(d, 'postmaster.pid'))) fail(`no running replica at ${d}`);
+  run(path.join(bin, 'pg_ctl'), ['-D', d, '-m', 'immediate', '-w', 'stop']);
+  process.stdout.write(JSON.stringify({ stopped: d }) + '\n');
+}
+
 const [cmd, ...rest] = process.argv.slice(2);
 let opts;
 try {
@@ -129,8 +140,9 @@ try {
 try {
   if (cmd === 'start') await start(opts);
   else if (cmd === 'stop') stop(opts);
+  else if (cmd === 'stop-replica') stopReplica(opts);
   else if (cmd === 'bin') process.stdout.write((findPgBin() ?? '') + '\n');
-  else fail('usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir');
+  else fail('usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir | stop-replica --data-dir dir');
 } catch (e) {
   fail(e.message);
 }

@@ -15,6 +15,7 @@ import { RedisRateLimitStore } from '../lib/redis-rate-limit.js';
 import type { SagaFaults } from '../lib/saga-runner.js';
 import { exposeGuardMetrics } from '../lib/resilience.js';
 import { registerHttpCaching } from '../lib/http-cache.js';
+import { registerCallerContext } from '../lib/read-router.js';
 import { RedisCacheStore } from '../lib/layered-cache.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
 import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
@@ -71,6 +72,8 @@ export interface PlatformAppOptions {
   /** 'pglite' (embedded, under dataDir) or a postgres:// URL. */
   db: string;
   replicaUrl?: string;
+  /** Replay lag beyond which the replica leaves read rotation (default 1000 ms). */
+  replicaMaxLagMs?: number;
   /** An already opened database (multi-worker mode hands in its proxy). */
   openedDb?: Db;
   rateLimit?: Partial<RateLimitConfig>;
@@ -118,7 +121,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     (await openDb(
       opts.db === 'pglite'
         ? { kind: 'pglite', dataDir: opts.dataDir ? path.join(opts.dataDir, 'pgdata') : null }
-        : { kind: 'pg', url: opts.db, replicaUrl: opts.replicaUrl },
+        : { kind: 'pg', url: opts.db, replicaUrl: opts.replicaUrl, replica: { maxLagMs: opts.replicaMaxLagMs } },
     ));
   // Without a data dir (in-memory tests) media files go to a temporary directory removed on close.
   const tempMedia = opts.mediaDir || opts.dataDir ? null : mkdtempSync(path.join(os.tmpdir(), 'pitchey-media-'));
@@ -195,6 +198,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   app = createHttpApp();
   registerHttpCaching(app);
+  registerCallerContext(app);
   registerViewerResolution(app, signer, sessions);
   for (const s of services) await app.register(async (scope) => s.register(scope));
   registerFeatureFlagRoutes(app, flags, signer);

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { checkChannel, PgListener, type Listen } from './pg-listener.js';
+import { ReadRouter, type ReadRouterOptions } from './read-router.js';
 import { Guard, type GuardOptions } from './resilience.js';
 
 /** Anything that runs parameterised SQL: the database itself or an open transaction. */
@@ -18,6 +19,8 @@ export interface Db extends Queryable {
   readonly reader: Queryable;
   /** With a replica: waits until it has replayed everything the primary has written so far (e.g. migrations). */
   syncReplica?(timeoutMs?: number): Promise<void>;
+  /** With a replica: the read router (rotation, lag, read-your-writes). */
+  readonly router?: ReadRouter;
   /** LISTEN on a channel: NOTIFYs committed by any process reach `onPayload` (event delivery across processes). */
   readonly listen?: Listen;
   /** Breaker and bulkhead around every call to the database (exposed as metrics by the composition root). */
@@ -27,7 +30,7 @@ export interface Db extends Queryable {
 
 export type DbSpec =
   | { kind: 'pglite'; dataDir: string | null }
-  | { kind: 'pg'; url: string; replicaUrl?: string; poolSize?: number };
+  | { kind: 'pg'; url: string; replicaUrl?: string; poolSize?: number; replica?: ReadRouterOptions };
 
 const INT8_OID = 20;
 
@@ -40,7 +43,7 @@ export function sqlState(e: unknown): string | undefined {
 export async function openDb(spec: DbSpec): Promise<Db> {
   return spec.kind === 'pglite'
     ? openPglite(spec.dataDir)
-    : guardDb(await openPg(spec.url, spec.replicaUrl, spec.poolSize), new Guard('db', DB_GUARD));
+    : guardDb(await openPg(spec.url, spec.replicaUrl, spec.poolSize, spec.replica), new Guard('db', DB_GUARD));
 }
 
 /**
@@ -79,6 +82,7 @@ export function guardDb(db: Db, guard: Guard): Db {
     exec: (sql) => guard.run(() => db.exec(sql)),
     syncReplica: db.syncReplica?.bind(db),
     listen: db.listen,
+    router: db.router,
     close: () => db.close(),
   };
 }
@@ -136,27 +140,26 @@ function makePool(url: string, max: number): pg.Pool {
   return pool;
 }
 
-async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10): Promise<Db> {
+async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10, routing: ReadRouterOptions = {}): Promise<Db> {
   const pool = makePool(url, poolSize);
   await pool.query('SELECT 1');
   const replica = replicaUrl ? makePool(replicaUrl, poolSize) : null;
   if (replica) await replica.query('SELECT 1');
   const listener = new PgListener(url);
+  const router = replica ? new ReadRouter(pool, replica, routing) : null;
+  await router?.start();
   const q: Queryable = {
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pool.query(sql, params)).rows as T[];
+      const rows = (await pool.query(sql, params)).rows as T[];
+      if (router?.isWrite(sql)) await router.noteWrite();
+      return rows;
     },
   };
   return {
     kind: 'pg',
     query: q.query,
-    reader: replica
-      ? {
-          async query<T>(sql: string, params?: unknown[]) {
-            return (await replica.query(sql, params)).rows as T[];
-          },
-        }
-      : q,
+    router: router ?? undefined,
+    reader: router ? { query: (sql, params) => router.read(sql, params) } : q,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -167,6 +170,7 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
           },
         });
         await client.query('COMMIT');
+        await router?.noteWrite();
         return result;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
@@ -180,7 +184,8 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
     },
     async syncReplica(timeoutMs = 30_000) {
       if (!replica) return;
-      const lsn = (await pool.query('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l as string;
+      // The insert position: with asynchronous commit the last commit may not be written (pg_current_wal_lsn) yet.
+      const lsn = (await pool.query('SELECT pg_current_wal_insert_lsn()::text AS l')).rows[0].l as string;
       const end = Date.now() + timeoutMs;
       for (;;) {
         const r = await replica.query('SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS ok', [lsn]);
@@ -191,6 +196,7 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
     },
     listen: listener.listen,
     async close() {
+      router?.stop();
       await listener.close();
       await pool.end();
       if (replica) await replica.end();

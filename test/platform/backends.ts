@@ -24,6 +24,8 @@ export interface PgCluster {
   dataDir: string;
   /** A fresh, empty database on the cluster. */
   newDatabase(): Promise<string>;
+  /** Kills the streaming replica (immediate shutdown), leaving the primary running. */
+  stopReplica(): void;
   stop(): void;
 }
 
@@ -40,6 +42,10 @@ export function startPgCluster(opts: { replica?: boolean } = {}): PgCluster {
       await c.query(`CREATE DATABASE ${name}`);
       await c.end();
       return info.url.replace(/\/postgres$/, `/${name}`);
+    },
+    stopReplica() {
+      const s = spawnSync(process.execPath, [script, 'stop-replica', '--data-dir', info.dataDir], { encoding: 'utf8' });
+      if (s.status !== 0) throw new Error(`pg-cluster stop-replica failed: ${s.stderr}`);
     },
     stop() {
       spawnSync(process.execPath, [script, 'stop', '--data-dir', info.dataDir], { encoding: 'utf8' });
