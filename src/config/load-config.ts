@@ -39,7 +39,15 @@ export function findConfigFile(cwd: string, explicit?: string): string | null {
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
-async function importConfigModule(file: string): Promise<unknown> {
+/** How long a JS/TS config may take to evaluate (its top-level awaits included). */
+export const CONFIG_LOAD_TIMEOUT_MS = 30_000;
+
+export interface LoadConfigOptions {
+  /** Default CONFIG_LOAD_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+async function importConfigModule(file: string, options: LoadConfigOptions): Promise<unknown> {
   const name = path.basename(file);
   const ext = path.extname(file);
   if (ext !== '.json' && !MODULE_EXTENSIONS.includes(ext)) {
@@ -59,6 +67,11 @@ async function importConfigModule(file: string): Promise<unknown> {
       throw new ConfigError(`${name} is not valid JSON: ${describeJsonError(text, e as Error)}`);
     }
   }
+  return withinTimeout(evaluateModule(file, name), options.timeoutMs ?? CONFIG_LOAD_TIMEOUT_MS, name);
+}
+
+/** Evaluates a JS/TS config module and returns its default export, awaited. */
+async function evaluateModule(file: string, name: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
     // One loader for TypeScript and JavaScript (ESM or CommonJS), so errors look the same whatever the file type.
@@ -78,8 +91,26 @@ async function importConfigModule(file: string): Promise<unknown> {
   if (mod === null || typeof mod !== 'object' || !('default' in mod)) {
     throw new ConfigError(`${name} has no default export: end it with export default defineConfig({...})`);
   }
-  // `export default (async () => ({ ... }))()` is a config computed at load time.
-  return await mod.default;
+  try {
+    // `export default (async () => ({ ... }))()` is a config computed at load time.
+    return await mod.default;
+  } catch (e) {
+    throw new ConfigError(`${name} could not be loaded: ${describeModuleError(e, file)}`);
+  }
+}
+
+/**
+ * A config whose top-level await never settles would otherwise end the process with Node's silent exit 13 (nothing
+ * else keeps the event loop alive) or hang on its own timers: the pending timer keeps the loop alive until it fails.
+ */
+function withinTimeout<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const seconds = ms / 1000;
+    const message = `${name} did not finish loading within ${seconds} s (a top-level await that never settles?)`;
+    timer = setTimeout(() => reject(new ConfigError(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function publicEntry(): string {
@@ -88,8 +119,12 @@ function publicEntry(): string {
 }
 
 /** Loads and validates a config file. Throws ConfigError with a one-line message naming the key path. */
-export async function loadConfigFile(file: string, builtinIds: readonly string[]): Promise<LoadedConfig> {
-  const raw = await importConfigModule(file);
+export async function loadConfigFile(
+  file: string,
+  builtinIds: readonly string[],
+  options: LoadConfigOptions = {},
+): Promise<LoadedConfig> {
+  const raw = await importConfigModule(file, options);
   const config = validateConfig(raw, builtinIds);
   return { config, file, dir: path.dirname(file) };
 }

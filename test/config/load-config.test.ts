@@ -1,12 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfigFile } from '../../src/config/load-config.js';
 import { BUILTIN_IDS } from '../../src/run/builtin-functions.js';
 import { resolveConfig } from '../../src/run/resolve-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-config-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -144,6 +147,33 @@ export default defineConfig({
       /^config: the config must export an object \(use defineConfig\(\{\.\.\.\}\)\), got a Map object$/,
     );
     await expect(loadConfigFile(path.join(dir, 'c.ts'), BUILTIN_IDS)).rejects.toThrow(/got a C object$/);
+  });
+
+  // Issue 14 item 13: a top-level await that never settles ended the process with Node's silent exit 13.
+  it('a config that never finishes loading is exit 2 naming it, in a real process (built dist)', () => {
+    const dir = repo({
+      'pitchey-fit.config.mjs': 'await new Promise(() => {});\nexport default {};\n',
+      'main.mjs': [
+        `import { loadConfigFile } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/src/config/load-config.js')).href)};`,
+        'try { await loadConfigFile(process.argv[2], [], { timeoutMs: 300 }); }',
+        'catch (e) { console.error(e.message); process.exitCode = e.exitCode; }',
+      ].join('\n'),
+    });
+    const r = spawnSync(process.execPath, [path.join(dir, 'main.mjs'), path.join(dir, 'pitchey-fit.config.mjs')], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'config: pitchey-fit.config.mjs did not finish loading within 0.3 s (a top-level await that never settles?)',
+    );
+  });
+
+  it('a config whose default export is a rejected Promise names the error and the line', async () => {
+    const dir = repo({ 'c.mjs': 'export default Promise.reject(new Error("no secrets"));\n' });
+    await expect(loadConfigFile(path.join(dir, 'c.mjs'), BUILTIN_IDS)).rejects.toThrow(
+      /^config: c\.mjs could not be loaded: no secrets \(at c\.mjs:1:31\)$/,
+    );
   });
 
   it('an error thrown in a helper the config imports names the helper', async () => {
