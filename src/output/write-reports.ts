@@ -6,7 +6,7 @@ import { REPORTERS } from '../report/registry.js';
 import type { ReporterName } from '../report/reporter-names.js';
 import { ensureDir } from './output-targets.js';
 
-/** Writes atomically (temp file + rename), so readers such as node_exporter's textfile collector never see half a file. */
+/** Writes atomically (temp file + rename): readers such as node_exporter's textfile collector never see half a file. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   ensureDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;

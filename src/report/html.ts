@@ -1,4 +1,5 @@
-import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
+import type { ScenarioSummary } from '../core/result-load.js';
+import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { moduleViewHtml } from './module-view-html.js';
@@ -12,16 +13,20 @@ import { renderTrendPlot } from './svg/trend-plot.js';
 import { renderUslPlot } from './svg/usl-plot.js';
 
 const STYLE = `
-:root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#ffffff;--panel:#f9fafb;--pass:#059669;--fail:#dc2626;--warn:#d97706;--err:#7c3aed}
+:root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#ffffff;--panel:#f9fafb;
+  --pass:#059669;--fail:#dc2626;--warn:#d97706;--err:#7c3aed}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
+  color:var(--fg);background:var(--bg)}
 main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:17px;margin:32px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 h3{font-size:14px;margin:14px 0 6px}
 .meta{color:var(--muted)}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;text-transform:uppercase;letter-spacing:.03em}
-.v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-inconclusive{background:var(--warn)}.v-error{background:var(--err)}.v-skipped{background:#9ca3af}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;color:#fff;
+  text-transform:uppercase;letter-spacing:.03em}
+.v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-inconclusive{background:var(--warn)}
+.v-error{background:var(--err)}.v-skipped{background:#9ca3af}
 .verdict{font-size:15px;margin:10px 0}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -38,7 +43,8 @@ ul.evidence{margin:4px 0 0 16px;padding:0;font-size:12px}
 .findings li{margin:6px 0}
 .sev-critical{color:var(--fail)}.sev-medium{color:var(--warn)}.sev-low{color:var(--muted)}
 .baselined{opacity:.6}
-.tag{display:inline-block;border:1px solid var(--line);border-radius:4px;padding:0 4px;font-size:11px;color:var(--muted);margin-left:4px}
+.tag{display:inline-block;border:1px solid var(--line);border-radius:4px;padding:0 4px;font-size:11px;
+  color:var(--muted);margin-left:4px}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px;margin:8px 0}
 .grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px}
 svg.plot{width:100%;height:auto;display:block;font-family:inherit}
@@ -82,17 +88,21 @@ function endpointTable(result: Result): string[] {
   const num = (text: string): string => `<td class="num">${text}</td>`;
   const out = [
     `<h3 id="endpoints">Endpoints by p99${target ? ` · target p99 ${esc(formatTarget(target))}` : ''}</h3>`,
-    '<table class="endpoints"><thead><tr><th>Scenario</th><th>Endpoint</th><th>Group</th><th class="num">Requests</th>' +
+    '<table class="endpoints"><thead><tr><th>Scenario</th><th>Endpoint</th><th>Group</th>' +
+      '<th class="num">Requests</th>' +
       '<th class="num">Failed</th><th class="num">errors</th><th class="num">p50</th><th class="num">p95</th>' +
       '<th class="num">p99</th><th class="num">max</th></tr></thead><tbody>',
   ];
   for (const e of rows) {
     const name = e.method && !e.name.startsWith(`${e.method} `) ? `${e.method} ${e.name}` : e.name;
+    const p99 = e.overTarget ? `<span class="regressed">${formatMs(e.p99)}</span>` : formatMs(e.p99);
     out.push(
-      `<tr${e.overTarget ? ' class="not-pass"' : ''} title="${esc(endpointLabel(e))}"><td><code>${esc(e.scenario)}</code></td>` +
-        `<td><code>${esc(name)}</code></td><td>${esc(e.group ?? '')}</td>${num(String(e.count))}${num(String(e.failed))}` +
+      `<tr${e.overTarget ? ' class="not-pass"' : ''} title="${esc(endpointLabel(e))}"><td>` +
+        `<code>${esc(e.scenario)}</code></td>` +
+        `<td><code>${esc(name)}</code></td>` +
+        `<td>${esc(e.group ?? '')}</td>${num(String(e.count))}${num(String(e.failed))}` +
         `${num(formatPercent(e.errorRate))}${num(formatMs(e.p50))}${num(formatMs(e.p95))}` +
-        `${num(`${e.overTarget ? '<span class="regressed">' : ''}${formatMs(e.p99)}${e.overTarget ? '</span>' : ''}`)}` +
+        `${num(p99)}` +
         `${num(formatMs(e.max))}</tr>`,
     );
   }
@@ -100,25 +110,34 @@ function endpointTable(result: Result): string[] {
   return out;
 }
 
+const PERCENTILE_METHOD: Record<ScenarioSummary['percentileMethod'], string> = {
+  'exact-r7': 'exact (R-7)',
+  'k6-summary': 'as k6 computed them',
+  hdr: 'HDR histogram',
+};
+
 function badge(v: Verdict | Result['verdict']): string {
   return `<span class="badge v-${v}">${esc(v)}</span>`;
+}
+
+function evidenceItem(ev: Evidence): string {
+  const where = ev.file ? `<code>${esc(formatLocation({ file: ev.file, line: ev.line }))}</code> ` : '';
+  const baselined = ev.baselined ? ' <span class="tag">baselined</span>' : '';
+  return `<li${ev.baselined ? ' class="baselined"' : ''}>${where}${esc(ev.message)}${baselined}</li>`;
 }
 
 function functionRow(f: FitnessOutcome, result: Result): string {
   const cmp = result.comparison?.functions.find((c) => c.id === f.id);
   const change = cmp
-    ? `${cmp.delta === null ? '' : esc(formatSigned(cmp.delta, f.unit))}${cmp.regressed ? ' <span class="regressed">▲ regressed</span>' : ''}`
+    ? (cmp.delta === null ? '' : esc(formatSigned(cmp.delta, f.unit))) +
+      (cmp.regressed ? ' <span class="regressed">▲ regressed</span>' : '')
     : '';
   const evidence =
     f.evidence.length === 0
       ? ''
-      : `<details${f.verdict === 'fail' ? ' open' : ''}><summary>evidence (${f.evidenceTotal})</summary><ul class="evidence">${f.evidence
-          .slice(0, 50)
-          .map(
-            (ev) =>
-              `<li${ev.baselined ? ' class="baselined"' : ''}>${ev.file ? `<code>${esc(formatLocation({ file: ev.file, line: ev.line }))}</code> ` : ''}${esc(ev.message)}${ev.baselined ? ' <span class="tag">baselined</span>' : ''}</li>`,
-          )
-          .join('')}${f.evidenceTotal > 50 ? `<li>… ${f.evidenceTotal - 50} more</li>` : ''}</ul></details>`;
+      : `<details${f.verdict === 'fail' ? ' open' : ''}><summary>evidence (${f.evidenceTotal})</summary>` +
+        `<ul class="evidence">${f.evidence.slice(0, 50).map(evidenceItem).join('')}` +
+        `${f.evidenceTotal > 50 ? `<li>… ${f.evidenceTotal - 50} more</li>` : ''}</ul></details>`;
   const cls =
     f.verdict === 'pass' || f.verdict === 'skipped'
       ? ''
@@ -126,9 +145,12 @@ function functionRow(f: FitnessOutcome, result: Result): string {
         ? ' class="v-row-inconclusive"'
         : ' class="not-pass"';
   return (
-    `<tr${cls} data-function="${esc(f.id)}"><td>${badge(f.verdict)}</td><td><code>${esc(f.id)}</code>${f.reason ? `<div class="reason">${esc(f.reason)}</div>` : ''}${evidence}</td>` +
-    `<td>${esc(f.metric)}</td><td class="num">${esc(formatFunctionTarget(f))}</td><td class="num"><strong>${esc(formatValue(f.value, f.unit))}</strong></td>` +
-    `<td class="num">${esc(formatValue(f.baseline, f.unit))}</td>${result.comparison ? `<td class="num">${change}</td>` : ''}<td class="adr">${esc(f.adr ?? '')}</td></tr>`
+    `<tr${cls} data-function="${esc(f.id)}"><td>${badge(f.verdict)}</td><td>` +
+    `<code>${esc(f.id)}</code>${f.reason ? `<div class="reason">${esc(f.reason)}</div>` : ''}${evidence}</td>` +
+    `<td>${esc(f.metric)}</td><td class="num">${esc(formatFunctionTarget(f))}</td><td class="num">` +
+    `<strong>${esc(formatValue(f.value, f.unit))}</strong></td>` +
+    `<td class="num">${esc(formatValue(f.baseline, f.unit))}</td>` +
+    `${result.comparison ? `<td class="num">${change}</td>` : ''}<td class="adr">${esc(f.adr ?? '')}</td></tr>`
   );
 }
 
@@ -138,7 +160,10 @@ export function renderHtml(result: Result): string {
   const body: string[] = [];
   body.push(`<h1>pitchey-fit ${esc(result.command)} · ${esc(result.subject.name)}</h1>`);
   body.push(
-    `<div class="meta">run <code>${esc(result.runId)}</code> · ${esc(formatTimestamp(result.startedAt))} · ${esc(formatDuration(result.durationMs))} · node ${esc(result.environment.node)} on ${esc(result.environment.os)}/${esc(result.environment.arch)}, ${result.environment.cpus} CPUs${result.environment.ci ? ' · CI' : ''}</div>`,
+    `<div class="meta">run <code>${esc(result.runId)}</code> · ${esc(formatTimestamp(result.startedAt))} · ` +
+      `${esc(formatDuration(result.durationMs))} · node ${esc(result.environment.node)} on ` +
+      `${esc(result.environment.os)}/${esc(result.environment.arch)}, ${result.environment.cpus} ` +
+      `CPUs${result.environment.ci ? ' · CI' : ''}</div>`,
   );
   const counts = [
     `${s.passed} passed`,
@@ -148,26 +173,34 @@ export function renderHtml(result: Result): string {
     ...(s.skipped ? [`${s.skipped} skipped`] : []),
   ];
   body.push(
-    `<p class="verdict">Verdict ${badge(result.verdict)} ${esc(counts.join(', '))} of ${s.total}${result.partial ? ' · <strong>partial run</strong>' : ''}</p>`,
+    `<p class="verdict">Verdict ${badge(result.verdict)} ${esc(counts.join(', '))} of ` +
+      `${s.total}${result.partial ? ' · <strong>partial run</strong>' : ''}</p>`,
   );
 
   if (result.baseline) {
     const b = result.baseline;
     body.push(
-      `<p class="meta">Baseline <code>${esc(b.file)}</code>: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}.</p>`,
+      `<p class="meta">Baseline <code>${esc(b.file)}</code>: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} ` +
+        `stale${b.removed ? `, ${b.removed} removed` : ''}.</p>`,
     );
   }
   body.push('<h2 id="functions">Fitness functions</h2>');
   if (result.functions.length === 0) body.push('<p>No fitness functions were enabled.</p>');
   else {
     body.push(
-      `<table class="functions"><thead><tr><th>Status</th><th>Function</th><th>Metric</th><th class="num">Target</th><th class="num">Current</th><th class="num">Baseline</th>${result.comparison ? '<th class="num">Change</th>' : ''}<th>ADR</th></tr></thead><tbody>`,
+      `<table class="functions"><thead><tr><th>Status</th><th>Function</th><th>Metric</th><th class="num">Target</th>` +
+        `<th class="num">Current</th><th ` +
+        `class="num">Baseline</th>${result.comparison ? '<th class="num">Change</th>' : ''}<th>ADR</th></tr></thead>` +
+        `<tbody>`,
     );
     body.push(...result.functions.map((f) => functionRow(f, result)));
     body.push('</tbody></table>');
     if (result.comparison)
       body.push(
-        `<div class="meta">Change is against the ${result.comparison.against === 'last' ? 'last run' : 'last passing run'} <code>${esc(result.comparison.previousRunId)}</code> (${esc(formatTimestamp(result.comparison.previousStartedAt))}).</div>`,
+        `<div class="meta">Change is against the ` +
+          `${result.comparison.against === 'last' ? 'last run' : 'last passing run'} ` +
+          `<code>${esc(result.comparison.previousRunId)}</code> ` +
+          `(${esc(formatTimestamp(result.comparison.previousStartedAt))}).</div>`,
       );
   }
 
@@ -176,12 +209,17 @@ export function renderHtml(result: Result): string {
     body.push('<h2 id="violations">Violations found</h2>');
     for (const g of groups) {
       body.push(
-        `<h3 class="sev-${g.severity}">${esc(g.severity[0].toUpperCase() + g.severity.slice(1))} (${g.findings.length})</h3><ul class="findings">`,
+        `<h3 class="sev-${g.severity}">${esc(g.severity[0].toUpperCase() + g.severity.slice(1))} ` +
+          `(${g.findings.length})</h3><ul class="findings">`,
       );
       for (const f of g.findings) {
         const locs = f.locations.map((l) => `<code>${esc(formatLocation(l))}</code>`).join(', ');
+        const adrs = f.adrs.map((a) => `<span class="tag">${esc(a)}</span>`).join('');
         body.push(
-          `<li class="${f.baselined ? 'baselined' : ''}"><strong>${esc(f.title)}</strong><span class="tag">${esc(f.rule)}</span>${f.adrs.map((a) => `<span class="tag">${esc(a)}</span>`).join('')}${f.baselined ? '<span class="tag">baselined</span>' : ''}<br>${esc(f.message)}${locs ? `<br><span class="reason">at ${locs}</span>` : ''}</li>`,
+          `<li class="${f.baselined ? 'baselined' : ''}"><strong>${esc(f.title)}</strong>` +
+            `<span class="tag">${esc(f.rule)}</span>${adrs}` +
+            `${f.baselined ? '<span class="tag">baselined</span>' : ''}<br>${esc(f.message)}` +
+            `${locs ? `<br><span class="reason">at ${locs}</span>` : ''}</li>`,
         );
       }
       body.push('</ul>');
@@ -191,11 +229,13 @@ export function renderHtml(result: Result): string {
   const trendFns = result.functions.filter((f) => (result.trends?.[f.id]?.length ?? 0) > 0);
   if (trendFns.length > 0) {
     body.push(
-      '<h2 id="trends">Trends across runs</h2><div class="legend-row">dashed red: target · dots coloured by verdict · ringed: this run</div><div class="grid2">',
+      '<h2 id="trends">Trends across runs</h2><div class="legend-row">dashed red: target · dots coloured by verdict ' +
+        '· ringed: this run</div><div class="grid2">',
     );
     for (const f of trendFns) {
       body.push(
-        `<div class="panel"><h3><code>${esc(f.id)}</code> <span class="reason">${esc(f.metric)}</span></h3>${renderTrendPlot(f, result.trends![f.id], result.runId, result.startedAt)}</div>`,
+        `<div class="panel"><h3><code>${esc(f.id)}</code> <span class="reason">${esc(f.metric)}</span>` +
+          `</h3>${renderTrendPlot(f, result.trends![f.id], result.runId, result.startedAt)}</div>`,
       );
     }
     body.push('</div>');
@@ -205,7 +245,9 @@ export function renderHtml(result: Result): string {
     body.push(`<h2 id="latency">Latency · <code>${esc(result.load.targetUrl)}</code></h2>`);
     body.push(`<div class="panel">${renderPercentilePlot(result.load.scenarios)}</div>`);
     body.push(
-      '<table><thead><tr><th>Scenario</th><th>Executor</th><th class="num">Samples</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p90</th><th class="num">p95</th><th class="num">p99</th><th class="num">max</th><th class="num">errors</th><th>Notes</th></tr></thead><tbody>',
+      '<table><thead><tr><th>Scenario</th><th>Executor</th><th class="num">Samples</th><th class="num">req/s</th>' +
+        '<th class="num">p50</th><th class="num">p90</th><th class="num">p95</th><th class="num">p99</th>' +
+        '<th class="num">max</th><th class="num">errors</th><th>Notes</th></tr></thead><tbody>',
     );
     for (const sc of result.load.scenarios) {
       const d = sc.metrics.http_req_duration?.values ?? {};
@@ -216,12 +258,17 @@ export function renderHtml(result: Result): string {
         ...sc.thresholds
           .filter((t) => !t.ok)
           .map((t) => `threshold ${t.metric} ${t.expression} crossed (observed ${t.observed ?? 'n/a'})`),
-        `percentiles: ${sc.percentileMethod === 'exact-r7' ? 'exact (R-7)' : sc.percentileMethod === 'k6-summary' ? 'as k6 computed them' : 'HDR histogram'}, resolution ${sc.latencyResolutionMs} ms`,
+        `percentiles: ${PERCENTILE_METHOD[sc.percentileMethod]}, resolution ${sc.latencyResolutionMs} ms`,
       ];
       body.push(
-        `<tr><td><code>${esc(sc.name)}</code></td><td>${esc(sc.executor)} (${esc(sc.engine)})</td><td class="num">${sc.sampleCount}</td><td class="num">${rate === undefined ? 'n/a' : rate.toFixed(0)}</td>` +
-          `<td class="num">${formatMs(d.med)}</td><td class="num">${formatMs(d['p(90)'])}</td><td class="num">${formatMs(d['p(95)'])}</td><td class="num">${formatMs(d['p(99)'])}</td><td class="num">${formatMs(d.max)}</td>` +
-          `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td><td class="reason">${esc(notes.join(' · '))}</td></tr>`,
+        `<tr><td><code>${esc(sc.name)}</code></td><td>${esc(sc.executor)} (${esc(sc.engine)})</td>` +
+          `<td class="num">${sc.sampleCount}</td><td ` +
+          `class="num">${rate === undefined ? 'n/a' : rate.toFixed(0)}</td>` +
+          `<td class="num">${formatMs(d.med)}</td><td class="num">${formatMs(d['p(90)'])}</td>` +
+          `<td class="num">${formatMs(d['p(95)'])}</td><td class="num">${formatMs(d['p(99)'])}</td>` +
+          `<td class="num">${formatMs(d.max)}</td>` +
+          `<td class="num">${formatPercent(sc.metrics.http_req_failed?.values.rate)}</td>` +
+          `<td class="reason">${esc(notes.join(' · '))}</td></tr>`,
       );
     }
     body.push('</tbody></table>');
@@ -236,7 +283,8 @@ export function renderHtml(result: Result): string {
       const f = sc.fit;
       const ci = (i?: [number, number]): string => (i ? ` [${i[0].toPrecision(3)}, ${i[1].toPrecision(3)}]` : '');
       body.push(
-        `<p>USL fit: σ = ${f.sigma.toFixed(4)}${ci(f.sigmaInterval)}, κ = ${f.kappa.toFixed(5)}${ci(f.kappaInterval)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ${f.r2.toFixed(4)}. ` +
+        `<p>USL fit: σ = ${f.sigma.toFixed(4)}${ci(f.sigmaInterval)}, κ = ` +
+          `${f.kappa.toFixed(5)}${ci(f.kappaInterval)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ${f.r2.toFixed(4)}. ` +
           (f.nMax === null
             ? 'No throughput peak (κ = 0).'
             : `Peak throughput ${f.xMax?.toFixed(0) ?? 'n/a'} req/s at N ≈ ${f.nMax.toFixed(1)}.`) +
@@ -245,11 +293,17 @@ export function renderHtml(result: Result): string {
     } else body.push('<p>No USL fit.</p>');
     if (sc.fitNote) body.push(`<p class="reason">${esc(sc.fitNote)}</p>`);
     body.push(
-      '<table><thead><tr><th class="num">N</th><th class="num">req/s (median)</th><th>repeats</th><th class="num">E(N)</th><th class="num">p99</th><th class="num">errors</th><th>flags</th></tr></thead><tbody>',
+      '<table><thead><tr><th class="num">N</th><th class="num">req/s (median)</th><th>repeats</th>' +
+        '<th class="num">E(N)</th><th class="num">p99</th><th class="num">errors</th><th>flags</th></tr></thead>' +
+        '<tbody>',
     );
     for (const p of sc.points) {
       body.push(
-        `<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td><td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td><td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td><td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td><td>${esc([...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(', '))}</td></tr>`,
+        `<tr><td class="num">${p.n}</td><td class="num">${p.throughput.toFixed(0)}</td>` +
+          `<td>${p.runs.map((r) => r.toFixed(0)).join(', ')}</td>` +
+          `<td class="num">${p.efficiency === null ? 'n/a' : p.efficiency.toFixed(3)}</td>` +
+          `<td class="num">${formatMs(p.latencyP99Ms)}</td><td class="num">${p.errors}</td>` +
+          `<td>${esc([...new Set([...(p.beyondCores ? ['beyond-cores'] : []), ...p.flags])].join(', '))}</td></tr>`,
       );
     }
     body.push('</tbody></table>');
@@ -260,19 +314,28 @@ export function renderHtml(result: Result): string {
     const st = result.static;
     body.push('<h2 id="dependencies">Service dependencies</h2>');
     body.push(
-      `<div class="meta">${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} type-only edges (${esc(st.engine)}; autonomy and coupling count ${st.counted === 'value' ? 'value edges' : 'all edges'})</div>`,
+      `<div class="meta">${st.counts.modules} modules, ${st.counts.valueEdges} value / ${st.counts.typeEdges} ` +
+        `type-only edges (${esc(st.engine)}; autonomy and coupling count ` +
+        `${st.counted === 'value' ? 'value edges' : 'all edges'})</div>`,
     );
     body.push(
-      '<div class="legend-row"><span class="swatch" style="border-color:#dc2626"></span>violating <span class="swatch" style="border-color:#6b7280"></span>allowed value import <span class="swatch" style="border-color:#9ca3af;border-top-style:dashed"></span>type-only · labels: value+type-only imports</div>',
+      '<div class="legend-row"><span class="swatch" style="border-color:#dc2626">' +
+        '</span>violating <span class="swatch" style="border-color:#6b7280">' +
+        '</span>allowed value import <span class="swatch" style="border-color:#9ca3af;border-top-style:dashed">' +
+        '</span>type-only · labels: value+type-only imports</div>',
     );
     body.push(`<div class="grid2"><div class="panel">${renderDependencyGraph(st)}</div><div>`);
     body.push(
-      '<table><thead><tr><th>Service</th><th class="num">Ca</th><th class="num">Ce</th><th class="num">I</th><th class="num">A</th><th class="num">D</th><th>Autonomous</th></tr></thead><tbody>',
+      '<table><thead><tr><th>Service</th><th class="num">Ca</th><th class="num">Ce</th><th class="num">I</th>' +
+        '<th class="num">A</th><th class="num">D</th><th>Autonomous</th></tr></thead><tbody>',
     );
     const r2 = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));
     for (const sv of st.services) {
       body.push(
-        `<tr><td>${esc(sv.name)}</td><td class="num">${sv.ca}</td><td class="num">${sv.ce}</td><td class="num">${r2(sv.instability)}</td><td class="num">${r2(sv.abstractness)}</td><td class="num">${r2(sv.distance)}</td><td>${sv.autonomous ? 'yes' : '<strong class="sev-critical">no</strong>'}</td></tr>`,
+        `<tr><td>${esc(sv.name)}</td><td class="num">${sv.ca}</td><td class="num">${sv.ce}</td>` +
+          `<td class="num">${r2(sv.instability)}</td><td class="num">${r2(sv.abstractness)}</td>` +
+          `<td class="num">${r2(sv.distance)}</td>` +
+          `<td>${sv.autonomous ? 'yes' : '<strong class="sev-critical">no</strong>'}</td></tr>`,
       );
     }
     body.push('</tbody></table>');
@@ -294,7 +357,8 @@ export function renderHtml(result: Result): string {
     body.push('</ul>');
   }
   body.push(
-    `<footer>${esc(result.tool.name)} ${esc(result.tool.version)} · result schema ${esc(result.schemaVersion)} · config ${esc(result.subject.configFile ?? 'none')}</footer>`,
+    `<footer>${esc(result.tool.name)} ${esc(result.tool.version)} · result schema ${esc(result.schemaVersion)} · ` +
+      `config ${esc(result.subject.configFile ?? 'none')}</footer>`,
   );
 
   return `<!DOCTYPE html>

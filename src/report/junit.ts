@@ -33,19 +33,33 @@ function evidenceText(fn: FitnessOutcome): string {
 }
 
 function testcase(fn: FitnessOutcome): string {
-  const open = `    <testcase name="${xmlAttr(fn.id)}" classname="pitchey-fit.${fn.kind}" time="${seconds(fn.durationMs)}"`;
-  const summary = `${formatValue(fn.value, fn.unit)} against target ${formatFunctionTarget(fn)}${fn.adr ? ` (${fn.adr})` : ''}`;
+  const open =
+    `    <testcase name="${xmlAttr(fn.id)}" classname="pitchey-fit.${fn.kind}" ` + `time="${seconds(fn.durationMs)}"`;
+  const summary =
+    `${formatValue(fn.value, fn.unit)} against target ` + `${formatFunctionTarget(fn)}${fn.adr ? ` (${fn.adr})` : ''}`;
   switch (fn.verdict) {
     case 'pass':
       return `${open}/>`;
     case 'fail':
-      return `${open}>\n      <failure message="${xmlAttr(`${fn.metric}: ${summary}`)}" type="fitness.${fn.severity}">${xmlEscape(evidenceText(fn))}</failure>\n    </testcase>`;
+      return (
+        `${open}>\n      <failure message="${xmlAttr(`${fn.metric}: ${summary}`)}" ` +
+        `type="fitness.${fn.severity}">${xmlEscape(evidenceText(fn))}</failure>\n    </testcase>`
+      );
     case 'error':
-      return `${open}>\n      <error message="${xmlAttr(fn.reason ?? 'the fitness function threw')}" type="fitness.error">${xmlEscape(evidenceText(fn))}</error>\n    </testcase>`;
+      return (
+        `${open}>\n      <error message="${xmlAttr(fn.reason ?? 'the fitness function threw')}" ` +
+        `type="fitness.error">${xmlEscape(evidenceText(fn))}</error>\n    </testcase>`
+      );
     case 'inconclusive':
-      return `${open}>\n      <skipped message="${xmlAttr(`inconclusive: ${fn.reason ?? 'no value could be judged'}`)}"/>\n    </testcase>`;
+      return (
+        `${open}>\n      <skipped ` +
+        `message="${xmlAttr(`inconclusive: ${fn.reason ?? 'no value could be judged'}`)}"/>\n    </testcase>`
+      );
     case 'skipped':
-      return `${open}>\n      <skipped message="${xmlAttr(`skipped${fn.reason ? `: ${fn.reason}` : ''}`)}"/>\n    </testcase>`;
+      return (
+        `${open}>\n      <skipped message="${xmlAttr(`skipped${fn.reason ? `: ${fn.reason}` : ''}`)}"/>\n    ` +
+        `</testcase>`
+      );
   }
 }
 
@@ -64,7 +78,8 @@ export function renderJunit(result: Result): string {
   const violations = groupFindings(result).flatMap((g) =>
     g.findings.map(
       (f) =>
-        `[${g.severity}] ${f.title} (${[f.rule, ...f.adrs].join(', ')})${f.baselined ? ' [baselined]' : ''}: ${f.message}${f.locations.length ? ` at ${f.locations.map(formatLocation).join(', ')}` : ''}`,
+        `[${g.severity}] ${f.title} (${[f.rule, ...f.adrs].join(', ')})${f.baselined ? ' [baselined]' : ''}: ` +
+        `${f.message}${f.locations.length ? ` at ${f.locations.map(formatLocation).join(', ')}` : ''}`,
     ),
   );
 
@@ -78,7 +93,10 @@ export function renderJunit(result: Result): string {
       ['tool.version', result.tool.version],
     ];
     const lines = [
-      `  <testsuite name="pitchey-fit ${kind}" tests="${fns.length}" failures="${count(fns, 'fail')}" errors="${count(fns, 'error')}" skipped="${count(fns, 'inconclusive', 'skipped')}" time="${seconds(total(fns))}" timestamp="${junitTimestamp(result.startedAt)}" id="${i}" package="pitchey-fit.${kind}">`,
+      `  <testsuite name="pitchey-fit ${kind}" tests="${fns.length}" failures="${count(fns, 'fail')}" ` +
+        `errors="${count(fns, 'error')}" skipped="${count(fns, 'inconclusive', 'skipped')}" ` +
+        `time="${seconds(total(fns))}" timestamp="${junitTimestamp(result.startedAt)}" id="${i}" ` +
+        `package="pitchey-fit.${kind}">`,
       '    <properties>',
       ...props.map(([n, v]) => `      <property name="${xmlAttr(n)}" value="${xmlAttr(v)}"/>`),
       '    </properties>',
@@ -92,7 +110,8 @@ export function renderJunit(result: Result): string {
   const all = result.functions;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="pitchey-fit ${xmlAttr(result.subject.name)}" tests="${all.length}" failures="${count(all, 'fail')}" errors="${count(all, 'error')}" time="${seconds(result.durationMs)}">`,
+    `<testsuites name="pitchey-fit ${xmlAttr(result.subject.name)}" tests="${all.length}" ` +
+      `failures="${count(all, 'fail')}" errors="${count(all, 'error')}" time="${seconds(result.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',

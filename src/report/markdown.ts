@@ -32,14 +32,14 @@ function table(header: string[], align: Array<'l' | 'r'>, rows: string[][]): str
 
 function why(fn: FitnessOutcome, maxItems: number): string[] {
   const out = [
-    `- ${ICON[fn.verdict]} **${md(fn.id)}**${fn.adr ? ` (${md(fn.adr)})` : ''}: ${md(fn.reason ?? `${formatValue(fn.value, fn.unit)} does not meet ${formatFunctionTarget(fn)}`)}`,
+    `- ${ICON[fn.verdict]} **${md(fn.id)}**${fn.adr ? ` (${md(fn.adr)})` : ''}: ` +
+      `${md(fn.reason ?? `${formatValue(fn.value, fn.unit)} does not meet ${formatFunctionTarget(fn)}`)}`,
   ];
   if (fn.evidence.length > 0) {
     out.push('  <details><summary>evidence (' + fn.evidenceTotal + ')</summary>', '');
     for (const ev of fn.evidence.slice(0, maxItems)) {
-      out.push(
-        `  - ${ev.file ? `${code(formatLocation({ file: ev.file, line: ev.line }))} ` : ''}${md(ev.message)}${ev.baselined ? ' (baselined)' : ''}`,
-      );
+      const where = ev.file ? `${code(formatLocation({ file: ev.file, line: ev.line }))} ` : '';
+      out.push(`  - ${where}${md(ev.message)}${ev.baselined ? ' (baselined)' : ''}`);
     }
     if (fn.evidenceTotal > maxItems)
       out.push(`  - … ${fn.evidenceTotal - Math.min(maxItems, fn.evidence.length)} more`);
@@ -67,7 +67,8 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
   const s = result.summary;
   const out: string[] = [];
   out.push(
-    `## ${ICON[result.verdict]} pitchey-fit ${md(result.command)}: ${result.verdict.toUpperCase()} · ${md(result.subject.name)}`,
+    `## ${ICON[result.verdict]} pitchey-fit ${md(result.command)}: ${result.verdict.toUpperCase()} · ` +
+      `${md(result.subject.name)}`,
   );
   const counts = [`${s.passed} passed`, `${s.failed} failed`];
   if (s.inconclusive) counts.push(`${s.inconclusive} inconclusive`);
@@ -75,13 +76,15 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
   if (s.skipped) counts.push(`${s.skipped} skipped`);
   out.push(
     '',
-    `${counts.join(' · ')} of ${s.total} · ${formatTimestamp(result.startedAt)} · ${formatDuration(result.durationMs)} · run ${code(result.runId)}`,
+    `${counts.join(' · ')} of ${s.total} · ${formatTimestamp(result.startedAt)} · ` +
+      `${formatDuration(result.durationMs)} · run ${code(result.runId)}`,
   );
   if (result.baseline) {
     const b = result.baseline;
     out.push(
       '',
-      `Baseline ${code(b.file)}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} stale${b.removed ? `, ${b.removed} removed` : ''}.`,
+      `Baseline ${code(b.file)}: ${b.accepted} accepted, ${b.new} new, ${b.stale.length} ` +
+        `stale${b.removed ? `, ${b.removed} removed` : ''}.`,
     );
   }
   if (result.partial)
@@ -137,7 +140,8 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
     if (result.comparison)
       out.push(
         '',
-        `Change is against the ${result.comparison.against === 'last' ? 'last run' : 'last passing run'} ${code(result.comparison.previousRunId)} (${formatTimestamp(result.comparison.previousStartedAt)}).`,
+        `Change is against the ${result.comparison.against === 'last' ? 'last run' : 'last passing run'} ` +
+          `${code(result.comparison.previousRunId)} (${formatTimestamp(result.comparison.previousStartedAt)}).`,
       );
   }
 
@@ -156,7 +160,9 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
           .map((l) => code(formatLocation(l)))
           .join(', ');
         out.push(
-          `- ${f.baselined ? '~~' : ''}${md(f.title)}${f.baselined ? '~~ (baselined)' : ''} — ${tags}: ${md(f.message)}${where ? ` at ${where}` : ''}${f.locations.length > 3 ? ` and ${f.locations.length - 3} more` : ''}`,
+          `- ${f.baselined ? '~~' : ''}${md(f.title)}${f.baselined ? '~~ (baselined)' : ''} — ` +
+            `${tags}: ${md(f.message)}` +
+            `${where ? ` at ${where}` : ''}${f.locations.length > 3 ? ` and ${f.locations.length - 3} more` : ''}`,
         );
       }
       if (g.findings.length > maxItems)
@@ -237,7 +243,8 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
       const f = sc.fit;
       out.push(
         '',
-        `USL fit: σ = ${f.sigma.toFixed(4)}, κ = ${f.kappa.toFixed(5)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ${f.r2.toFixed(4)}; ` +
+        `USL fit: σ = ${f.sigma.toFixed(4)}, κ = ${f.kappa.toFixed(5)}, λ = ${f.lambda.toFixed(1)} req/s, R² = ` +
+          `${f.r2.toFixed(4)}; ` +
           (f.nMax === null
             ? 'no throughput peak (κ = 0).'
             : `peak at N ≈ ${f.nMax.toFixed(1)} (${f.xMax?.toFixed(0) ?? 'n/a'} req/s).`),

@@ -24,11 +24,15 @@ export function renderDependencyGraph(st: StaticSection): string {
   );
   const autonomy = new Map(st.services.map((s) => [s.name, s.autonomous]));
   const parts = [
-    `<svg class="plot plot-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" role="img" aria-label="Service dependency graph">`,
+    `<svg class="plot plot-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" role="img" ` +
+      `aria-label="Service dependency graph">`,
     '<defs>',
-    '<marker id="arrow-ok" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6b7280"/></marker>',
-    '<marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#dc2626"/></marker>',
-    '<marker id="arrow-type" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#9ca3af"/></marker>',
+    '<marker id="arrow-ok" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6b7280"/></marker>',
+    '<marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" ' +
+      'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#dc2626"/></marker>',
+    '<marker id="arrow-type" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#9ca3af"/></marker>',
     '</defs>',
   ];
   const edges = [...st.serviceEdges].sort((a, b) => Number(a.violating) - Number(b.violating));
@@ -47,21 +51,29 @@ export function renderDependencyGraph(st: StaticSection): string {
     const typeOnly = e.valueEdges === 0;
     const cls = e.violating ? 'edge violating' : typeOnly ? 'edge type-only' : 'edge allowed';
     const marker = e.violating ? 'arrow-bad' : typeOnly ? 'arrow-type' : 'arrow-ok';
-    const label = `${e.from} → ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only import${e.valueEdges + e.typeEdges === 1 ? '' : 's'}${e.violating ? ' (violating)' : ''}`;
+    const label =
+      `${e.from} → ${e.to}: ${e.valueEdges} value, ${e.typeEdges} type-only ` +
+      `import${e.valueEdges + e.typeEdges === 1 ? '' : 's'}${e.violating ? ' (violating)' : ''}`;
     parts.push(
-      `<path class="${cls}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" d="M${px(s.x)},${px(s.y)}Q${px(c.x)},${px(c.y)} ${px(t.x)},${px(t.y)}" marker-end="url(#${marker})"><title>${esc(label)}</title></path>`,
+      `<path class="${cls}" data-from="${esc(e.from)}" data-to="${esc(e.to)}" ` +
+        `d="M${px(s.x)},${px(s.y)}Q${px(c.x)},${px(c.y)} ${px(t.x)},${px(t.y)}" marker-end="url(#${marker})">` +
+        `<title>${esc(label)}</title></path>`,
     );
     const mx = 0.25 * s.x + 0.5 * c.x + 0.25 * t.x;
     const my = 0.25 * s.y + 0.5 * c.y + 0.25 * t.y;
     parts.push(
-      `<text class="edge-label${e.violating ? ' violating' : ''}" x="${px(mx)}" y="${px(my)}" text-anchor="middle">${e.valueEdges}${e.typeEdges ? `+${e.typeEdges}t` : ''}</text>`,
+      `<text class="edge-label${e.violating ? ' violating' : ''}" x="${px(mx)}" y="${px(my)}" ` +
+        `text-anchor="middle">${e.valueEdges}${e.typeEdges ? `+${e.typeEdges}t` : ''}</text>`,
     );
   }
   for (const n of names) {
     const p = pos.get(n)!;
     const cls = autonomy.get(n) === false ? 'node not-autonomous' : 'node';
     parts.push(
-      `<g class="${cls}" data-service="${esc(n)}"><circle cx="${px(p.x)}" cy="${px(p.y)}" r="${nodeR}"/><text x="${px(p.x)}" y="${px(p.y + 4)}" text-anchor="middle">${esc(n.length > 11 ? `${n.slice(0, 10)}…` : n)}</text><title>${esc(n)}${autonomy.get(n) === false ? ' (not autonomous)' : ''}</title></g>`,
+      `<g class="${cls}" data-service="${esc(n)}"><circle cx="${px(p.x)}" cy="${px(p.y)}" r="${nodeR}"/>` +
+        `<text x="${px(p.x)}" y="${px(p.y + 4)}" ` +
+        `text-anchor="middle">${esc(n.length > 11 ? `${n.slice(0, 10)}…` : n)}</text>` +
+        `<title>${esc(n)}${autonomy.get(n) === false ? ' (not autonomous)' : ''}</title></g>`,
     );
   }
   parts.push('</svg>');

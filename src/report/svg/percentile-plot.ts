@@ -42,7 +42,8 @@ export function renderPercentilePlot(scenarios: ScenarioSummary[]): string {
     label: k === 0 ? 'p0' : `p${Number((100 - 100 / 10 ** k).toPrecision(k + 2))}`,
   }));
   const parts = [
-    `<svg class="plot plot-percentiles" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${frame.width} ${frame.height}" role="img" aria-label="Latency percentile curves">`,
+    `<svg class="plot plot-percentiles" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${frame.width} ` +
+      `${frame.height}" role="img" aria-label="Latency percentile curves">`,
     renderAxes({ x, y, area, xLabel: 'percentile (log scale of 1/(1-p))', yLabel: 'latency, ms (log)', xTicks }),
   ];
   withCurve.forEach((s, i) => {
@@ -53,31 +54,36 @@ export function renderPercentilePlot(scenarios: ScenarioSummary[]): string {
     parts.push(`<path class="series" d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const p of pts) {
       parts.push(
-        `<circle class="point" cx="${px(p.x)}" cy="${px(p.y)}" r="3" fill="${color}"><title>${esc(`${s.name} p${p.p}: ${p.ms} ms`)}</title></circle>`,
+        `<circle class="point" cx="${px(p.x)}" cy="${px(p.y)}" r="3" fill="${color}">` +
+          `<title>${esc(`${s.name} p${p.p}: ${p.ms} ms`)}</title></circle>`,
       );
     }
     const max = s.percentileCurve.find((c) => c.p === 100);
     if (max) {
       parts.push(
-        `<path class="max-marker" d="M${px(area.x1 - 5)},${px(y(max.ms))}l5,-5l5,5l-5,5z" fill="${color}"><title>${esc(`${s.name} max: ${max.ms} ms`)}</title></path>`,
+        `<path class="max-marker" d="M${px(area.x1 - 5)},${px(y(max.ms))}l5,-5l5,5l-5,5z" fill="${color}">` +
+          `<title>${esc(`${s.name} max: ${max.ms} ms`)}</title></path>`,
       );
     }
     for (const t of durationThresholds(s)) {
       const tx = x(nines(t.p));
       const ty = y(t.ms);
       parts.push(
-        `<path class="threshold${t.ok ? '' : ' crossed'}" d="M${px(tx - 7)},${px(ty)}h14" stroke="${color}"><title>${esc(`${s.name} threshold ${t.expression}: ${t.ok ? 'ok' : 'crossed'}`)}</title></path>`,
+        `<path class="threshold${t.ok ? '' : ' crossed'}" d="M${px(tx - 7)},${px(ty)}h14" stroke="${color}">` +
+          `<title>${esc(`${s.name} threshold ${t.expression}: ${t.ok ? 'ok' : 'crossed'}`)}</title></path>`,
       );
     }
     const last = pts[pts.length - 1];
     const labelY = 24 + i * 34;
     parts.push(`<rect x="${px(area.x1 + 16)}" y="${px(labelY - 9)}" width="12" height="3" fill="${color}"/>`);
     parts.push(
-      `<text class="legend" x="${px(area.x1 + 32)}" y="${px(labelY - 4)}">${esc(s.name)}${s.generatorSaturated ? ' ⚠' : ''}</text>`,
+      `<text class="legend" x="${px(area.x1 + 32)}" ` +
+        `y="${px(labelY - 4)}">${esc(s.name)}${s.generatorSaturated ? ' ⚠' : ''}</text>`,
     );
     if (last)
       parts.push(
-        `<text class="legend small" x="${px(area.x1 + 32)}" y="${px(labelY + 8)}">p${last.p} ${formatMs(last.ms)} ms</text>`,
+        `<text class="legend small" x="${px(area.x1 + 32)}" y="${px(labelY + 8)}">p${last.p} ${formatMs(last.ms)} ` +
+          `ms</text>`,
       );
     parts.push('</g>');
   });

@@ -34,15 +34,18 @@ export function renderTrendPlot(
   const x = linearScale(0, Math.max(1, series.length - 1), area.x0, area.x1);
   const y = linearScale(lo - pad, hi + pad, area.y0, area.y1);
   const parts = [
-    `<svg class="plot plot-trend" data-function="${esc(fn.id)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(`Trend of ${fn.id}`)}">`,
+    `<svg class="plot plot-trend" data-function="${esc(fn.id)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ` +
+      `${h}" role="img" aria-label="${esc(`Trend of ${fn.id}`)}">`,
   ];
   for (const t of niceTicks(lo - pad, hi + pad, 4)) {
     parts.push(
-      `<line class="grid" x1="${area.x0}" y1="${px(y(t))}" x2="${area.x1}" y2="${px(y(t))}"/><text class="tick" x="${area.x0 - 5}" y="${px(y(t) + 4)}" text-anchor="end">${esc(formatNumber(t))}</text>`,
+      `<line class="grid" x1="${area.x0}" y1="${px(y(t))}" x2="${area.x1}" y2="${px(y(t))}"/>` +
+        `<text class="tick" x="${area.x0 - 5}" y="${px(y(t) + 4)}" text-anchor="end">${esc(formatNumber(t))}</text>`,
     );
   }
   parts.push(
-    `<line class="target" x1="${area.x0}" y1="${px(y(target))}" x2="${area.x1}" y2="${px(y(target))}"><title>${esc(`target ${fn.target.text}`)}</title></line>`,
+    `<line class="target" x1="${area.x0}" y1="${px(y(target))}" x2="${area.x1}" y2="${px(y(target))}">` +
+      `<title>${esc(`target ${fn.target.text}`)}</title></line>`,
   );
   let d = '';
   let pen = false;
@@ -61,7 +64,10 @@ export function renderTrendPlot(
     if (v === null) return;
     const current = i === series.length - 1;
     parts.push(
-      `<circle class="trend-point${current ? ' current' : ''}" cx="${px(x(i))}" cy="${px(y(v))}" r="${current ? 5 : 3.5}" fill="${VERDICT_COLOR[p.verdict] ?? '#6b7280'}"><title>${esc(`${p.startedAt.slice(0, 16).replace('T', ' ')} ${p.runId}: ${String(p.value)}${fn.unit} (${p.verdict})`)}</title></circle>`,
+      `<circle class="trend-point${current ? ' current' : ''}" cx="${px(x(i))}" cy="${px(y(v))}" ` +
+        `r="${current ? 5 : 3.5}" fill="${VERDICT_COLOR[p.verdict] ?? '#6b7280'}"><title>` +
+        esc(`${p.startedAt.slice(0, 16).replace('T', ' ')} ${p.runId}: ${String(p.value)}${fn.unit} (${p.verdict})`) +
+        '</title></circle>',
     );
   });
   parts.push(`<text class="tick" x="${area.x0}" y="${h - 10}">${esc(series[0].startedAt.slice(0, 10))}</text>`);
