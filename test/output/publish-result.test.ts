@@ -35,7 +35,7 @@ describe('publishResult', () => {
     expect(s.err).toEqual([`reports: ${path.relative(process.cwd(), path.join(outDir, 'result.json'))}`]);
   });
 
-  it('when a report cannot be written: console kept, the others written, the result saved to a temp file (issue 14 item 9)', async () => {
+  it('an unwritable report: console kept, others written, result saved to a temp file (issue 14 item 9)', async () => {
     const s = streams();
     const blocker = path.join(root, 'blocker');
     writeFileSync(blocker, 'a file where a folder should be');
@@ -55,7 +55,8 @@ describe('publishResult', () => {
     const why = `${path.join(blocker, 'out')} is under ${blocker}, which is a file`;
     expect(
       message.startsWith(
-        `cannot write ${path.join(blocker, 'out', 'result.json')} (${why}), ${path.join(blocker, 'out', 'junit.xml')} (${why}); `,
+        `cannot write ${path.join(blocker, 'out', 'result.json')} (${why}), ` +
+          `${path.join(blocker, 'out', 'junit.xml')} (${why}); `,
       ),
     ).toBe(true);
     expect(saved).toBeDefined();
@@ -107,7 +108,8 @@ describe('publishResult', () => {
     await publishResult(fullRun, { ...q.io, quiet: true }, { reporters: ['console'], outDir: root, env: {} });
     const sum = fullRun.summary;
     expect(q.out).toEqual([
-      `${fullRun.verdict.toUpperCase()}: ${sum.passed} passed, ${sum.failed} failed, ${sum.inconclusive} inconclusive, ${sum.errored} errored`,
+      `${fullRun.verdict.toUpperCase()}: ${sum.passed} passed, ${sum.failed} failed, ${sum.inconclusive} ` +
+        `inconclusive, ${sum.errored} errored`,
     ]);
   });
 });

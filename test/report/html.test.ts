@@ -80,7 +80,8 @@ describe('renderHtml in headless Chromium', () => {
         hasScript: count('script'),
         thresholds: [...document.querySelectorAll('svg.plot-percentiles path.threshold')].map(
           (t) =>
-            `${t.closest('g.scenario')!.getAttribute('data-scenario')}:${t.classList.contains('crossed') ? 'crossed' : 'ok'}`,
+            `${t.closest('g.scenario')!.getAttribute('data-scenario')}:` +
+            (t.classList.contains('crossed') ? 'crossed' : 'ok'),
         ),
       };
     });
@@ -99,7 +100,8 @@ describe('renderHtml in headless Chromium', () => {
     expect(info.rows).toBe(7);
     expect(info.title).toBe('pitchey-fit FAIL · pitchey');
     expect(info.hasScript).toBe(0);
-    expect(info.thresholds).toEqual(['browse:ok', 'checkout:crossed']); // p(99)<200 met at 143 ms; p(99)<300 crossed at 517 ms
+    // p(99)<200 met at 143 ms; p(99)<300 crossed at 517 ms
+    expect(info.thresholds).toEqual(['browse:ok', 'checkout:crossed']);
 
     const tooltip = await page
       .locator('svg.plot-percentiles g.scenario[data-scenario="browse"] circle.point title')
@@ -126,7 +128,8 @@ describe('renderHtml in headless Chromium', () => {
   it('renders an errored partial run with empty sections cleanly', async () => {
     const { page, problems } = await load(renderHtml(erroredRun), 'report-errored.html');
     expect(problems).toEqual([]);
-    expect(await page.locator('svg.plot').count()).toBe(4); // percentiles (axes only), USL (point only), graph (empty), trend
+    // percentiles (axes only), USL (point only), graph (empty), trend
+    expect(await page.locator('svg.plot').count()).toBe(4);
     expect(await page.locator('#problems + ul li').textContent()).toBe(
       'collect.load: target http://127.0.0.1:9 unreachable: ECONNREFUSED',
     );

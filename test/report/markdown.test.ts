@@ -33,13 +33,20 @@ describe('renderGithubAnnotations', () => {
   it('emits one annotation per non-baselined finding location, levelled by severity', () => {
     const lines = renderGithubAnnotations(fullRun);
     expect(lines).toEqual([
-      '::error file=platform/services/pitch/src/pitch-repository.ts,line=22,title=Shared table pitches (shared-table)::table "pitches" is read or written by pitch and nda',
-      '::error file=platform/services/nda/src/nda-repository.ts,line=31,title=Shared table pitches (shared-table)::table "pitches" is read or written by pitch and nda',
-      '::error file=platform/services/nda/src/nda-service.ts,line=4,col=1,title=Cross-service import nda -> pitch (cross-service-import)::nda imports pitch-repository of the pitch service',
-      '::warning file=platform/services/pitch/src/pitch-service.ts,line=9,title=Import cycle in pitch (cycle)::pitch-service.ts -> pitch-events.ts -> pitch-projection.ts -> pitch-service.ts',
-      '::warning file=platform/services/investment/src/payment-client.ts,line=18,col=10,title=Call without a circuit breaker (no-circuit-breaker)::fetch() to the payment provider is not wrapped in a circuit breaker',
-      '::warning file=platform/services/investment/src/server.ts,line=12,title=Service without rate limits (no-rate-limit)::the HTTP entry of investment registers no rate-limiting middleware',
-      '::notice file=platform/services/nda/src/nda-service.ts,title=Mixed responsibilities in nda-service.ts (mixed-responsibilities)::nda-service.ts both serves HTTP and writes SQL',
+      '::error file=platform/services/pitch/src/pitch-repository.ts,line=22,title=Shared table pitches ' +
+        '(shared-table)::table "pitches" is read or written by pitch and nda',
+      '::error file=platform/services/nda/src/nda-repository.ts,line=31,title=Shared table pitches ' +
+        '(shared-table)::table "pitches" is read or written by pitch and nda',
+      '::error file=platform/services/nda/src/nda-service.ts,line=4,col=1,title=Cross-service import nda -> pitch ' +
+        '(cross-service-import)::nda imports pitch-repository of the pitch service',
+      '::warning file=platform/services/pitch/src/pitch-service.ts,line=9,title=Import cycle in pitch ' +
+        '(cycle)::pitch-service.ts -> pitch-events.ts -> pitch-projection.ts -> pitch-service.ts',
+      '::warning file=platform/services/investment/src/payment-client.ts,line=18,col=10,title=Call without a circuit ' +
+        'breaker (no-circuit-breaker)::fetch() to the payment provider is not wrapped in a circuit breaker',
+      '::warning file=platform/services/investment/src/server.ts,line=12,title=Service without rate limits ' +
+        '(no-rate-limit)::the HTTP entry of investment registers no rate-limiting middleware',
+      '::notice file=platform/services/nda/src/nda-service.ts,title=Mixed responsibilities in nda-service.ts ' +
+        '(mixed-responsibilities)::nda-service.ts both serves HTTP and writes SQL',
     ]);
   });
 
@@ -50,7 +57,8 @@ describe('renderGithubAnnotations', () => {
     r.functions[0].evidence[0].file = 'a,b:c.ts';
     const lines = renderGithubAnnotations(r);
     expect(lines[0]).toBe(
-      '::error file=a%2Cb%3Ac.ts,line=4,col=1,title=serviceAutonomy (ADR-001)%3A services deployable without another service::100%25 wrong,%0Asecond line',
+      '::error file=a%2Cb%3Ac.ts,line=4,col=1,title=serviceAutonomy (ADR-001)%3A services deployable without another ' +
+        'service::100%25 wrong,%0Asecond line',
     );
     // 1 autonomy import (the other is baselined) + 1 cycle; passing functions are not annotated
     expect(lines).toHaveLength(2);

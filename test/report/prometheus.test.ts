@@ -97,9 +97,11 @@ describe('renderPrometheusRules', () => {
     }
   });
 
-  it('fires on a failing function and on a regression past the target, not on a chronic failure (promtool test rules)', () => {
+  it('fires on a failing function and a regression past the target, not a chronic failure (promtool test)', () => {
     const rulesFile = writeOut('rules-generic.yml', renderPrometheusRules());
     const fl = (fnId: string) => `function="${fnId}",metric="m ${fnId}"`;
+    const p99Info = 'kind="load",severity="critical",adr="ADR-004",unit="ms",target="<= 200ms",verdict="fail"';
+    const autonomyInfo = 'kind="static",severity="medium",adr="ADR-001",unit="%",target="100",verdict="fail"';
     const testFile = writeOut(
       'rules-test.yml',
       `rule_files:
@@ -116,7 +118,7 @@ tests:
         values: '-1x3'
       - series: 'pitchey_fit_fitness_pass{${fl('p99')}}'
         values: '1 1 0 0'
-      - series: 'pitchey_fit_fitness_info{${fl('p99')},kind="load",severity="critical",adr="ADR-004",unit="ms",target="<= 200ms",verdict="fail"}'
+      - series: 'pitchey_fit_fitness_info{${fl('p99')},${p99Info}}'
         values: '1x3'
       - series: 'pitchey_fit_fitness_value{${fl('autonomy')}}'
         values: '75x3'
@@ -126,7 +128,7 @@ tests:
         values: '1x3'
       - series: 'pitchey_fit_fitness_pass{${fl('autonomy')}}'
         values: '0x3'
-      - series: 'pitchey_fit_fitness_info{${fl('autonomy')},kind="static",severity="medium",adr="ADR-001",unit="%",target="100",verdict="fail"}'
+      - series: 'pitchey_fit_fitness_info{${fl('autonomy')},${autonomyInfo}}'
         values: '1x3'
     alert_rule_test:
       - eval_time: 1m
