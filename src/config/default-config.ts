@@ -19,12 +19,15 @@ export function defaultConfig(): PitcheyFitConfig {
     load: {},
     scale: {
       mode: 'workers',
-      steps: [1, 2],
-      targetN: 2,
+      // The scale model: 4 workers × 0.1 CPU + 0.3 CPU for the PGlite primary fit the one core left to the platform.
+      steps: [1, 2, 3, 4],
+      targetN: 4,
+      cpuQuota: { unitCpus: 0.1, sharedCpus: 0.3 },
       repeats: 1,
       warmup: '2s',
       duration: '5s',
-      connections: 32,
+      // 8 per worker keep each worker's queue full without queueing past the platform's own call timeouts.
+      connections: 8,
       path: '/api/pitches/public?tab=new&limit=20',
     },
     checks: ['static', 'load', 'scale'],

@@ -275,9 +275,12 @@ export type StaticConfig = z.input<typeof StaticConfigSchema>;
 
 export const ScaleConfigSchema = z.strictObject({
   mode: z
-    .enum(['workers', 'concurrency'])
+    .enum(['workers', 'concurrency', 'command'])
     .optional()
-    .describe('What N means: workers of the bundled platform, or client concurrency against `load.baseUrl`.'),
+    .describe(
+      'What N means: workers of the bundled platform, client concurrency against `load.baseUrl`, or replicas that ' +
+        '`scale.replicas.command` sets (a real system behind `load.baseUrl`).',
+    ),
   steps: z
     .array(int.min(1))
     .min(1)
@@ -318,6 +321,26 @@ export const ScaleConfigSchema = z.strictObject({
     .max(1)
     .optional()
     .describe("Flag a step when processes outside the run used more than this share of the machine's CPU (0..1)."),
+  cpuQuota: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        unitCpus: num.gt(0).max(64).describe('CPU budget of each worker, in cores (e.g. 0.1).'),
+        sharedCpus: num.gt(0).max(64).describe('CPU budget of the shared primary (the database), in cores.'),
+        period: duration.optional().describe("Quota period (default '100ms', as Kubernetes)."),
+      }),
+    ])
+    .optional()
+    .describe('Workers mode: the scale model, each worker and the primary in its own CPU-quota cgroup; false: off.'),
+  replicas: z
+    .strictObject({
+      command: str.describe("Sets the replica count: '{n}' is replaced, e.g. 'kubectl scale deploy/api --replicas={n}'."),
+      readyUrl: z.url().optional().describe('Polled until it answers 2xx before each step is measured.'),
+      readyCommand: str.optional().describe("Run until it exits 0 before each step ('{n}' is replaced)."),
+      readyTimeout: duration.optional().describe("How long to wait for readiness (default '120s')."),
+    })
+    .optional()
+    .describe("Mode 'command': how to set the replica count of the system behind load.baseUrl and await it."),
 });
 export type ScaleConfig = z.input<typeof ScaleConfigSchema>;
 

@@ -64,7 +64,7 @@ export type UslFit = z.infer<typeof UslFitSchema>;
 
 export const ScaleSectionSchema = z
   .strictObject({
-    mode: z.enum(['workers', 'concurrency', 'points']),
+    mode: z.enum(['workers', 'concurrency', 'command', 'points']),
     engine: z.string(),
     cores: z.int().min(0),
     sutCores: z

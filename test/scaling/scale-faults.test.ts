@@ -82,7 +82,7 @@ describe('a step over maxErrorRate stops the sweep, stated, and the target N nev
       expect(partial.points.map((p) => p.n)).toEqual([1]);
       expect(partial.targetN).toBe(2);
       expect(partial.failedStep!.n).toBe(2);
-      expect(partial.failedStep!.reason).toMatch(/^\d+ of \d+ requests failed \(error rate (69|70)\.\d\d% > scale\.maxErrorRate 1\.00%\)$/);
+      expect(partial.failedStep!.reason).toMatch(/^\d+ of \d+ requests failed \(0 without a response, \d+ with an error status; error rate (69|70)\.\d\d% > scale\.maxErrorRate 1\.00%\)$/);
       const v = judge(partial);
       expect(v.verdict).toBe('inconclusive');
       expect(v.reason).toMatch(/^the sweep stopped at N=2: .* efficiency at the target N=2 was not measured$/);

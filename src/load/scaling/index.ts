@@ -9,3 +9,5 @@ export {
 export { scaleFitnessFunctions, judgeScalingEfficiency } from './builtin-functions.js';
 export { formatScaleSection } from './format.js';
 export { CpuSampler } from './cpu-sampler.js';
+export { replicaCommandTarget, type ReplicaCommandOptions } from './replica-command.js';
+export { probeCpuQuota } from './cpu-quota.js';

@@ -40,7 +40,8 @@ export interface CpuQuotaOptions {
 }
 
 export interface SweepOptions {
-  mode: 'workers' | 'concurrency';
+  /** workers: the bundled platform's; concurrency: client connections; command: replicas a user command sets. */
+  mode: 'workers' | 'concurrency' | 'command';
   /** Strictly increasing positive integers. */
   steps: number[];
   targetN?: number;
@@ -103,6 +104,9 @@ interface StepMeasure {
   point: PointInput;
   errorRate: number;
   failures: number;
+  /** What the failures were: requests without a response, and responses with an error status. */
+  socketErrors: number;
+  non2xx: number;
   /** Responses plus requests that got none (socket errors, timeouts). */
   attempts: number;
 }
@@ -152,7 +156,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   }
   const sampling = cpuSamplingAvailable();
   if (!sampling) notes.push('foreign CPU not measured (no /proc)');
-  notes.push(`closed model with autocannon: ${opts.mode === 'workers' ? `${perWorker} connections per worker` : 'N connections'}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 in whole ms (median of repeats)`);
+  notes.push(`closed model with autocannon: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 in whole ms (median of repeats)`);
 
   const measured: PointInput[] = [];
   // Fixed before the first step: a sweep that stops early is judged at the N it set out to reach, never a smaller one.
@@ -180,6 +184,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       try {
         target = await opts.startTarget(n);
       } catch (e) {
+        if (e instanceof ConfigError) throw e;
         const msg = e instanceof Error ? e.message : String(e);
         throw new ScaleSweepError(`scale step N=${n}: the target did not start: ${msg}`, section(true), n, { unreachable: e instanceof TargetUnreachableError });
       }
@@ -200,7 +205,8 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       }
       if (result.errorRate > maxErrorRate) {
         const reason = `${result.failures} of ${result.attempts} requests failed ` +
-          `(error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`;
+          `(${result.socketErrors} without a response, ${result.non2xx} with an error status; ` +
+          `error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`;
         failedStep = { n, reason };
         throw new ScaleSweepError(`scale step N=${n}: ${reason}`, section(true), n);
       }
@@ -319,7 +325,7 @@ async function measureStepRuns(
   n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, sampling: boolean, quotaPlan: QuotaPlan | null,
 ): Promise<StepMeasure> {
   const url = joinUrl(target.url, opts.path);
-  const connections = opts.mode === 'workers' ? n * perWorker : n;
+  const connections = opts.mode === 'concurrency' ? n : n * perWorker;
   const base = {
     url, connections,
     ...(opts.method ? { method: opts.method } : {}),
@@ -349,7 +355,10 @@ async function measureStepRuns(
     shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
   } : undefined;
   if (runs.length === 0) {
-    return { point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] }, errorRate: 0, failures: 0, attempts: 0 };
+    return {
+      point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] },
+      errorRate: 0, failures: 0, attempts: 0, socketErrors: 0, non2xx: 0,
+    };
   }
   const responses = runs.reduce((a, r) => a + r.requests, 0);
   const socketErrors = runs.reduce((a, r) => a + r.errors, 0);
@@ -372,6 +381,8 @@ async function measureStepRuns(
     },
     errorRate: attempts > 0 ? failures / attempts : 0,
     failures,
+    socketErrors,
+    non2xx,
     attempts,
   };
 }
