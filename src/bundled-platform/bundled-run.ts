@@ -29,11 +29,10 @@ export async function startBundledPlatform(opts: BundledRunOptions): Promise<Run
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
-  const stop = platform.stop;
   return {
     ...platform,
     stop: async () => {
-      await stop();
+      await platform.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -59,7 +59,7 @@ export async function startPlatformProcess(opts: StartPlatformOptions): Promise<
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const ready = await waitForReady(child, opts.timeoutMs ?? 120_000, () => stderr, opts.signal);

@@ -25,7 +25,7 @@ export interface RunFlags extends GlobalFlags {
   engine?: CollectFlags['loadEngine'];
   baseUrl?: string;
   scenario?: string[];
-  compare?: 'last' | 'last-pass';
+  compare?: string;
   failOn?: string;
   baseline?: string;
   updateBaseline?: boolean;
@@ -66,6 +66,11 @@ export function parseKinds(text: string | undefined, flag: string): CollectorNam
     if (!known.includes(k as CollectorName))
       throw new UsageError(`${flag}: unknown kind '${k}'; use ${known.join(', ')}`);
   return kinds as CollectorName[];
+}
+
+function parseCompare(text: string | undefined): 'last' | 'last-pass' | undefined {
+  if (text === undefined || text === 'last' || text === 'last-pass') return text;
+  throw new UsageError(`--compare must be 'last' or 'last-pass', got '${text}'`);
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -154,8 +159,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
   const io = state.io(cmd);
   if (flags.baseUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.baseUrl))
     throw new UsageError(`--base-url must be an http(s) URL, got '${flags.baseUrl}'`);
-  if (flags.compare && flags.compare !== 'last' && flags.compare !== 'last-pass')
-    throw new UsageError(`--compare must be 'last' or 'last-pass', got '${flags.compare}'`);
+  const compare = parseCompare(flags.compare);
   const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
   const reporters = parseReporters(flags.reporter, resolved.config.reporters);
   // Output paths are checked before the run: a bad one costs a message, not a finished run.
@@ -179,7 +183,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     keepSamples: flags.keepSamples,
   };
   const baseline = baselineOption(resolved, flags);
-  let failure: unknown;
+  const failures: Error[] = [];
   const result = await runResolved(resolved, {
     command: opts.command,
     kinds: opts.kinds,
@@ -193,20 +197,20 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     },
     progress: io.isTTY && !io.ci && !io.quiet && !io.json,
     onCollectorError: (_name, e) => {
-      failure = e;
+      failures.push(e instanceof Error ? e : new Error(String(e)));
     },
   });
-  if (failure !== undefined) {
+  if (failures.length > 0) {
     if (result.static || result.load || result.scale) {
       // No data is lost on failure: what completed is written (marked partial) before the error is reported.
       await emitResult(result, { ...io, quiet: true, json: false }, { reporters: ['json'], outDir: resolved.outDir });
       const resultFile = path.join(resolved.outDir, 'result.json');
       io.err(`partial results (completed collectors only) written to ${path.relative(process.cwd(), resultFile)}`);
     }
-    throw failure;
+    throw failures[0];
   }
   const useHistory = flags.history !== false;
-  if (useHistory) await readHistory(result, resolved, { compare: flags.compare, io });
+  if (useHistory) await readHistory(result, resolved, { compare, io });
   opts.beforeReport?.(result);
   await emitResult(result, io, {
     reporters,

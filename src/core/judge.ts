@@ -38,7 +38,9 @@ function checkEvidence(evidence: unknown): void {
   try {
     JSON.stringify(evidence);
   } catch (e) {
-    throw new TypeError(`test() returned evidence that cannot be written as JSON (${(e as Error).message})`);
+    throw new TypeError(`test() returned evidence that cannot be written as JSON (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 

@@ -63,7 +63,7 @@ export async function run(config: string | PitcheyFitConfig | undefined, options
 
 /** The collectors `check` runs for a config by default. */
 export function defaultKinds(config: PitcheyFitConfig): CollectorName[] {
-  if (config.checks) return config.checks as CollectorName[];
+  if (config.checks) return config.checks;
   return collectorNames().filter((k) => k === 'static' || config[k] !== undefined);
 }
 
@@ -134,12 +134,12 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
   const timeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
   const outcomes: FitnessOutcome[] = [];
   for (const [id, fn] of Object.entries(functions)) {
-    const missing = (fn.needs ?? []).filter((k) => k !== 'custom' && !ctx[k as CollectorName]);
+    const missing = (fn.needs ?? []).filter((k) => k !== 'custom' && !ctx[k]);
     if (missing.length > 0) {
       outcomes.push(skippedOutcome(id, fn, `not collected: ${missing.join(', ')}`));
       continue;
     }
-    const guarded = { ...fn, test: guardedTest(fn.test, { timeoutMs, signal }) };
+    const guarded = { ...fn, test: guardedTest((c) => fn.test(c), { timeoutMs, signal }) };
     outcomes.push(await judgeFunction(id, guarded, ctx, { baselined }));
   }
   timings.judge = Math.round(performance.now() - judgeStart);

@@ -264,19 +264,14 @@ describe('custom functions that never settle or misbehave (issue 14 items 13 and
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(1);
     const byId = Object.fromEntries(readResult(dir).functions.map((f) => [f.id, f]));
-    expect(byId.notArray).toMatchObject({
-      verdict: 'error',
-      reason: expect.stringMatching(/evidence of type string; it must be an array/),
-    });
-    expect(byId.bigintValue).toMatchObject({ verdict: 'error', reason: expect.stringMatching(/value of type bigint/) });
-    expect(byId.bigintEvidence).toMatchObject({
-      verdict: 'error',
-      reason: expect.stringMatching(/cannot be written as JSON.*BigInt/),
-    });
-    expect(byId.circular).toMatchObject({
-      verdict: 'error',
-      reason: expect.stringMatching(/cannot be written as JSON.*circular/),
-    });
+    expect(byId.notArray.verdict).toBe('error');
+    expect(byId.notArray.reason).toMatch(/evidence of type string; it must be an array/);
+    expect(byId.bigintValue.verdict).toBe('error');
+    expect(byId.bigintValue.reason).toMatch(/value of type bigint/);
+    expect(byId.bigintEvidence.verdict).toBe('error');
+    expect(byId.bigintEvidence.reason).toMatch(/cannot be written as JSON.*BigInt/);
+    expect(byId.circular.verdict).toBe('error');
+    expect(byId.circular.reason).toMatch(/cannot be written as JSON.*circular/);
     expect(byId.asyncThrow).toMatchObject({ verdict: 'error', reason: 'test() failed asynchronously: boom later' });
     expect(byId.unhandled).toMatchObject({ verdict: 'error', reason: 'test() failed asynchronously: nobody listens' });
     expect(byId.fine.verdict).toBe('pass');

@@ -12,7 +12,7 @@ const FIXTURE = path.join(ROOT, 'fixtures', 'pitchey-decomposed');
 
 function copyFixture(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-run-'));
-  const generated = /(^|[\/])(pitchey-fit-report|\.pitchey-fit)([\/]|$)/;
+  const generated = /(^|\/)(pitchey-fit-report|\.pitchey-fit)(\/|$)/;
   fs.cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !generated.test(path.relative(FIXTURE, src)) });
   return dir;
 }

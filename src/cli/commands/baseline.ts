@@ -21,16 +21,16 @@ export function registerBaseline(program: Command, state: CliState): void {
         ? path.resolve(opts.file)
         : (resolved.baselineFile ?? path.resolve('pitchey-fit.baseline.json'));
       checkOutputTargets([{ flag: opts.file ? '--file' : 'baseline', path: file, kind: 'file' }]);
-      let failure: unknown;
+      const failures: Error[] = [];
       const result = await runResolved(resolved, {
         command: 'baseline',
         kinds: ['static'],
         signal: state.signal,
         onCollectorError: (_n, e) => {
-          failure = e;
+          failures.push(e instanceof Error ? e : new Error(String(e)));
         },
       });
-      if (failure !== undefined) throw failure;
+      if (failures.length > 0) throw failures[0];
       const { writeBaseline } = await import('../../run/offline.js');
       const findings = result.findings;
       const { entries } = writeBaseline(file, findings);
