@@ -10,21 +10,33 @@ function metricLine(name: string, m: MetricSummary): string {
   } else if (m.type === 'rate') {
     text = `${(v.rate * 100).toFixed(2)}% ✓ ${v.passes} ✗ ${v.fails}`;
   } else if (m.type === 'counter') {
-    text = m.unit === 'B' ? `${formatBytes(v.count)} ${formatBytes(v.rate)}/s` : `${v.count} ${Number(v.rate.toFixed(2))}/s`;
+    text =
+      m.unit === 'B' ? `${formatBytes(v.count)} ${formatBytes(v.rate)}/s` : `${v.count} ${Number(v.rate.toFixed(2))}/s`;
   } else {
     text = `${v.value} min=${v.min} max=${v.max}`;
   }
   return `    ${name.padEnd(40, '.')}: ${text}`;
 }
 
+const PERCENTILE_METHOD: Record<ScenarioSummary['percentileMethod'], string> = {
+  'exact-r7': 'exact (R-7 over raw samples)',
+  'k6-summary': 'as k6 computed them (summary file)',
+  hdr: 'HDR histogram (3 significant digits)',
+};
+
 function scenarioText(s: ScenarioSummary): string {
   const lines: string[] = [];
-  lines.push(`  scenario ${s.name}: ${s.engine} engine, ${s.executor}, ${(s.durationMs / 1000).toFixed(1)}s${s.segments && s.segments > 1 ? `, ${s.segments} segments merged` : ''}${s.partial ? ', PARTIAL' : ''}`);
-  lines.push(`    percentiles: ${s.percentileMethod === 'exact-r7' ? 'exact (R-7 over raw samples)' : s.percentileMethod === 'k6-summary' ? 'as k6 computed them (summary file)' : 'HDR histogram (3 significant digits)'}, resolution ${s.latencyResolutionMs}ms`);
+  const merged = s.segments && s.segments > 1 ? `, ${s.segments} segments merged` : '';
+  const duration = `${(s.durationMs / 1000).toFixed(1)}s`;
+  lines.push(
+    `  scenario ${s.name}: ${s.engine} engine, ${s.executor}, ${duration}${merged}${s.partial ? ', PARTIAL' : ''}`,
+  );
+  lines.push(`    percentiles: ${PERCENTILE_METHOD[s.percentileMethod]}, resolution ${s.latencyResolutionMs}ms`);
   if (s.thresholds.length) {
     lines.push('', '    THRESHOLDS');
     for (const t of s.thresholds) {
-      lines.push(`    ${t.ok ? '✓' : '✗'} ${t.metric} '${t.expression}' ${t.observed === null ? '(no data)' : `observed ${Number(t.observed.toPrecision(6))}`}`);
+      const observed = t.observed === null ? '(no data)' : `observed ${Number(t.observed.toPrecision(6))}`;
+      lines.push(`    ${t.ok ? '✓' : '✗'} ${t.metric} '${t.expression}' ${observed}`);
     }
   }
   lines.push('');
