@@ -11,18 +11,27 @@ export const scaleCollector: Collector<'scale'> = {
     const cfg = resolved.config.scale ?? {};
     const baseUrl = flags.baseUrl ?? resolved.config.load?.baseUrl;
     // --base-url with the embedded default config points the sweep at that target: N is then client concurrency.
-    const mode = flags.baseUrl && resolved.isDefault ? 'concurrency' : (cfg.mode ?? (baseUrl ? 'concurrency' : 'workers'));
+    const mode =
+      flags.baseUrl && resolved.isDefault ? 'concurrency' : (cfg.mode ?? (baseUrl ? 'concurrency' : 'workers'));
     if (mode === 'workers' && baseUrl) {
-      throw new ConfigError("mode 'workers' sweeps the bundled platform; with load.baseUrl use mode 'concurrency'", 'scale.mode');
+      throw new ConfigError(
+        "mode 'workers' sweeps the bundled platform; with load.baseUrl use mode 'concurrency'",
+        'scale.mode',
+      );
     }
     if (mode === 'command' && (!baseUrl || !cfg.replicas)) {
-      throw new ConfigError("mode 'command' needs load.baseUrl (or --base-url) and scale.replicas { command, readyUrl | readyCommand }", 'scale.mode');
+      throw new ConfigError(
+        "mode 'command' needs load.baseUrl (or --base-url) and scale.replicas { command, readyUrl | readyCommand }",
+        'scale.mode',
+      );
     }
     const quota = mode === 'workers' && cfg.cpuQuota ? cfg.cpuQuota : undefined;
     // One seeded data folder for the whole sweep: each step starts on the same data, seeded once.
     const fs = await import('node:fs');
-    const dataDir = mode === 'workers'
-      ? fs.mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'pitchey-fit-scale-')) : null;
+    const dataDir =
+      mode === 'workers'
+        ? fs.mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'pitchey-fit-scale-'))
+        : null;
     const opts = {
       mode,
       steps: cfg.steps ?? [1, 2],
@@ -36,33 +45,49 @@ export const scaleCollector: Collector<'scale'> = {
       maxErrorRate: cfg.maxErrorRate,
       pin: cfg.pin,
       foreignCpuBound: cfg.foreignCpuBound,
-      ...(quota ? {
-        cpuQuota: {
-          unitCpus: quota.unitCpus, sharedCpus: quota.sharedCpus,
-          ...(quota.period ? { periodUs: load.parseDuration(quota.period, 'scale.cpuQuota.period') * 1000 } : {}),
-        },
-      } : {}),
+      ...(quota
+        ? {
+            cpuQuota: {
+              unitCpus: quota.unitCpus,
+              sharedCpus: quota.sharedCpus,
+              ...(quota.period ? { periodUs: load.parseDuration(quota.period, 'scale.cpuQuota.period') * 1000 } : {}),
+            },
+          }
+        : {}),
       signal,
       onStep: (p: { n: number; throughput: number; efficiency: number | null }) => {
         const e = p.efficiency !== null ? `, E=${p.efficiency.toFixed(2)}` : '';
         log(`  scale N=${p.n}: ${p.throughput.toFixed(0)} req/s${e}`);
       },
-      startTarget: mode === 'command'
-        ? scaling.replicaCommandTarget({
-          command: cfg.replicas!.command, baseUrl: baseUrl!, readyUrl: cfg.replicas!.readyUrl,
-          readyCommand: cfg.replicas!.readyCommand, signal, log,
-          readyTimeoutMs: load.parseDuration(cfg.replicas!.readyTimeout ?? '120s', 'scale.replicas.readyTimeout'),
-        })
-        : async (n: number) => {
-          if (mode === 'concurrency') return { url: baseUrl!, pids: [], stop: async () => {} };
-          const { startPlatformProcess } = await import('../../bundled-platform/index.js');
-          // --cluster: N = 1 runs as a primary (the database) plus one worker, the shape of every other N.
-          const platform = await startPlatformProcess({
-            dataDir: dataDir!, workers: n, args: ['--cluster'], signal,
-            seed: { users: flags.seedUsers ?? 200, pitches: flags.seedPitches ?? 500 },
-          });
-          return { url: platform.url, pids: platform.pids(), cluster: { primary: platform.pid }, stop: platform.stop };
-        },
+      startTarget:
+        mode === 'command'
+          ? scaling.replicaCommandTarget({
+              command: cfg.replicas!.command,
+              baseUrl: baseUrl!,
+              readyUrl: cfg.replicas!.readyUrl,
+              readyCommand: cfg.replicas!.readyCommand,
+              signal,
+              log,
+              readyTimeoutMs: load.parseDuration(cfg.replicas!.readyTimeout ?? '120s', 'scale.replicas.readyTimeout'),
+            })
+          : async (n: number) => {
+              if (mode === 'concurrency') return { url: baseUrl!, pids: [], stop: async () => {} };
+              const { startPlatformProcess } = await import('../../bundled-platform/index.js');
+              // --cluster: N = 1 runs as a primary (the database) plus one worker, the shape of every other N.
+              const platform = await startPlatformProcess({
+                dataDir: dataDir!,
+                workers: n,
+                args: ['--cluster'],
+                signal,
+                seed: { users: flags.seedUsers ?? 200, pitches: flags.seedPitches ?? 500 },
+              });
+              return {
+                url: platform.url,
+                pids: platform.pids(),
+                cluster: { primary: platform.pid },
+                stop: () => platform.stop(),
+              };
+            },
     };
     try {
       return { section: await scaling.runSweep(opts), partial: signal.aborted, errors: [] };
