@@ -28,7 +28,7 @@ export function validateConfig(raw: unknown, builtinIds: readonly string[]): Pit
         : Array.isArray(raw)
           ? 'an array'
           : typeof raw === 'object'
-            ? `a ${(raw).constructor?.name ?? 'non-plain'} object`
+            ? `a ${raw.constructor?.name ?? 'non-plain'} object`
             : typeof raw;
     throw new ConfigError(`the config must export an object (use defineConfig({...})), got ${got}`);
   }
