@@ -231,6 +231,33 @@ describe('custom functions that never settle or misbehave (issue 14 items 13 and
     expect(byId.fine.verdict).toBe('pass');
   }, 40_000);
 
+  it('SIGTERM while a test() hangs on a pending timer: exit 130 within 2 s, the function is an error', async () => {
+    const dir = dirWith({
+      'pitchey-fit.config.mjs': customFunctionsConfig(`
+    hangs: {
+      metric: 'm', target: '> 0',
+      test: () => { process.stderr.write('test started\\n'); return new Promise(() => { setInterval(() => {}, 1000); }); },
+    },`),
+    });
+    const child = spawn(process.execPath, [BIN, 'check', '--reporter', 'json'], { cwd: dir });
+    child.stdout.resume();
+    let signalledAt = 0;
+    child.stderr.on('data', (d: Buffer) => {
+      if (!signalledAt && d.toString().includes('test started')) {
+        signalledAt = performance.now();
+        child.kill('SIGTERM');
+      }
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(killer);
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(code).toBe(130);
+    expect(performance.now() - signalledAt).toBeLessThan(2000);
+    const hangs = readResult(dir).functions.find((f) => f.id === 'hangs');
+    expect(hangs).toMatchObject({ verdict: 'error', reason: 'test() was interrupted' });
+  }, 40_000);
+
   it('a config whose top-level await never settles is a one-line config error (exit 2), not a silent exit 13', () => {
     const dir = dirWith({ 'pitchey-fit.config.mjs': `await new Promise(() => {});\nexport default {};\n` });
     const r = runCli(['static'], { cwd: dir, timeoutMs: 20_000 });

@@ -46,7 +46,14 @@ export function registerServe(program: Command, state: CliState): void {
       } else {
         const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
         rerun = async () => {
-          const r = await runResolved(resolved, { command: 'serve', kinds, signal: state.signal });
+          const r = await runResolved(resolved, {
+            command: 'serve',
+            kinds,
+            signal: state.signal,
+            // A failing collector does not stop the server: the metrics show the partial run, stderr says why.
+            onCollectorError: (name, e) =>
+              io.err(`pitchey-fit: warning: ${name}: ${(e as Error).message ?? String(e)}`),
+          });
           await appendHistory(r, resolved, io);
           latest = r;
           if (!io.quiet)
