@@ -18,6 +18,7 @@ import { registerHttpCaching } from '../lib/http-cache.js';
 import { registerCallerContext } from '../lib/read-router.js';
 import { RedisCacheStore } from '../lib/layered-cache.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
+import { registerServiceAuth, ServiceTokens } from '../lib/service-auth.js';
 import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
 import { createMediaService } from '../services/media/service.js';
 import { createNdaService } from '../services/nda/service.js';
@@ -98,6 +99,8 @@ export interface PlatformAppOptions {
   flagCaches?: CacheInvalidationBus;
   /** Bearer token for /metrics (default: $PITCHEY_METRICS_TOKEN); without one /metrics serves loopback peers only. */
   metricsToken?: string;
+  /** A service on its own port (`--mode services`): refuse every request without a valid service token. */
+  requireServiceToken?: boolean;
   /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
   backgroundJobs?: boolean;
 }
@@ -116,6 +119,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const hosted = opts.services ?? SERVICE_NAMES;
   const secret = opts.dataDir ? loadOrCreateSecret(opts.dataDir) : randomBytes(32);
   const signer = new TokenSigner(secret);
+  // Calls from this process name it: the one service it hosts on its own port, or the whole in-process platform.
+  const tokens = new ServiceTokens(secret, opts.requireServiceToken ? hosted[0]! : 'platform');
   const db =
     opts.openedDb ??
     (await openDb(
@@ -159,7 +164,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const clientFor = (target: ServiceName): ServiceClient => {
     let c = clients.get(target);
     if (!c) {
-      c = new ServiceClient(target, transportFor(target), signer.internalCredential(), { metrics });
+      c = new ServiceClient(target, transportFor(target), () => tokens.tokenFor(target), { metrics });
       clients.set(target, c);
     }
     return c;
@@ -200,7 +205,13 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   registerHttpCaching(app);
   registerCallerContext(app);
   registerViewerResolution(app, signer, sessions);
-  for (const s of services) await app.register(async (scope) => s.register(scope));
+  if (opts.requireServiceToken) registerServiceAuth(app, hosted[0]!, tokens, true);
+  for (const s of services) {
+    await app.register(async (scope) => {
+      if (!opts.requireServiceToken) registerServiceAuth(scope, s.name, tokens, false);
+      await s.register(scope);
+    });
+  }
   registerFeatureFlagRoutes(app, flags, signer);
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
   app.get('/readyz', async (_req, reply) => {

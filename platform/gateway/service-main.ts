@@ -25,6 +25,8 @@ runForkedChild(async () => {
     openedDb: o.db === 'pglite' ? ipcDb() : undefined,
     skipMigrations: true,
     services: [o.service],
+    // On its own port: only the gateway and admitted services get through (service tokens).
+    requireServiceToken: true,
     remote: o.remote,
     rateLimit: o.rateLimit,
     serviceRateLimits: o.serviceRateLimits,

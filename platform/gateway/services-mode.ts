@@ -13,6 +13,7 @@ import { createHttpApp } from '../lib/http-app.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
 import { CLIENT_IP_HEADER, GATEWAY_HEADER, registerViewerResolution, SessionRevocations, type AuthState } from '../lib/request-auth.js';
 import { HttpTransport, INTERNAL_HEADER, ServiceClient } from '../lib/service-client.js';
+import { GATEWAY_TOKEN_HEADER, ServiceTokens } from '../lib/service-auth.js';
 import type { ServiceName } from '../lib/service-context.js';
 import { hasUsers } from '../services/user/seed-writer.js';
 import type { StartOptions } from './cli-options.js';
@@ -42,7 +43,9 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encodi
  */
 export async function runServicesMode(o: StartOptions): Promise<{ url: string; workers: number; close(): Promise<void> }> {
   ensurePrivateDir(o.dataDir);
-  const signer = new TokenSigner(loadOrCreateSecret(o.dataDir));
+  const secret = loadOrCreateSecret(o.dataDir);
+  const signer = new TokenSigner(secret);
+  const tokens = new ServiceTokens(secret, 'gateway');
   const db = await openDb(o.db === 'pglite' ? { kind: 'pglite', dataDir: path.join(o.dataDir, 'pgdata') } : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl });
   await migratePlatform(db);
   if (o.seed && !(await hasUsers(db))) {
@@ -92,7 +95,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
     // Admin calls are rare: each one asks the user service whether the token's session is still live (no cache).
-    const users = new ServiceClient('user', new HttpTransport(remote.user), signer.internalCredential());
+    const users = new ServiceClient('user', new HttpTransport(remote.user), () => tokens.tokenFor('user'));
     registerViewerResolution(scope, signer, new SessionRevocations((id) => users.call<AuthState>('GET', `/internal/users/${id}/auth-state`), null));
     registerFeatureFlagRoutes(scope, flags, signer);
   });
@@ -101,7 +104,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     const states = await Promise.all(
       SERVICE_NAMES.map(async (n) => {
         try {
-          const r = await pools[n].request({ method: 'GET', path: '/readyz' });
+          const r = await pools[n].request({ method: 'GET', path: '/readyz', headers: { [GATEWAY_TOKEN_HEADER]: await tokens.tokenFor(n) } });
           await r.body.dump();
           return [n, r.statusCode === 200] as const;
         } catch {
@@ -117,7 +120,8 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     const n = req.params.service as ServiceName;
     if (!SERVICE_NAMES.includes(n)) return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no service ${n}` } });
     const auth = req.headers.authorization;
-    const r = await pools[n].request({ method: 'GET', path: '/metrics', headers: auth ? { authorization: auth } : {} });
+    const gw = { [GATEWAY_TOKEN_HEADER]: await tokens.tokenFor(n) };
+    const r = await pools[n].request({ method: 'GET', path: '/metrics', headers: auth ? { ...gw, authorization: auth } : gw });
     return reply.code(r.statusCode).header('content-type', String(r.headers['content-type'] ?? 'text/plain')).send(await r.body.text());
   });
   app.all('/*', async (req, reply) => {
@@ -125,7 +129,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     if (!target) return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && typeof v === 'string') headers[k] = v;
-    headers[GATEWAY_HEADER] = signer.gatewayCredential();
+    headers[GATEWAY_HEADER] = await tokens.tokenFor(target);
     headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const res = await pools[target].request({ method: req.method as 'GET', path: req.url, headers, body: (req.body as Buffer | undefined) ?? undefined });
     reply.code(res.statusCode);

@@ -4,7 +4,7 @@ import type { Role } from '../contracts/events.js';
 import { forbidden, unauthorized } from './api-error.js';
 import type { TokenClaims, TokenSigner } from './auth-token.js';
 import type { CacheInvalidationBus } from './cache-invalidation.js';
-import { INTERNAL_HEADER } from './service-client.js';
+import { serviceCallOf } from './service-auth.js';
 
 export interface Viewer {
   userId: string;
@@ -94,9 +94,9 @@ export function requireRole(req: FastifyRequest, signer: TokenSigner | undefined
   return v;
 }
 
-/** Service-to-service calls carry a credential derived from the platform secret. */
-export function isInternalCall(req: FastifyRequest, signer: TokenSigner): boolean {
-  return req.headers[INTERNAL_HEADER] === signer.internalCredential();
+/** Service-to-service calls carry a short-lived service token for this service (checked in service-auth.ts). */
+export function isInternalCall(req: FastifyRequest, _signer?: TokenSigner): boolean {
+  return serviceCallOf(req)?.via === 'internal';
 }
 
 export function requireInternal(req: FastifyRequest, signer: TokenSigner): void {
@@ -107,8 +107,8 @@ export const GATEWAY_HEADER = 'x-pitchey-gateway';
 export const CLIENT_IP_HEADER = 'x-pitchey-client-ip';
 
 /** The client's address: the socket peer, or the address our gateway reports when it proves it is our gateway. */
-export function clientAddressOf(req: FastifyRequest, signer: TokenSigner): string {
+export function clientAddressOf(req: FastifyRequest, _signer?: TokenSigner): string {
   const ip = req.headers[CLIENT_IP_HEADER];
-  if (typeof ip === 'string' && req.headers[GATEWAY_HEADER] === signer.gatewayCredential()) return ip;
+  if (typeof ip === 'string' && serviceCallOf(req)?.via === 'gateway') return ip;
   return req.socket?.remoteAddress ?? 'unknown';
 }

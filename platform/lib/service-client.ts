@@ -67,7 +67,8 @@ export class ServiceClient {
   constructor(
     readonly target: string,
     private readonly transport: ServiceTransport,
-    private readonly credential: string,
+    /** A service token for `target` (short-lived, refreshed by the provider). */
+    private readonly credential: () => Promise<string>,
     opts: ServiceClientOptions = {},
   ) {
     this.guard = new Guard(target, opts.guard);
@@ -80,7 +81,8 @@ export class ServiceClient {
     try {
       res = await this.guard.run(
         async (signal) => {
-          const r = await this.transport.request(method, path, { [INTERNAL_HEADER]: this.credential }, body, signal);
+          const token = await this.credential();
+          const r = await this.transport.request(method, path, { [INTERNAL_HEADER]: token }, body, signal);
           if (r.status >= 500) throw new Error(`${this.target} answered ${r.status}`);
           return r;
         },
