@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import type { FitnessFunction } from '../core/fitness-function.js';
 import { checkTarget } from '../core/target.js';
+import { REPORTER_NAMES, type ReporterName } from '../report/reporter-names.js';
 import { closest, mustBe } from './config-issues.js';
 import { checkMetricReference, checkThresholdExpression } from './threshold-grammar.js';
 
@@ -406,7 +407,8 @@ function fitnessSchema(builtinIds: readonly string[]) {
 
 // ---- the whole config
 
-const REPORTERS = ['console', 'json', 'junit', 'markdown', 'html', 'prometheus'] as const;
+// The one list of reporter names (src/report/reporter-names.ts imports nothing, so the config may read it).
+const REPORTERS = REPORTER_NAMES as [ReporterName, ...ReporterName[]];
 
 const configShape = {
   $schema: z

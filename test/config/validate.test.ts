@@ -214,7 +214,7 @@ describe('validateConfig', () => {
     ],
     [
       { fitness: { mine: { metric: 'm', target: '< 1', test: () => 1, needs: ['static', 'db'] } } },
-      'config fitness.mine.needs[1]: must be one of "static", "load", "scale", "custom", got the string "db"',
+      'config fitness.mine.needs[1]: must be one of "static", "load", "scale"',
     ],
     [
       { fitness: { 'my fn': { metric: 'm', target: '< 1', test: () => 1 } } },
