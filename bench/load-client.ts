@@ -7,19 +7,33 @@ import { runLoad } from '../src/load/index.js';
 // usage: load-client.js <url> closed <connections> <seconds> | open <rate> <seconds> <maxVUs>
 const [url, mode, a, b, c] = process.argv.slice(2);
 const outDir = mkdtempSync(path.join(tmpdir(), 'pf-bench-load-'));
-const scenario = mode === 'closed'
-  ? { executor: 'constant-vus' as const, vus: Number(a), duration: `${b}s`, warmup: '1s', requests: [{ path: '/' }] }
-  : { executor: 'constant-arrival-rate' as const, rate: Number(a), duration: `${b}s`, warmup: '2s', preAllocatedVUs: Number(c), maxVUs: Number(c) * 4, requests: [{ path: '/' }] };
+const scenario =
+  mode === 'closed'
+    ? { executor: 'constant-vus' as const, vus: Number(a), duration: `${b}s`, warmup: '1s', requests: [{ path: '/' }] }
+    : {
+        executor: 'constant-arrival-rate' as const,
+        rate: Number(a),
+        duration: `${b}s`,
+        warmup: '2s',
+        preAllocatedVUs: Number(c),
+        maxVUs: Number(c) * 4,
+        requests: [{ path: '/' }],
+      };
 const load = await runLoad({ baseUrl: url, outDir, workers: 0, scenarios: { bench: scenario } });
 rmSync(outDir, { recursive: true, force: true });
 const s = load.scenarios[0];
 const d = s.metrics.http_req_duration.values;
-process.stdout.write(`${JSON.stringify({
-  rps: s.metrics.http_reqs.values.count / (s.durationMs / 1000),
-  requests: s.metrics.http_reqs.values.count,
-  failed: s.metrics.http_req_failed.values.passes,
-  p50: d.med, p99: d['p(99)'], max: d.max,
-  dropped: s.metrics.dropped_iterations?.values.count ?? 0,
-  saturated: s.generatorSaturated, reasons: s.saturationReasons,
-  sendLagP99: s.metrics.generator_send_lag?.values['p(99)'] ?? null,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    rps: s.metrics.http_reqs.values.count / (s.durationMs / 1000),
+    requests: s.metrics.http_reqs.values.count,
+    failed: s.metrics.http_req_failed.values.passes,
+    p50: d.med,
+    p99: d['p(99)'],
+    max: d.max,
+    dropped: s.metrics.dropped_iterations?.values.count ?? 0,
+    saturated: s.generatorSaturated,
+    reasons: s.saturationReasons,
+    sendLagP99: s.metrics.generator_send_lag?.values['p(99)'] ?? null,
+  })}\n`,
+);

@@ -26,7 +26,7 @@ function median(xs: number[]): number {
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const [cmd, ...args] = pin(1, [process.execPath, path.join(here, 'load-server.js')]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: child.stdout! });
+  const rl = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     rl.once('line', (l) => resolve((JSON.parse(l) as { url: string }).url));
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
@@ -44,10 +44,29 @@ function wrk(url: string): { rps: number; p99: number | null } {
   return { rps, p99 };
 }
 
-interface ClientResult { rps: number; requests: number; failed: number; p50: number; p99: number; max: number; dropped: number; saturated: boolean; reasons: string[]; sendLagP99: number | null }
+interface ClientResult {
+  rps: number;
+  requests: number;
+  failed: number;
+  p50: number;
+  p99: number;
+  max: number;
+  dropped: number;
+  saturated: boolean;
+  reasons: string[];
+  sendLagP99: number | null;
+}
 
 function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: number): ClientResult {
-  const [cmd, ...args] = pin(0, [process.execPath, path.join(here, 'load-client.js'), url, mode, String(a), String(b), ...(c !== undefined ? [String(c)] : [])]);
+  const [cmd, ...args] = pin(0, [
+    process.execPath,
+    path.join(here, 'load-client.js'),
+    url,
+    mode,
+    String(a),
+    String(b),
+    ...(c !== undefined ? [String(c)] : []),
+  ]);
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`native client failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ClientResult;
@@ -55,7 +74,9 @@ function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: 
 
 const server = await startServer();
 try {
-  console.log(`bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}; native runs warm up first (1 s closed, 2 s open; not measured)`);
+  console.log(
+    `bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}; native runs warm up first (1 s closed, 2 s open; not measured)`,
+  );
   const wrkRuns: number[] = [];
   const nativeRuns: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -63,22 +84,29 @@ try {
     const n = native(server.url, 'closed', connections, seconds);
     wrkRuns.push(w.rps);
     nativeRuns.push(n.rps);
-    console.log(`  repeat ${i + 1}: wrk ${w.rps.toFixed(0)} req/s (p99 ${w.p99?.toFixed(2)}ms) | native ${n.rps.toFixed(0)} req/s (p99 ${n.p99.toFixed(2)}ms, ${n.failed} failed${n.saturated ? ', generator saturated' : ''})`);
+    console.log(
+      `  repeat ${i + 1}: wrk ${w.rps.toFixed(0)} req/s (p99 ${w.p99?.toFixed(2)}ms) | native ${n.rps.toFixed(0)} req/s (p99 ${n.p99.toFixed(2)}ms, ${n.failed} failed${n.saturated ? ', generator saturated' : ''})`,
+    );
   }
   const wrkMax = median(wrkRuns);
   const nativeMax = median(nativeRuns);
-  console.log(`max req/s (median): wrk ${wrkMax.toFixed(0)}, native ${nativeMax.toFixed(0)} → ratio native/wrk ${(nativeMax / wrkMax).toFixed(3)} (goal ≥ 0.9)`);
+  console.log(
+    `max req/s (median): wrk ${wrkMax.toFixed(0)}, native ${nativeMax.toFixed(0)} → ratio native/wrk ${(nativeMax / wrkMax).toFixed(3)} (goal ≥ 0.9)`,
+  );
   for (const share of [0.6, 0.9]) {
     const rate = Math.round(nativeMax * share);
     const runs = Array.from({ length: repeats }, () => native(server.url, 'open', rate, seconds, connections));
     const p99 = median(runs.map((r) => r.p99));
     const lag = median(runs.map((r) => r.sendLagP99 ?? 0));
     const clean = lag <= 2 && runs.every((r) => r.dropped === 0);
-    console.log(`open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing): p99 ${p99.toFixed(2)}ms `
-      + `(median of ${repeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), send-lag p99 ${lag.toFixed(2)}ms `
-      + `(runs ${runs.map((r) => (r.sendLagP99 ?? 0).toFixed(2)).join(', ')}), dropped ${runs.map((r) => r.dropped).join('/')}, `
-      + `saturated ${runs.map((r) => (r.saturated ? 'yes' : 'no')).join('/')} → ${clean ? 'clean' : 'NOT clean'} `
-      + '(send-lag p99 ≤ 2 ms, no drops)');
+    console.log(
+      `open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing): p99 ${p99.toFixed(2)}ms ` +
+        `(median of ${repeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), ` +
+        `send-lag p99 ${lag.toFixed(2)}ms (runs ${runs.map((r) => (r.sendLagP99 ?? 0).toFixed(2)).join(', ')}), ` +
+        `dropped ${runs.map((r) => r.dropped).join('/')}, ` +
+        `saturated ${runs.map((r) => (r.saturated ? 'yes' : 'no')).join('/')} → ${clean ? 'clean' : 'NOT clean'} ` +
+        '(send-lag p99 ≤ 2 ms, no drops)',
+    );
     for (const r of runs) if (r.saturated) console.log(`    saturation: ${r.reasons.join('; ')}`);
   }
 } finally {

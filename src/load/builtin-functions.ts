@@ -7,9 +7,10 @@ function scenarioEvidence(s: ScenarioSummary): Evidence {
   const dropped = s.metrics.dropped_iterations?.values.count ?? 0;
   const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : `${v.toFixed(v < 10 ? 2 : 1)}ms`);
   return {
-    message: `${s.name} (${s.engine}, ${s.executor}): p50 ${fmt(d.med)} p95 ${fmt(d['p(95)'])} p99 ${fmt(d['p(99)'])} max ${fmt(d.max)} over ${s.sampleCount} requests`
-      + `${dropped ? `, ${dropped} dropped iterations` : ''}${s.generatorSaturated ? ', generator saturated' : ''}${s.partial ? ', partial' : ''}`
-      + ` [${s.percentileMethod === 'exact-r7' ? 'exact R-7 percentiles' : s.percentileMethod === 'k6-summary' ? 'percentiles as k6 computed them' : 'HDR histogram'}, resolution ${s.latencyResolutionMs}ms]`,
+    message:
+      `${s.name} (${s.engine}, ${s.executor}): p50 ${fmt(d.med)} p95 ${fmt(d['p(95)'])} p99 ${fmt(d['p(99)'])} max ${fmt(d.max)} over ${s.sampleCount} requests` +
+      `${dropped ? `, ${dropped} dropped iterations` : ''}${s.generatorSaturated ? ', generator saturated' : ''}${s.partial ? ', partial' : ''}` +
+      ` [${s.percentileMethod === 'exact-r7' ? 'exact R-7 percentiles' : s.percentileMethod === 'k6-summary' ? 'percentiles as k6 computed them' : 'HDR histogram'}, resolution ${s.latencyResolutionMs}ms]`,
     data: {
       scenario: s.name,
       engine: s.engine,
@@ -46,8 +47,9 @@ function p99Bounds(s: ScenarioSummary): P99Bounds | null {
 /** The endpoints with the highest p99 of a scenario: which request a p99 breach comes from. */
 function endpointEvidence(s: ScenarioSummary): Evidence[] {
   return (s.endpoints ?? []).slice(0, TOP_ENDPOINTS).map((e) => ({
-    message: `${s.name}: ${e.method ? `${e.method} ` : ''}${e.group ? `${e.group}::` : ''}${e.name} p99 ${ms(e.p99)}`
-      + ` p95 ${ms(e.p95)} p50 ${ms(e.p50)} over ${e.count} requests, ${e.failed} failed`,
+    message:
+      `${s.name}: ${e.method ? `${e.method} ` : ''}${e.group ? `${e.group}::` : ''}${e.name} p99 ${ms(e.p99)}` +
+      ` p95 ${ms(e.p95)} p50 ${ms(e.p50)} over ${e.count} requests, ${e.failed} failed`,
     data: { scenario: s.name, endpoint: e },
   }));
 }
@@ -56,7 +58,8 @@ const TOP_ENDPOINTS = 5;
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)}ms`;
 
 function noLoad(ctx: FitnessContext): FitnessValue | null {
-  if (!ctx.load || ctx.load.scenarios.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no load scenario was run' };
+  if (!ctx.load || ctx.load.scenarios.length === 0)
+    return { value: null, verdict: 'inconclusive', reason: 'no load scenario was run' };
   return null;
 }
 
@@ -88,7 +91,8 @@ export const loadFitnessFunctions: FitnessFunctions = {
     metric: 'p99 latency',
     target: '< 200ms',
     unit: 'ms',
-    description: '99th percentile of http_req_duration under the configured load (open model: from the intended send time)',
+    description:
+      '99th percentile of http_req_duration under the configured load (open model: from the intended send time)',
     severity: 'critical',
     needs: ['load'],
     test(ctx) {
@@ -97,7 +101,8 @@ export const loadFitnessFunctions: FitnessFunctions = {
       const load = ctx.load!;
       const evidence = [...load.scenarios.map(scenarioEvidence), ...load.scenarios.flatMap(endpointEvidence)];
       const p99s = load.scenarios.map(p99Bounds).filter((b): b is P99Bounds => b !== null);
-      if (p99s.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no request got a response', evidence };
+      if (p99s.length === 0)
+        return { value: null, verdict: 'inconclusive', reason: 'no request got a response', evidence };
       const value = Math.max(...p99s.map((b) => b.low));
       const upper = Math.max(...p99s.map((b) => b.high));
       const unknown = p99s.filter((b) => b.low !== b.high);
@@ -106,7 +111,14 @@ export const loadFitnessFunctions: FitnessFunctions = {
       if (!reason) {
         // A summary without p(99) (k6 prints it only when asked): its other statistics bound it.
         const why = `no p(99) in ${unknown.map((b) => `${b.name} (between ${b.lowFrom} ${b.low} ms and max ${b.high} ms)`).join(', ')}`;
-        return { value, verdict: 'inconclusive', reason: why, evidence, valueIsLowerBound: true, valueUpperBound: upper };
+        return {
+          value,
+          verdict: 'inconclusive',
+          reason: why,
+          evidence,
+          valueIsLowerBound: true,
+          valueUpperBound: upper,
+        };
       }
       // Dropped iterations only hide load (the p99 under the full rate is higher); a saturated generator inflates
       // latencies, so its value bounds nothing.
@@ -132,7 +144,10 @@ export const loadFitnessFunctions: FitnessFunctions = {
         if (!v) continue;
         failed += v.passes;
         total += v.passes + v.fails;
-        evidence.push({ message: `${s.name}: ${v.passes} of ${v.passes + v.fails} requests failed (${(v.rate * 100).toFixed(2)}%)`, data: { scenario: s.name, failed: v.passes, total: v.passes + v.fails } });
+        evidence.push({
+          message: `${s.name}: ${v.passes} of ${v.passes + v.fails} requests failed (${(v.rate * 100).toFixed(2)}%)`,
+          data: { scenario: s.name, failed: v.passes, total: v.passes + v.fails },
+        });
       }
       if (total === 0) return { value: null, verdict: 'inconclusive', reason: 'no request was sent', evidence };
       return { value: (failed / total) * 100, evidence };
@@ -158,7 +173,8 @@ export const loadFitnessFunctions: FitnessFunctions = {
           });
         }
       }
-      if (evidence.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no thresholds configured', evidence };
+      if (evidence.length === 0)
+        return { value: null, verdict: 'inconclusive', reason: 'no thresholds configured', evidence };
       evidence.sort((a, b) => Number((a.data as { ok: boolean }).ok) - Number((b.data as { ok: boolean }).ok));
       return { value: all, evidence };
     },

@@ -16,33 +16,47 @@ export function parseCsv(text: string, file: string): DataRow[] {
     const c = text[i];
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else {
         if (c === '\n') line++;
         field += c;
       }
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
+      row.push(field);
+      field = '';
       if (row.length > 1 || row[0] !== '') rows.push(row);
       row = [];
       line++;
     } else field += c;
   }
   if (quoted) throw new InputError(`${file}:${line}: unterminated quoted field`);
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   if (rows.length === 0) return [];
   const header = rows[0];
   return rows.slice(1).map((r, i) => {
-    if (r.length !== header.length) throw new InputError(`${file}:${i + 2}: expected ${header.length} fields, got ${r.length}`);
+    if (r.length !== header.length)
+      throw new InputError(`${file}:${i + 2}: expected ${header.length} fields, got ${r.length}`);
     return Object.fromEntries(header.map((h, j) => [h, r[j]]));
   });
 }
 
 /** Loads a scenario's `data`: inline rows, or a CSV / JSON (array of objects) file relative to `baseDir`. */
-export function loadDataRows(data: string | DataRow[] | undefined, baseDir: string, keyPath: string): DataRow[] | undefined {
+export function loadDataRows(
+  data: string | DataRow[] | undefined,
+  baseDir: string,
+  keyPath: string,
+): DataRow[] | undefined {
   if (data === undefined) return undefined;
   if (Array.isArray(data)) return data;
   const file = path.resolve(baseDir, data);
@@ -50,7 +64,10 @@ export function loadDataRows(data: string | DataRow[] | undefined, baseDir: stri
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read data file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, keyPath);
+    throw new ConfigError(
+      `cannot read data file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      keyPath,
+    );
   }
   if (file.endsWith('.json')) {
     let parsed: unknown;

@@ -9,7 +9,11 @@ const PART_RE = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
  */
 export function parseDuration(input: string | number, keyPath = 'duration'): number {
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new ConfigError(`invalid duration ${input}: expected a non-negative number of ms or a string like '30s'`, keyPath);
+    if (!Number.isFinite(input) || input < 0)
+      throw new ConfigError(
+        `invalid duration ${input}: expected a non-negative number of ms or a string like '30s'`,
+        keyPath,
+      );
     return input;
   }
   const text = String(input).trim();
@@ -23,7 +27,10 @@ export function parseDuration(input: string | number, keyPath = 'duration'): num
     consumed = PART_RE.lastIndex;
   }
   if (consumed === 0 || consumed !== text.length) {
-    throw new ConfigError(`invalid duration ${JSON.stringify(input)}: expected a k6 duration like '30s', '1m30s' or '500ms'`, keyPath);
+    throw new ConfigError(
+      `invalid duration ${JSON.stringify(input)}: expected a k6 duration like '30s', '1m30s' or '500ms'`,
+      keyPath,
+    );
   }
   return total;
 }
@@ -33,9 +40,12 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = Math.round(ms);
   let out = '';
-  const h = Math.floor(rest / 3_600_000); rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000); rest -= m * 60_000;
-  const s = Math.floor(rest / 1000); rest -= s * 1000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  rest -= s * 1000;
   if (h) out += `${h}h`;
   if (m) out += `${m}m`;
   if (s) out += `${s}s`;

@@ -53,7 +53,11 @@ export class EndpointTrends implements SampleSink {
 
   snapshot(): EndpointSnapshot[] {
     return [...this.byKey.values()].map((e) => ({
-      name: e.name, group: e.group, method: e.method, duration: e.duration.snapshot(), failed: e.failed,
+      name: e.name,
+      group: e.group,
+      method: e.method,
+      duration: e.duration.snapshot(),
+      failed: e.failed,
     }));
   }
 

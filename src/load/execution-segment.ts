@@ -27,7 +27,10 @@ export function parseFraction(text: string): Fraction {
     const scale = 10 ** decimals.length * (m[3] ? 100 : 1);
     f = frac(Number(m[1] + decimals), scale);
   }
-  if (!f || f.n > f.d) throw new InputError(`invalid execution segment value ${JSON.stringify(text)}: expected a fraction in 0..1 such as 1/4, 0.25 or 25%`);
+  if (!f || f.n > f.d)
+    throw new InputError(
+      `invalid execution segment value ${JSON.stringify(text)}: expected a fraction in 0..1 such as 1/4, 0.25 or 25%`,
+    );
   return f;
 }
 
@@ -50,22 +53,33 @@ export interface ExecutionSegment {
 }
 
 /** The whole test as one segment. */
-export const FULL_SEGMENT: ExecutionSegment = { from: { n: 0, d: 1 }, to: { n: 1, d: 1 }, sequence: [{ n: 0, d: 1 }, { n: 1, d: 1 }], index: 0 };
+export const FULL_SEGMENT: ExecutionSegment = {
+  from: { n: 0, d: 1 },
+  to: { n: 1, d: 1 },
+  sequence: [
+    { n: 0, d: 1 },
+    { n: 1, d: 1 },
+  ],
+  index: 0,
+};
 
 /** Parses k6's `--execution-segment` ('1/4:1/2') and optional `--execution-segment-sequence` ('0,1/4,1/2,1'). */
 export function parseExecutionSegment(segment: string, sequence?: string): ExecutionSegment {
   const parts = segment.split(':');
-  if (parts.length !== 2) throw new InputError(`invalid execution segment ${JSON.stringify(segment)}: expected from:to such as 0:1/4`);
+  if (parts.length !== 2)
+    throw new InputError(`invalid execution segment ${JSON.stringify(segment)}: expected from:to such as 0:1/4`);
   const from = parseFraction(parts[0]);
   const to = parseFraction(parts[1]);
-  if (!lessThan(from, to)) throw new InputError(`invalid execution segment ${JSON.stringify(segment)}: from must be below to`);
+  if (!lessThan(from, to))
+    throw new InputError(`invalid execution segment ${JSON.stringify(segment)}: from must be below to`);
   let seq: Fraction[];
   if (sequence) {
     seq = sequence.split(',').map(parseFraction);
     if (seq[0].n !== 0) seq.unshift({ n: 0, d: 1 });
     if (seq[seq.length - 1].n !== seq[seq.length - 1].d) seq.push({ n: 1, d: 1 });
     for (let i = 1; i < seq.length; i++) {
-      if (!lessThan(seq[i - 1], seq[i])) throw new InputError(`invalid execution segment sequence ${JSON.stringify(sequence)}: values must increase`);
+      if (!lessThan(seq[i - 1], seq[i]))
+        throw new InputError(`invalid execution segment sequence ${JSON.stringify(sequence)}: values must increase`);
     }
   } else {
     seq = [{ n: 0, d: 1 }];
@@ -73,8 +87,13 @@ export function parseExecutionSegment(segment: string, sequence?: string): Execu
     seq.push(to);
     if (to.n !== to.d) seq.push({ n: 1, d: 1 });
   }
-  const index = seq.findIndex((f, i) => i < seq.length - 1 && f.n * from.d === from.n * f.d && seq[i + 1].n * to.d === to.n * seq[i + 1].d);
-  if (index === -1) throw new InputError(`execution segment ${segment} is not part of the sequence ${seq.map(formatFraction).join(',')}`);
+  const index = seq.findIndex(
+    (f, i) => i < seq.length - 1 && f.n * from.d === from.n * f.d && seq[i + 1].n * to.d === to.n * seq[i + 1].d,
+  );
+  if (index === -1)
+    throw new InputError(
+      `execution segment ${segment} is not part of the sequence ${seq.map(formatFraction).join(',')}`,
+    );
   return { from, to, sequence: seq, index };
 }
 
@@ -108,7 +127,8 @@ export class SegmentStriping {
     const seq = segment.sequence;
     let l = 1;
     for (const f of seq) l = (l * f.d) / gcd(l, f.d);
-    if (l > 1_000_000) throw new InputError(`execution segment sequence ${formatSequence(segment)} is too fine (cycle ${l})`);
+    if (l > 1_000_000)
+      throw new InputError(`execution segment sequence ${formatSequence(segment)} is too fine (cycle ${l})`);
     this.cycle = l;
     const widths = seq.slice(1).map((f, i) => (f.n * l) / f.d - (seq[i].n * l) / seq[i].d);
     this.owner = new Int32Array(l);
@@ -121,7 +141,10 @@ export class SegmentStriping {
         if (assigned[k] >= widths[k]) continue;
         // deficit = expected share after j+1 positions minus what k has, in units of 1/l
         const deficit = widths[k] * (j + 1) - assigned[k] * l;
-        if (deficit > bestDeficit) { bestDeficit = deficit; best = k; }
+        if (deficit > bestDeficit) {
+          bestDeficit = deficit;
+          best = k;
+        }
       }
       this.owner[j] = best;
       assigned[best]++;

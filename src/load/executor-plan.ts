@@ -4,7 +4,12 @@ import { parseDuration } from './duration.js';
 import { mulberry32 } from './seeded-random.js';
 
 export const EXECUTORS: readonly ExecutorName[] = [
-  'constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus', 'per-vu-iterations', 'shared-iterations',
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-vus',
+  'ramping-vus',
+  'per-vu-iterations',
+  'shared-iterations',
 ];
 
 /**
@@ -16,8 +21,8 @@ export const MAX_VUS = 50_000;
 function boundVus(n: number, key: string, keyPath: string): number {
   if (n > MAX_VUS) {
     throw new ConfigError(
-      `${key} ${n} is more than one pitchey-fit process runs (at most ${MAX_VUS} VUs): lower it, or spread the load `
-        + 'over several k6 runners (--k6-operator)',
+      `${key} ${n} is more than one pitchey-fit process runs (at most ${MAX_VUS} VUs): lower it, or spread the load ` +
+        'over several k6 runners (--k6-operator)',
       `${keyPath}.${key}`,
     );
   }
@@ -70,7 +75,8 @@ function positiveInt(v: unknown, key: string, keyPath: string, fallback?: number
     if (fallback !== undefined) return fallback;
     throw new ConfigError(`${key} is required for this executor`, `${keyPath}.${key}`);
   }
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`, `${keyPath}.${key}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new ConfigError(`${key} must be a non-negative integer, got ${JSON.stringify(v)}`, `${keyPath}.${key}`);
   return v;
 }
 
@@ -79,12 +85,14 @@ function positiveNumber(v: unknown, key: string, keyPath: string, fallback?: num
     if (fallback !== undefined) return fallback;
     throw new ConfigError(`${key} is required for this executor`, `${keyPath}.${key}`);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`${key} must be a non-negative number, got ${JSON.stringify(v)}`, `${keyPath}.${key}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ConfigError(`${key} must be a non-negative number, got ${JSON.stringify(v)}`, `${keyPath}.${key}`);
   return v;
 }
 
 function stagesMs(stages: Stage[] | undefined, keyPath: string): StageMs[] {
-  if (!Array.isArray(stages) || stages.length === 0) throw new ConfigError('stages must be a non-empty array of { duration, target }', `${keyPath}.stages`);
+  if (!Array.isArray(stages) || stages.length === 0)
+    throw new ConfigError('stages must be a non-empty array of { duration, target }', `${keyPath}.stages`);
   return stages.map((s, i) => ({
     durationMs: parseDuration(s.duration, `${keyPath}.stages[${i}].duration`),
     target: positiveNumber(s.target, 'target', `${keyPath}.stages[${i}]`),
@@ -106,7 +114,11 @@ class RampedRate {
   readonly totalMs: number;
   readonly total: number;
 
-  constructor(startRate: number, private readonly stages: StageMs[], private readonly unitMs: number) {
+  constructor(
+    startRate: number,
+    private readonly stages: StageMs[],
+    private readonly unitMs: number,
+  ) {
     let t = 0;
     let n = 0;
     let prev = startRate / unitMs;
@@ -145,7 +157,10 @@ class RampedRate {
       const inStage = ((a0 + a1) / 2) * s.durationMs;
       const rest = y - this.counts[k];
       if (rest < inStage) {
-        if (s.durationMs === 0) { hint.k++; continue; }
+        if (s.durationMs === 0) {
+          hint.k++;
+          continue;
+        }
         const a = (a1 - a0) / (2 * s.durationMs);
         // N(x) = a0 x + a x^2 = rest; stable root of the quadratic (also for a <= 0 and a = 0)
         const disc = a0 * a0 + 4 * a * rest;
@@ -161,11 +176,16 @@ class RampedRate {
 /** Builds the timing plan of a scenario's executor, validating its keys the way k6 does. */
 export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): ExecutorPlan {
   if (!EXECUTORS.includes(sc.executor)) {
-    throw new ConfigError(`unknown executor ${JSON.stringify(sc.executor)}: expected one of ${EXECUTORS.join(', ')}`, `${keyPath}.executor`);
+    throw new ConfigError(
+      `unknown executor ${JSON.stringify(sc.executor)}: expected one of ${EXECUTORS.join(', ')}`,
+      `${keyPath}.executor`,
+    );
   }
-  const gracefulStopMs = sc.gracefulStop !== undefined ? parseDuration(sc.gracefulStop, `${keyPath}.gracefulStop`) : 30_000;
+  const gracefulStopMs =
+    sc.gracefulStop !== undefined ? parseDuration(sc.gracefulStop, `${keyPath}.gracefulStop`) : 30_000;
   const pacing = sc.arrival ?? 'constant';
-  if (pacing !== 'constant' && pacing !== 'poisson') throw new ConfigError(`arrival must be 'constant' or 'poisson'`, `${keyPath}.arrival`);
+  if (pacing !== 'constant' && pacing !== 'poisson')
+    throw new ConfigError(`arrival must be 'constant' or 'poisson'`, `${keyPath}.arrival`);
   switch (sc.executor) {
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate': {
@@ -173,16 +193,25 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       if (unitMs <= 0) throw new ConfigError('timeUnit must be longer than 0', `${keyPath}.timeUnit`);
       const preAllocatedVUs = positiveInt(sc.preAllocatedVUs, 'preAllocatedVUs', keyPath);
       const maxVUs = positiveInt(sc.maxVUs, 'maxVUs', keyPath, preAllocatedVUs);
-      if (maxVUs < preAllocatedVUs) throw new ConfigError(`maxVUs (${maxVUs}) must be at least preAllocatedVUs (${preAllocatedVUs})`, `${keyPath}.maxVUs`);
+      if (maxVUs < preAllocatedVUs)
+        throw new ConfigError(
+          `maxVUs (${maxVUs}) must be at least preAllocatedVUs (${preAllocatedVUs})`,
+          `${keyPath}.maxVUs`,
+        );
       if (maxVUs === 0) throw new ConfigError('maxVUs must be at least 1', `${keyPath}.maxVUs`);
       boundVus(maxVUs, 'maxVUs', keyPath);
-      const ramp = sc.executor === 'constant-arrival-rate'
-        ? (() => {
-          const rate = positiveNumber(sc.rate, 'rate', keyPath);
-          if (rate <= 0) throw new ConfigError('rate must be above 0', `${keyPath}.rate`);
-          return new RampedRate(rate, [{ durationMs: requiredDuration(sc.duration, 'duration', keyPath), target: rate }], unitMs);
-        })()
-        : new RampedRate(positiveNumber(sc.startRate, 'startRate', keyPath, 0), stagesMs(sc.stages, keyPath), unitMs);
+      const ramp =
+        sc.executor === 'constant-arrival-rate'
+          ? (() => {
+              const rate = positiveNumber(sc.rate, 'rate', keyPath);
+              if (rate <= 0) throw new ConfigError('rate must be above 0', `${keyPath}.rate`);
+              return new RampedRate(
+                rate,
+                [{ durationMs: requiredDuration(sc.duration, 'duration', keyPath), target: rate }],
+                unitMs,
+              );
+            })()
+          : new RampedRate(positiveNumber(sc.startRate, 'startRate', keyPath, 0), stagesMs(sc.stages, keyPath), unitMs);
       const total = ramp.total;
       return {
         kind: 'arrival',
@@ -230,7 +259,11 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       stages.forEach((s, i) => boundVus(Math.ceil(s.target), 'target', `${keyPath}.stages[${i}]`));
       const maxVUs = Math.max(start, ...stages.map((s) => Math.ceil(s.target)));
       return {
-        kind: 'vus', executor: sc.executor, durationMs, gracefulStopMs, maxVUs,
+        kind: 'vus',
+        executor: sc.executor,
+        durationMs,
+        gracefulStopMs,
+        maxVUs,
         activeVUs: (t) => {
           let from = start;
           let at = 0;
@@ -248,11 +281,20 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
       const vus = boundVus(positiveInt(sc.vus, 'vus', keyPath, 1), 'vus', keyPath);
       const iterations = positiveInt(sc.iterations, 'iterations', keyPath, 1);
       if (sc.executor === 'shared-iterations' && iterations < vus) {
-        throw new ConfigError(`iterations (${iterations}) must be at least vus (${vus}) for shared-iterations`, `${keyPath}.iterations`);
+        throw new ConfigError(
+          `iterations (${iterations}) must be at least vus (${vus}) for shared-iterations`,
+          `${keyPath}.iterations`,
+        );
       }
-      const durationMs = sc.maxDuration !== undefined ? parseDuration(sc.maxDuration, `${keyPath}.maxDuration`) : 600_000;
+      const durationMs =
+        sc.maxDuration !== undefined ? parseDuration(sc.maxDuration, `${keyPath}.maxDuration`) : 600_000;
       return {
-        kind: 'vus', executor: sc.executor, durationMs, gracefulStopMs, maxVUs: vus, activeVUs: () => vus,
+        kind: 'vus',
+        executor: sc.executor,
+        durationMs,
+        gracefulStopMs,
+        maxVUs: vus,
+        activeVUs: () => vus,
         ...(sc.executor === 'per-vu-iterations' ? { iterationsPerVU: iterations } : { sharedIterations: iterations }),
       };
     }

@@ -21,21 +21,30 @@ export const DEFAULT_SATURATION_BOUNDS: SaturationBounds = {
  * Reasons the generator itself was the bottleneck of a run (empty when it kept up). Dropped iterations (no free VU)
  * are the target's slowness, not the generator's, and are judged separately.
  */
-export function saturationReasons(plan: ExecutorPlan, outputs: SegmentRunOutput[], bounds = DEFAULT_SATURATION_BOUNDS): string[] {
+export function saturationReasons(
+  plan: ExecutorPlan,
+  outputs: SegmentRunOutput[],
+  bounds = DEFAULT_SATURATION_BOUNDS,
+): string[] {
   const reasons: string[] = [];
   outputs.forEach((o, i) => {
     if (o.eventLoopUtilization > bounds.maxEventLoopUtilization) {
-      reasons.push(`generator thread ${i + 1}/${outputs.length} was CPU-bound: event loop busy ${(o.eventLoopUtilization * 100).toFixed(0)}% of the run (bound ${(bounds.maxEventLoopUtilization * 100).toFixed(0)}%)`);
+      reasons.push(
+        `generator thread ${i + 1}/${outputs.length} was CPU-bound: event loop busy ${(o.eventLoopUtilization * 100).toFixed(0)}% of the run (bound ${(bounds.maxEventLoopUtilization * 100).toFixed(0)}%)`,
+      );
     }
   });
   if (plan.kind === 'arrival') {
     const lagP99 = Math.max(...outputs.map((o) => o.sendLagP99Ms ?? 0));
     if (lagP99 > bounds.maxSendLagP99Ms) {
       const elu = Math.max(...outputs.map((o) => o.eventLoopUtilization));
-      const why = elu > bounds.maxEventLoopUtilization
-        ? 'the generator was CPU-bound'
-        : `its event loop was busy ${(elu * 100).toFixed(0)}% on average, so the lateness came from pauses: GC, or other processes taking the CPU`;
-      reasons.push(`send lag p99 ${lagP99.toFixed(1)}ms exceeds ${bounds.maxSendLagP99Ms}ms: requests left the generator late (${why})`);
+      const why =
+        elu > bounds.maxEventLoopUtilization
+          ? 'the generator was CPU-bound'
+          : `its event loop was busy ${(elu * 100).toFixed(0)}% on average, so the lateness came from pauses: GC, or other processes taking the CPU`;
+      reasons.push(
+        `send lag p99 ${lagP99.toFixed(1)}ms exceeds ${bounds.maxSendLagP99Ms}ms: requests left the generator late (${why})`,
+      );
     }
     const partial = outputs.some((o) => o.partial);
     if (!partial) {

@@ -20,7 +20,8 @@ export interface HttpResponse {
 
 function headerValue(raw: Buffer[], name: string): string | undefined {
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].length === name.length && raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
+    if (raw[i].length === name.length && raw[i].toString('latin1').toLowerCase() === name)
+      return raw[i + 1].toString('latin1');
   }
   return undefined;
 }
@@ -41,7 +42,10 @@ class ResponseReader implements HttpResponse {
   location?: string;
   private chunks: Buffer[] | null = null;
 
-  constructor(private readonly needBody: boolean, private readonly resolve: (r: HttpResponse) => void) {}
+  constructor(
+    private readonly needBody: boolean,
+    private readonly resolve: (r: HttpResponse) => void,
+  ) {}
 
   onConnect(): void {}
 
@@ -95,12 +99,15 @@ export class HttpClient {
   private closedWritten = 0;
   private closed = false;
 
-  constructor(readonly origin: string, private readonly timeoutMs: number) {
+  constructor(
+    readonly origin: string,
+    private readonly timeoutMs: number,
+  ) {
     const connector = buildConnector({});
     this.connect = (opts, cb) => {
       connector(opts, (err, socket) => {
         if (socket) {
-          const s = socket as Socket;
+          const s = socket;
           this.sockets.add(s);
           s.once('close', () => {
             this.closedRead += s.bytesRead;
@@ -159,7 +166,7 @@ export class HttpClient {
       try {
         if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
         const dispatcher = origin === this.origin ? this.lane(lane) : this.foreignPool(origin);
-        dispatcher.dispatch({ method: method as 'GET', path, headers, body }, reader);
+        dispatcher.dispatch({ method: method, path, headers, body }, reader);
       } catch (e) {
         reader.onError(e as Error);
       }

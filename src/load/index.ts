@@ -6,8 +6,12 @@ export type { LoadEngine } from './engine.js';
 export type { SampleSink } from './sample-sink.js';
 export { loadEngine, LOAD_ENGINE_NAMES } from './engines/registry.js';
 export {
-  parseThresholdExpression, parseMetricReference, parseThresholds,
-  type ThresholdExpression, type MetricReference, type ParsedThreshold,
+  parseThresholdExpression,
+  parseMetricReference,
+  parseThresholds,
+  type ThresholdExpression,
+  type MetricReference,
+  type ParsedThreshold,
 } from './threshold-expression.js';
 export { evaluateThresholds, validateThresholds } from './threshold-evaluator.js';
 export { loadFitnessFunctions, latencyInconclusiveReason } from './builtin-functions.js';

@@ -1,7 +1,11 @@
 /** Reads a value from parsed JSON by a dotted path: 'data.token', 'data.items[0].id', 'data.items.0.id'. */
 export function readJsonPath(root: unknown, path: string): unknown {
   if (path === '' || path === '$') return root;
-  const parts = path.replace(/^\$\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p !== '');
+  const parts = path
+    .replace(/^\$\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((p) => p !== '');
   let cur: unknown = root;
   for (const p of parts) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -74,10 +74,14 @@ interface Entry {
 
 function newSink(type: MetricType, keepSamples: boolean): Sink {
   switch (type) {
-    case 'trend': return new TrendSink(keepSamples);
-    case 'rate': return new RateSink();
-    case 'counter': return new CounterSink();
-    case 'gauge': return new GaugeSink();
+    case 'trend':
+      return new TrendSink(keepSamples);
+    case 'rate':
+      return new RateSink();
+    case 'counter':
+      return new CounterSink();
+    case 'gauge':
+      return new GaugeSink();
   }
 }
 
@@ -92,7 +96,10 @@ export class MetricStore implements SampleSink {
   private readonly entries = new Map<string, Entry>();
   private readonly subs = new Map<string, Entry[]>();
 
-  constructor(readonly keepSamples: boolean, definitions: Record<string, MetricDefinition> = BUILTIN_METRICS) {
+  constructor(
+    readonly keepSamples: boolean,
+    definitions: Record<string, MetricDefinition> = BUILTIN_METRICS,
+  ) {
     for (const def of Object.values(definitions)) this.define(def);
   }
 
@@ -173,7 +180,14 @@ export class MetricStore implements SampleSink {
   snapshot(): MetricStoreSnapshot {
     const entries: MetricEntrySnapshot[] = [];
     for (const e of this.entries.values()) {
-      entries.push({ key: e.key, name: e.def.name, tags: e.tags, type: e.def.type, contains: e.def.contains, state: sinkState(e.sink) });
+      entries.push({
+        key: e.key,
+        name: e.def.name,
+        tags: e.tags,
+        type: e.def.type,
+        contains: e.def.contains,
+        state: sinkState(e.sink),
+      });
     }
     return { keepSamples: this.keepSamples, entries };
   }
@@ -232,9 +246,14 @@ export function summariseSink(def: MetricDefinition, sink: Sink, durationMs: num
     for (const stat of SUMMARY_TREND_STATS) values[stat] = trendStat(sink, stat);
     return { type: 'trend', unit: def.contains === 'time' ? 'ms' : def.contains === 'data' ? 'B' : undefined, values };
   }
-  if (sink instanceof RateSink) return { type: 'rate', values: { rate: sink.rate, passes: sink.passes, fails: sink.total - sink.passes } };
+  if (sink instanceof RateSink)
+    return { type: 'rate', values: { rate: sink.rate, passes: sink.passes, fails: sink.total - sink.passes } };
   if (sink instanceof CounterSink) {
-    return { type: 'counter', ...(def.contains === 'data' ? { unit: 'B' } : {}), values: { count: sink.sum, rate: seconds > 0 ? sink.sum / seconds : 0 } };
+    return {
+      type: 'counter',
+      ...(def.contains === 'data' ? { unit: 'B' } : {}),
+      values: { count: sink.sum, rate: seconds > 0 ? sink.sum / seconds : 0 },
+    };
   }
   return { type: 'gauge', values: { value: sink.value, min: sink.min, max: sink.max } };
 }
@@ -243,11 +262,16 @@ export function summariseSink(def: MetricDefinition, sink: Sink, durationMs: num
 export function trendStat(sink: TrendSink, stat: string): number {
   if (sink.count === 0) return Number.NaN;
   switch (stat) {
-    case 'count': return sink.count;
-    case 'avg': return sink.sum / sink.count;
-    case 'min': return sink.min;
-    case 'max': return sink.max;
-    case 'med': return sink.percentile(50);
+    case 'count':
+      return sink.count;
+    case 'avg':
+      return sink.sum / sink.count;
+    case 'min':
+      return sink.min;
+    case 'max':
+      return sink.max;
+    case 'med':
+      return sink.percentile(50);
   }
   const m = /^p\((\d+(?:\.\d+)?)\)$/.exec(stat);
   if (!m) throw new Error(`unknown trend stat ${stat}`);

@@ -47,7 +47,9 @@ export class NdjsonWriter implements SampleSink {
 
   point(def: MetricDefinition, value: number, tags: Tags | null, epochMs: number): void {
     if (!this.declared.has(def.name)) this.declare(def);
-    this.raw(`{"type":"Point","data":{"time":"${new Date(epochMs).toISOString()}","value":${value},"tags":${tags ? JSON.stringify(tags) : 'null'}},"metric":"${def.name}"}\n`);
+    this.raw(
+      `{"type":"Point","data":{"time":"${new Date(epochMs).toISOString()}","value":${value},"tags":${tags ? JSON.stringify(tags) : 'null'}},"metric":"${def.name}"}\n`,
+    );
   }
 
   private line(obj: unknown): void {

@@ -26,7 +26,8 @@ function flagDurationMs(text: string): number {
   try {
     return parseDuration(text);
   } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(`--duration must be a k6 duration like 30s or 1m30s, got ${text}`);
+    if (e instanceof ConfigError)
+      throw new UsageError(`--duration must be a k6 duration like 30s or 1m30s, got ${text}`);
     throw e;
   }
 }
@@ -55,21 +56,37 @@ function rescaleStages(sc: ScenarioConfig, totalMs: number): ScenarioConfig['sta
  * The scenario with the overrides applied, and a line per override saying what it changed (shown in the summary).
  * An override that means nothing for the scenario's executor is a usage error naming the flag and the scenario.
  */
-export function applyOverrides(name: string, scenario: ScenarioConfig, o: LoadOverrides): { scenario: ScenarioConfig; applied: string[] } {
+export function applyOverrides(
+  name: string,
+  scenario: ScenarioConfig,
+  o: LoadOverrides,
+): { scenario: ScenarioConfig; applied: string[] } {
   let sc: ScenarioConfig = { ...scenario };
   const applied: string[] = [];
   const ex = sc.executor;
   if (o.iterations !== undefined) {
     if (ARRIVAL.has(ex)) {
-      throw new UsageError(`--iterations does not apply to scenario ${name} (${ex}): arrival-rate scenarios run for a duration`);
+      throw new UsageError(
+        `--iterations does not apply to scenario ${name} (${ex}): arrival-rate scenarios run for a duration`,
+      );
     }
     if (CLOSED_DURATION.has(ex)) {
       // as k6 does with --iterations: the VUs share a fixed number of iterations, bounded by the old duration
-      const maxVus = ex === 'ramping-vus'
-        ? Math.max(sc.startVUs ?? 1, ...(sc.stages ?? []).map((s) => Math.ceil(s.target)))
-        : (sc.vus ?? 1);
-      const duration = sc.duration ?? formatDuration((sc.stages ?? []).reduce((s, st) => s + parseDuration(st.duration), 0));
-      sc = { ...sc, executor: 'shared-iterations', vus: maxVus, maxDuration: duration, duration: undefined, stages: undefined, startVUs: undefined };
+      const maxVus =
+        ex === 'ramping-vus'
+          ? Math.max(sc.startVUs ?? 1, ...(sc.stages ?? []).map((s) => Math.ceil(s.target)))
+          : (sc.vus ?? 1);
+      const duration =
+        sc.duration ?? formatDuration((sc.stages ?? []).reduce((s, st) => s + parseDuration(st.duration), 0));
+      sc = {
+        ...sc,
+        executor: 'shared-iterations',
+        vus: maxVus,
+        maxDuration: duration,
+        duration: undefined,
+        stages: undefined,
+        startVUs: undefined,
+      };
     }
     sc.iterations = o.iterations;
     if (sc.executor === 'shared-iterations' && (sc.vus ?? 1) > o.iterations) sc.vus = o.iterations;
@@ -102,7 +119,9 @@ export function applyOverrides(name: string, scenario: ScenarioConfig, o: LoadOv
   }
   if (o.rate !== undefined) {
     if (!ARRIVAL.has(sc.executor)) {
-      throw new UsageError(`--rate does not apply to scenario ${name} (${sc.executor}): only arrival-rate scenarios have a rate`);
+      throw new UsageError(
+        `--rate does not apply to scenario ${name} (${sc.executor}): only arrival-rate scenarios have a rate`,
+      );
     }
     const unitMs = sc.timeUnit !== undefined ? parseDuration(sc.timeUnit) : 1000;
     const perUnit = (o.rate * unitMs) / 1000;

@@ -48,12 +48,15 @@ export function validateScenario(name: string, scenario: ScenarioConfig): void {
     throw new ConfigError('requests must be a non-empty array', `${keyPath}.requests`);
   }
   scenario.requests.forEach((r, i) => {
-    if (typeof r?.path !== 'string' || !r.path.startsWith('/')) throw new ConfigError(`path must be a string starting with '/'`, `${keyPath}.requests[${i}].path`);
-    if (r.weight !== undefined && !(typeof r.weight === 'number' && r.weight >= 0)) throw new ConfigError('weight must be a non-negative number', `${keyPath}.requests[${i}].weight`);
+    if (typeof r?.path !== 'string' || !r.path.startsWith('/'))
+      throw new ConfigError(`path must be a string starting with '/'`, `${keyPath}.requests[${i}].path`);
+    if (r.weight !== undefined && !(typeof r.weight === 'number' && r.weight >= 0))
+      throw new ConfigError('weight must be a non-negative number', `${keyPath}.requests[${i}].weight`);
     compileRequest(r, `${keyPath}.requests[${i}]`, redirects);
   });
   (scenario.setup ?? []).forEach((r, i) => compileRequest(r, `${keyPath}.setup[${i}]`));
-  if (scenario.requests.reduce((s, r) => s + (r.weight ?? 1), 0) <= 0) throw new ConfigError('request weights sum to 0', `${keyPath}.requests`);
+  if (scenario.requests.reduce((s, r) => s + (r.weight ?? 1), 0) <= 0)
+    throw new ConfigError('request weights sum to 0', `${keyPath}.requests`);
 }
 
 /**
@@ -86,7 +89,10 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSection> {
   engine.assertAvailable?.();
   mkdirSync(opts.outDir, { recursive: true });
   await assertReachable(opts.baseUrl);
-  const section = await engine.run({ ...opts, scenarios: Object.fromEntries(prepared.map((p) => [p.name, p.scenario])) }, prepared);
+  const section = await engine.run(
+    { ...opts, scenarios: Object.fromEntries(prepared.map((p) => [p.name, p.scenario])) },
+    prepared,
+  );
   for (const s of section.scenarios) {
     const applied = overridden.get(s.name);
     if (applied) s.notes = [...(s.notes ?? []), `overridden from the command line: ${applied.join(', ')}`];

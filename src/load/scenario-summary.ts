@@ -23,7 +23,11 @@ export function toHandleSummaryData(summary: ScenarioSummary): Record<string, un
   }
   return {
     root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks: [] },
-    options: { summaryTrendStats: Object.keys(summary.metrics['http_req_duration']?.values ?? {}), summaryTimeUnit: '', noColor: false },
+    options: {
+      summaryTrendStats: Object.keys(summary.metrics['http_req_duration']?.values ?? {}),
+      summaryTimeUnit: '',
+      noColor: false,
+    },
     state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: summary.durationMs },
     metrics,
   };

@@ -24,9 +24,23 @@ export function evaluateOnSummaries(
     if (v === undefined && m && key === 'p(50)') v = m.values.med;
     if (v === undefined && m && key === 'med') v = m.values['p(50)'];
     if (v === undefined || Number.isNaN(v)) {
-      notes.push(`threshold ${t.metric.text} ${t.expression.text} could not be evaluated: the summary has no ${key} for ${t.metric.text}`);
-      return { metric: t.metric.text, expression: t.expression.text, ok: false, observed: null, abortOnFail: t.abortOnFail };
+      notes.push(
+        `threshold ${t.metric.text} ${t.expression.text} could not be evaluated: the summary has no ${key} for ${t.metric.text}`,
+      );
+      return {
+        metric: t.metric.text,
+        expression: t.expression.text,
+        ok: false,
+        observed: null,
+        abortOnFail: t.abortOnFail,
+      };
     }
-    return { metric: t.metric.text, expression: t.expression.text, ok: compare(v, t.expression.op, t.expression.value), observed: v, abortOnFail: t.abortOnFail };
+    return {
+      metric: t.metric.text,
+      expression: t.expression.text,
+      ok: compare(v, t.expression.op, t.expression.value),
+      observed: v,
+      abortOnFail: t.abortOnFail,
+    };
   });
 }

@@ -9,7 +9,8 @@ export async function assertReachable(baseUrl: string, timeoutMs = 5000): Promis
   } catch {
     throw new UsageError(`invalid base URL ${JSON.stringify(baseUrl)}: expected e.g. http://127.0.0.1:8080`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`unsupported URL scheme ${url.protocol} in ${baseUrl}: use http or https`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`unsupported URL scheme ${url.protocol} in ${baseUrl}: use http or https`);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   await new Promise<void>((resolve, reject) => {

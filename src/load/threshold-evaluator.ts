@@ -44,11 +44,16 @@ export function observedValue(t: ParsedThreshold, sink: Sink | undefined, durati
   if (sink instanceof TrendSink) {
     if (sink.count === 0) return null;
     switch (agg) {
-      case 'avg': return sink.sum / sink.count;
-      case 'min': return sink.min;
-      case 'max': return sink.max;
-      case 'med': return sink.percentile(50);
-      case 'p': return sink.percentile(t.expression.percentile!);
+      case 'avg':
+        return sink.sum / sink.count;
+      case 'min':
+        return sink.min;
+      case 'max':
+        return sink.max;
+      case 'med':
+        return sink.percentile(50);
+      case 'p':
+        return sink.percentile(t.expression.percentile!);
     }
   } else if (sink instanceof RateSink) {
     if (sink.total === 0) return null;
@@ -64,7 +69,11 @@ export function observedValue(t: ParsedThreshold, sink: Sink | undefined, durati
 }
 
 /** Evaluates thresholds against a store. Sub-metrics must have been declared on the store before samples arrived. */
-export function evaluateThresholds(thresholds: ParsedThreshold[], store: MetricStore, durationMs: number): ThresholdOutcome[] {
+export function evaluateThresholds(
+  thresholds: ParsedThreshold[],
+  store: MetricStore,
+  durationMs: number,
+): ThresholdOutcome[] {
   return thresholds.map((t) => {
     const observed = observedValue(t, store.sink(t.metric.text), durationMs);
     return {

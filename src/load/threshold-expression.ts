@@ -33,16 +33,26 @@ export function parseThresholds(
     list.forEach((item, i) => {
       const itemPath = path ? `${path}[${i}]` : undefined;
       if (typeof item === 'string') {
-        out.push({ metric, expression: parseThresholdExpression(item, itemPath), abortOnFail: false, delayAbortEvalMs: 0 });
+        out.push({
+          metric,
+          expression: parseThresholdExpression(item, itemPath),
+          abortOnFail: false,
+          delayAbortEvalMs: 0,
+        });
       } else if (item && typeof item === 'object' && typeof item.threshold === 'string') {
         out.push({
           metric,
           expression: parseThresholdExpression(item.threshold, itemPath),
           abortOnFail: item.abortOnFail === true,
-          delayAbortEvalMs: item.delayAbortEval ? parseDuration(item.delayAbortEval, itemPath ? `${itemPath}.delayAbortEval` : 'delayAbortEval') : 0,
+          delayAbortEvalMs: item.delayAbortEval
+            ? parseDuration(item.delayAbortEval, itemPath ? `${itemPath}.delayAbortEval` : 'delayAbortEval')
+            : 0,
         });
       } else {
-        fail(`threshold for ${metricText} must be a string or { threshold, abortOnFail?, delayAbortEval? }, got ${JSON.stringify(item)}`, itemPath);
+        fail(
+          `threshold for ${metricText} must be a string or { threshold, abortOnFail?, delayAbortEval? }, got ${JSON.stringify(item)}`,
+          itemPath,
+        );
       }
     });
   }
@@ -51,12 +61,18 @@ export function parseThresholds(
 
 export function compare(observed: number, op: ThresholdOperator, value: number): boolean {
   switch (op) {
-    case '<': return observed < value;
-    case '<=': return observed <= value;
-    case '>': return observed > value;
-    case '>=': return observed >= value;
+    case '<':
+      return observed < value;
+    case '<=':
+      return observed <= value;
+    case '>':
+      return observed > value;
+    case '>=':
+      return observed >= value;
     case '==':
-    case '===': return observed === value;
-    case '!=': return observed !== value;
+    case '===':
+      return observed === value;
+    case '!=':
+      return observed !== value;
   }
 }

@@ -14,16 +14,26 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Point { type: string; metric: string; data: { value: number; tags: Record<string, string> } }
+interface Point {
+  type: string;
+  metric: string;
+  data: { value: number; tags: Record<string, string> };
+}
 
 describe('per-endpoint breakdown (issue 15 item 5)', () => {
-  it('one trend per request name, group and method, exact R-7 over its own samples, merged over 2 segments', async () => {
+  it('one trend per request name, group and method: R-7 over its own samples, merged over 2 segments', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pf-endpoints-'));
     const load = await runLoad({
-      baseUrl: server.url, outDir: dir, keepSamples: true, workers: 2,
+      baseUrl: server.url,
+      outDir: dir,
+      keepSamples: true,
+      workers: 2,
       scenarios: {
         mix: {
-          executor: 'shared-iterations', vus: 4, iterations: 60, flow: 'sequence',
+          executor: 'shared-iterations',
+          vus: 4,
+          iterations: 60,
+          flow: 'sequence',
           requests: [
             { name: 'slow', group: 'browse', path: '/delay/30' },
             { name: 'fast', path: '/items/1' },
@@ -43,10 +53,16 @@ describe('per-endpoint breakdown (issue 15 item 5)', () => {
     expect(byName.broken).toMatchObject({ method: 'POST', count: 60, failed: 60, errorRate: 1 });
     expect(byName.fast.group).toBeUndefined();
     // each endpoint's percentiles are R-7 over that endpoint's own samples in the NDJSON (an independent reading)
-    const points = readFileSync(path.join(dir, s.artifacts!.ndjson), 'utf8').trim().split('\n')
-      .map((l) => JSON.parse(l) as Point).filter((p) => p.type === 'Point' && p.metric === 'http_req_duration');
+    const points = readFileSync(path.join(dir, s.artifacts!.ndjson), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Point)
+      .filter((p) => p.type === 'Point' && p.metric === 'http_req_duration');
     for (const e of endpoints) {
-      const values = points.filter((p) => p.data.tags.name === e.name).map((p) => p.data.value).sort((a, b) => a - b);
+      const values = points
+        .filter((p) => p.data.tags.name === e.name)
+        .map((p) => p.data.value)
+        .sort((a, b) => a - b);
       expect(values.length).toBe(e.count);
       expect(e.p50).toBe(percentileR7(values, 0.5));
       expect(e.p99).toBe(percentileR7(values, 0.99));

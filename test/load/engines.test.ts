@@ -9,8 +9,12 @@ import { runLoad } from '../../src/load/run-load.js';
 import { startDelayServer, type DelayServer } from './helpers/delay-server.js';
 
 let server: DelayServer;
-beforeAll(async () => { server = await startDelayServer(); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startDelayServer();
+});
+afterAll(async () => {
+  await server.close();
+});
 const out = () => mkdtempSync(path.join(tmpdir(), 'pf-engines-'));
 
 describe('engine selection', () => {
@@ -19,10 +23,21 @@ describe('engine selection', () => {
     process.env.PATH = path.dirname(process.execPath); // node only
     try {
       expect(findK6Binary()).toBeNull();
-      const run = runLoad({ baseUrl: server.url, outDir: out(), engine: 'k6', scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } } });
+      const run = runLoad({
+        baseUrl: server.url,
+        outDir: out(),
+        engine: 'k6',
+        scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } },
+      });
       await expect(run).rejects.toThrow(UsageError);
-      await expect(runLoad({ baseUrl: server.url, outDir: out(), engine: 'k6', scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } } }))
-        .rejects.toThrow(/needs a k6 binary on PATH: install k6 .*grafana\.com/);
+      await expect(
+        runLoad({
+          baseUrl: server.url,
+          outDir: out(),
+          engine: 'k6',
+          scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } },
+        }),
+      ).rejects.toThrow(/needs a k6 binary on PATH: install k6 .*grafana\.com/);
     } finally {
       process.env.PATH = saved;
     }
@@ -30,7 +45,9 @@ describe('engine selection', () => {
 
   it('engine autocannon runs closed-model scenarios and states its 1 ms resolution', async () => {
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), engine: 'autocannon',
+      baseUrl: server.url,
+      outDir: out(),
+      engine: 'autocannon',
       scenarios: { ac: { executor: 'shared-iterations', vus: 2, iterations: 40, requests: [{ path: '/delay/5' }] } },
       thresholds: { http_req_duration: ['p(99)<1000', 'p(95)<1000'] },
     });
@@ -47,17 +64,34 @@ describe('engine selection', () => {
   });
 
   it('engine autocannon refuses open-model scenarios (use the native engine)', async () => {
-    await expect(runLoad({
-      baseUrl: server.url, outDir: out(), engine: 'autocannon',
-      scenarios: { o: { executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 1, requests: [{ path: '/' }] } },
-    })).rejects.toThrow(/closed-model scenarios only/);
+    await expect(
+      runLoad({
+        baseUrl: server.url,
+        outDir: out(),
+        engine: 'autocannon',
+        scenarios: {
+          o: {
+            executor: 'constant-arrival-rate',
+            rate: 10,
+            duration: '1s',
+            preAllocatedVUs: 1,
+            requests: [{ path: '/' }],
+          },
+        },
+      }),
+    ).rejects.toThrow(/closed-model scenarios only/);
   });
 });
 
 describe('progress line', () => {
   it('shows elapsed, req/s over the last tick, errors, dropped and running p99 on one overwritten line', () => {
     let written = '';
-    const stream = { write: (s: string) => { written += s; return true; } } as unknown as NodeJS.WriteStream;
+    const stream = {
+      write: (s: string) => {
+        written += s;
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
     const line = new ProgressLine('browse', stream);
     line.update({ requests: 100, failures: 2, iterations: 100, dropped: 0, p99Ms: 12.345 }, 1000);
     line.update({ requests: 300, failures: 3, iterations: 300, dropped: 5, p99Ms: 15 }, 2000);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { equalSegments, formatSegment, parseExecutionSegment, SegmentStriping } from '../../src/load/execution-segment.js';
+import {
+  equalSegments,
+  formatSegment,
+  parseExecutionSegment,
+  SegmentStriping,
+} from '../../src/load/execution-segment.js';
 import { planExecutor } from '../../src/load/executor-plan.js';
 import { InputError } from '../../src/core/errors.js';
 
@@ -15,7 +20,11 @@ describe('execution segments (k6 --execution-segment semantics)', () => {
   });
 
   it('the segments of a sequence partition every index stream exactly', () => {
-    for (const seq of [equalSegments(3), equalSegments(4), [0, 1, 2].map((i) => parseExecutionSegment(['0:1/5', '1/5:3/5', '3/5:1'][i], '0,1/5,3/5,1'))]) {
+    for (const seq of [
+      equalSegments(3),
+      equalSegments(4),
+      [0, 1, 2].map((i) => parseExecutionSegment(['0:1/5', '1/5:3/5', '3/5:1'][i], '0,1/5,3/5,1')),
+    ]) {
       const stripings = seq.map((s) => new SegmentStriping(s));
       for (let i = 0; i < 1000; i++) expect(stripings.filter((st) => st.owns(i)).length).toBe(1);
       for (const total of [0, 1, 7, 10, 101, 1000]) {
@@ -47,14 +56,26 @@ describe('execution segments (k6 --execution-segment semantics)', () => {
 
 describe('executor plans', () => {
   it('constant-arrival-rate: rate/timeUnit × duration iterations at exact intervals', () => {
-    const plan = planExecutor({ executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, requests: [] }, 's');
+    const plan = planExecutor(
+      { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, requests: [] },
+      's',
+    );
     expect(plan.kind).toBe('arrival');
     if (plan.kind !== 'arrival') return;
     expect([...plan.arrivals()]).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
   });
 
   it('ramping-arrival-rate 0→100/s over 1s schedules 50 iterations at t = sqrt(i/50) s', () => {
-    const plan = planExecutor({ executor: 'ramping-arrival-rate', startRate: 0, stages: [{ duration: '1s', target: 100 }], preAllocatedVUs: 1, requests: [] }, 's');
+    const plan = planExecutor(
+      {
+        executor: 'ramping-arrival-rate',
+        startRate: 0,
+        stages: [{ duration: '1s', target: 100 }],
+        preAllocatedVUs: 1,
+        requests: [],
+      },
+      's',
+    );
     if (plan.kind !== 'arrival') throw new Error('plan');
     const times = [...plan.arrivals()];
     // N(t) = 50 t² (t in s) → t_i = sqrt(i/50) s
@@ -63,7 +84,14 @@ describe('executor plans', () => {
   });
 
   it('poisson pacing: mean count matches the rate, gaps are irregular, and the schedule is deterministic', () => {
-    const sc = { executor: 'constant-arrival-rate' as const, rate: 1000, duration: '10s', preAllocatedVUs: 1, arrival: 'poisson' as const, requests: [] };
+    const sc = {
+      executor: 'constant-arrival-rate' as const,
+      rate: 1000,
+      duration: '10s',
+      preAllocatedVUs: 1,
+      arrival: 'poisson' as const,
+      requests: [],
+    };
     const plan = planExecutor(sc, 's', 7);
     if (plan.kind !== 'arrival') throw new Error('plan');
     const times = [...plan.arrivals()];
@@ -81,7 +109,18 @@ describe('executor plans', () => {
   });
 
   it('ramping-vus activates VUs by number along the stages', () => {
-    const plan = planExecutor({ executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '10s', target: 10 }, { duration: '5s', target: 10 }], requests: [] }, 's');
+    const plan = planExecutor(
+      {
+        executor: 'ramping-vus',
+        startVUs: 0,
+        stages: [
+          { duration: '10s', target: 10 },
+          { duration: '5s', target: 10 },
+        ],
+        requests: [],
+      },
+      's',
+    );
     if (plan.kind !== 'vus') throw new Error('plan');
     expect(plan.maxVUs).toBe(10);
     expect(plan.durationMs).toBe(15_000);
@@ -91,10 +130,20 @@ describe('executor plans', () => {
   });
 
   it('rejects missing or inconsistent keys naming the key path', () => {
-    expect(() => planExecutor({ executor: 'constant-arrival-rate', rate: 10, duration: '1s', requests: [] }, 'load.scenarios.a'))
-      .toThrow(/load\.scenarios\.a\.preAllocatedVUs: preAllocatedVUs is required/);
-    expect(() => planExecutor({ executor: 'constant-vus', vus: 1, requests: [] }, 'load.scenarios.b')).toThrow(/load\.scenarios\.b\.duration/);
-    expect(() => planExecutor({ executor: 'nope' as never, requests: [] }, 'load.scenarios.c')).toThrow(/unknown executor "nope"/);
-    expect(() => planExecutor({ executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 5, maxVUs: 2, requests: [] }, 'x')).toThrow(/maxVUs/);
+    expect(() =>
+      planExecutor({ executor: 'constant-arrival-rate', rate: 10, duration: '1s', requests: [] }, 'load.scenarios.a'),
+    ).toThrow(/load\.scenarios\.a\.preAllocatedVUs: preAllocatedVUs is required/);
+    expect(() => planExecutor({ executor: 'constant-vus', vus: 1, requests: [] }, 'load.scenarios.b')).toThrow(
+      /load\.scenarios\.b\.duration/,
+    );
+    expect(() => planExecutor({ executor: 'nope' as never, requests: [] }, 'load.scenarios.c')).toThrow(
+      /unknown executor "nope"/,
+    );
+    expect(() =>
+      planExecutor(
+        { executor: 'constant-arrival-rate', rate: 1, duration: '1s', preAllocatedVUs: 5, maxVUs: 2, requests: [] },
+        'x',
+      ),
+    ).toThrow(/maxVUs/);
   });
 });

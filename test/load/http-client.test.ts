@@ -13,7 +13,10 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     peerPorts.push(req.socket.remotePort!);
     req.resume();
-    res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(req.url === '/missing' ? 404 : 200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   server.on('connection', () => connections++);
@@ -30,7 +33,8 @@ describe('HttpClient', () => {
     const client = new HttpClient(origin, 5000);
     const before = connections;
     peerPorts.length = 0;
-    for (let i = 0; i < 3; i++) expect((await client.send('GET', '/', undefined, undefined, false, 0)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await client.send('GET', '/', undefined, undefined, false, 0)).status).toBe(200);
     expect(new Set(peerPorts).size).toBe(1);
     await Promise.all([1, 2, 3].map((lane) => client.send('GET', '/', undefined, undefined, false, lane)));
     expect(connections - before).toBe(4);

@@ -8,7 +8,10 @@ function latencies(n: number, seed: number): number[] {
   let x = seed;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out.push(1 + (x % 200_000) / 1000); // 1 .. 201 ms, µs steps
   }
   return out;
@@ -31,7 +34,9 @@ describe('MetricStore summaries (k6 keys)', () => {
     const s = new MetricStore(false);
     for (const v of [0, 0, 1, 0]) s.add('http_req_failed', v);
     for (let i = 0; i < 30; i++) s.add('http_reqs', 1);
-    s.add('vus', 3); s.add('vus', 7); s.add('vus', 5);
+    s.add('vus', 3);
+    s.add('vus', 7);
+    s.add('vus', 5);
     const sum = s.summarise(2000);
     // 1 of 4 non-zero → rate 0.25, passes counts the non-zero samples (the failures for http_req_failed)
     expect(sum['http_req_failed'].values).toEqual({ rate: 0.25, passes: 1, fails: 3 });
@@ -58,7 +63,10 @@ describe('MetricStore summaries (k6 keys)', () => {
     const values = latencies(20_000, 42);
     const exact = new MetricStore(true);
     const hdr = new MetricStore(false);
-    for (const v of values) { exact.add('http_req_duration', v); hdr.add('http_req_duration', v); }
+    for (const v of values) {
+      exact.add('http_req_duration', v);
+      hdr.add('http_req_duration', v);
+    }
     for (const p of ['p(50)', 'p(90)', 'p(99)', 'p(99.9)']) {
       const e = trendStat(exact.trend('http_req_duration')!, p);
       const h = trendStat(hdr.trend('http_req_duration')!, p);
@@ -77,9 +85,12 @@ describe('MetricStore summaries (k6 keys)', () => {
       const seg = new MetricStore(true);
       const segHdr = new MetricStore(false);
       for (const v of part) {
-        seg.add('http_req_duration', v); whole.add('http_req_duration', v);
-        segHdr.add('http_req_duration', v); wholeHdr.add('http_req_duration', v);
-        seg.add('http_reqs', 1); whole.add('http_reqs', 1);
+        seg.add('http_req_duration', v);
+        whole.add('http_req_duration', v);
+        segHdr.add('http_req_duration', v);
+        wholeHdr.add('http_req_duration', v);
+        seg.add('http_reqs', 1);
+        whole.add('http_reqs', 1);
       }
       merged.merge(seg.snapshot());
       mergedHdr.merge(segHdr.snapshot());

@@ -11,20 +11,40 @@ import { startDelayServer, type DelayServer } from './helpers/delay-server.js';
 let server: DelayServer;
 const out = () => mkdtempSync(path.join(tmpdir(), 'pf-load-'));
 
-beforeAll(async () => { server = await startDelayServer(); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startDelayServer();
+});
+afterAll(async () => {
+  await server.close();
+});
 
 function ndjsonValues(file: string, metric: string): number[] {
-  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    .filter((l) => l.type === 'Point' && l.metric === metric).map((l) => l.data.value as number);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; metric: string; data: { value: number } })
+    .filter((l) => l.type === 'Point' && l.metric === metric)
+    .map((l) => l.data.value);
 }
 
 describe('native engine, open model', () => {
   it('constant-arrival-rate in 2 worker segments: exact iteration count, latency ≥ server delay, merged p99 = R-7 over all samples', async () => {
     const dir = out();
     const load = await runLoad({
-      baseUrl: server.url, outDir: dir, keepSamples: true, workers: 2,
-      scenarios: { a: { executor: 'constant-arrival-rate', rate: 60, duration: '1s', preAllocatedVUs: 4, maxVUs: 8, requests: [{ path: '/delay/20' }] } },
+      baseUrl: server.url,
+      outDir: dir,
+      keepSamples: true,
+      workers: 2,
+      scenarios: {
+        a: {
+          executor: 'constant-arrival-rate',
+          rate: 60,
+          duration: '1s',
+          preAllocatedVUs: 4,
+          maxVUs: 8,
+          requests: [{ path: '/delay/20' }],
+        },
+      },
       thresholds: { http_req_duration: ['p(99)<5', 'min>=19'] },
     });
     const s = load.scenarios[0];
@@ -53,19 +73,35 @@ describe('native engine, open model', () => {
     expect(again.metrics.http_req_duration.values['p(99)']).toBe(s.metrics.http_req_duration.values['p(99)']);
     expect(again.thresholds.map((t) => [t.expression, t.ok])).toEqual(s.thresholds.map((t) => [t.expression, t.ok]));
     // the handleSummary-shaped file is written next to it
-    const summary = JSON.parse(readFileSync(path.join(dir, s.artifacts!.summary), 'utf8'));
+    const summary = JSON.parse(readFileSync(path.join(dir, s.artifacts!.summary), 'utf8')) as {
+      metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+    };
     expect(summary.metrics.http_reqs.values.count).toBe(60);
     expect(summary.metrics.http_req_duration.thresholds['p(99)<5']).toEqual({ ok: false });
     const fromSummary = (await ingestK6([path.join(dir, s.artifacts!.summary)])).scenarios[0];
     expect(fromSummary.metrics.http_req_duration.values['p(99)']).toBe(s.metrics.http_req_duration.values['p(99)']);
-    expect(fromSummary.thresholds.map((t) => [t.expression, t.ok])).toEqual(s.thresholds.map((t) => [t.expression, t.ok]));
+    expect(fromSummary.thresholds.map((t) => [t.expression, t.ok])).toEqual(
+      s.thresholds.map((t) => [t.expression, t.ok]),
+    );
   });
 
   it('warmup runs the load unmeasured first: the measured run still has exactly its own iterations', async () => {
     const before = server.hits.get('/delay/2') ?? 0;
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 0,
-      scenarios: { w: { executor: 'constant-arrival-rate', rate: 40, duration: '500ms', warmup: '500ms', preAllocatedVUs: 2, maxVUs: 10, requests: [{ path: '/delay/2' }] } },
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 0,
+      scenarios: {
+        w: {
+          executor: 'constant-arrival-rate',
+          rate: 40,
+          duration: '500ms',
+          warmup: '500ms',
+          preAllocatedVUs: 2,
+          maxVUs: 10,
+          requests: [{ path: '/delay/2' }],
+        },
+      },
     });
     const s = load.scenarios[0];
     expect(s.metrics.iterations.values.count).toBe(20); // 40/s × 0.5 s
@@ -76,8 +112,20 @@ describe('native engine, open model', () => {
 
   it('no free VU → dropped_iterations (2 VUs × 200 ms service cannot carry 40/s)', async () => {
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 0,
-      scenarios: { d: { executor: 'constant-arrival-rate', rate: 40, duration: '1s', preAllocatedVUs: 2, maxVUs: 2, gracefulStop: '1s', requests: [{ path: '/delay/200' }] } },
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 0,
+      scenarios: {
+        d: {
+          executor: 'constant-arrival-rate',
+          rate: 40,
+          duration: '1s',
+          preAllocatedVUs: 2,
+          maxVUs: 2,
+          gracefulStop: '1s',
+          requests: [{ path: '/delay/200' }],
+        },
+      },
     });
     const m = load.scenarios[0].metrics;
     // 40 scheduled; each VU finishes one every ~200 ms → about 10 started, about 30 dropped
@@ -88,11 +136,27 @@ describe('native engine, open model', () => {
 
   it('latency is measured from the intended send time: a stalled generator shows up in http_req_duration, not in http_req_waiting', async () => {
     // block this thread (the inline generator) for 300 ms, 200 ms into the run
-    setTimeout(() => { const until = performance.now() + 300; while (performance.now() < until) { /* stall */ } }, 200);
+    setTimeout(() => {
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        /* stall */
+      }
+    }, 200);
     const dir = out();
     const load = await runLoad({
-      baseUrl: server.url, outDir: dir, workers: 0, keepSamples: true,
-      scenarios: { co: { executor: 'constant-arrival-rate', rate: 100, duration: '1s', preAllocatedVUs: 20, requests: [{ path: '/delay/5' }] } },
+      baseUrl: server.url,
+      outDir: dir,
+      workers: 0,
+      keepSamples: true,
+      scenarios: {
+        co: {
+          executor: 'constant-arrival-rate',
+          rate: 100,
+          duration: '1s',
+          preAllocatedVUs: 20,
+          requests: [{ path: '/delay/5' }],
+        },
+      },
     });
     const s = load.scenarios[0];
     // ~30 arrivals were due during the 300 ms stall and left late: their latency counts from when they were due.
@@ -111,7 +175,9 @@ describe('native engine, open model', () => {
 describe('native engine, closed model', () => {
   it('per-vu-iterations and shared-iterations run exactly their iterations, also split over segments', async () => {
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 2,
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 2,
       scenarios: {
         pvu: { executor: 'per-vu-iterations', vus: 3, iterations: 4, requests: [{ path: '/delay/1' }] },
         shared: { executor: 'shared-iterations', vus: 3, iterations: 10, requests: [{ path: '/delay/1' }] },
@@ -124,7 +190,9 @@ describe('native engine, closed model', () => {
 
   it('constant-vus: each VU waits for its response (2 VUs × 50 ms over 1 s ≈ 40 iterations)', async () => {
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 0,
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 0,
       scenarios: { c: { executor: 'constant-vus', vus: 2, duration: '1s', requests: [{ path: '/delay/50' }] } },
     });
     const n = load.scenarios[0].metrics.iterations.values.count;
@@ -135,16 +203,42 @@ describe('native engine, closed model', () => {
 
   it('setup sign-in captures a token; templates read data rows and vars; checks look at bodies; sub-metric thresholds per group', async () => {
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 0,
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 0,
       scenarios: {
         flow: {
-          executor: 'per-vu-iterations', vus: 2, iterations: 3, flow: 'sequence',
-          data: [{ email: 'a@x', id: 'p1' }, { email: 'b@x', id: 'p2' }],
-          setup: [{ method: 'POST', path: '/sign-in', body: { email: '${data.email}' }, capture: { token: 'data.token' } }],
+          executor: 'per-vu-iterations',
+          vus: 2,
+          iterations: 3,
+          flow: 'sequence',
+          data: [
+            { email: 'a@x', id: 'p1' },
+            { email: 'b@x', id: 'p2' },
+          ],
+          setup: [
+            { method: 'POST', path: '/sign-in', body: { email: '${data.email}' }, capture: { token: 'data.token' } },
+          ],
           requests: [
-            { name: 'me', group: 'account', path: '/me', headers: { authorization: 'Bearer ${vars.token}' }, checks: [{ name: 'signed in', status: 200, jsonPath: 'data.user', equals: undefined }] },
-            { name: 'item', group: 'browse', path: '/items/${data.id}', checks: [{ name: 'item body', jsonPath: 'success', equals: true }] },
-            { name: 'demo', group: 'browse', path: '/demo', checks: [{ name: 'demo body', status: 200, jsonPath: 'success', equals: true }] },
+            {
+              name: 'me',
+              group: 'account',
+              path: '/me',
+              headers: { authorization: 'Bearer ${vars.token}' },
+              checks: [{ name: 'signed in', status: 200, jsonPath: 'data.user', equals: undefined }],
+            },
+            {
+              name: 'item',
+              group: 'browse',
+              path: '/items/${data.id}',
+              checks: [{ name: 'item body', jsonPath: 'success', equals: true }],
+            },
+            {
+              name: 'demo',
+              group: 'browse',
+              path: '/demo',
+              checks: [{ name: 'demo body', status: 200, jsonPath: 'success', equals: true }],
+            },
           ],
           thresholds: { 'http_req_duration{group:::browse}': ['max<10000'], checks: ['rate>0.9'] },
         },
@@ -171,18 +265,28 @@ describe('native engine, errors and stopping', () => {
     const closed = await startDelayServer();
     const url = closed.url;
     await closed.close();
-    await expect(runLoad({
-      baseUrl: url, outDir: out(), workers: 0,
-      scenarios: { u: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } },
-    })).rejects.toThrow(TargetUnreachableError);
+    await expect(
+      runLoad({
+        baseUrl: url,
+        outDir: out(),
+        workers: 0,
+        scenarios: { u: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } },
+      }),
+    ).rejects.toThrow(TargetUnreachableError);
   });
 
   it('invalid thresholds and executor keys are ConfigErrors naming the key and text', async () => {
     const base = { baseUrl: server.url, outDir: out(), workers: 0 };
-    await expect(runLoad({ ...base, scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } }, thresholds: { http_req_duration: ['p99<200'] } }))
-      .rejects.toThrow(/config load\.thresholds\.http_req_duration\[0\]: invalid threshold expression "p99<200"/);
-    await expect(runLoad({ ...base, scenarios: { a: { executor: 'constant-vus', vus: 1, requests: [{ path: '/' }] } } }))
-      .rejects.toThrow(ConfigError);
+    await expect(
+      runLoad({
+        ...base,
+        scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s', requests: [{ path: '/' }] } },
+        thresholds: { http_req_duration: ['p99<200'] },
+      }),
+    ).rejects.toThrow(/config load\.thresholds\.http_req_duration\[0\]: invalid threshold expression "p99<200"/);
+    await expect(
+      runLoad({ ...base, scenarios: { a: { executor: 'constant-vus', vus: 1, requests: [{ path: '/' }] } } }),
+    ).rejects.toThrow(ConfigError);
   });
 
   it('AbortSignal stops gracefully and returns partial results', async () => {
@@ -190,8 +294,19 @@ describe('native engine, errors and stopping', () => {
     setTimeout(() => ac.abort(), 500);
     const t0 = performance.now();
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 2, signal: ac.signal,
-      scenarios: { long: { executor: 'constant-arrival-rate', rate: 50, duration: '20s', preAllocatedVUs: 5, requests: [{ path: '/delay/10' }] } },
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 2,
+      signal: ac.signal,
+      scenarios: {
+        long: {
+          executor: 'constant-arrival-rate',
+          rate: 50,
+          duration: '20s',
+          preAllocatedVUs: 5,
+          requests: [{ path: '/delay/10' }],
+        },
+      },
     });
     expect(performance.now() - t0).toBeLessThan(3000);
     const s = load.scenarios[0];
@@ -203,8 +318,18 @@ describe('native engine, errors and stopping', () => {
   it('abortOnFail stops the run once the threshold fails (after delayAbortEval), evaluated on all segments merged', async () => {
     const t0 = performance.now();
     const load = await runLoad({
-      baseUrl: server.url, outDir: out(), workers: 2, // snapshots cross the worker threads
-      scenarios: { bad: { executor: 'constant-arrival-rate', rate: 20, duration: '20s', preAllocatedVUs: 2, requests: [{ path: '/status/500' }] } },
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 2, // snapshots cross the worker threads
+      scenarios: {
+        bad: {
+          executor: 'constant-arrival-rate',
+          rate: 20,
+          duration: '20s',
+          preAllocatedVUs: 2,
+          requests: [{ path: '/status/500' }],
+        },
+      },
       thresholds: { http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '1s' }] },
     });
     expect(performance.now() - t0).toBeLessThan(5000);

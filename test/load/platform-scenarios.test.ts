@@ -19,14 +19,34 @@ let manifest: SeedManifest;
 describe.skipIf(!existsSync(cli))('default scenarios against the bundled platform', () => {
   beforeAll(async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'pf-load-platform-'));
-    child = spawn(process.execPath, [cli, 'start', '--port', '0', '--seed', '--users', '200', '--pitches', '300', '--rate-limit', 'off', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [
+        cli,
+        'start',
+        '--port',
+        '0',
+        '--seed',
+        '--users',
+        '200',
+        '--pitches',
+        '300',
+        '--rate-limit',
+        'off',
+        '--data-dir',
+        dataDir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const rl = createInterface({ input: child.stdout! });
     url = await new Promise<string>((resolve, reject) => {
       rl.on('line', (l) => {
         try {
           const o = JSON.parse(l) as { event?: string; url?: string };
           if (o.event === 'ready' && o.url) resolve(o.url);
-        } catch { /* not the ready line */ }
+        } catch {
+          /* not the ready line */
+        }
       });
       child!.once('exit', (c) => reject(new Error(`platform exited with ${c}`)));
     });
@@ -44,7 +64,9 @@ describe.skipIf(!existsSync(cli))('default scenarios against the bundled platfor
   it('browse-88 runs with sign-in, passes its body checks and reports a p99', async () => {
     const sc = defaultPlatformScenarios(manifest)['browse-88'];
     const load = await runLoad({
-      baseUrl: url, outDir: mkdtempSync(path.join(tmpdir(), 'pf-load-out-')), workers: 1,
+      baseUrl: url,
+      outDir: mkdtempSync(path.join(tmpdir(), 'pf-load-out-')),
+      workers: 1,
       scenarios: { 'browse-88': { ...sc, rate: 20, duration: '2s', preAllocatedVUs: 3, maxVUs: 20 } },
     });
     const s = load.scenarios[0];

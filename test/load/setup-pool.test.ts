@@ -13,20 +13,31 @@ afterAll(async () => {
   await server.close();
 });
 
-const signIn = [{ method: 'POST' as const, path: '/sign-in', body: { email: '${data.email}' }, capture: { token: 'data.token' } }];
+const signIn = [
+  { method: 'POST' as const, path: '/sign-in', body: { email: '${data.email}' }, capture: { token: 'data.token' } },
+];
 const me = [{ path: '/me', headers: { authorization: 'Bearer ${vars.token}' } }];
 const rows = [{ email: 'a@x' }, { email: 'b@x' }, { email: 'c@x' }];
 
 describe('setup sign-ins are a token pool before the measured phase (issue 15 item 9)', () => {
-  it('open model: VUs allocated during the run take a token signed in before the clock, not a sign-in of their own', async () => {
+  it('open model: VUs allocated mid-run take a token signed in before the clock, no sign-in of their own', async () => {
     server.log.length = 0;
     const load = await runLoad({
-      baseUrl: server.url, outDir: mkdtempSync(path.join(tmpdir(), 'pf-pool-')), workers: 0,
+      baseUrl: server.url,
+      outDir: mkdtempSync(path.join(tmpdir(), 'pf-pool-')),
+      workers: 0,
       scenarios: {
         open: {
           // 40/s of 150 ms requests need ~6 VUs at once: those beyond the first are allocated during the run
-          executor: 'constant-arrival-rate', rate: 40, duration: '1s', preAllocatedVUs: 1, maxVUs: 12,
-          data: rows, setup: signIn, requests: [{ path: '/delay/150' }, ...me], flow: 'sequence',
+          executor: 'constant-arrival-rate',
+          rate: 40,
+          duration: '1s',
+          preAllocatedVUs: 1,
+          maxVUs: 12,
+          data: rows,
+          setup: signIn,
+          requests: [{ path: '/delay/150' }, ...me],
+          flow: 'sequence',
         },
       },
     });
@@ -46,11 +57,18 @@ describe('setup sign-ins are a token pool before the measured phase (issue 15 it
   it('a setup that reads ${vu.id} is per VU: each VU signs in once, still before the clock', async () => {
     server.log.length = 0;
     const load = await runLoad({
-      baseUrl: server.url, outDir: mkdtempSync(path.join(tmpdir(), 'pf-pool-')), workers: 0,
+      baseUrl: server.url,
+      outDir: mkdtempSync(path.join(tmpdir(), 'pf-pool-')),
+      workers: 0,
       scenarios: {
         perVu: {
-          executor: 'constant-arrival-rate', rate: 20, duration: '500ms', preAllocatedVUs: 1, maxVUs: 4,
-          setup: [{ ...signIn[0], body: { email: 'user-${vu.id}@x' } }], requests: me,
+          executor: 'constant-arrival-rate',
+          rate: 20,
+          duration: '500ms',
+          preAllocatedVUs: 1,
+          maxVUs: 4,
+          setup: [{ ...signIn[0], body: { email: 'user-${vu.id}@x' } }],
+          requests: me,
         },
       },
     });

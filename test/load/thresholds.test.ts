@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../src/core/errors.js';
 import { MetricStore } from '../../src/load/metric-store.js';
 import { evaluateThresholds, validateThresholds } from '../../src/load/threshold-evaluator.js';
-import { parseMetricReference, parseThresholdExpression, parseThresholds } from '../../src/load/threshold-expression.js';
+import {
+  parseMetricReference,
+  parseThresholdExpression,
+  parseThresholds,
+} from '../../src/load/threshold-expression.js';
 
 describe('k6 threshold expressions', () => {
   it('parses aggregation, operator and value with optional whitespace', () => {
-    expect(parseThresholdExpression('p(99)<200')).toMatchObject({ aggregation: 'p', percentile: 99, op: '<', value: 200 });
-    expect(parseThresholdExpression(' p( 99.9 ) <= 250.5 ')).toMatchObject({ aggregation: 'p', percentile: 99.9, op: '<=', value: 250.5 });
+    expect(parseThresholdExpression('p(99)<200')).toMatchObject({
+      aggregation: 'p',
+      percentile: 99,
+      op: '<',
+      value: 200,
+    });
+    expect(parseThresholdExpression(' p( 99.9 ) <= 250.5 ')).toMatchObject({
+      aggregation: 'p',
+      percentile: 99.9,
+      op: '<=',
+      value: 250.5,
+    });
     expect(parseThresholdExpression('rate<0.01')).toMatchObject({ aggregation: 'rate', op: '<', value: 0.01 });
     expect(parseThresholdExpression('count>10')).toMatchObject({ aggregation: 'count', op: '>', value: 10 });
     expect(parseThresholdExpression('avg===3')).toMatchObject({ aggregation: 'avg', op: '===' });
@@ -20,32 +34,59 @@ describe('k6 threshold expressions', () => {
       expect(() => parseThresholdExpression(bad)).toThrow(JSON.stringify(bad));
     }
     expect(() => parseThresholdExpression('p99<200', 'load.thresholds.http_req_duration[0]')).toThrow(ConfigError);
-    expect(() => parseThresholdExpression('p99<200', 'load.thresholds.http_req_duration[0]')).toThrow(/config load\.thresholds\.http_req_duration\[0\]: .*"p99<200"/);
+    expect(() => parseThresholdExpression('p99<200', 'load.thresholds.http_req_duration[0]')).toThrow(
+      /config load\.thresholds\.http_req_duration\[0\]: .*"p99<200"/,
+    );
   });
 
   it('parses sub-metric references: the tag value is everything after the first colon', () => {
     expect(parseMetricReference('http_req_duration{group:::browse}')).toEqual({
-      text: 'http_req_duration{group:::browse}', name: 'http_req_duration', tags: { group: '::browse' },
+      text: 'http_req_duration{group:::browse}',
+      name: 'http_req_duration',
+      tags: { group: '::browse' },
     });
-    expect(parseMetricReference('http_req_duration{ status:200 , method:GET }').tags).toEqual({ status: '200', method: 'GET' });
+    expect(parseMetricReference('http_req_duration{ status:200 , method:GET }').tags).toEqual({
+      status: '200',
+      method: 'GET',
+    });
     expect(() => parseMetricReference('http_req_duration{group}')).toThrow(/not key:value/);
     expect(() => parseMetricReference('http req')).toThrow(InputError);
   });
 
   it('parses object form with abortOnFail and delayAbortEval', () => {
-    const [t] = parseThresholds({ http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] });
+    const [t] = parseThresholds({
+      http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }],
+    });
     expect(t).toMatchObject({ abortOnFail: true, delayAbortEvalMs: 10_000, expression: { aggregation: 'rate' } });
   });
 
   it('validates aggregation methods per metric type, as k6 does', () => {
     const store = new MetricStore(false);
     const lookup = (n: string) => store.definition(n);
-    expect(() => validateThresholds(parseThresholds({ http_req_duration: ['p(99)<200', 'avg<1', 'med<1', 'min<1', 'max<1'] }), lookup)).not.toThrow();
-    expect(() => validateThresholds(parseThresholds({ http_reqs: ['count>1', 'rate>1'], vus: ['value<3'], checks: ['rate>0.99'] }), lookup)).not.toThrow();
-    expect(() => validateThresholds(parseThresholds({ http_req_failed: ['p(99)<0.01'] }), lookup)).toThrow(/"p\(99\)<0\.01".*rate metric allows rate/);
-    expect(() => validateThresholds(parseThresholds({ http_req_duration: ['rate<1'] }), lookup)).toThrow(/trend metric/);
-    expect(() => validateThresholds(parseThresholds({ http_reqs: ['value<1'] }), lookup)).toThrow(/counter metric allows count, rate/);
-    expect(() => validateThresholds(parseThresholds({ no_such_metric: ['count<1'] }), lookup, 'load.thresholds')).toThrow(ConfigError);
+    expect(() =>
+      validateThresholds(
+        parseThresholds({ http_req_duration: ['p(99)<200', 'avg<1', 'med<1', 'min<1', 'max<1'] }),
+        lookup,
+      ),
+    ).not.toThrow();
+    expect(() =>
+      validateThresholds(
+        parseThresholds({ http_reqs: ['count>1', 'rate>1'], vus: ['value<3'], checks: ['rate>0.99'] }),
+        lookup,
+      ),
+    ).not.toThrow();
+    expect(() => validateThresholds(parseThresholds({ http_req_failed: ['p(99)<0.01'] }), lookup)).toThrow(
+      /"p\(99\)<0\.01".*rate metric allows rate/,
+    );
+    expect(() => validateThresholds(parseThresholds({ http_req_duration: ['rate<1'] }), lookup)).toThrow(
+      /trend metric/,
+    );
+    expect(() => validateThresholds(parseThresholds({ http_reqs: ['value<1'] }), lookup)).toThrow(
+      /counter metric allows count, rate/,
+    );
+    expect(() =>
+      validateThresholds(parseThresholds({ no_such_metric: ['count<1'] }), lookup, 'load.thresholds'),
+    ).toThrow(ConfigError);
   });
 });
 
@@ -79,7 +120,10 @@ describe('threshold evaluation', () => {
   });
 
   it('an empty metric is evaluated as zero (k6) but reported without an observed value', () => {
-    const thresholds = parseThresholds({ 'http_req_duration{group:::none}': ['p(99)<200'], dropped_iterations: ['count<1'] });
+    const thresholds = parseThresholds({
+      'http_req_duration{group:::none}': ['p(99)<200'],
+      dropped_iterations: ['count<1'],
+    });
     const store = new MetricStore(false);
     for (const t of thresholds) store.addSubmetric(t.metric);
     const out = evaluateThresholds(thresholds, store, 1000);

@@ -101,14 +101,16 @@ export async function runAutocannon(opts: AutocannonOptions): Promise<Autocannon
     headers,
     ...(body !== undefined ? { body } : {}),
     ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.durationSec }),
-    ...(opts.requests ? {
-      requests: opts.requests.map((r) => ({
-        ...(r.method ? { method: r.method.toUpperCase() as autocannon.Request['method'] } : {}),
-        ...(r.path ? { path: r.path } : {}),
-        ...(r.headers ? { headers: r.headers } : {}),
-        ...(r.body !== undefined ? { body: r.body } : {}),
-      })),
-    } : {}),
+    ...(opts.requests
+      ? {
+          requests: opts.requests.map((r) => ({
+            ...(r.method ? { method: r.method.toUpperCase() as autocannon.Request['method'] } : {}),
+            ...(r.path ? { path: r.path } : {}),
+            ...(r.headers ? { headers: r.headers } : {}),
+            ...(r.body !== undefined ? { body: r.body } : {}),
+          })),
+        }
+      : {}),
   };
 
   const started = performance.now();
@@ -117,10 +119,12 @@ export async function runAutocannon(opts: AutocannonOptions): Promise<Autocannon
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(instanceOpts, (err: unknown, res: autocannon.Result) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      if (err) reject(err instanceof Error ? err : new Error(`autocannon failed: ${JSON.stringify(err)}`));
       else resolve(res);
     });
-    instance.on('response', () => { lastResponseAt = performance.now(); });
+    instance.on('response', () => {
+      lastResponseAt = performance.now();
+    });
     function onAbort(): void {
       aborted = true;
       instance.stop();
@@ -162,8 +166,15 @@ export async function runAutocannon(opts: AutocannonOptions): Promise<Autocannon
 
 function emptySummary(aborted: boolean): AutocannonSummary {
   return {
-    throughput: 0, requests: 0, sent: 0, errors: 0, timeouts: 0, non2xx: 0,
+    throughput: 0,
+    requests: 0,
+    sent: 0,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
     latency: { p50: 0, p90: 0, p99: 0, max: 0, mean: 0, resolutionMs: 1, count: 0 },
-    durationMs: 0, activeMs: 0, aborted,
+    durationMs: 0,
+    activeMs: 0,
+    aborted,
   };
 }

@@ -8,7 +8,8 @@ import { generateK6Script } from '../k6/script-generator.js';
 import type { LoadEngine } from '../engine.js';
 import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
 
-export const K6_INSTALL_HINT = 'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/, e.g. `sudo apt-get install k6` from the Grafana apt repository, `brew install k6`, or `docker run grafana/k6`) or use --engine native';
+export const K6_INSTALL_HINT =
+  'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/, e.g. `sudo apt-get install k6` from the Grafana apt repository, `brew install k6`, or `docker run grafana/k6`) or use --engine native';
 
 /** The k6 executable on PATH, or null. */
 export function findK6Binary(envPath = process.env.PATH ?? ''): string | null {
@@ -35,11 +36,32 @@ async function runK6Scenarios(opts: LoadRunOptions, prepared: PreparedScenario[]
     const script = path.join(opts.outDir, `${p.name}.k6.js`);
     const ndjson = path.join(opts.outDir, `${p.name}.k6.ndjson`);
     const summaryFile = path.join(opts.outDir, `${p.name}.k6-summary.json`);
-    writeFileSync(script, generateK6Script(p.name, p.scenario, { baseUrl: opts.baseUrl, thresholds: opts.thresholds, dataRows: p.dataRows }));
+    writeFileSync(
+      script,
+      generateK6Script(p.name, p.scenario, {
+        baseUrl: opts.baseUrl,
+        thresholds: opts.thresholds,
+        dataRows: p.dataRows,
+      }),
+    );
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(k6, ['run', '--quiet', '--out', `json=${ndjson}`, '-e', `BASE_URL=${opts.baseUrl}`, '-e', `SUMMARY_JSON=${summaryFile}`, script], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
+      const child = spawn(
+        k6,
+        [
+          'run',
+          '--quiet',
+          '--out',
+          `json=${ndjson}`,
+          '-e',
+          `BASE_URL=${opts.baseUrl}`,
+          '-e',
+          `SUMMARY_JSON=${summaryFile}`,
+          script,
+        ],
+        {
+          stdio: ['ignore', 'inherit', 'inherit'],
+        },
+      );
       const onAbort = () => child.kill('SIGINT'); // k6 stops gracefully on SIGINT and still writes its outputs
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', reject);
@@ -49,7 +71,8 @@ async function runK6Scenarios(opts: LoadRunOptions, prepared: PreparedScenario[]
       });
     });
     // 99: thresholds failed (a result, not an error); 105: aborted by a threshold
-    if (!existsSync(ndjson)) throw new UsageError(`k6 exited with code ${code} without writing ${ndjson}; see its output above`);
+    if (!existsSync(ndjson))
+      throw new UsageError(`k6 exited with code ${code} without writing ${ndjson}; see its output above`);
     const section = await ingestK6([ndjson], { targetUrl: opts.baseUrl });
     const s = section.scenarios[0];
     s.name = p.name;
@@ -58,7 +81,11 @@ async function runK6Scenarios(opts: LoadRunOptions, prepared: PreparedScenario[]
     s.artifacts = { script: path.basename(script), ndjson: path.basename(ndjson), summary: path.basename(summaryFile) };
     scenarios.push(s);
   }
-  return { targetUrl: opts.baseUrl, scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
+  return {
+    targetUrl: opts.baseUrl,
+    scenarios,
+    ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}),
+  };
 }
 
 export const k6Engine: LoadEngine = {

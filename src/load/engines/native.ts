@@ -61,7 +61,12 @@ interface SegmentHandle {
 
 function runInline(input: SegmentRunInput): SegmentHandle {
   const runner = new SegmentRunner(input);
-  return { done: runner.run(), stop: (mode) => runner.stop(mode), snapshot: async () => runner.snapshot(), progress: () => runner.progress() };
+  return {
+    done: runner.run(),
+    stop: (mode) => runner.stop(mode),
+    snapshot: () => Promise.resolve(runner.snapshot()),
+    progress: () => runner.progress(),
+  };
 }
 
 function runInWorker(input: SegmentRunInput): SegmentHandle {
@@ -82,7 +87,11 @@ function runInWorker(input: SegmentRunInput): SegmentHandle {
   return {
     done: done.finally(() => void worker.terminate()),
     stop: (mode) => post({ type: 'stop', mode }),
-    snapshot: () => new Promise((resolve) => { waiting.push(resolve); post({ type: 'snapshot' }); }),
+    snapshot: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        post({ type: 'snapshot' });
+      }),
     progress: () => last,
   };
 }
@@ -147,14 +156,17 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
     if (run.onProgress) {
       const ps = handles.map((h) => h.progress()).filter((p): p is SegmentProgress => p !== null);
       if (ps.length) {
-        run.onProgress({
-          requests: ps.reduce((s, p) => s + p.requests, 0),
-          failures: ps.reduce((s, p) => s + p.failures, 0),
-          iterations: ps.reduce((s, p) => s + p.iterations, 0),
-          dropped: ps.reduce((s, p) => s + p.dropped, 0),
-          // the largest segment p99 (segments see the same traffic mix); the final figure is merged exactly
-          p99Ms: ps.reduce<number | null>((m, p) => (p.p99Ms === null ? m : Math.max(m ?? 0, p.p99Ms)), null),
-        }, performance.now() - t0);
+        run.onProgress(
+          {
+            requests: ps.reduce((s, p) => s + p.requests, 0),
+            failures: ps.reduce((s, p) => s + p.failures, 0),
+            iterations: ps.reduce((s, p) => s + p.iterations, 0),
+            dropped: ps.reduce((s, p) => s + p.dropped, 0),
+            // the largest segment p99 (segments see the same traffic mix); the final figure is merged exactly
+            p99Ms: ps.reduce<number | null>((m, p) => (p.p99Ms === null ? m : Math.max(m ?? 0, p.p99Ms)), null),
+          },
+          performance.now() - t0,
+        );
       }
     }
     if (abortable.length && !aborted) void checkAbort();
@@ -203,12 +215,24 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   const notes: string[] = [];
   const netErrors: Record<string, number> = {};
   for (const o of outputs) for (const [k, v] of Object.entries(o.networkErrors)) netErrors[k] = (netErrors[k] ?? 0) + v;
-  if (Object.keys(netErrors).length) notes.push(`requests without a complete response: ${Object.entries(netErrors).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  if (Object.keys(netErrors).length)
+    notes.push(
+      `requests without a complete response: ${Object.entries(netErrors)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')}`,
+    );
   const tmplErrors: Record<string, number> = {};
-  for (const o of outputs) for (const [k, v] of Object.entries(o.templateErrors)) tmplErrors[k] = (tmplErrors[k] ?? 0) + v;
-  if (Object.keys(tmplErrors).length) notes.push(`requests not sent, template value missing: ${Object.entries(tmplErrors).map(([k, v]) => `\${${k}} ×${v}`).join(', ')}`);
+  for (const o of outputs)
+    for (const [k, v] of Object.entries(o.templateErrors)) tmplErrors[k] = (tmplErrors[k] ?? 0) + v;
+  if (Object.keys(tmplErrors).length)
+    notes.push(
+      `requests not sent, template value missing: ${Object.entries(tmplErrors)
+        .map(([k, v]) => `\${${k}} ×${v}`)
+        .join(', ')}`,
+    );
   const setupFailed = store.sink('setup_req_failed');
-  if (setupFailed && 'passes' in setupFailed && setupFailed.passes > 0) notes.push(`${setupFailed.passes} of ${setupFailed.total} setup requests failed`);
+  if (setupFailed && 'passes' in setupFailed && setupFailed.passes > 0)
+    notes.push(`${setupFailed.passes} of ${setupFailed.total} setup requests failed`);
 
   const summary: ScenarioSummary = {
     name: run.name,
@@ -283,7 +307,11 @@ async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]):
   if (opts.signal?.aborted && scenarios.length < prepared.length) {
     for (const s of scenarios) s.partial = true;
   }
-  return { targetUrl: opts.baseUrl, scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
+  return {
+    targetUrl: opts.baseUrl,
+    scenarios,
+    ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}),
+  };
 }
 
 export const nativeEngine: LoadEngine = { name: 'native', run: runScenarios };

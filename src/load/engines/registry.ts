@@ -14,7 +14,10 @@ export const LOAD_ENGINE_NAMES = Object.keys(ENGINES) as LoadEngineName[];
 export async function loadEngine(name: string): Promise<LoadEngine> {
   const factory = Object.hasOwn(ENGINES, name) ? ENGINES[name as LoadEngineName] : undefined;
   if (!factory) {
-    throw new UsageError(`unknown load engine ${JSON.stringify(name)}: expected ${LOAD_ENGINE_NAMES.slice(0, -1).join(', ')} or ${LOAD_ENGINE_NAMES.at(-1)}`);
+    throw new UsageError(
+      `unknown load engine ${JSON.stringify(name)}: ` +
+        `expected ${LOAD_ENGINE_NAMES.slice(0, -1).join(', ')} or ${LOAD_ENGINE_NAMES.at(-1)}`,
+    );
   }
   return factory();
 }

@@ -31,28 +31,39 @@ function yamlString(s: string): string {
  * so each runner writes NDJSON (`--out json`) to be merged with `pitchey-fit load --from-k6 runner*.ndjson`.
  */
 export function generateK6OperatorManifest(opts: K6OperatorOptions): string {
-  if (!DNS_LABEL.test(opts.name) || opts.name.length > 63) throw new UsageError(`invalid TestRun name ${JSON.stringify(opts.name)}: use lowercase letters, digits and '-'`);
-  if (!Number.isInteger(opts.parallelism) || opts.parallelism < 1) throw new UsageError(`parallelism must be a positive integer, got ${opts.parallelism}`);
-  if (opts.script === undefined && opts.scriptFile === undefined) throw new UsageError('k6-operator manifest needs the script or its file name');
+  if (!DNS_LABEL.test(opts.name) || opts.name.length > 63)
+    throw new UsageError(`invalid TestRun name ${JSON.stringify(opts.name)}: use lowercase letters, digits and '-'`);
+  if (!Number.isInteger(opts.parallelism) || opts.parallelism < 1)
+    throw new UsageError(`parallelism must be a positive integer, got ${opts.parallelism}`);
+  if (opts.script === undefined && opts.scriptFile === undefined)
+    throw new UsageError('k6-operator manifest needs the script or its file name');
   const ns = opts.namespace ? `\n  namespace: ${opts.namespace}` : '';
   const results = opts.resultsPath ?? '/tmp/k6-runner.ndjson';
   const file = opts.scriptFile ? path.basename(opts.scriptFile) : 'script.js';
-  const configMap = opts.script !== undefined
-    ? `apiVersion: v1
+  const configMap =
+    opts.script !== undefined
+      ? `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: ${opts.name}-script${ns}
 data:
   ${file}: |
-${opts.script.split('\n').map((l) => (l.length ? `    ${l}` : '')).join('\n')}
+${opts.script
+  .split('\n')
+  .map((l) => (l.length ? `    ${l}` : ''))
+  .join('\n')}
 ---
 `
-    : `# Create the script's ConfigMap first:
+      : `# Create the script's ConfigMap first:
 #   kubectl create configmap ${opts.name}-script --from-file=${file}${opts.namespace ? ` -n ${opts.namespace}` : ''}
 # k6-operator gives each of the ${opts.parallelism} runners one execution segment; it does not merge their results:
 # collect each runner's ${results} and judge them together with  pitchey-fit load --from-k6 runner*.ndjson
 `;
-  const args = [`--out json=${results}`, ...(opts.baseUrl ? [`-e BASE_URL=${opts.baseUrl}`] : []), '-e SUMMARY_JSON=/tmp/summary.json'].join(' ');
+  const args = [
+    `--out json=${results}`,
+    ...(opts.baseUrl ? [`-e BASE_URL=${opts.baseUrl}`] : []),
+    '-e SUMMARY_JSON=/tmp/summary.json',
+  ].join(' ');
   return `${configMap}apiVersion: k6.io/v1alpha1
 kind: TestRun
 metadata:
@@ -71,7 +82,10 @@ spec:
 
 /** The `k6 run` command of each of N runners for a manual distributed run (k6 `--execution-segment` semantics). */
 export function segmentCommands(parallelism: number, scriptFile: string, baseUrl?: string): string[] {
-  if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`parallelism must be a positive integer, got ${parallelism}`);
-  return equalSegments(parallelism).map((seg, i) =>
-    `k6 run --execution-segment ${formatSegment(seg)} --execution-segment-sequence ${formatSequence(seg)}${baseUrl ? ` -e BASE_URL=${baseUrl}` : ''} -e SUMMARY_JSON=runner${i + 1}-summary.json --out json=runner${i + 1}.ndjson ${scriptFile}`);
+  if (!Number.isInteger(parallelism) || parallelism < 1)
+    throw new UsageError(`parallelism must be a positive integer, got ${parallelism}`);
+  return equalSegments(parallelism).map(
+    (seg, i) =>
+      `k6 run --execution-segment ${formatSegment(seg)} --execution-segment-sequence ${formatSequence(seg)}${baseUrl ? ` -e BASE_URL=${baseUrl}` : ''} -e SUMMARY_JSON=runner${i + 1}-summary.json --out json=runner${i + 1}.ndjson ${scriptFile}`,
+  );
 }

@@ -35,8 +35,11 @@ function requestFunction(r: RequestConfig, phase: 'setup' | 'main', keyPath: str
   const method = (r.method ?? 'GET').toUpperCase();
   const headers = { ...(r.headers ?? {}) };
   const hasJsonBody = r.body !== undefined && typeof r.body !== 'string';
-  const headerEntries = Object.entries(headers).map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(String(v), `${keyPath}.headers.${k}`)}`);
-  if (hasJsonBody && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headerEntries.push(`'content-type': 'application/json'`);
+  const headerEntries = Object.entries(headers).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(String(v), `${keyPath}.headers.${k}`)}`,
+  );
+  if (hasJsonBody && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+    headerEntries.push(`'content-type': 'application/json'`);
   const tags = { name: r.name ?? r.path, phase, ...(r.tags ?? {}) };
   const expected = r.expectedStatuses?.length
     ? `, responseCallback: http.expectedStatuses(${r.expectedStatuses.map((e) => JSON.stringify(e)).join(', ')})`
@@ -45,16 +48,24 @@ function requestFunction(r: RequestConfig, phase: 'setup' | 'main', keyPath: str
   const body = hasJsonBody ? `JSON.stringify(${bodyJs})` : bodyJs;
   const checks = (r.checks ?? []).map((c) => {
     const conds: string[] = [];
-    if (c.status !== undefined) conds.push(Array.isArray(c.status) ? `${JSON.stringify(c.status)}.includes(res.status)` : `res.status === ${c.status}`);
+    if (c.status !== undefined)
+      conds.push(
+        Array.isArray(c.status) ? `${JSON.stringify(c.status)}.includes(res.status)` : `res.status === ${c.status}`,
+      );
     if (c.jsonPath !== undefined) {
-      conds.push(c.equals === undefined
-        ? `jsonAt(res, ${JSON.stringify(gjsonPath(c.jsonPath))}) != null`
-        : `JSON.stringify(jsonAt(res, ${JSON.stringify(gjsonPath(c.jsonPath))})) === ${JSON.stringify(JSON.stringify(c.equals))}`);
+      conds.push(
+        c.equals === undefined
+          ? `jsonAt(res, ${JSON.stringify(gjsonPath(c.jsonPath))}) != null`
+          : `JSON.stringify(jsonAt(res, ${JSON.stringify(gjsonPath(c.jsonPath))})) === ${JSON.stringify(JSON.stringify(c.equals))}`,
+      );
     }
     if (c.contains !== undefined) conds.push(`String(res.body).includes(${JSON.stringify(c.contains)})`);
     return `      ${JSON.stringify(c.name)}: (res) => ${conds.length ? conds.join(' && ') : 'true'},`;
   });
-  const captures = Object.entries(r.capture ?? {}).map(([v, p]) => `    { const v = jsonAt(res, ${JSON.stringify(gjsonPath(p))}); if (v != null) vars[${JSON.stringify(v)}] = v; }`);
+  const captures = Object.entries(r.capture ?? {}).map(
+    ([v, p]) =>
+      `    { const v = jsonAt(res, ${JSON.stringify(gjsonPath(p))}); if (v != null) vars[${JSON.stringify(v)}] = v; }`,
+  );
   const inner = [
     `    const res = http.request(${JSON.stringify(method)}, BASE_URL + ${templateLiteral(r.path, `${keyPath}.path`)}, ${body}, {`,
     `      headers: { ${headerEntries.join(', ')} },`,
@@ -64,12 +75,29 @@ function requestFunction(r: RequestConfig, phase: 'setup' | 'main', keyPath: str
     ...captures,
   ];
   const groupName = phase === 'setup' ? 'setup' : r.group;
-  const bodyLines = groupName ? [`  group(${JSON.stringify(groupName)}, () => {`, ...inner.map((l) => `  ${l}`), `  });`] : inner.map((l) => l.slice(2));
+  const bodyLines = groupName
+    ? [`  group(${JSON.stringify(groupName)}, () => {`, ...inner.map((l) => `  ${l}`), `  });`]
+    : inner.map((l) => l.slice(2));
   return [`(row, vars, iter) => {`, ...bodyLines, `}`].join('\n');
 }
 
 function executorOptions(name: string, sc: ScenarioConfig, startTimeMs: number): Record<string, unknown> {
-  const keys = ['executor', 'duration', 'rate', 'timeUnit', 'startRate', 'stages', 'vus', 'startVUs', 'iterations', 'preAllocatedVUs', 'maxVUs', 'maxDuration', 'gracefulStop', 'tags'] as const;
+  const keys = [
+    'executor',
+    'duration',
+    'rate',
+    'timeUnit',
+    'startRate',
+    'stages',
+    'vus',
+    'startVUs',
+    'iterations',
+    'preAllocatedVUs',
+    'maxVUs',
+    'maxDuration',
+    'gracefulStop',
+    'tags',
+  ] as const;
   const o: Record<string, unknown> = {};
   for (const k of keys) if (sc[k] !== undefined) o[k] = sc[k];
   if (startTimeMs > 0) o.startTime = formatDuration(startTimeMs);
@@ -81,7 +109,9 @@ function execName(scenario: string): string {
   return `scenario_${scenario.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-function mergeThresholds(...all: Array<Record<string, Array<string | ThresholdConfig>> | undefined>): Record<string, Array<string | ThresholdConfig>> {
+function mergeThresholds(
+  ...all: Array<Record<string, Array<string | ThresholdConfig>> | undefined>
+): Record<string, Array<string | ThresholdConfig>> {
   const out: Record<string, Array<string | ThresholdConfig>> = {};
   for (const t of all) for (const [k, v] of Object.entries(t ?? {})) (out[k] ??= []).push(...v);
   return out;
@@ -93,7 +123,8 @@ function runLengthMs(sc: ScenarioConfig): number | null {
   if (sc.stages?.length && (sc.executor === 'ramping-vus' || sc.executor === 'ramping-arrival-rate')) {
     return sc.stages.reduce((a, st) => a + parseDuration(st.duration), 0) + grace;
   }
-  if (sc.duration !== undefined && (sc.executor === 'constant-vus' || sc.executor === 'constant-arrival-rate')) return parseDuration(sc.duration) + grace;
+  if (sc.duration !== undefined && (sc.executor === 'constant-vus' || sc.executor === 'constant-arrival-rate'))
+    return parseDuration(sc.duration) + grace;
   return null;
 }
 
@@ -104,12 +135,17 @@ function dataExpression(scenarioName: string, sc: ScenarioConfig, opts: K6Script
     const file = path.resolve(opts.baseDir ?? process.cwd(), sc.data);
     if (!existsSync(file)) {
       if (!sc.data.endsWith('.json')) {
-        throw new ConfigError(`data file ${file} not found; only JSON data files can be read by the k6 script at run time`, `load.scenarios.${scenarioName}.data`);
+        throw new ConfigError(
+          `data file ${file} not found; only JSON data files can be read by the k6 script at run time`,
+          `load.scenarios.${scenarioName}.data`,
+        );
       }
       return `rowsFrom(JSON.parse(open(${JSON.stringify(sc.data)})))`;
     }
   }
-  return JSON.stringify(loadDataRows(sc.data, opts.baseDir ?? process.cwd(), `load.scenarios.${scenarioName}.data`) ?? []);
+  return JSON.stringify(
+    loadDataRows(sc.data, opts.baseDir ?? process.cwd(), `load.scenarios.${scenarioName}.data`) ?? [],
+  );
 }
 
 function scenarioCode(name: string, sc: ScenarioConfig, i: number, dataJs: string): string {
@@ -118,10 +154,13 @@ function scenarioCode(name: string, sc: ScenarioConfig, i: number, dataJs: strin
     const fn = requestFunction(r, 'main', `${keyPath}.requests[${k}]`);
     return `  { weight: ${r.weight ?? 1}, run: ${fn.split('\n').join('\n  ')} },`;
   });
-  const setup = (sc.setup ?? []).map((r, k) => `  ${requestFunction(r, 'setup', `${keyPath}.setup[${k}]`).split('\n').join('\n  ')},`);
-  const pick = sc.flow === 'sequence'
-    ? `  for (const r of REQUESTS_${i}) r.run(row, vars, iter);`
-    : `  let pick = Math.random() * TOTAL_WEIGHT_${i};
+  const setup = (sc.setup ?? []).map(
+    (r, k) => `  ${requestFunction(r, 'setup', `${keyPath}.setup[${k}]`).split('\n').join('\n  ')},`,
+  );
+  const pick =
+    sc.flow === 'sequence'
+      ? `  for (const r of REQUESTS_${i}) r.run(row, vars, iter);`
+      : `  let pick = Math.random() * TOTAL_WEIGHT_${i};
   for (const r of REQUESTS_${i}) {
     pick -= r.weight;
     if (pick < 0) { r.run(row, vars, iter); return; }
@@ -170,10 +209,14 @@ export function generateK6Script(
 ): string {
   const single = typeof a === 'string';
   const scenarios: Record<string, ScenarioConfig> = single ? { [a]: b as ScenarioConfig } : a;
-  const opts: K6ScriptOptions = (single ? c : (b as K6ScriptOptions | undefined)) ?? {};
+  const opts: K6ScriptOptions = (single ? c : b) ?? {};
   const names = Object.keys(scenarios);
   if (names.length === 0) throw new ConfigError('no scenarios to export', 'load.scenarios');
-  const options: { scenarios: Record<string, unknown>; thresholds: Record<string, unknown>; summaryTrendStats: string[] } = {
+  const options: {
+    scenarios: Record<string, unknown>;
+    thresholds: Record<string, unknown>;
+    summaryTrendStats: string[];
+  } = {
     scenarios: {},
     thresholds: mergeThresholds(opts.thresholds),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
@@ -184,20 +227,25 @@ export function generateK6Script(
   names.forEach((name, i) => {
     const sc = scenarios[name];
     options.scenarios[name] = executorOptions(name, sc, start ?? 0);
-    if (start === null && i > 0) notes.push(`// Note: scenario ${JSON.stringify(name)} starts with the ones before it (their length is bounded only by maxDuration).`);
+    if (start === null && i > 0)
+      notes.push(
+        `// Note: scenario ${JSON.stringify(name)} starts with the ones before it (their length is bounded only by maxDuration).`,
+      );
     const len = runLengthMs(sc);
     start = start === null || len === null ? null : start + len;
     // k6 thresholds are global; a scenario's own thresholds apply to its samples through the scenario tag
     for (const [metric, list] of Object.entries(sc.thresholds ?? {})) {
       const key = names.length === 1 ? metric : scopedMetric(metric, name);
-      (options.thresholds[key] as unknown[] | undefined) ?? (options.thresholds[key] = []);
-      (options.thresholds[key] as unknown[]).push(...list);
+      ((options.thresholds[key] ??= []) as unknown[]).push(...list);
     }
     code.push(scenarioCode(name, sc, i, dataExpression(name, sc, opts, single)));
   });
-  if (names.some((n) => scenarios[n].warmup)) notes.push('// Note: k6 has no warm-up phase; the scenarios\' `warmup` is not exported.');
+  if (names.some((n) => scenarios[n].warmup))
+    notes.push("// Note: k6 has no warm-up phase; the scenarios' `warmup` is not exported.");
   if (names.some((n) => (scenarios[n].setup ?? []).length)) {
-    notes.push('// Note: k6 counts the per-VU sign-in requests in http_req_* (tag phase:setup); pitchey-fit keeps them apart.');
+    notes.push(
+      '// Note: k6 counts the per-VU sign-in requests in http_req_* (tag phase:setup); pitchey-fit keeps them apart.',
+    );
   }
   return `// Generated by pitchey-fit from scenario${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}. Run: k6 run -e BASE_URL=http://host:port script.js
 ${notes.join('\n')}${notes.length ? '\n' : ''}import http from 'k6/http';

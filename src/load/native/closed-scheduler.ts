@@ -84,7 +84,8 @@ export async function runClosed(ctx: SchedulerContext, plan: VuPlan, interruptNo
   await drain(state, plan.gracefulStopMs, interruptNow);
   if (iterationBounded) {
     // iteration-bounded executors ending on maxDuration did not finish their work
-    const target = plan.iterationsPerVU !== undefined ? count * plan.iterationsPerVU : striping.scale(plan.sharedIterations!);
+    const target =
+      plan.iterationsPerVU !== undefined ? count * plan.iterationsPerVU : striping.scale(plan.sharedIterations!);
     if (state.iterations < target) state.partial = true;
   }
 }

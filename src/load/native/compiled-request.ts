@@ -40,7 +40,11 @@ export function redirectLimit(value: unknown, keyPath: string): number | undefin
   return value;
 }
 
-export function compileRequest(r: RequestConfig & RedirectsOption, keyPath: string, scenarioRedirects?: number): CompiledRequest {
+export function compileRequest(
+  r: RequestConfig & RedirectsOption,
+  keyPath: string,
+  scenarioRedirects?: number,
+): CompiledRequest {
   const method = (r.method ?? 'GET').toUpperCase();
   const hasBody = r.body !== undefined;
   const headers = Object.entries(r.headers ?? {});
@@ -52,7 +56,8 @@ export function compileRequest(r: RequestConfig & RedirectsOption, keyPath: stri
   const path = parseTemplate(r.path, `${keyPath}.path`);
   const headerTemplates = headers.map(([k, v]) => [k, parseTemplate(String(v), `${keyPath}.headers.${k}`)] as const);
   const body = r.body === undefined ? undefined : parseBody(r.body, `${keyPath}.body`);
-  const usesVuId = [path, ...headerTemplates.map(([, t]) => t)].some(readsVu) || (body !== undefined && bodyReadsVu(body));
+  const usesVuId =
+    [path, ...headerTemplates.map(([, t]) => t)].some(readsVu) || (body !== undefined && bodyReadsVu(body));
   return {
     name: r.name ?? r.path,
     group: r.group ? `::${r.group}` : '',

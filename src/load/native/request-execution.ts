@@ -63,15 +63,28 @@ function tagsFor(env: RequestEnv, req: CompiledRequest, status: number, ok: bool
   let tags = req.tagCache.get(key);
   if (!tags) {
     tags = {
-      scenario: env.scenarioName, group: req.group, name: req.name, method: req.method,
-      status: String(status), expected_response: String(ok), ...req.tags,
+      scenario: env.scenarioName,
+      group: req.group,
+      name: req.name,
+      method: req.method,
+      status: String(status),
+      expected_response: String(ok),
+      ...req.tags,
     };
     req.tagCache.set(key, tags);
   }
   return tags;
 }
 
-function record(env: RequestEnv, res: HttpResponse, tags: Tags, sentAt: number, start: number, ok: boolean, phase: Phase) {
+function record(
+  env: RequestEnv,
+  res: HttpResponse,
+  tags: Tags,
+  sentAt: number,
+  start: number,
+  ok: boolean,
+  phase: Phase,
+) {
   const { state } = env;
   if (phase === 'setup') {
     state.store.add('setup_req_duration', res.endAt - sentAt, tags);
@@ -90,7 +103,14 @@ function record(env: RequestEnv, res: HttpResponse, tags: Tags, sentAt: number, 
   sink.sample('http_req_failed', ok ? 0 : 1, tags, res.endAt);
 }
 
-function runChecks(env: RequestEnv, req: CompiledRequest, res: HttpResponse, tags: Tags, scope: TemplateScope, phase: Phase) {
+function runChecks(
+  env: RequestEnv,
+  req: CompiledRequest,
+  res: HttpResponse,
+  tags: Tags,
+  scope: TemplateScope,
+  phase: Phase,
+) {
   let parsed: unknown;
   let parsedOk: boolean | null = null;
   const json = (): unknown => {
@@ -108,7 +128,8 @@ function runChecks(env: RequestEnv, req: CompiledRequest, res: HttpResponse, tag
   for (let ci = 0; ci < req.checks.length; ci++) {
     const c = req.checks[ci];
     let pass = true;
-    if (c.status !== undefined) pass &&= Array.isArray(c.status) ? c.status.includes(res.status) : res.status === c.status;
+    if (c.status !== undefined)
+      pass &&= Array.isArray(c.status) ? c.status.includes(res.status) : res.status === c.status;
     if (c.jsonPath !== undefined) {
       const v = readJsonPath(json(), c.jsonPath);
       pass &&= c.equals === undefined ? v !== undefined && v !== null : jsonEquals(v, c.equals);

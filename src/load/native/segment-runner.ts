@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parseDuration } from '../duration.js';
 import { EndpointTrends } from '../endpoint-trends.js';
 import { SegmentStriping } from '../execution-segment.js';
-import { planExecutor, type ArrivalPlan, type ExecutorPlan } from '../executor-plan.js';
+import { planExecutor, type ExecutorPlan } from '../executor-plan.js';
 import { HttpClient } from '../http-client.js';
 import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
 import { NdjsonWriter } from '../ndjson-writer.js';
@@ -43,7 +43,8 @@ export class SegmentRunner {
     const scenarioTags = sc.tags ?? {};
     const redirects = redirectLimit(sc.redirects, `${keyPath}.redirects`);
     const requests = sc.requests.map((r, i) =>
-      compileRequest({ ...r, tags: { ...scenarioTags, ...r.tags } }, `${keyPath}.requests[${i}]`, redirects));
+      compileRequest({ ...r, tags: { ...scenarioTags, ...r.tags } }, `${keyPath}.requests[${i}]`, redirects),
+    );
     this.iterationPlan = {
       requests,
       setup: (sc.setup ?? []).map((r, i) => compileRequest(r, `${keyPath}.setup[${i}]`, redirects)),
@@ -113,15 +114,28 @@ export class SegmentRunner {
       if (!(rate > 0)) return;
       const sc = this.input.scenario;
       const warm = planExecutor(
-        { ...sc, executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: `${ms}ms`, gracefulStop: '60s', stages: undefined },
+        {
+          ...sc,
+          executor: 'constant-arrival-rate',
+          rate,
+          timeUnit: '1s',
+          duration: `${ms}ms`,
+          gracefulStop: '60s',
+          stages: undefined,
+        },
         'warmup',
         this.input.seed,
       );
-      await this.execute(state, warm as ArrivalPlan);
+      await this.execute(state, warm);
     } else {
       const vus = Math.max(1, this.plan.activeVUs(0));
       await this.execute(state, {
-        kind: 'vus', executor: 'constant-vus', durationMs: ms, gracefulStopMs: 60_000, maxVUs: vus, activeVUs: () => vus,
+        kind: 'vus',
+        executor: 'constant-vus',
+        durationMs: ms,
+        gracefulStopMs: 60_000,
+        maxVUs: vus,
+        activeVUs: () => vus,
       });
     }
   }
@@ -130,7 +144,9 @@ export class SegmentRunner {
     const sc = this.input.scenario;
     const warmupMs = sc.warmup ? parseDuration(sc.warmup, `load.scenarios.${this.input.scenarioName}.warmup`) : 0;
     if (warmupMs > 0) await this.warmUp(warmupMs);
-    const ndjson = this.input.ndjsonFile ? new NdjsonWriter(this.input.ndjsonFile, this.input.thresholdsByMetric) : null;
+    const ndjson = this.input.ndjsonFile
+      ? new NdjsonWriter(this.input.ndjsonFile, this.input.thresholdsByMetric)
+      : null;
     const endpoints = new EndpointTrends(this.input.keepSamples);
     const sinks = new SampleFanout([this.measuredStore, endpoints, ndjson, this.progressCounter]);
     const state = new RunState(this.measuredStore, sinks);

@@ -18,9 +18,13 @@ if (parentPort) {
     const runner = new SegmentRunner(workerData as SegmentRunInput);
     port.on('message', (m: ParentMessage) => {
       if (m.type === 'stop') runner.stop(m.mode);
-      else if (m.type === 'snapshot') port.postMessage({ type: 'snapshot', snapshot: runner.snapshot() } satisfies WorkerMessage);
+      else if (m.type === 'snapshot')
+        port.postMessage({ type: 'snapshot', snapshot: runner.snapshot() } satisfies WorkerMessage);
     });
-    const tick = setInterval(() => port.postMessage({ type: 'progress', progress: runner.progress() } satisfies WorkerMessage), 1000);
+    const tick = setInterval(
+      () => port.postMessage({ type: 'progress', progress: runner.progress() } satisfies WorkerMessage),
+      1000,
+    );
     runner.run().then(
       (output) => {
         clearInterval(tick);

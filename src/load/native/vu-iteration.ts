@@ -106,7 +106,10 @@ export async function runIteration(
   const { state } = env;
   const startedAt = performance.now();
   const scope: TemplateScope = {
-    data: rowFor(plan, globalIteration), vars: vu.vars, vuId: vu.index + 1, iteration: globalIteration,
+    data: rowFor(plan, globalIteration),
+    vars: vu.vars,
+    vuId: vu.index + 1,
+    iteration: globalIteration,
   };
   if (plan.sequence) {
     let first = true;

@@ -5,10 +5,7 @@ import { ConfigError } from '../../core/errors.js';
  * engine's interpreter (interpret.ts) and the k6 script emitter (emit-js.ts).
  */
 export type TemplateRef =
-  | { kind: 'data'; key: string }
-  | { kind: 'vars'; key: string }
-  | { kind: 'vu' }
-  | { kind: 'iteration' };
+  { kind: 'data'; key: string } | { kind: 'vars'; key: string } | { kind: 'vu' } | { kind: 'iteration' };
 
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'ref'; ref: TemplateRef };
 

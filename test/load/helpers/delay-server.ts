@@ -63,6 +63,10 @@ export async function startDelayServer(): Promise<DelayServer> {
     url: `http://127.0.0.1:${port}`,
     hits,
     log,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
