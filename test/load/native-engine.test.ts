@@ -77,7 +77,7 @@ describe('native engine, open model', () => {
       metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
     };
     expect(summary.metrics.http_reqs.values.count).toBe(60);
-    expect(summary.metrics.http_req_duration.thresholds['p(99)<5']).toEqual({ ok: false });
+    expect(summary.metrics.http_req_duration.thresholds?.['p(99)<5']).toEqual({ ok: false });
     const fromSummary = (await ingestK6([path.join(dir, s.artifacts!.summary)])).scenarios[0];
     expect(fromSummary.metrics.http_req_duration.values['p(99)']).toBe(s.metrics.http_req_duration.values['p(99)']);
     expect(fromSummary.thresholds.map((t) => [t.expression, t.ok])).toEqual(
