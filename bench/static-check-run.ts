@@ -9,14 +9,30 @@ const cacheDir = process.argv[3];
 const started = performance.now();
 const services = proposeServices(root);
 const shared = proposeShared(root, services);
-const c = await collectStatic({ root, services, shared, allowedDependencies: [], static: {}, ...(cacheDir ? { cacheDir } : {}) });
+const c = await collectStatic({
+  root,
+  services,
+  shared,
+  allowedDependencies: [],
+  static: {},
+  ...(cacheDir ? { cacheDir } : {}),
+});
 const ctx = { root, static: c.section, graph: c.graph, findings: c.findings };
 const values: Record<string, unknown> = {};
 for (const [id, fn] of Object.entries(staticFitnessFunctions)) values[id] = (await judgeFunction(id, fn, ctx)).value;
 const internalEdges = c.graph.edges.filter((e) => !e.external && !e.unresolved).length;
-process.stdout.write(JSON.stringify({
-  ms: performance.now() - started, modules: c.section.counts.modules, edges: c.section.counts.edges, internalEdges,
-  unresolved: c.section.counts.unresolved, services: Object.keys(services).length, values, cache: c.section.detectors.cache ?? null,
-  factCache: c.section.detectors.factCache ?? null, live: c.section.scope?.live ?? null,
-  cycles: `${c.section.cycleAnalysis?.all.elementary.length ?? 0}/${c.section.cycleAnalysis?.value.elementary.length ?? 0}`,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    ms: performance.now() - started,
+    modules: c.section.counts.modules,
+    edges: c.section.counts.edges,
+    internalEdges,
+    unresolved: c.section.counts.unresolved,
+    services: Object.keys(services).length,
+    values,
+    cache: c.section.detectors.cache ?? null,
+    factCache: c.section.detectors.factCache ?? null,
+    live: c.section.scope?.live ?? null,
+    cycles: `${c.section.cycleAnalysis?.all.elementary.length ?? 0}/${c.section.cycleAnalysis?.value.elementary.length ?? 0}`,
+  }) + '\n',
+);

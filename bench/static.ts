@@ -22,13 +22,20 @@ const probe = path.join(here, 'static-rss-probe.js');
 const ourRunner = path.join(here, 'static-check-run.js');
 const depcruiseBin = path.join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 
-interface Run { ms: number; maxRssKb: number; stdout: string }
+interface Run {
+  ms: number;
+  maxRssKb: number;
+  stdout: string;
+}
 
 function timed(args: string[], cwd: string): Run {
   const rssFile = path.join(os.tmpdir(), `pf-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
   const r = spawnSync(process.execPath, ['--import', probe, ...args], {
-    cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, PF_RSS_FILE: rssFile },
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, PF_RSS_FILE: rssFile },
   });
   const ms = performance.now() - started;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
@@ -45,7 +52,14 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function depcruiseEdges(file: string): { modules: number; edges: number; internalEdges: number } {
-  const out = JSON.parse(fs.readFileSync(file, 'utf8')) as { modules: Array<{ source: string; coreModule?: boolean; couldNotResolve?: boolean; dependencies: Array<{ couldNotResolve: boolean; coreModule: boolean; resolved: string }> }> };
+  const out = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    modules: Array<{
+      source: string;
+      coreModule?: boolean;
+      couldNotResolve?: boolean;
+      dependencies: Array<{ couldNotResolve: boolean; coreModule: boolean; resolved: string }>;
+    }>;
+  };
   let edges = 0;
   let internal = 0;
   let modules = 0;
@@ -64,7 +78,7 @@ interface Goals {
   warmSeconds: number;
 }
 
-async function benchTree(target: string, label: string, repeats: number, goals: Goals): Promise<void> {
+function benchTree(target: string, label: string, repeats: number, goals: Goals): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-bench-work-'));
   try {
     const ours: Run[] = [];
@@ -73,17 +87,34 @@ async function benchTree(target: string, label: string, repeats: number, goals: 
     // What depcruise is pointed at: the workspace packages when there are any, else the tree; it skips what our
     // check skips by default (node_modules, dist, build, coverage), or it would cruise installed packages too.
     const dcTargets = [
-      '--exclude', '(^|/)(node_modules|dist|build|coverage)/',
+      '--exclude',
+      '(^|/)(node_modules|dist|build|coverage)/',
       ...(fs.existsSync(path.join(target, 'packages')) ? ['packages'] : ['.']),
     ];
     for (let i = 0; i < repeats; i++) {
       ours.push(timed([ourRunner, target], target));
       // A peer run over a minute is not repeated (the shared CPU): its one figure stands for the median.
       if (i === 0 || theirs[0].ms < 60_000) {
-        theirs.push(timed([depcruiseBin, '--no-config', '--ts-pre-compilation-deps', '--output-type', 'json', '--output-to', dcOut, ...dcTargets], target));
+        theirs.push(
+          timed(
+            [
+              depcruiseBin,
+              '--no-config',
+              '--ts-pre-compilation-deps',
+              '--output-type',
+              'json',
+              '--output-to',
+              dcOut,
+              ...dcTargets,
+            ],
+            target,
+          ),
+        );
       }
       const peer = theirs[Math.min(i, theirs.length - 1)];
-      console.log(`  round ${i + 1}: ours ${sec(ours[i].ms)} (${mb(ours[i].maxRssKb)}), depcruise ${sec(peer.ms)} (${mb(peer.maxRssKb)})${theirs.length <= i ? ' (not repeated)' : ''}`);
+      console.log(
+        `  round ${i + 1}: ours ${sec(ours[i].ms)} (${mb(ours[i].maxRssKb)}), depcruise ${sec(peer.ms)} (${mb(peer.maxRssKb)})${theirs.length <= i ? ' (not repeated)' : ''}`,
+      );
     }
     const ourStats = JSON.parse(ours[ours.length - 1].stdout.trim().split('\n').pop()!) as OurStats;
     const dc = depcruiseEdges(dcOut);
@@ -91,7 +122,9 @@ async function benchTree(target: string, label: string, repeats: number, goals: 
     // Warm: fill the caches, change one file, re-run.
     const cacheDir = path.join(work, 'cache');
     timed([ourRunner, target, cacheDir], target);
-    const files = fs.readdirSync(target, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.parentPath.includes('node_modules'));
+    const files = fs
+      .readdirSync(target, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.parentPath.includes('node_modules'));
     const victim = path.join(files[Math.floor(files.length / 2)].parentPath, files[Math.floor(files.length / 2)].name);
     const original = fs.readFileSync(victim, 'utf8');
     const warm: Run[] = [];
@@ -113,12 +146,24 @@ async function benchTree(target: string, label: string, repeats: number, goals: 
     const wIn = median(warmStats.map((w) => w.ms));
     const last = warmStats[warmStats.length - 1];
     console.log('');
-    console.log(`${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, interleaved, ${os.cpus().length} CPUs)`);
-    console.log(`  ours (full check)   ${sec(oMs).padStart(9)}  peak RSS ${mb(oRss).padStart(7)}  modules ${ourStats.modules}  edges ${ourStats.edges} (internal ${ourStats.internalEdges}, unresolved ${ourStats.unresolved})`);
-    console.log(`  depcruise           ${sec(dMs).padStart(9)}  peak RSS ${mb(dRss).padStart(7)}  modules ${dc.modules}  edges ${dc.edges} (internal ${dc.internalEdges})`);
-    console.log(`  ratio (ours/depcruise): time ${(oMs / dMs).toFixed(2)}x (goal <= ${goals.cold}x), memory ${(oRss / dRss).toFixed(2)}x (goal <= 1x)`);
-    console.log(`  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check (goal <= ${goals.warmSeconds} s); graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`);
-    console.log(`  live ${ourStats.live} of ${ourStats.modules} modules; cycles (all/value) ${ourStats.cycles}; values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`);
+    console.log(
+      `${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, interleaved, ${os.cpus().length} CPUs)`,
+    );
+    console.log(
+      `  ours (full check)   ${sec(oMs).padStart(9)}  peak RSS ${mb(oRss).padStart(7)}  modules ${ourStats.modules}  edges ${ourStats.edges} (internal ${ourStats.internalEdges}, unresolved ${ourStats.unresolved})`,
+    );
+    console.log(
+      `  depcruise           ${sec(dMs).padStart(9)}  peak RSS ${mb(dRss).padStart(7)}  modules ${dc.modules}  edges ${dc.edges} (internal ${dc.internalEdges})`,
+    );
+    console.log(
+      `  ratio (ours/depcruise): time ${(oMs / dMs).toFixed(2)}x (goal <= ${goals.cold}x), memory ${(oRss / dRss).toFixed(2)}x (goal <= 1x)`,
+    );
+    console.log(
+      `  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check (goal <= ${goals.warmSeconds} s); graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`,
+    );
+    console.log(
+      `  live ${ourStats.live} of ${ourStats.modules} modules; cycles (all/value) ${ourStats.cycles}; values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`,
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -138,11 +183,11 @@ interface OurStats {
   factCache: unknown;
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const size = Number(process.env.BENCH_FILES ?? 10_000);
   if (process.argv[2]) {
-    await benchTree(path.resolve(process.argv[2]), path.basename(process.argv[2]), repeats, { cold: 0.5, warmSeconds: 2 });
+    benchTree(path.resolve(process.argv[2]), path.basename(process.argv[2]), repeats, { cold: 0.5, warmSeconds: 2 });
     return;
   }
   const profiles = (process.env.BENCH_PROFILES ?? 'monorepo,monolith').split(',');
@@ -152,11 +197,11 @@ async function main(): Promise<void> {
       if (profile === 'monolith') {
         const g = generateMonolith(dir, size);
         console.log(`generated a worker-shaped monolith of ${g.files} files under ${g.root}`);
-        await benchTree(g.root, 'monolith', repeats, { cold: 0.3, warmSeconds: 0.5 });
+        benchTree(g.root, 'monolith', repeats, { cold: 0.3, warmSeconds: 0.5 });
       } else {
         const g = generateMonorepo(dir, size, 40);
         console.log(`generated ${g.files} files in ${g.packages} workspace packages under ${g.root}`);
-        await benchTree(g.root, 'monorepo', repeats, { cold: 0.5, warmSeconds: 2 });
+        benchTree(g.root, 'monorepo', repeats, { cold: 0.5, warmSeconds: 2 });
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -164,4 +209,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+main();

@@ -62,7 +62,8 @@ function moduleSource(p: number, f: number, filesPerPackage: number, packages: n
   lines.push(`  get(key: string): number | undefined { return this.cache.get(key); }`);
   lines.push(`  set(key: string, v: number): void { this.cache.set(key, v); }`);
   lines.push('}');
-  if (f > 2 && rand() < 0.05) lines.push(`export const lazy${f} = () => import('./m${pad(Math.floor(rand() * f), 4)}.js');`);
+  if (f > 2 && rand() < 0.05)
+    lines.push(`export const lazy${f} = () => import('./m${pad(Math.floor(rand() * f), 4)}.js');`);
   return lines.join('\n') + '\n';
 }
 
@@ -70,22 +71,55 @@ export function generateMonorepo(root: string, totalFiles = 10_000, packages = 4
   const filesPerPackage = Math.ceil(totalFiles / packages);
   const rand = mulberry32(42);
   fs.mkdirSync(root, { recursive: true });
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'gen-monorepo', private: true, type: 'module', workspaces: ['packages/*'] }, null, 2));
-  fs.writeFileSync(path.join(root, 'tsconfig.base.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true },
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: 'gen-monorepo', private: true, type: 'module', workspaces: ['packages/*'] }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(root, 'tsconfig.base.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+        },
+      },
+      null,
+      2,
+    ),
+  );
   let files = 0;
   for (let p = 0; p < packages; p++) {
     const name = `pkg${pad(p, 3)}`;
     const dir = path.join(root, 'packages', name);
     fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-      name: `@gen/${name}`, type: 'module',
-      exports: { '.': './src/m0000.ts', './*': './src/*.ts' },
-    }, null, 2));
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
-      extends: '../../tsconfig.base.json', compilerOptions: { paths: { '~pkg/*': ['./src/*'] } }, include: ['src'],
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify(
+        {
+          name: `@gen/${name}`,
+          type: 'module',
+          exports: { '.': './src/m0000.ts', './*': './src/*.ts' },
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify(
+        {
+          extends: '../../tsconfig.base.json',
+          compilerOptions: { paths: { '~pkg/*': ['./src/*'] } },
+          include: ['src'],
+        },
+        null,
+        2,
+      ),
+    );
     for (let f = 0; f < filesPerPackage && files < totalFiles; f++, files++) {
       fs.writeFileSync(path.join(dir, 'src', `m${pad(f, 4)}.ts`), moduleSource(p, f, filesPerPackage, packages, rand));
     }
@@ -134,7 +168,8 @@ function monolithModule(d: string, f: number, perDomain: number, rand: () => num
   if (sql) {
     const op = rand();
     if (op < 0.5) lines.push(`  return query('SELECT id, name FROM ${table} WHERE id = $1', [id]);`);
-    else if (op < 0.8) lines.push(`  return query(\`UPDATE ${table} SET updated_at = now() WHERE id = \${'$1'}\`, [id]);`);
+    else if (op < 0.8)
+      lines.push(`  return query(\`UPDATE ${table} SET updated_at = now() WHERE id = \${'$1'}\`, [id]);`);
     else lines.push(`  return query('INSERT INTO ${table} (id) VALUES ($1)', [id]);`);
   } else {
     lines.push(`  if (!id) throw new Error('Select a ${d} from the list');`);
@@ -159,13 +194,31 @@ function monolithModule(d: string, f: number, perDomain: number, rand: () => num
 export function generateMonolith(root: string, totalFiles = 10_000, deadShare = 0.3): GeneratedMonorepo {
   const rand = mulberry32(7);
   fs.mkdirSync(path.join(root, 'src', 'db'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'gen-monolith', private: true, type: 'module' }, null, 2));
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: 'gen-monolith', private: true, type: 'module' }, null, 2),
+  );
   fs.writeFileSync(path.join(root, 'wrangler.toml'), 'name = "gen-monolith"\nmain = "src/worker.ts"\n');
-  fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true },
-  }, null, 2));
-  fs.writeFileSync(path.join(root, 'src', 'db', 'client.ts'),
-    "export async function query(text: string, params: unknown[] = []): Promise<unknown[]> {\n  return [text, params];\n}\n");
+  fs.writeFileSync(
+    path.join(root, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          strict: true,
+          noEmit: true,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(root, 'src', 'db', 'client.ts'),
+    'export async function query(text: string, params: unknown[] = []): Promise<unknown[]> {\n  return [text, params];\n}\n',
+  );
   const dead = Math.floor(totalFiles * deadShare);
   const live = totalFiles - dead - 2;
   const perDomain = Math.ceil(live / DOMAINS.length);
@@ -182,22 +235,27 @@ export function generateMonolith(root: string, totalFiles = 10_000, deadShare = 
   }
   fs.mkdirSync(path.join(root, 'src', 'legacy'), { recursive: true });
   for (let f = 0; f < dead; f++, files++) {
-    const text = monolithModule('legacy', f, dead, rand).replaceAll("'../../", "'../").replace(/from '\.\.\/\w+\/m0000'/, "from './m0000'");
+    const text = monolithModule('legacy', f, dead, rand)
+      .replaceAll("'../../", "'../")
+      .replace(/from '\.\.\/\w+\/m0000'/, "from './m0000'");
     fs.writeFileSync(path.join(root, 'src', 'legacy', `m${pad(f, 4)}.ts`), text);
   }
-  fs.writeFileSync(path.join(root, 'src', 'worker.ts'), [
-    ...imports,
-    '',
-    'export interface RouteContext { id: string }',
-    'type Handler = (ctx: RouteContext) => Promise<unknown>;',
-    'export class Worker {',
-    '  private readonly routes = new Map<string, Handler>();',
-    '  register(method: string, path: string, h: Handler): void { this.routes.set(`${method} ${path}`, h); }',
-    '  constructor() {',
-    ...routes,
-    '  }',
-    '}',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(root, 'src', 'worker.ts'),
+    [
+      ...imports,
+      '',
+      'export interface RouteContext { id: string }',
+      'type Handler = (ctx: RouteContext) => Promise<unknown>;',
+      'export class Worker {',
+      '  private readonly routes = new Map<string, Handler>();',
+      '  register(method: string, path: string, h: Handler): void { this.routes.set(`${method} ${path}`, h); }',
+      '  constructor() {',
+      ...routes,
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
   return { root, files, packages: 1 };
 }

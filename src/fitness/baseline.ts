@@ -36,10 +36,19 @@ function toEntries(findings: Finding[]): BaselineEntry[] {
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
     const e = byFp.get(f.fingerprint);
-    if (e) { e.count++; continue; }
+    if (e) {
+      e.count++;
+      continue;
+    }
     byFp.set(f.fingerprint, {
-      fingerprint: f.fingerprint, count: 1, rule: f.rule, severity: f.severity, title: f.title, message: f.message,
-      locations: f.locations, ...(f.service ? { service: f.service } : {}),
+      fingerprint: f.fingerprint,
+      count: 1,
+      rule: f.rule,
+      severity: f.severity,
+      title: f.title,
+      message: f.message,
+      locations: f.locations,
+      ...(f.service ? { service: f.service } : {}),
     });
   }
   return [...byFp.values()].sort((a, b) => a.rule.localeCompare(b.rule) || a.fingerprint.localeCompare(b.fingerprint));
@@ -47,8 +56,13 @@ function toEntries(findings: Finding[]): BaselineEntry[] {
 
 function entryToFinding(e: BaselineEntry): Finding {
   return {
-    rule: e.rule, severity: e.severity, title: e.title, message: e.message, locations: e.locations,
-    fingerprint: e.fingerprint, ...(e.service ? { service: e.service } : {}),
+    rule: e.rule,
+    severity: e.severity,
+    title: e.title,
+    message: e.message,
+    locations: e.locations,
+    fingerprint: e.fingerprint,
+    ...(e.service ? { service: e.service } : {}),
   };
 }
 
@@ -72,10 +86,13 @@ export function readBaseline(file: string): BaselineEntry[] {
     throw new InputError(`baseline ${file} is not valid JSON: ${(e as Error).message}`);
   }
   if (!data || data.version !== BASELINE_VERSION || !Array.isArray(data.entries)) {
-    throw new InputError(`baseline ${file} is not a pitchey-fit baseline (version ${BASELINE_VERSION} with an entries list)`);
+    throw new InputError(
+      `baseline ${file} is not a pitchey-fit baseline (version ${BASELINE_VERSION} with an entries list)`,
+    );
   }
   data.entries.forEach((e, i) => {
-    if (!e || typeof e.fingerprint !== 'string' || typeof e.rule !== 'string') throw new InputError(`baseline ${file}: entries[${i}] has no fingerprint/rule`);
+    if (!e || typeof e.fingerprint !== 'string' || typeof e.rule !== 'string')
+      throw new InputError(`baseline ${file}: entries[${i}] has no fingerprint/rule`);
     if (typeof e.count !== 'number' || e.count < 1) e.count = 1;
   });
   return data.entries;

@@ -20,13 +20,15 @@ function isRuleFinding(rule: string): boolean {
 export const staticFitnessFunctions: FitnessFunctions = {
   serviceAutonomy: {
     metric: 'Deployment independence',
-    description: 'Share of services with no value-level compile-time dependency on another service (imports and package.json dependencies)',
+    description:
+      'Share of services with no value-level compile-time dependency on another service (imports and package.json dependencies)',
     unit: '%',
     target: 100,
     needs: ['static'],
     test(ctx): FitnessValue {
       const s = requireStatic(ctx);
-      if (s.services.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
+      if (s.services.length === 0)
+        return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
       const autonomous = s.services.filter((x) => x.autonomous).length;
       const evidence: Evidence[] = ctx.findings
         .filter((f) => CROSS_SERVICE_RULES.has(f.rule))
@@ -38,7 +40,11 @@ export const staticFitnessFunctions: FitnessFunctions = {
           data: { rule: f.rule, fromService: f.service ?? null },
         }));
       for (const svc of s.services) {
-        if (!svc.autonomous) evidence.unshift({ message: `${svc.name} depends on ${svc.dependsOn.join(', ')}`, data: { service: svc.name, dependsOn: svc.dependsOn } });
+        if (!svc.autonomous)
+          evidence.unshift({
+            message: `${svc.name} depends on ${svc.dependsOn.join(', ')}`,
+            data: { service: svc.name, dependsOn: svc.dependsOn },
+          });
       }
       return { value: (100 * autonomous) / s.services.length, evidence };
     },
@@ -51,7 +57,8 @@ export const staticFitnessFunctions: FitnessFunctions = {
     needs: ['static'],
     test(ctx): FitnessValue {
       const s = requireStatic(ctx);
-      if (s.services.length === 0) return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
+      if (s.services.length === 0)
+        return { value: null, verdict: 'inconclusive', reason: 'no services are configured' };
       const total = s.services.reduce((a, x) => a + x.ca, 0);
       const evidence: Evidence[] = s.services.map((x) => ({
         message: `${x.name}: Ca ${x.ca}, Ce ${x.ce}${x.dependedOnBy.length ? ` (depended on by ${x.dependedOnBy.join(', ')})` : ''}`,
@@ -60,7 +67,13 @@ export const staticFitnessFunctions: FitnessFunctions = {
       // The imports behind the Ca figures, fingerprinted like the autonomy evidence (baselines match on them).
       for (const f of ctx.findings) {
         if (f.rule !== 'cross-service-import') continue;
-        evidence.push({ message: f.message, file: f.locations[0]?.file, line: f.locations[0]?.line, fingerprint: f.fingerprint, data: { fromService: f.service ?? null } });
+        evidence.push({
+          message: f.message,
+          file: f.locations[0]?.file,
+          line: f.locations[0]?.line,
+          fingerprint: f.fingerprint,
+          data: { fromService: f.service ?? null },
+        });
       }
       return { value: total / s.services.length, evidence };
     },
@@ -90,7 +103,8 @@ export const staticFitnessFunctions: FitnessFunctions = {
   },
   dependencyRules: {
     metric: 'Dependency rule violations',
-    description: 'Violations of the forbidden / allowed / required rules of the config and of a dependency-cruiser config',
+    description:
+      'Violations of the forbidden / allowed / required rules of the config and of a dependency-cruiser config',
     unit: '',
     target: '== 0',
     needs: ['static'],
@@ -99,7 +113,12 @@ export const staticFitnessFunctions: FitnessFunctions = {
       const v = ctx.findings.filter((f) => isRuleFinding(f.rule));
       return {
         value: v.length,
-        evidence: v.map((f) => ({ message: `${f.rule.slice(5)}: ${f.message}`, file: f.locations[0]?.file, line: f.locations[0]?.line, fingerprint: f.fingerprint })),
+        evidence: v.map((f) => ({
+          message: `${f.rule.slice(5)}: ${f.message}`,
+          file: f.locations[0]?.file,
+          line: f.locations[0]?.line,
+          fingerprint: f.fingerprint,
+        })),
       };
     },
   },

@@ -36,7 +36,8 @@ export interface StaticCollection {
 }
 
 function validateOptions(opts: StaticCollectOptions): void {
-  if (!opts.root || !path.isAbsolute(opts.root)) throw new InputError(`static root must be an absolute path, got ${JSON.stringify(opts.root)}`);
+  if (!opts.root || !path.isAbsolute(opts.root))
+    throw new InputError(`static root must be an absolute path, got ${JSON.stringify(opts.root)}`);
   let st: fs.Stats;
   try {
     st = fs.statSync(opts.root);
@@ -51,7 +52,10 @@ function validateOptions(opts: StaticCollectOptions): void {
   }
   const engine = opts.static?.engine ?? 'native';
   if (engine !== 'native' && engine !== 'dependency-cruiser') {
-    throw new ConfigError(`unknown engine ${JSON.stringify(engine)}: use 'native' or 'dependency-cruiser'`, 'static.engine');
+    throw new ConfigError(
+      `unknown engine ${JSON.stringify(engine)}: use 'native' or 'dependency-cruiser'`,
+      'static.engine',
+    );
   }
 }
 

@@ -17,8 +17,11 @@ export function stronglyConnectedComponents(adj: Adjacency): { componentOf: Int3
   let counter = 0;
   for (let s = 0; s < n; s++) {
     if (index[s] !== -1) continue;
-    callNode.push(s); callEdge.push(0);
-    index[s] = low[s] = counter++; stack.push(s); onStack[s] = 1;
+    callNode.push(s);
+    callEdge.push(0);
+    index[s] = low[s] = counter++;
+    stack.push(s);
+    onStack[s] = 1;
     while (callNode.length > 0) {
       const v = callNode[callNode.length - 1];
       const ei = callEdge[callEdge.length - 1];
@@ -26,17 +29,29 @@ export function stronglyConnectedComponents(adj: Adjacency): { componentOf: Int3
         callEdge[callEdge.length - 1] = ei + 1;
         const w = adj[v][ei];
         if (index[w] === -1) {
-          index[w] = low[w] = counter++; stack.push(w); onStack[w] = 1;
-          callNode.push(w); callEdge.push(0);
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          callNode.push(w);
+          callEdge.push(0);
         } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
         continue;
       }
-      callNode.pop(); callEdge.pop();
-      if (callNode.length > 0) { const p = callNode[callNode.length - 1]; low[p] = Math.min(low[p], low[v]); }
+      callNode.pop();
+      callEdge.pop();
+      if (callNode.length > 0) {
+        const p = callNode[callNode.length - 1];
+        low[p] = Math.min(low[p], low[v]);
+      }
       if (low[v] === index[v]) {
         const comp: number[] = [];
         let w: number;
-        do { w = stack.pop()!; onStack[w] = 0; componentOf[w] = components.length; comp.push(w); } while (w !== v);
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          componentOf[w] = components.length;
+          comp.push(w);
+        } while (w !== v);
         components.push(comp);
       }
     }
@@ -59,7 +74,10 @@ export function shortestCycleThrough(adj: Adjacency, start: number, componentOf:
         chain.push(start);
         return [chain[0], ...chain.slice(1, -1).reverse(), start];
       }
-      if (!prev.has(w)) { prev.set(w, v); queue.push(w); }
+      if (!prev.has(w)) {
+        prev.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start];
@@ -99,8 +117,15 @@ export function elementaryCycles(adj: Adjacency, limit: number): { cycles: numbe
     if (comp.length < 2) continue;
     const members = [...comp].sort((a, b) => a - b);
     const local = new Map(members.map((v, i) => [v, i]));
-    const sub = members.map((v) => [...new Set(adj[v].filter((w) => w !== v && local.has(w)).map((w) => local.get(w)!))]);
-    truncated = johnsonInComponent(sub, limit, (c) => cycles.push(c.map((i) => members[i])), () => cycles.length);
+    const sub = members.map((v) => [
+      ...new Set(adj[v].filter((w) => w !== v && local.has(w)).map((w) => local.get(w)!)),
+    ]);
+    truncated = johnsonInComponent(
+      sub,
+      limit,
+      (c) => cycles.push(c.map((i) => members[i])),
+      () => cycles.length,
+    );
     if (truncated) break;
   }
   return { cycles, truncated };

@@ -6,13 +6,17 @@ import type { RequiredRule, RuleSet } from './dependency-rules.js';
 
 /** Loads a user's dependency-cruiser config (its `extends` included) and returns its forbidden/allowed/required rules. */
 export async function loadDependencyCruiserRules(file: string): Promise<RuleSet> {
-  if (!fs.existsSync(file)) throw new ConfigError(`dependency-cruiser config ${file} does not exist`, 'static.dependencyCruiserConfig');
+  if (!fs.existsSync(file))
+    throw new ConfigError(`dependency-cruiser config ${file} does not exist`, 'static.dependencyCruiserConfig');
   const { default: extractDepcruiseConfig } = await import('dependency-cruiser/config-utl/extract-depcruise-config');
   let cfg: Record<string, unknown>;
   try {
     cfg = (await extractDepcruiseConfig(file)) as unknown as Record<string, unknown>;
   } catch (e) {
-    throw new ConfigError(`cannot load dependency-cruiser config ${path.basename(file)}: ${(e as Error).message.split('\n')[0]}`, 'static.dependencyCruiserConfig');
+    throw new ConfigError(
+      `cannot load dependency-cruiser config ${path.basename(file)}: ${(e as Error).message.split('\n')[0]}`,
+      'static.dependencyCruiserConfig',
+    );
   }
   return {
     forbidden: (cfg.forbidden as DependencyRule[] | undefined) ?? [],

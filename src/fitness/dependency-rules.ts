@@ -47,14 +47,30 @@ export function dependencyTypesOf(e: GraphEdge): string[] {
   else if (e.external) t.push(isBuiltin(e.specifier) ? 'core' : 'npm');
   else t.push('local');
   switch (e.kind) {
-    case 'import': t.push('import'); break;
-    case 'import-type': t.push('import', 'type-only'); break;
-    case 'export-from': t.push('export'); break;
-    case 'export-type': t.push('export', 'type-only'); break;
-    case 'typeof-import': t.push('type-import'); break;
-    case 'dynamic-import': t.push('dynamic-import'); break;
-    case 'require': t.push('require'); break;
-    case 'triple-slash': t.push('triple-slash-directive'); break;
+    case 'import':
+      t.push('import');
+      break;
+    case 'import-type':
+      t.push('import', 'type-only');
+      break;
+    case 'export-from':
+      t.push('export');
+      break;
+    case 'export-type':
+      t.push('export', 'type-only');
+      break;
+    case 'typeof-import':
+      t.push('type-import');
+      break;
+    case 'dynamic-import':
+      t.push('dynamic-import');
+      break;
+    case 'require':
+      t.push('require');
+      break;
+    case 'triple-slash':
+      t.push('triple-slash-directive');
+      break;
   }
   if (!isValueEdge(e.kind)) t.push('pre-compilation-only');
   return t;
@@ -80,12 +96,16 @@ function joinPattern(p: string | string[] | undefined): string | undefined {
 }
 
 function compile(rule: DependencyRule, keyPath: string): CompiledRule {
-  if (!rule || typeof rule !== 'object' || !rule.from || !rule.to) throw new ConfigError('a rule needs `from` and `to`', keyPath);
+  if (!rule || typeof rule !== 'object' || !rule.from || !rule.to)
+    throw new ConfigError('a rule needs `from` and `to`', keyPath);
   const toSource = joinPattern(rule.to.path);
   const toNotSource = joinPattern(rule.to.pathNot);
-  const grouped = (toSource !== undefined && GROUP_REF_RE.test(toSource)) || (toNotSource !== undefined && GROUP_REF_RE.test(toNotSource));
+  const grouped =
+    (toSource !== undefined && GROUP_REF_RE.test(toSource)) ||
+    (toNotSource !== undefined && GROUP_REF_RE.test(toNotSource));
   return {
-    rule, keyPath,
+    rule,
+    keyPath,
     from: toRegex(rule.from.path, `${keyPath}.from.path`),
     fromNot: toRegex(rule.from.pathNot, `${keyPath}.from.pathNot`),
     to: grouped ? undefined : toRegex(rule.to.path, `${keyPath}.to.path`),
@@ -110,8 +130,12 @@ function toPatterns(c: CompiledRule, from: string): { to: RegExp | undefined; to
   const key = groups.slice(1).join('\u0000');
   let hit = c.byGroups.get(key);
   if (!hit) {
-    const sub = (src: string | undefined) => src?.replace(/\$([1-9])/g, (_, n: string) => escapeRegex(groups[Number(n)] ?? ''));
-    hit = { to: toRegex(sub(c.toSource), `${c.keyPath}.to.path`), toNot: toRegex(sub(c.toNotSource), `${c.keyPath}.to.pathNot`) };
+    const sub = (src: string | undefined) =>
+      src?.replace(/\$([1-9])/g, (_, n: string) => escapeRegex(groups[Number(n)] ?? ''));
+    hit = {
+      to: toRegex(sub(c.toSource), `${c.keyPath}.to.path`),
+      toNot: toRegex(sub(c.toNotSource), `${c.keyPath}.to.pathNot`),
+    };
     c.byGroups.set(key, hit);
   }
   return hit;
@@ -179,7 +203,8 @@ export function evaluateRules(graph: DependencyGraph, rules: RuleSet, inCycle: (
     const modNot = toRegex(r.module?.pathNot, `${keyPath}.module.pathNot`);
     const to = toRegex(r.to?.path, `${keyPath}.to.path`);
     const subjects = internalPaths.filter((p) => (!mod || mod.test(p)) && (!modNot || !modNot.test(p)));
-    if (subjects.length === 0) throw new ConfigError(`rule ${JSON.stringify(r.name)}: module matches no module`, `${keyPath}.module`);
+    if (subjects.length === 0)
+      throw new ConfigError(`rule ${JSON.stringify(r.name)}: module matches no module`, `${keyPath}.module`);
     const hasRequired = new Set<string>();
     for (const e of graph.edges) if (!to || to.test(e.to)) hasRequired.add(e.from);
     for (const p of subjects) {

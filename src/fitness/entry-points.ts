@@ -32,7 +32,7 @@ function stringTargets(value: unknown, at: string): Array<{ target: string; at: 
   if (Array.isArray(value)) return value.flatMap((v, i) => stringTargets(v, `${at}[${i}]`));
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) =>
-      k.includes('*') ? [] : stringTargets(v, k.startsWith('.') ? `${at}["${k}"]` : `${at}.${k}`),
+      stringTargets(v, k.startsWith('.') ? `${at}["${k}"]` : `${at}.${k}`),
     );
   }
   return [];
@@ -43,6 +43,7 @@ function packageJsonEntries(
   label: string,
   exists: (f: string) => boolean,
   builds: BuildMapping[],
+  modules: string[],
 ): Array<[string, string]> {
   const pkg = readJson(path.join(pkgDir, 'package.json'));
   if (!pkg) return [];
@@ -53,10 +54,41 @@ function packageJsonEntries(
     ...stringTargets(pkg.exports, 'exports'),
   ];
   for (const { target, at } of candidates) {
+    if (target.includes('*')) {
+      // A subpath pattern (`"./*": "./dist/*.js"`) exports every source file its built paths come from.
+      const matches = patternSources(target, builds);
+      const prefix = pkgDir + path.sep;
+      for (const m of modules) {
+        if (m.startsWith(prefix) && matches(m.slice(prefix.length).split(path.sep).join('/'))) {
+          found.push([m, `${label} ${at}`]);
+        }
+      }
+      continue;
+    }
     const file = sourceFileFor(pkgDir, target, exists, builds);
     if (file) found.push([file, `${label} ${at}`]);
   }
   return found;
+}
+
+/** Matches package-relative source paths a built `*` pattern target comes from (build mappings and dist -> src). */
+function patternSources(target: string, builds: BuildMapping[]): (rel: string) => boolean {
+  const stem = target
+    .replace(/^\.\//, '')
+    .replace(/\.d\.[cm]?ts$/, '')
+    .replace(/\.[cm]?[jt]sx?$/, '');
+  const stems = new Set([stem, stem.replace(/^(dist|lib|build|out|esm|cjs)\//, 'src/')]);
+  for (const b of builds) {
+    if (stem.startsWith(b.outDir + '/')) stems.add(path.posix.join(b.rootDir, stem.slice(b.outDir.length + 1)));
+  }
+  const res = [...stems].map((st) => {
+    const body = st
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+');
+    return new RegExp(`^${body}\\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$`);
+  });
+  return (rel) => res.some((r) => r.test(rel));
 }
 
 function wranglerEntries(root: string, exists: (f: string) => boolean): Array<[string, string]> {
@@ -106,6 +138,7 @@ export function findEntryPoints(
     }
   };
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+  const absModules = modules.map((m) => path.join(root, m));
   const out = new Map<string, EntryPoint>();
   const add = (file: string, source: EntrySource, via: string) => {
     if (known.has(file) && !out.has(file)) out.set(file, { file, source, via });
@@ -122,12 +155,13 @@ export function findEntryPoints(
     });
     return [...out.values()];
   }
-  for (const [abs, via] of packageJsonEntries(root, 'package.json', exists, buildMappings(root))) {
+  for (const [abs, via] of packageJsonEntries(root, 'package.json', exists, buildMappings(root), absModules)) {
     add(rel(abs), 'package.json', via);
   }
   for (const p of packages) {
     const label = `${rel(p.dir)}/package.json`;
-    for (const [abs, via] of packageJsonEntries(p.dir, label, exists, p.builds ?? [])) add(rel(abs), 'package.json', via);
+    for (const [abs, via] of packageJsonEntries(p.dir, label, exists, p.builds ?? [], absModules))
+      add(rel(abs), 'package.json', via);
   }
   for (const [abs, via] of wranglerEntries(root, exists)) add(rel(abs), 'wrangler', via);
   if (out.size > 0) return [...out.values()];

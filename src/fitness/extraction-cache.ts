@@ -40,7 +40,10 @@ export class ExtractionCache {
   hits = 0;
   misses = 0;
 
-  constructor(cacheDir: string, readonly environment: string) {
+  constructor(
+    cacheDir: string,
+    readonly environment: string,
+  ) {
     this.file = path.join(cacheDir, 'static-extraction-cache.json');
     let previousEnvironment = '';
     try {
@@ -63,7 +66,10 @@ export class ExtractionCache {
 
   get(relPath: string, hash: string): CacheEntry | undefined {
     const e = this.entries[relPath];
-    if (e && e.hash === hash) { this.hits++; return e; }
+    if (e && e.hash === hash) {
+      this.hits++;
+      return e;
+    }
     this.misses++;
     return undefined;
   }
@@ -75,19 +81,33 @@ export class ExtractionCache {
     this.entries = entries;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: CACHE_FORMAT, typescript: typescriptVersion, environment: this.environment, entries };
+    const data: CacheFile = {
+      format: CACHE_FORMAT,
+      typescript: typescriptVersion,
+      environment: this.environment,
+      entries,
+    };
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
   }
 }
 
 /** The resolution environment: file list plus the content of every file that steers resolution. */
-export function resolutionEnvironment(root: string, sources: string[], configs: string[], extra: string[] = []): string {
+export function resolutionEnvironment(
+  root: string,
+  sources: string[],
+  configs: string[],
+  extra: string[] = [],
+): string {
   const h = crypto.createHash('sha1');
   h.update(sources.join('\n'));
   for (const f of [...configs.map((c) => path.join(root, c)), ...extra]) {
     h.update('\0' + f + '\0');
-    try { h.update(fs.readFileSync(f)); } catch { h.update('missing'); }
+    try {
+      h.update(fs.readFileSync(f));
+    } catch {
+      h.update('missing');
+    }
   }
   return h.digest('base64url');
 }

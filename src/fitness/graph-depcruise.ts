@@ -26,7 +26,8 @@ interface DcModule {
 /** Our edge kind for one dependency-cruiser dependency. */
 export function edgeKindOfDependencyTypes(types: string[]): EdgeKind {
   const has = (t: string) => types.includes(t);
-  if (has('triple-slash-directive') || has('triple-slash-file-reference') || has('triple-slash-type-reference')) return 'triple-slash';
+  if (has('triple-slash-directive') || has('triple-slash-file-reference') || has('triple-slash-type-reference'))
+    return 'triple-slash';
   if (has('type-import')) return 'typeof-import';
   if (has('dynamic-import')) return 'dynamic-import';
   if (has('require') || has('import-equals') || has('exotic-require')) return 'require';
@@ -47,7 +48,9 @@ function lineOfSpecifier(lines: string[] | undefined, specifier: string, from: n
  * uses one tsconfig for the whole tree and resolves workspace packages only through node_modules.
  */
 export async function buildDepcruiseGraph(
-  root: string, files: string[], opts: { tsconfig?: string; packages: WorkspacePackage[] },
+  root: string,
+  files: string[],
+  opts: { tsconfig?: string; packages: WorkspacePackage[] },
 ): Promise<BuiltGraph> {
   const { cruise } = await import('dependency-cruiser');
   let tsConfig: unknown;
@@ -56,18 +59,26 @@ export async function buildDepcruiseGraph(
     try {
       tsConfig = extractTSConfig(opts.tsconfig);
     } catch (e) {
-      throw new ConfigError(`cannot read tsconfig ${opts.tsconfig}: ${(e as Error).message.split('\n')[0]}`, 'static.tsconfig');
+      throw new ConfigError(
+        `cannot read tsconfig ${opts.tsconfig}: ${(e as Error).message.split('\n')[0]}`,
+        'static.tsconfig',
+      );
     }
   }
   const previousCwd = process.cwd();
   let output: { modules: DcModule[] };
   try {
-    const result = await cruise(files, {
-      baseDir: root,
-      tsPreCompilationDeps: true,
-      doNotFollow: { path: 'node_modules' },
-      ...(opts.tsconfig ? { tsConfig: { fileName: opts.tsconfig } } : {}),
-    }, {}, tsConfig ? { tsConfig } : {});
+    const result = await cruise(
+      files,
+      {
+        baseDir: root,
+        tsPreCompilationDeps: true,
+        doNotFollow: { path: 'node_modules' },
+        ...(opts.tsconfig ? { tsConfig: { fileName: opts.tsconfig } } : {}),
+      },
+      {},
+      tsConfig ? { tsConfig } : {},
+    );
     output = result.output as unknown as { modules: DcModule[] };
   } finally {
     if (process.cwd() !== previousCwd) process.chdir(previousCwd);
@@ -85,8 +96,15 @@ export async function buildDepcruiseGraph(
   for (const m of output.modules) {
     if (!modules.has(m.source) || modules.get(m.source)!.external) continue;
     let text: string | undefined;
-    try { text = fs.readFileSync(path.join(root, m.source), 'utf8'); } catch { /* reported below */ }
-    if (text === undefined) { parseErrors.push({ file: m.source, message: 'unreadable' }); continue; }
+    try {
+      text = fs.readFileSync(path.join(root, m.source), 'utf8');
+    } catch {
+      /* reported below */
+    }
+    if (text === undefined) {
+      parseErrors.push({ file: m.source, message: 'unreadable' });
+      continue;
+    }
     const ex = extractFile(m.source, text);
     if (ex.parseError) {
       // Same policy as the native engine: a file with syntax errors is reported and contributes no edges.

@@ -30,7 +30,10 @@ export function toPosixRelative(root: string, abs: string): string {
  * no tsconfig / package.json / lock file changed, their resolutions are reused too.
  */
 export function buildNativeGraph(
-  root: string, files: string[], resolver: ModuleResolver, cache?: { dir: string; environment: string },
+  root: string,
+  files: string[],
+  resolver: ModuleResolver,
+  cache?: { dir: string; environment: string },
 ): BuiltGraph {
   const store = cache ? new ExtractionCache(cache.dir, cache.environment) : undefined;
   const current = new Map<string, CacheEntry>();
@@ -48,7 +51,7 @@ export function buildNativeGraph(
     const abs = path.join(root, rel);
     let stat: fs.Stats | undefined;
     let text: string | undefined;
-    let hash = '';
+    let hash: string;
     let hit: CacheEntry | undefined;
     try {
       stat = store ? fs.statSync(abs) : undefined;
@@ -82,13 +85,21 @@ export function buildNativeGraph(
     // A file with syntax errors is listed and keeps the imports TypeScript's error-recovering parser still found.
     if (extraction.parseError) parseErrors.push({ file: rel, message: extraction.parseError });
     exported.set(rel, extraction.exported);
-    const reuse = hit?.resolved && store!.environmentMatches && hit.resolved.length === extraction.imports.length ? hit.resolved : undefined;
+    const reuse =
+      hit?.resolved && store!.environmentMatches && hit.resolved.length === extraction.imports.length
+        ? hit.resolved
+        : undefined;
     const resolved: CachedResolution[] = [];
     extraction.imports.forEach((imp, i) => {
       let r = reuse?.[i];
       if (!r) {
         const fresh = resolver.resolve(imp.specifier, abs, imp.kind);
-        r = fresh.type === 'file' ? { f: toPosixRelative(root, fresh.file) } : fresh.type === 'external' ? { e: fresh.name } : { u: 1 };
+        r =
+          fresh.type === 'file'
+            ? { f: toPosixRelative(root, fresh.file) }
+            : fresh.type === 'external'
+              ? { e: fresh.name }
+              : { u: 1 };
       }
       resolved.push(r);
       if ('f' in r) {
@@ -98,7 +109,14 @@ export function buildNativeGraph(
         if (!modules.has(r.e)) modules.set(r.e, { path: r.e, service: null, external: true });
         edges.push({ from: rel, to: r.e, kind: imp.kind, specifier: imp.specifier, line: imp.line, external: true });
       } else {
-        edges.push({ from: rel, to: imp.specifier, kind: imp.kind, specifier: imp.specifier, line: imp.line, unresolved: true });
+        edges.push({
+          from: rel,
+          to: imp.specifier,
+          kind: imp.kind,
+          specifier: imp.specifier,
+          line: imp.line,
+          unresolved: true,
+        });
       }
     });
     if (store) {
@@ -113,6 +131,8 @@ export function buildNativeGraph(
     texts,
     hashes,
     lines,
-    ...(store ? { cache: { hits: store.hits, misses: store.misses, resolutionsReused: store.environmentMatches } } : {}),
+    ...(store
+      ? { cache: { hits: store.hits, misses: store.misses, resolutionsReused: store.environmentMatches } }
+      : {}),
   };
 }

@@ -129,11 +129,13 @@ function collectNested(sf: TS.SourceFile, add: (lit: TS.Expression | undefined, 
       }
     } else if (ts.isImportTypeNode(node)) {
       const arg = node.argument;
-      if (ts.isLiteralTypeNode(arg)) add(arg.literal as TS.Expression, 'typeof-import');
+      if (ts.isLiteralTypeNode(arg)) add(arg.literal, 'typeof-import');
     }
     // Children in reverse so the walk visits them in source order.
     const children: TS.Node[] = [];
-    ts.forEachChild(node, (c) => { children.push(c); });
+    ts.forEachChild(node, (c) => {
+      children.push(c);
+    });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }

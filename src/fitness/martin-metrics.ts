@@ -28,7 +28,10 @@ function sumExported(paths: Iterable<string>, exported: Map<string, ExportedDecl
   const s = { abstract: 0, total: 0 };
   for (const p of paths) {
     const d = exported.get(p);
-    if (d) { s.abstract += d.abstract; s.total += d.total; }
+    if (d) {
+      s.abstract += d.abstract;
+      s.total += d.total;
+    }
   }
   return s;
 }
@@ -74,14 +77,23 @@ export function folderMetrics(graph: DependencyGraph, exported: Map<string, Expo
       for (const d of dependencies.get(m) ?? []) if (!d.startsWith(prefix)) agg.ce++;
     }
   }
-  return [...folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, agg]) => {
-    const i = instabilityOf(agg.ca, agg.ce);
-    const a = abstractnessOf(sumExported(agg.modules, exported));
-    return {
-      name, modules: agg.modules.length, ca: agg.ca, ce: agg.ce, instability: i,
-      abstractness: a, distance: distanceOf(a, i), fanIn: agg.ca, fanOut: agg.ce,
-    };
-  });
+  return [...folders.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, agg]) => {
+      const i = instabilityOf(agg.ca, agg.ce);
+      const a = abstractnessOf(sumExported(agg.modules, exported));
+      return {
+        name,
+        modules: agg.modules.length,
+        ca: agg.ca,
+        ce: agg.ce,
+        instability: i,
+        abstractness: a,
+        distance: distanceOf(a, i),
+        fanIn: agg.ca,
+        fanOut: agg.ce,
+      };
+    });
 }
 
 /**
@@ -89,7 +101,9 @@ export function folderMetrics(graph: DependencyGraph, exported: Map<string, Expo
  * internal edges only); fanIn/fanOut count the edges themselves (every import statement).
  */
 export function moduleMetrics(
-  graph: DependencyGraph, exported: Map<string, ExportedDeclarations>, counts: (e: GraphEdge) => boolean = () => true,
+  graph: DependencyGraph,
+  exported: Map<string, ExportedDeclarations>,
+  counts: (e: GraphEdge) => boolean = () => true,
 ): ComponentMetrics[] {
   const ca = new Map<string, Set<string>>();
   const ce = new Map<string, Set<string>>();
@@ -104,16 +118,25 @@ export function moduleMetrics(
     fanIn.set(e.to, (fanIn.get(e.to) ?? 0) + 1);
     fanOut.set(e.from, (fanOut.get(e.from) ?? 0) + 1);
   }
-  return graph.modules.filter((m) => !m.external).map((m) => {
-    const a = ca.get(m.path)?.size ?? 0;
-    const c = ce.get(m.path)?.size ?? 0;
-    const i = instabilityOf(a, c);
-    const abs = abstractnessOf(exported.get(m.path));
-    return {
-      name: m.path, modules: 1, ca: a, ce: c, instability: i, abstractness: abs, distance: distanceOf(abs, i),
-      fanIn: fanIn.get(m.path) ?? 0, fanOut: fanOut.get(m.path) ?? 0,
-    };
-  });
+  return graph.modules
+    .filter((m) => !m.external)
+    .map((m) => {
+      const a = ca.get(m.path)?.size ?? 0;
+      const c = ce.get(m.path)?.size ?? 0;
+      const i = instabilityOf(a, c);
+      const abs = abstractnessOf(exported.get(m.path));
+      return {
+        name: m.path,
+        modules: 1,
+        ca: a,
+        ce: c,
+        instability: i,
+        abstractness: abs,
+        distance: distanceOf(abs, i),
+        fanIn: fanIn.get(m.path) ?? 0,
+        fanOut: fanOut.get(m.path) ?? 0,
+      };
+    });
 }
 
 export { sumExported };

@@ -7,10 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import type { EdgeKind } from '../core/result-static.js';
 import { WorkspaceResolver, type WorkspacePackage } from './workspace-packages.js';
 
-export type Resolution =
-  | { type: 'file'; file: string }
-  | { type: 'external'; name: string }
-  | { type: 'unresolved' };
+export type Resolution = { type: 'file'; file: string } | { type: 'external'; name: string } | { type: 'unresolved' };
 
 function fallbackOptions(): TS.CompilerOptions {
   return {
@@ -51,12 +48,28 @@ export class ModuleResolver {
   readonly workspace: WorkspaceResolver;
   readonly tsconfigsUsed = new Set<string>();
 
-  constructor(readonly root: string, packages: WorkspacePackage[], defaultTsconfig?: string) {
+  constructor(
+    readonly root: string,
+    packages: WorkspacePackage[],
+    defaultTsconfig?: string,
+  ) {
     this.host = {
       fileExists: (f) => this.fileExists(f),
-      readFile: (f) => { try { return fs.readFileSync(f, 'utf8'); } catch { return undefined; } },
+      readFile: (f) => {
+        try {
+          return fs.readFileSync(f, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
       directoryExists: (d) => this.directoryExists(d),
-      realpath: (p) => { try { return fs.realpathSync.native(p); } catch { return p; } },
+      realpath: (p) => {
+        try {
+          return fs.realpathSync.native(p);
+        } catch {
+          return p;
+        }
+      },
       getCurrentDirectory: () => root,
     };
     if (defaultTsconfig && !fs.existsSync(defaultTsconfig)) {
@@ -84,7 +97,11 @@ export class ModuleResolver {
   fileExists(f: string): boolean {
     let v = this.existsCache.get(f);
     if (v === undefined) {
-      try { v = fs.statSync(f).isFile(); } catch { v = false; }
+      try {
+        v = fs.statSync(f).isFile();
+      } catch {
+        v = false;
+      }
       this.existsCache.set(f, v);
     }
     return v;
@@ -93,7 +110,11 @@ export class ModuleResolver {
   private directoryExists(d: string): boolean {
     let v = this.dirExistsCache.get(d);
     if (v === undefined) {
-      try { v = fs.statSync(d).isDirectory(); } catch { v = false; }
+      try {
+        v = fs.statSync(d).isDirectory();
+      } catch {
+        v = false;
+      }
       this.dirExistsCache.set(d, v);
     }
     return v;
@@ -110,12 +131,19 @@ export class ModuleResolver {
     const cached = this.configByFile.get(file);
     if (cached) return cached;
     let failure: string | undefined;
-    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, {
-      ...ts.sys,
-      fileExists: (f) => this.fileExists(f),
-      readDirectory: () => [],
-      onUnRecoverableConfigFileDiagnostic: (d) => { failure = ts.flattenDiagnosticMessageText(d.messageText, ' '); },
-    }, this.extendedConfigCache);
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      file,
+      {},
+      {
+        ...ts.sys,
+        fileExists: (f) => this.fileExists(f),
+        readDirectory: () => [],
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          failure = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+        },
+      },
+      this.extendedConfigCache,
+    );
     if (!parsed || failure) {
       const rel = path.relative(this.root, file) || file;
       if (keyPath) throw new ConfigError(`cannot read tsconfig ${rel}: ${failure ?? 'unreadable'}`, keyPath);
@@ -171,7 +199,12 @@ export class ModuleResolver {
     if (kind === 'dynamic-import') return ts.ModuleKind.ESNext;
     let mode = this.formatByFile.get(file);
     if (mode === undefined) {
-      const implied = ts.getImpliedNodeFormatForFile(file as TS.Path, this.cache.getPackageJsonInfoCache(), this.host, cfg.options);
+      const implied = ts.getImpliedNodeFormatForFile(
+        file,
+        this.cache.getPackageJsonInfoCache(),
+        this.host,
+        cfg.options,
+      );
       mode = implied === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
       this.formatByFile.set(file, mode);
     }

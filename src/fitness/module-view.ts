@@ -61,8 +61,14 @@ export function buildModuleView(
   for (const g of Object.values(unresolved)) g.sort((a, b) => a.from.localeCompare(b.from) || a.line - b.line);
   return {
     modules,
-    hubsByCe: modules.filter((m) => m.ce > 0).sort(byDescending('ce')).slice(0, top),
-    hubsByCa: modules.filter((m) => m.ca > 0).sort(byDescending('ca')).slice(0, top),
+    hubsByCe: modules
+      .filter((m) => m.ce > 0)
+      .sort(byDescending('ce'))
+      .slice(0, top),
+    hubsByCa: modules
+      .filter((m) => m.ca > 0)
+      .sort(byDescending('ca'))
+      .slice(0, top),
     orphans: graph.modules
       .filter((m) => !m.external && !touched.has(m.path))
       .map((m) => m.path)

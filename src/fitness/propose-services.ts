@@ -16,8 +16,22 @@ const NO_DOMAIN_FILE_RE = /^(index|main|app|server|worker|router|routes|types|ut
 const VALID_NAME_RE = /^[A-Za-z][\w.-]*$/;
 /** Folders whose children (sub-folders or files) are one per domain. */
 const DOMAIN_PARENTS = [
-  'services', 'apps', 'modules', 'domains', 'src/services', 'src/modules', 'src/domains', 'platform/services',
-  'src/handlers', 'src/routes', 'src/controllers', 'src/api', 'src/repositories', 'handlers', 'routes', 'controllers',
+  'services',
+  'apps',
+  'modules',
+  'domains',
+  'src/services',
+  'src/modules',
+  'src/domains',
+  'platform/services',
+  'src/handlers',
+  'src/routes',
+  'src/controllers',
+  'src/api',
+  'src/repositories',
+  'handlers',
+  'routes',
+  'controllers',
 ];
 const SOURCE_RE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const ROLE_SUFFIX_RE =
@@ -113,7 +127,9 @@ export function proposeServices(root: string): Record<string, string[]> {
   const rel = (d: string) => path.relative(root, d).split(path.sep).join('/');
   const packages = discoverWorkspacePackages(root).filter((p) => {
     const names = [serviceName(p.name), ...rel(p.dir).split('/')];
-    return !names.some((n) => SHARED_NAME_RE.test(n) || NEVER_NAME_RE.test(n)) && VALID_NAME_RE.test(serviceName(p.name));
+    return (
+      !names.some((n) => SHARED_NAME_RE.test(n) || NEVER_NAME_RE.test(n)) && VALID_NAME_RE.test(serviceName(p.name))
+    );
   });
   if (packages.length > 0) {
     for (const p of packages) out[serviceName(p.name)] = [`${rel(p.dir)}/**`];
@@ -126,7 +142,8 @@ export function proposeServices(root: string): Record<string, string[]> {
   }
   const src = fs.existsSync(path.join(root, 'src')) ? path.join(root, 'src') : root;
   for (const e of listDir(src)) {
-    if (!e.isDirectory() || e.name.startsWith('.') || NEVER_NAME_RE.test(e.name) || SHARED_NAME_RE.test(e.name)) continue;
+    if (!e.isDirectory() || e.name.startsWith('.') || NEVER_NAME_RE.test(e.name) || SHARED_NAME_RE.test(e.name))
+      continue;
     if (!hasSource(path.join(src, e.name)) || !VALID_NAME_RE.test(serviceName(e.name))) continue;
     out[serviceName(e.name)] = [`${rel(path.join(src, e.name))}/**`];
   }
@@ -141,7 +158,11 @@ const SHARED_PARENTS = ['', 'src', 'platform', 'packages', 'libs', 'lib'];
  */
 export function proposeShared(root: string, services: Record<string, string[]>): string[] {
   const rel = (d: string) => path.relative(root, d).split(path.sep).join('/');
-  const serviceRoots = new Set(Object.values(services).flat().map((g) => g.replace(/\/\*\*$/, '')));
+  const serviceRoots = new Set(
+    Object.values(services)
+      .flat()
+      .map((g) => g.replace(/\/\*\*$/, '')),
+  );
   const out = new Set<string>();
   for (const p of discoverWorkspacePackages(root)) {
     const r = rel(p.dir);
@@ -151,7 +172,8 @@ export function proposeShared(root: string, services: Record<string, string[]>):
   for (const parent of SHARED_PARENTS) {
     const dir = path.join(root, parent);
     for (const e of listDir(dir)) {
-      if (!e.isDirectory() || !SHARED_NAME_RE.test(e.name) || /^(scripts|tooling|docs?|config|configs)$/i.test(e.name)) continue;
+      if (!e.isDirectory() || !SHARED_NAME_RE.test(e.name) || /^(scripts|tooling|docs?|config|configs)$/i.test(e.name))
+        continue;
       const r = rel(path.join(dir, e.name));
       if (!serviceRoots.has(r) && hasSource(path.join(dir, e.name))) out.add(`${r}/**`);
     }

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyGraph, GraphEdge, ServiceEdge, ServiceMetrics } from '../core/result-static.js';
 import type { ExportedDeclarations } from './import-extraction.js';
-import { abstractnessOf, distanceOf, instabilityOf, isInternalEdge, isValueEdge, sumExported } from './martin-metrics.js';
+import {
+  abstractnessOf,
+  distanceOf,
+  instabilityOf,
+  isInternalEdge,
+  isValueEdge,
+  sumExported,
+} from './martin-metrics.js';
 import type { ServiceMatcher } from './service-map.js';
 import type { WorkspacePackage } from './workspace-packages.js';
 
@@ -27,7 +34,14 @@ export interface CrossServiceImport {
 function wildcardMatch(pattern: string, name: string): boolean {
   if (pattern === '*') return true;
   if (!pattern.includes('*')) return pattern === name;
-  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return re.test(name);
 }
 
@@ -36,7 +50,11 @@ export function isAllowed(allowed: Array<{ from: string; to: string }>, from: st
 }
 
 /** The service of each workspace package (by its package.json path), and its runtime deps on other services' packages. */
-export function packageDependencies(root: string, packages: WorkspacePackage[], matcher: ServiceMatcher): PackageDependency[] {
+export function packageDependencies(
+  root: string,
+  packages: WorkspacePackage[],
+  matcher: ServiceMatcher,
+): PackageDependency[] {
   const serviceOfPkg = new Map<string, string>();
   for (const p of packages) {
     const rel = path.relative(root, path.join(p.dir, 'package.json')).split(path.sep).join('/');
@@ -54,7 +72,9 @@ export function packageDependencies(root: string, packages: WorkspacePackage[], 
       const to = serviceOfPkg.get(dep);
       if (!to || to === from) continue;
       if (lines.length === 0) lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-      const idx = lines.findIndex((l) => l.includes(JSON.stringify(dep) + ':') || l.includes(JSON.stringify(dep) + ' :'));
+      const idx = lines.findIndex(
+        (l) => l.includes(JSON.stringify(dep) + ':') || l.includes(JSON.stringify(dep) + ' :'),
+      );
       out.push({ fromService: from, toService: to, fromPackage: p.name, toPackage: dep, file: relFile, line: idx + 1 });
     }
   }
@@ -122,7 +142,8 @@ export function analyseServices(
     dependsOn.get(d.fromService)!.add(d.toService);
     const key = `${d.fromService}\u0000${d.toService}`;
     let se = pairs.get(key);
-    if (!se) pairs.set(key, (se = { from: d.fromService, to: d.toService, valueEdges: 0, typeEdges: 0, violating: false }));
+    if (!se)
+      pairs.set(key, (se = { from: d.fromService, to: d.toService, valueEdges: 0, typeEdges: 0, violating: false }));
     se.violating = true;
   }
   const dependedOnBy = new Map<string, Set<string>>(matcher.names.map((n) => [n, new Set()]));
@@ -134,13 +155,23 @@ export function analyseServices(
     const i = instabilityOf(ca, ce);
     const abs = abstractnessOf(sumExported(modulesOf.get(name)!, exported));
     return {
-      name, modules: modulesOf.get(name)!.length, ca, ce, instability: i, abstractness: abs, distance: distanceOf(abs, i),
-      fanIn: fanIn.get(name)!.size, fanOut: fanOut.get(name)!.size,
-      dependsOn: [...dependsOn.get(name)!].sort(), dependedOnBy: [...dependedOnBy.get(name)!].sort(),
+      name,
+      modules: modulesOf.get(name)!.length,
+      ca,
+      ce,
+      instability: i,
+      abstractness: abs,
+      distance: distanceOf(abs, i),
+      fanIn: fanIn.get(name)!.size,
+      fanOut: fanOut.get(name)!.size,
+      dependsOn: [...dependsOn.get(name)!].sort(),
+      dependedOnBy: [...dependedOnBy.get(name)!].sort(),
       autonomous: dependsOn.get(name)!.size === 0,
     };
   });
-  cross.sort((x, y) => x.edge.from.localeCompare(y.edge.from) || x.edge.line - y.edge.line || x.edge.to.localeCompare(y.edge.to));
+  cross.sort(
+    (x, y) => x.edge.from.localeCompare(y.edge.from) || x.edge.line - y.edge.line || x.edge.to.localeCompare(y.edge.to),
+  );
   const serviceEdges = [...pairs.values()].sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to));
   return { services, serviceEdges, crossServiceImports: cross, packageViolations };
 }

@@ -35,7 +35,11 @@ export function createServiceMatcher(services: Record<string, string[]>, shared:
  * Stamps each module with its service (first matching service in config order) and the shared class of modules
  * outside every service. A service or shared glob that matches no module is a config error, not a silent pass.
  */
-export function assignServices(graph: DependencyGraph, services: Record<string, string[]>, shared: string[]): ServiceMatcher {
+export function assignServices(
+  graph: DependencyGraph,
+  services: Record<string, string[]>,
+  shared: string[],
+): ServiceMatcher {
   const matcher = createServiceMatcher(services, shared);
   const internal = graph.modules.filter((m) => !m.external);
   // A file owned by two services would silently count for the first one only (issue 14 item 26).
@@ -59,7 +63,8 @@ export function assignServices(graph: DependencyGraph, services: Record<string, 
   }
   shared.forEach((glob, i) => {
     const isMatch = picomatch(stripDotSlash(glob), { dot: true });
-    if (!internal.some((m) => isMatch(m.path))) throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `shared[${i}]`);
+    if (!internal.some((m) => isMatch(m.path)))
+      throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `shared[${i}]`);
   });
   return matcher;
 }

@@ -140,8 +140,8 @@ export const moduleViewAnalysis: StaticAnalysis = {
 /** Shared tables, mixed responsibilities, unprotected external calls, missing rate limits, over judged code. */
 export const detectorAnalysis: StaticAnalysis = {
   name: 'detectors',
-  async run(ctx) {
-    const detectors = await runDetectors(ctx.root, ctx.judged, ctx.matcher, ctx.config.detectors ?? {}, ctx.findings, {
+  run(ctx) {
+    const detectors = runDetectors(ctx.root, ctx.judged, ctx.matcher, ctx.config.detectors ?? {}, ctx.findings, {
       text: (rel) => ctx.built.texts?.get(rel) ?? readSource(ctx.root, rel),
       ...(ctx.built.hashes ? { hashes: ctx.built.hashes } : {}),
       ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),

@@ -37,7 +37,10 @@ export function readPnpmWorkspaceGlobs(text: string): string[] {
   let inPackages = false;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+#.*$/, '');
-    if (/^packages\s*:/.test(line)) { inPackages = true; continue; }
+    if (/^packages\s*:/.test(line)) {
+      inPackages = true;
+      continue;
+    }
     if (inPackages) {
       const m = /^\s*-\s*(['"]?)(.+?)\1\s*$/.exec(line);
       if (m) globs.push(m[2]);
@@ -53,7 +56,7 @@ export function workspaceGlobs(root: string): string[] {
   const ws = pkg?.workspaces;
   if (Array.isArray(ws)) globs.push(...ws.filter((g): g is string => typeof g === 'string'));
   else if (ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)) {
-    globs.push(...((ws as { packages: unknown[] }).packages.filter((g): g is string => typeof g === 'string')));
+    globs.push(...(ws as { packages: unknown[] }).packages.filter((g): g is string => typeof g === 'string'));
   }
   const pnpm = path.join(root, 'pnpm-workspace.yaml');
   if (fs.existsSync(pnpm)) globs.push(...readPnpmWorkspaceGlobs(fs.readFileSync(pnpm, 'utf8')));
@@ -91,16 +94,27 @@ export function discoverWorkspacePackages(root: string): WorkspacePackage[] {
 function workspacePackagesOf(root: string): WorkspacePackage[] {
   const globs = workspaceGlobs(root).filter((g) => !g.startsWith('!'));
   if (globs.length === 0) return [];
-  const ignore = workspaceGlobs(root).filter((g) => g.startsWith('!')).map((g) => g.slice(1));
-  const dirs = globSync(globs.map((g) => g.replace(/\/+$/, '')), {
-    cwd: root, onlyDirectories: true, absolute: true, ignore: ['**/node_modules/**', ...ignore], expandDirectories: false,
-  });
+  const ignore = workspaceGlobs(root)
+    .filter((g) => g.startsWith('!'))
+    .map((g) => g.slice(1));
+  const dirs = globSync(
+    globs.map((g) => g.replace(/\/+$/, '')),
+    {
+      cwd: root,
+      onlyDirectories: true,
+      absolute: true,
+      ignore: ['**/node_modules/**', ...ignore],
+      expandDirectories: false,
+    },
+  );
   const out: WorkspacePackage[] = [];
   for (const d of dirs) {
     const dir = d.replace(/\/+$/, '');
     const pkg = readJson(path.join(dir, 'package.json'));
     if (!pkg || typeof pkg.name !== 'string') continue;
-    const entry = [pkg.source, pkg.types, pkg.typings, pkg.module, pkg.main].find((v): v is string => typeof v === 'string');
+    const entry = [pkg.source, pkg.types, pkg.typings, pkg.module, pkg.main].find(
+      (v): v is string => typeof v === 'string',
+    );
     const builds = buildMappings(dir);
     out.push({
       name: pkg.name,
@@ -129,11 +143,15 @@ export function buildMappings(dir: string): BuildMapping[] {
   const out: BuildMapping[] = [];
   for (const name of names.sort()) {
     const file = path.join(dir, name);
-    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, {
-      ...ts.sys,
-      readDirectory: () => [],
-      onUnRecoverableConfigFileDiagnostic: () => undefined,
-    });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      file,
+      {},
+      {
+        ...ts.sys,
+        readDirectory: () => [],
+        onUnRecoverableConfigFileDiagnostic: () => undefined,
+      },
+    );
     const o = parsed?.options;
     if (!o?.outDir) continue;
     const outDir = path.relative(dir, o.outDir).split(path.sep).join('/');
@@ -152,14 +170,13 @@ function conditionTargets(target: unknown): string[] {
   if (Array.isArray(target)) return target.flatMap(conditionTargets);
   if (target && typeof target === 'object') {
     const obj = target as Record<string, unknown>;
-    const keys = [...CONDITION_ORDER.filter((c) => c in obj), ...Object.keys(obj).filter((k) => !CONDITION_ORDER.includes(k))];
+    const keys = [
+      ...CONDITION_ORDER.filter((c) => c in obj),
+      ...Object.keys(obj).filter((k) => !CONDITION_ORDER.includes(k)),
+    ];
     return [...new Set(keys.flatMap((k) => conditionTargets(obj[k])))];
   }
   return [];
-}
-
-function pickCondition(target: unknown): string | undefined {
-  return conditionTargets(target)[0];
 }
 
 /** Every target of `subpath` in an `exports` field, in preference order (all conditions tried). */
@@ -212,7 +229,8 @@ export function sourceFileFor(
   for (const b of builds) {
     if (stem.startsWith(b.outDir + '/')) stems.push(path.posix.join(b.rootDir, stem.slice(b.outDir.length + 1)));
   }
-  if (fileExists(path.join(pkgDir, rel)) && /\.[cm]?tsx?$/.test(rel) && !rel.endsWith('.d.ts')) return path.join(pkgDir, rel);
+  if (fileExists(path.join(pkgDir, rel)) && /\.[cm]?tsx?$/.test(rel) && !rel.endsWith('.d.ts'))
+    return path.join(pkgDir, rel);
   for (const s of stems.slice().reverse()) {
     for (const ext of SOURCE_EXTS) {
       const f = path.join(pkgDir, s + ext);
@@ -230,7 +248,10 @@ export function sourceFileFor(
 export class WorkspaceResolver {
   private readonly byName = new Map<string, WorkspacePackage>();
 
-  constructor(readonly packages: WorkspacePackage[], private readonly fileExists: (f: string) => boolean) {
+  constructor(
+    readonly packages: WorkspacePackage[],
+    private readonly fileExists: (f: string) => boolean,
+  ) {
     for (const p of packages) this.byName.set(p.name, p);
   }
 

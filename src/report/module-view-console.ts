@@ -42,7 +42,9 @@ export function moduleViewLines(st: StaticSection, c: ChalkInstance, width: numb
     if (scope.entries.length > 0) {
       const total = scope.live + scope.dead;
       const judged = scope.judged === 'live' ? 'not judged' : 'judged too';
-      line(`Live: ${scope.live} of ${total} modules (${formatPercent(scope.deadShare, 0)} unreachable from the entry, ${judged})`);
+      line(
+        `Live: ${scope.live} of ${total} modules (${formatPercent(scope.deadShare, 0)} unreachable from the entry, ${judged})`,
+      );
     }
     const judgedCount = scope.judged === 'live' ? scope.live : scope.live + scope.dead;
     if (st.services.length > 0) line(`Services own ${scope.inServices} of the ${judgedCount} judged modules`);
@@ -51,7 +53,8 @@ export function moduleViewLines(st: StaticSection, c: ChalkInstance, width: numb
   if (mv) {
     out.push(...hubTable('Hubs by Ce (what they import):', mv.hubsByCe, c, width));
     out.push(...hubTable('Hubs by Ca (what imports them):', mv.hubsByCa, c, width));
-    if (mv.orphans.length > 0) line(`Orphans (${mv.orphans.length}): ${mv.orphans.slice(0, 3).join(', ')}${mv.orphans.length > 3 ? ', …' : ''}`);
+    if (mv.orphans.length > 0)
+      line(`Orphans (${mv.orphans.length}): ${mv.orphans.slice(0, 3).join(', ')}${mv.orphans.length > 3 ? ', …' : ''}`);
     const groups: Array<[string, keyof typeof mv.unresolved]> = [
       ['missing file', 'missing-file'],
       ['uninstalled package', 'uninstalled-package'],
@@ -59,14 +62,25 @@ export function moduleViewLines(st: StaticSection, c: ChalkInstance, width: numb
     ];
     const counted = groups.filter(([, k]) => mv.unresolved[k].length > 0);
     if (counted.length > 0) {
-      out.push(c.yellow(truncate(`Unresolved imports: ${counted.map(([label, k]) => `${mv.unresolved[k].length} ${label}`).join(', ')}`, width)));
+      out.push(
+        c.yellow(
+          truncate(
+            `Unresolved imports: ${counted.map(([label, k]) => `${mv.unresolved[k].length} ${label}`).join(', ')}`,
+            width,
+          ),
+        ),
+      );
       for (const [, k] of counted) {
         const u = mv.unresolved[k][0];
-        line(`  ${u.from}:${u.line} '${u.specifier}'${mv.unresolved[k].length > 1 ? ` (+${mv.unresolved[k].length - 1})` : ''}`);
+        line(
+          `  ${u.from}:${u.line} '${u.specifier}'${mv.unresolved[k].length > 1 ? ` (+${mv.unresolved[k].length - 1})` : ''}`,
+        );
       }
     }
     for (const p of mv.parseErrors.slice(0, 3)) {
-      out.push(c.yellow(truncate(`Parse error: ${p.file} ${p.message} (${p.importsRecovered} imports recovered)`, width)));
+      out.push(
+        c.yellow(truncate(`Parse error: ${p.file} ${p.message} (${p.importsRecovered} imports recovered)`, width)),
+      );
     }
     if (mv.parseErrors.length > 3) line(`  … and ${mv.parseErrors.length - 3} more files that did not parse`);
   }

@@ -11,7 +11,10 @@ function hubTable(title: string, rows: ModuleRow[]): string {
   if (rows.length === 0) return '';
   const body = rows
     .slice(0, HUBS_SHOWN)
-    .map((m) => `<tr><td>${code(m.file)}</td><td class="num">${m.lines}</td><td class="num">${m.ce}</td><td class="num">${m.ca}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${code(m.file)}</td><td class="num">${m.lines}</td><td class="num">${m.ce}</td><td class="num">${m.ca}</td></tr>`,
+    )
     .join('');
   return `<h3>${esc(title)}</h3><table><thead><tr><th>Module</th><th class="num">Lines</th><th class="num">Ce</th><th class="num">Ca</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -43,9 +46,13 @@ function cycleBlock(title: string, r: CycleReport): string {
   const through = new Set(r.throughEntry.map((c) => c.join('\0')));
   const cycles = r.elementary
     .slice(0, CYCLES_SHOWN)
-    .map((c) => `<li${through.has(c.join('\0')) ? ' class="not-pass"' : ''}>${code(c.join(' → '))}${through.has(c.join('\0')) ? ' <span class="tag">through an entry point</span>' : ''}</li>`)
+    .map(
+      (c) =>
+        `<li${through.has(c.join('\0')) ? ' class="not-pass"' : ''}>${code(c.join(' → '))}${through.has(c.join('\0')) ? ' <span class="tag">through an entry point</span>' : ''}</li>`,
+    )
     .join('');
-  const more = r.elementary.length > CYCLES_SHOWN ? `<li>… ${r.elementary.length - CYCLES_SHOWN} more in result.json</li>` : '';
+  const more =
+    r.elementary.length > CYCLES_SHOWN ? `<li>… ${r.elementary.length - CYCLES_SHOWN} more in result.json</li>` : '';
   const truncated = r.truncated ? ' (enumeration stopped at the limit)' : '';
   return (
     `<h3>${esc(title)}: ${r.groups.length} groups, ${r.elementary.length} elementary cycles${truncated}, ${r.circularEdges.length} circular edges</h3>` +
@@ -59,7 +66,8 @@ export function moduleViewHtml(st: StaticSection): string {
   const out: string[] = ['<h2 id="modules">Modules</h2>'];
   const scope = st.scope;
   if (scope) {
-    const entries = scope.entries.map((e) => `${code(e.file)} (${esc(e.via)})`).join(', ') || 'none found: every module is judged';
+    const entries =
+      scope.entries.map((e) => `${code(e.file)} (${esc(e.via)})`).join(', ') || 'none found: every module is judged';
     out.push(`<div class="meta">Entry points: ${entries}</div>`);
     if (scope.entries.length > 0) {
       out.push(
@@ -68,23 +76,37 @@ export function moduleViewHtml(st: StaticSection): string {
       );
     }
     if (scope.deadModules.length > 0) {
-      out.push(`<details><summary>Dead modules (${scope.deadModules.length})</summary><ul>${scope.deadModules.map((m) => `<li>${code(m)}</li>`).join('')}</ul></details>`);
+      out.push(
+        `<details><summary>Dead modules (${scope.deadModules.length})</summary><ul>${scope.deadModules.map((m) => `<li>${code(m)}</li>`).join('')}</ul></details>`,
+      );
     }
   }
   const mv = st.modules;
   if (mv) {
-    out.push(`<div class="grid2"><div>${hubTable('Hubs by Ce', mv.hubsByCe)}</div><div>${hubTable('Hubs by Ca', mv.hubsByCa)}</div></div>`);
-    if (mv.orphans.length > 0) out.push(`<h3>Orphans (${mv.orphans.length})</h3><ul>${mv.orphans.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`);
+    out.push(
+      `<div class="grid2"><div>${hubTable('Hubs by Ce', mv.hubsByCe)}</div><div>${hubTable('Hubs by Ca', mv.hubsByCa)}</div></div>`,
+    );
+    if (mv.orphans.length > 0)
+      out.push(
+        `<h3>Orphans (${mv.orphans.length})</h3><ul>${mv.orphans.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`,
+      );
     out.push(unresolvedTable(mv.unresolved));
     if (mv.parseErrors.length > 0) {
       const rows = mv.parseErrors
-        .map((p) => `<tr><td>${code(p.file)}</td><td>${esc(p.message)}</td><td class="num">${p.importsRecovered}</td><td>${p.live ? 'live' : 'dead'}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td>${code(p.file)}</td><td>${esc(p.message)}</td><td class="num">${p.importsRecovered}</td><td>${p.live ? 'live' : 'dead'}</td></tr>`,
+        )
         .join('');
-      out.push(`<h3>Parse errors (${mv.parseErrors.length})</h3><table><thead><tr><th>File</th><th>Error</th><th class="num">Imports recovered</th><th>Code</th></tr></thead><tbody>${rows}</tbody></table>`);
+      out.push(
+        `<h3>Parse errors (${mv.parseErrors.length})</h3><table><thead><tr><th>File</th><th>Error</th><th class="num">Imports recovered</th><th>Code</th></tr></thead><tbody>${rows}</tbody></table>`,
+      );
     }
   }
   if (st.cycleAnalysis) {
-    out.push(`<h2 id="cycles">Cycles</h2><div class="meta">Elementary cycles enumerated with Johnson's algorithm, at most ${st.cycleAnalysis.limit} per edge set.</div>`);
+    out.push(
+      `<h2 id="cycles">Cycles</h2><div class="meta">Elementary cycles enumerated with Johnson's algorithm, at most ${st.cycleAnalysis.limit} per edge set.</div>`,
+    );
     out.push(cycleBlock('With type-only edges', st.cycleAnalysis.all));
     out.push(cycleBlock('Value edges only', st.cycleAnalysis.value));
   }

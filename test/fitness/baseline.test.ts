@@ -10,10 +10,22 @@ import { fixture } from './fixture-config.js';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-baseline-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const services = { user: ['src/services/user/**'], pitch: ['src/services/pitch/**'], nda: ['src/services/nda/**'], worker: ['src/services/worker/**'] };
-const collect = async (root: string) => (await collectStatic({
-  root, services, shared: ['src/contracts/**', 'src/lib/**'], allowedDependencies: [], static: {},
-})).findings;
+const services = {
+  user: ['src/services/user/**'],
+  pitch: ['src/services/pitch/**'],
+  nda: ['src/services/nda/**'],
+  worker: ['src/services/worker/**'],
+};
+const collect = async (root: string) =>
+  (
+    await collectStatic({
+      root,
+      services,
+      shared: ['src/contracts/**', 'src/lib/**'],
+      allowedDependencies: [],
+      static: {},
+    })
+  ).findings;
 
 describe('baseline', () => {
   it('accepts recorded findings after line shifts, flags new ones, reports stale ones, and update shrinks', async () => {
@@ -27,8 +39,16 @@ describe('baseline', () => {
     const detail = path.join(repo, 'src/services/worker/handlers/pitch-detail.ts');
     fs.writeFileSync(detail, '// moved\n// down\n' + fs.readFileSync(detail, 'utf8'));
     const follows = path.join(repo, 'src/services/worker/handlers/follows.ts');
-    fs.writeFileSync(follows, "import { ndaStatus } from '../../nda/nda-repository.js';\n" + fs.readFileSync(follows, 'utf8') + 'export const n = ndaStatus;\n');
-    fs.writeFileSync(path.join(repo, 'src/services/worker/handlers/search.ts'), 'export async function search(q: string) { return [q]; }\n');
+    fs.writeFileSync(
+      follows,
+      "import { ndaStatus } from '../../nda/nda-repository.js';\n" +
+        fs.readFileSync(follows, 'utf8') +
+        'export const n = ndaStatus;\n',
+    );
+    fs.writeFileSync(
+      path.join(repo, 'src/services/worker/handlers/search.ts'),
+      'export async function search(q: string) { return [q]; }\n',
+    );
 
     const after = await collect(repo);
     const applied = applyBaseline(file, after);
@@ -41,8 +61,14 @@ describe('baseline', () => {
     expect(applied.stale.map(where)).toEqual([
       "src/services/worker/handlers/search.ts:1 import '../../pitch/pitch-repository.js' -> src/services/pitch/pitch-repository.ts",
     ]);
-    const shifted = applied.findings.filter((f) => f.locations[0]?.file.endsWith('pitch-detail.ts') && f.rule === 'cross-service-import');
-    expect(shifted.map((f) => [f.locations[0].line, f.baselined])).toEqual([[3, true], [4, true], [5, true]]);
+    const shifted = applied.findings.filter(
+      (f) => f.locations[0]?.file.endsWith('pitch-detail.ts') && f.rule === 'cross-service-import',
+    );
+    expect(shifted.map((f) => [f.locations[0].line, f.baselined])).toEqual([
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
 
     expect(updateBaseline(file, after)).toEqual({ kept: before.length - 1, removed: 1 });
     const again = applyBaseline(file, after);
@@ -51,7 +77,14 @@ describe('baseline', () => {
   });
 
   it('counts duplicate fingerprints', () => {
-    const f: Finding = { rule: 'r', severity: 'low', title: 't', message: 'm', locations: [{ file: 'a.ts', line: 1 }], fingerprint: 'r:1' };
+    const f: Finding = {
+      rule: 'r',
+      severity: 'low',
+      title: 't',
+      message: 'm',
+      locations: [{ file: 'a.ts', line: 1 }],
+      fingerprint: 'r:1',
+    };
     const file = path.join(tmp, 'dup.json');
     writeBaseline(file, [f]);
     const r = applyBaseline(file, [f, { ...f, locations: [{ file: 'a.ts', line: 9 }] }]);

@@ -14,7 +14,10 @@ describe('strongly connected components', () => {
   it('handles a 200,000-node chain without recursion', () => {
     const n = 200_000;
     const adj = Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : [0]));
-    const cycles = findCycles(adj.map((_, i) => `m${String(i).padStart(6, '0')}`), adj);
+    const cycles = findCycles(
+      adj.map((_, i) => `m${String(i).padStart(6, '0')}`),
+      adj,
+    );
     expect(cycles).toHaveLength(1);
     expect(cycles[0].size).toBe(n);
     expect(cycles[0].example).toHaveLength(n + 1);
@@ -40,7 +43,10 @@ describe('fixtures/cycles', async () => {
       { size: 3, example: ['src/a.ts', 'src/c.ts', 'src/a.ts'] },
       { size: 1, example: ['src/self.ts', 'src/self.ts'] },
     ]);
-    expect(c.findings.filter((f) => f.rule === 'cycle').map((f) => f.message)).toEqual(['src/a.ts -> src/c.ts -> src/a.ts', 'src/self.ts -> src/self.ts']);
+    expect(c.findings.filter((f) => f.rule === 'cycle').map((f) => f.message)).toEqual([
+      'src/a.ts -> src/c.ts -> src/a.ts',
+      'src/self.ts -> src/self.ts',
+    ]);
   });
 });
 
@@ -76,9 +82,11 @@ describe("elementary cycles (Johnson's algorithm)", () => {
   it('agrees with brute-force enumeration on random graphs', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 7 }).chain((n) =>
-          fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-        ),
+        fc
+          .integer({ min: 1, max: 7 })
+          .chain((n) =>
+            fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
+          ),
         (adj) => {
           const { cycles } = elementaryCycles(adj, 1_000_000);
           expect(cycles.map((c) => c.join(',')).sort()).toEqual(bruteForceCycles(adj));

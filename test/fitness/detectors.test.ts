@@ -27,7 +27,9 @@ function repo(name: string, files: Record<string, string>): string {
 
 describe('SQL table extraction', () => {
   it('finds tables after FROM / JOIN / INTO / UPDATE / TABLE, schema-qualified and quoted', () => {
-    expect(tablesInSql('SELECT * FROM pitches p JOIN "Users" u ON u.id = p.owner_id LEFT JOIN nda.ndas n ON true')).toEqual(['pitches', 'users', 'nda.ndas']);
+    expect(
+      tablesInSql('SELECT * FROM pitches p JOIN "Users" u ON u.id = p.owner_id LEFT JOIN nda.ndas n ON true'),
+    ).toEqual(['pitches', 'users', 'nda.ndas']);
     expect(tablesInSql('INSERT INTO notifications (a) VALUES ($1)')).toEqual(['notifications']);
     expect(tablesInSql("UPDATE ndas SET status = 'x'")).toEqual(['ndas']);
     expect(tablesInSql('CREATE TABLE IF NOT EXISTS media_files (id int)')).toEqual(['media_files']);
@@ -39,42 +41,63 @@ describe('SQL table extraction', () => {
 
   it('maps route segments to service names', () => {
     const s = ['user', 'pitch', 'nda', 'notification', 'media'];
-    expect(['users', 'pitches', 'ndas', 'notifications', 'media', 'auth', 'search'].map((x) => domainOfRouteSegment(x, s) ?? null))
-      .toEqual(['user', 'pitch', 'nda', 'notification', 'media', null, null]);
+    expect(
+      ['users', 'pitches', 'ndas', 'notifications', 'media', 'auth', 'search'].map(
+        (x) => domainOfRouteSegment(x, s) ?? null,
+      ),
+    ).toEqual(['user', 'pitch', 'nda', 'notification', 'media', null, null]);
   });
 });
 
-describe('detectors on a small repo', async () => {
+describe('detectors on a small repo', () => {
   const root = repo('svc', {
     'a/db.ts': "export const a = (db: any) => db.selectFrom('orders').where('id', '=', 1);\n",
-    'a/http.ts': "import { rateLimit } from '../lib/limits.js';\nexport const start = (app: any) => { app.get('/api/a', rateLimit(), () => 1); };\n",
-    'b/db.ts': "export const b = (q: any, id: string) => q(`SELECT * FROM orders WHERE id = ${id}`);\n",
-    'b/http.ts': [
-      "import { wrap } from '../lib/limits.js';",
-      "export const start = (app: any, http: any) => {",
-      "  app.get('/api/b', async () => http.get('http://x.invalid'));",
-      "  app.get('/api/b2', async () => wrap(() => http.get('http://y.invalid')));",
-      '};',
-    ].join('\n') + '\n',
+    'a/http.ts':
+      "import { rateLimit } from '../lib/limits.js';\nexport const start = (app: any) => { app.get('/api/a', rateLimit(), () => 1); };\n",
+    'b/db.ts': 'export const b = (q: any, id: string) => q(`SELECT * FROM orders WHERE id = ${id}`);\n',
+    'b/http.ts':
+      [
+        "import { wrap } from '../lib/limits.js';",
+        'export const start = (app: any, http: any) => {',
+        "  app.get('/api/b', async () => http.get('http://x.invalid'));",
+        "  app.get('/api/b2', async () => wrap(() => http.get('http://y.invalid')));",
+        '};',
+      ].join('\n') + '\n',
     'lib/limits.ts': 'export const rateLimit = () => () => undefined;\nexport const wrap = <T>(f: () => T) => f();\n',
   });
-  const run = (detectors: object) => collectStatic({
-    root, services: { a: ['a/**'], b: ['b/**'] }, shared: ['lib/**'], allowedDependencies: [], static: { detectors },
-  });
+  const run = (detectors: object) =>
+    collectStatic({
+      root,
+      services: { a: ['a/**'], b: ['b/**'] },
+      shared: ['lib/**'],
+      allowedDependencies: [],
+      static: { detectors },
+    });
 
   it('finds a table used by two services through a query builder and a template literal', async () => {
     const c = await run({});
-    expect(c.section.detectors.sharedTables).toEqual([{
-      table: 'orders', services: ['a', 'b'],
-      locations: [{ file: 'a/db.ts', line: 1, service: 'a' }, { file: 'b/db.ts', line: 1, service: 'b' }],
-    }]);
+    expect(c.section.detectors.sharedTables).toEqual([
+      {
+        table: 'orders',
+        services: ['a', 'b'],
+        locations: [
+          { file: 'a/db.ts', line: 1, service: 'a' },
+          { file: 'b/db.ts', line: 1, service: 'b' },
+        ],
+      },
+    ]);
   });
 
   it('uses configured client and wrapper names for circuit breakers', async () => {
     const defaults = await run({});
-    expect(defaults.section.detectors.unprotectedCalls).toEqual([{ service: 'b', file: 'b/http.ts', line: 3, callee: 'http.get' }, { service: 'b', file: 'b/http.ts', line: 4, callee: 'http.get' }]);
+    expect(defaults.section.detectors.unprotectedCalls).toEqual([
+      { service: 'b', file: 'b/http.ts', line: 3, callee: 'http.get' },
+      { service: 'b', file: 'b/http.ts', line: 4, callee: 'http.get' },
+    ]);
     const configured = await run({ circuitBreakers: { clients: ['http.*'], wrappers: ['wrap'] } });
-    expect(configured.section.detectors.unprotectedCalls).toEqual([{ service: 'b', file: 'b/http.ts', line: 3, callee: 'http.get' }]);
+    expect(configured.section.detectors.unprotectedCalls).toEqual([
+      { service: 'b', file: 'b/http.ts', line: 3, callee: 'http.get' },
+    ]);
   });
 
   it('reports services whose HTTP entry has no rate limiting (configurable middleware names)', async () => {
@@ -85,11 +108,21 @@ describe('detectors on a small repo', async () => {
     ]);
     expect(c.findings.filter((f) => f.rule === 'no-rate-limit').map((f) => f.service)).toEqual(['b']);
     const configured = await run({ rateLimits: { middleware: ['limits'] } });
-    expect(configured.section.detectors.rateLimits).toContainEqual({ service: 'b', httpEntry: 'b/http.ts', rateLimited: true, evidence: 'b/http.ts' });
+    expect(configured.section.detectors.rateLimits).toContainEqual({
+      service: 'b',
+      httpEntry: 'b/http.ts',
+      rateLimited: true,
+      evidence: 'b/http.ts',
+    });
   });
 
   it('can switch every detector off', async () => {
-    const c = await run({ sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false });
+    const c = await run({
+      sharedTables: false,
+      mixedResponsibilities: false,
+      circuitBreakers: false,
+      rateLimits: false,
+    });
     expect(c.section.detectors).toEqual({});
     expect(c.findings).toEqual([]);
   });
@@ -111,7 +144,8 @@ describe('detector fixes from issue 12', () => {
   });
 
   it('counts `(await this.redis.llen(k)).toString()` once, as redis.llen', () => {
-    const text = 'export class C {\n  async n(k: string) {\n    return (await this.redis.llen(k)).toString();\n  }\n}\n';
+    const text =
+      'export class C {\n  async n(k: string) {\n    return (await this.redis.llen(k)).toString();\n  }\n}\n';
     expect(fileFacts('/c.ts', text, options).unprotectedCalls).toEqual([{ callee: 'redis.llen', line: 3 }]);
   });
 
@@ -134,10 +168,15 @@ describe('detector fixes from issue 12', () => {
     fs.appendFileSync(path.join(root, 'c.ts'), "export const g = () => fetch('http://y.invalid');\n");
     const warm = await collectStatic(opts);
     expect(warm.section.detectors.factCache).toEqual({ hits: 2, misses: 1 });
-    expect((warm.section.detectors.unprotectedCalls as Array<{ file: string }>).map((c) => c.file)).toEqual(['b.ts', 'c.ts']);
+    expect((warm.section.detectors.unprotectedCalls as Array<{ file: string }>).map((c) => c.file)).toEqual([
+      'b.ts',
+      'c.ts',
+    ]);
     // Other client names give other facts: the cache does not apply.
     const other = await collectStatic({ ...opts, static: { detectors: { circuitBreakers: { clients: ['db.*'] } } } });
     expect(other.section.detectors.factCache).toEqual({ hits: 0, misses: 3 });
-    expect((other.section.detectors.unprotectedCalls as Array<{ callee: string }>).map((c) => c.callee)).toEqual(['db.query']);
+    expect((other.section.detectors.unprotectedCalls as Array<{ callee: string }>).map((c) => c.callee)).toEqual([
+      'db.query',
+    ]);
   });
 });

@@ -3,44 +3,71 @@ import { cruise } from 'dependency-cruiser';
 import type { GraphEdge } from '../../src/core/result-static.js';
 import { collectFixture, fixture } from './fixture-config.js';
 
-const key = (e: GraphEdge) => `${e.from} -> ${e.to} [${e.kind}]${e.unresolved ? ' unresolved' : ''}${e.external ? ' external' : ''}`;
+const key = (e: GraphEdge) =>
+  `${e.from} -> ${e.to} [${e.kind}]${e.unresolved ? ' unresolved' : ''}${e.external ? ' external' : ''}`;
 const keys = (edges: GraphEdge[]) => [...new Set(edges.map(key))].sort();
 
 // dependency-cruiser is the oracle: on these fixtures both engines must produce the same edges with the same kinds.
-describe.each(['edge-kinds', 'cycles', 'pitchey-monolith', 'pitchey-decomposed'])('native vs dependency-cruiser on fixtures/%s', (name) => {
-  it('gives the same edges, kinds included', async () => {
-    const off = { detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } } as const;
-    const native = await collectFixture(name, { ...off, engine: 'native' });
-    const dc = await collectFixture(name, { ...off, engine: 'dependency-cruiser' });
-    expect(keys(native.graph.edges)).toEqual(keys(dc.graph.edges));
-    expect(native.section.services).toEqual(dc.section.services);
-    expect(native.section.cycles).toEqual(dc.section.cycles);
-    expect(native.graph.edges.every((e) => e.line > 0)).toBe(true);
-    expect(dc.graph.edges.filter((e) => !e.external).every((e) => e.line > 0)).toBe(true);
-  });
+describe.each(['edge-kinds', 'cycles', 'pitchey-monolith', 'pitchey-decomposed'])(
+  'native vs dependency-cruiser on fixtures/%s',
+  (name) => {
+    it('gives the same edges, kinds included', async () => {
+      const off = {
+        detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+      } as const;
+      const native = await collectFixture(name, { ...off, engine: 'native' });
+      const dc = await collectFixture(name, { ...off, engine: 'dependency-cruiser' });
+      expect(keys(native.graph.edges)).toEqual(keys(dc.graph.edges));
+      expect(native.section.services).toEqual(dc.section.services);
+      expect(native.section.cycles).toEqual(dc.section.cycles);
+      expect(native.graph.edges.every((e) => e.line > 0)).toBe(true);
+      expect(dc.graph.edges.filter((e) => !e.external).every((e) => e.line > 0)).toBe(true);
+    });
 
-  it("folder Ca/Ce/I equal dependency-cruiser's own --metrics output", async () => {
-    // dependency-cruiser's metrics cover every module: judge all, not only code reachable from src/main.ts.
-    const native = await collectFixture(name, { scope: 'all', detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } });
-    const root = fixture(name);
-    // Dot-files (the fixture's .dependency-cruiser.cjs) are not sources for us.
-    const r = await cruise(['.'], { baseDir: root, tsPreCompilationDeps: true, metrics: true, doNotFollow: { path: 'node_modules' }, exclude: { path: '(^|/)\\.[^/]+$' } });
-    const folders = (r.output as unknown as { folders: Array<{ name: string; moduleCount: number; afferentCouplings: number; efferentCouplings: number; instability: number }> }).folders
-      .filter((f) => f.moduleCount > 0)
-      .map((f) => ({ name: f.name, ca: f.afferentCouplings, ce: f.efferentCouplings, i: f.instability }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const ours = native.section.folders.map((f) => ({ name: f.name, ca: f.ca, ce: f.ce, i: f.instability ?? 0 }));
-    expect(ours.map((f) => f.name)).toEqual(folders.map((f) => f.name));
-    for (let k = 0; k < ours.length; k++) {
-      expect([ours[k].name, ours[k].ca, ours[k].ce]).toEqual([folders[k].name, folders[k].ca, folders[k].ce]);
-      expect(ours[k].i).toBeCloseTo(folders[k].i, 10);
-    }
-  });
-});
+    it("folder Ca/Ce/I equal dependency-cruiser's own --metrics output", async () => {
+      // dependency-cruiser's metrics cover every module: judge all, not only code reachable from src/main.ts.
+      const native = await collectFixture(name, {
+        scope: 'all',
+        detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+      });
+      const root = fixture(name);
+      // Dot-files (the fixture's .dependency-cruiser.cjs) are not sources for us.
+      const r = await cruise(['.'], {
+        baseDir: root,
+        tsPreCompilationDeps: true,
+        metrics: true,
+        doNotFollow: { path: 'node_modules' },
+        exclude: { path: '(^|/)\\.[^/]+$' },
+      });
+      const folders = (
+        r.output as unknown as {
+          folders: Array<{
+            name: string;
+            moduleCount: number;
+            afferentCouplings: number;
+            efferentCouplings: number;
+            instability: number;
+          }>;
+        }
+      ).folders
+        .filter((f) => f.moduleCount > 0)
+        .map((f) => ({ name: f.name, ca: f.afferentCouplings, ce: f.efferentCouplings, i: f.instability }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const ours = native.section.folders.map((f) => ({ name: f.name, ca: f.ca, ce: f.ce, i: f.instability ?? 0 }));
+      expect(ours.map((f) => f.name)).toEqual(folders.map((f) => f.name));
+      for (let k = 0; k < ours.length; k++) {
+        expect([ours[k].name, ours[k].ca, ours[k].ce]).toEqual([folders[k].name, folders[k].ca, folders[k].ce]);
+        expect(ours[k].i).toBeCloseTo(folders[k].i, 10);
+      }
+    });
+  },
+);
 
 describe('native vs dependency-cruiser on fixtures/workspace-monorepo', () => {
   it('differs only where dependency-cruiser cannot see workspaces or per-package tsconfigs', async () => {
-    const off = { detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } } as const;
+    const off = {
+      detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+    } as const;
     const native = keys((await collectFixture('workspace-monorepo', { ...off, engine: 'native' })).graph.edges);
     const dc = keys((await collectFixture('workspace-monorepo', { ...off, engine: 'dependency-cruiser' })).graph.edges);
     // Without node_modules links, dependency-cruiser cannot map @acme/* to the packages' sources; our engine reads

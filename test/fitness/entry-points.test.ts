@@ -32,7 +32,10 @@ describe('entry points', () => {
         name: 'tool',
         main: './dist/esm/index.js',
         bin: { tool: './dist/esm/cli.js' },
-        exports: { '.': { import: './dist/esm/index.js', require: './dist/cjs/index.cjs' }, './extra': './dist/esm/extra.js' },
+        exports: {
+          '.': { import: './dist/esm/index.js', require: './dist/cjs/index.cjs' },
+          './extra': './dist/esm/extra.js',
+        },
       }),
       'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist/esm', rootDir: 'src' } }),
       'src/index.ts': 'export const a = 1;\n',
@@ -48,9 +51,16 @@ describe('entry points', () => {
   });
 
   it('reads wrangler.toml main, and wrangler.jsonc when there is no toml', () => {
-    const toml = repo('wrangler-toml', { 'wrangler.toml': 'name = "w"\nmain = "src/worker.ts"\n', 'src/worker.ts': '', 'src/index.ts': '' });
+    const toml = repo('wrangler-toml', {
+      'wrangler.toml': 'name = "w"\nmain = "src/worker.ts"\n',
+      'src/worker.ts': '',
+      'src/index.ts': '',
+    });
     expect(entriesOf(toml)).toEqual(['src/worker.ts <- wrangler.toml main']);
-    const jsonc = repo('wrangler-jsonc', { 'wrangler.jsonc': '{\n  // the worker\n  "main": "./src/edge.ts",\n}\n', 'src/edge.ts': '' });
+    const jsonc = repo('wrangler-jsonc', {
+      'wrangler.jsonc': '{\n  // the worker\n  "main": "./src/edge.ts",\n}\n',
+      'src/edge.ts': '',
+    });
     expect(entriesOf(jsonc)).toEqual(['src/edge.ts <- wrangler.jsonc main']);
   });
 
@@ -60,7 +70,12 @@ describe('entry points', () => {
   });
 
   it('config globs replace every other source, and a glob that matches nothing is a ConfigError', () => {
-    const root = repo('cfg', { 'wrangler.toml': 'main = "src/a.ts"\n', 'src/a.ts': '', 'src/b.ts': '', 'src/c.ts': '' });
+    const root = repo('cfg', {
+      'wrangler.toml': 'main = "src/a.ts"\n',
+      'src/a.ts': '',
+      'src/b.ts': '',
+      'src/c.ts': '',
+    });
     expect(entriesOf(root, ['src/{b,c}.ts'])).toEqual(['src/b.ts <- static.entry[0]', 'src/c.ts <- static.entry[0]']);
     expect(() => entriesOf(root, ['src/b.ts', 'src/ghost.ts'])).toThrow(
       new ConfigError('glob "src/ghost.ts" matches no source file', 'static.entry[1]'),
@@ -86,6 +101,21 @@ describe('entry points', () => {
       ['src/a.ts', 1],
       ['src/x.ts', 1],
       ['src/y.ts', 1],
+    ]);
+  });
+});
+
+describe('entry points from exports subpath patterns', () => {
+  it('"./*": "./dist/*.js" makes every source file under the mapped folder an entry', () => {
+    const root = repo('patterns', {
+      'package.json': JSON.stringify({ name: 'lib', exports: { './*': './dist/*.js', './internal/*': null } }),
+      'src/a.ts': '',
+      'src/deep/b.ts': '',
+      'test/c.ts': '',
+    });
+    expect(entriesOf(root)).toEqual([
+      'src/a.ts <- package.json exports["./*"]',
+      'src/deep/b.ts <- package.json exports["./*"]',
     ]);
   });
 });

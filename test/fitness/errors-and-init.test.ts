@@ -19,21 +19,27 @@ describe('bad input', () => {
   });
 
   it('a service glob that matches nothing is a ConfigError naming the key', async () => {
-    await expect(collectStatic({ ...base, root: fixture('cycles'), services: { a: ['src/**'], ghost: ['services/ghost/**'] } }))
-      .rejects.toThrow(new ConfigError('glob "services/ghost/**" matches no source file', 'services.ghost[0]'));
-    await expect(collectStatic({ ...base, root: fixture('cycles'), services: {}, shared: ['lib/**'] }))
-      .rejects.toThrow(new ConfigError('glob "lib/**" matches no source file', 'shared[0]'));
+    await expect(
+      collectStatic({ ...base, root: fixture('cycles'), services: { a: ['src/**'], ghost: ['services/ghost/**'] } }),
+    ).rejects.toThrow(new ConfigError('glob "services/ghost/**" matches no source file', 'services.ghost[0]'));
+    await expect(collectStatic({ ...base, root: fixture('cycles'), services: {}, shared: ['lib/**'] })).rejects.toThrow(
+      new ConfigError('glob "lib/**" matches no source file', 'shared[0]'),
+    );
   });
 
   it('a missing tsconfig named in the config is a ConfigError', async () => {
-    await expect(collectStatic({ ...base, root: fixture('cycles'), services: {}, static: { tsconfig: 'tsconfig.missing.json' } }))
-      .rejects.toThrow(new ConfigError('tsconfig tsconfig.missing.json does not exist', 'static.tsconfig'));
+    await expect(
+      collectStatic({ ...base, root: fixture('cycles'), services: {}, static: { tsconfig: 'tsconfig.missing.json' } }),
+    ).rejects.toThrow(new ConfigError('tsconfig tsconfig.missing.json does not exist', 'static.tsconfig'));
   });
 
   it('a file with syntax errors is reported and keeps the imports the parser recovered (as dependency-cruiser)', async () => {
     const c = await collectFixture('parse-error');
     expect(c.section.parseErrors).toEqual([{ file: 'src/broken.ts', message: 'line 2: Expression expected.' }]);
-    expect(c.graph.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual(['src/broken.ts -> src/a.ts', 'src/ok.ts -> src/a.ts']);
+    expect(c.graph.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      'src/broken.ts -> src/a.ts',
+      'src/ok.ts -> src/a.ts',
+    ]);
     expect(c.section.modules?.parseErrors).toEqual([
       { file: 'src/broken.ts', message: 'line 2: Expression expected.', importsRecovered: 1, live: true },
     ]);
@@ -46,7 +52,14 @@ describe('per-file cache', () => {
     const repo = path.join(tmp, 'cache-repo');
     fs.cpSync(fixture('pitchey-monolith'), repo, { recursive: true });
     const cacheDir = path.join(tmp, 'cache');
-    const opts = { root: repo, services: { w: ['src/services/worker/**'] }, shared: [], allowedDependencies: [], static: {}, cacheDir };
+    const opts = {
+      root: repo,
+      services: { w: ['src/services/worker/**'] },
+      shared: [],
+      allowedDependencies: [],
+      static: {},
+      cacheDir,
+    };
     const cold = await collectStatic(opts);
     expect(cold.section.detectors.cache).toEqual({ hits: 0, misses: 29, resolutionsReused: false });
     const browse = path.join(repo, 'src/services/worker/handlers/browse.ts');
@@ -67,15 +80,28 @@ describe('proposeServices (init)', () => {
   it('proposes workspace packages, leaving shared-looking ones to proposeShared', () => {
     const root = fixture('workspace-monorepo');
     const services = proposeServices(root);
-    expect(services).toEqual({ billing: ['packages/billing/**'], orders: ['packages/orders/**'], shipping: ['packages/shipping/**'] });
+    expect(services).toEqual({
+      billing: ['packages/billing/**'],
+      orders: ['packages/orders/**'],
+      shipping: ['packages/shipping/**'],
+    });
     expect(proposeShared(root, services)).toEqual(['packages/kernel/**']);
   });
 
   it('proposes the child folders of a services folder, and contracts/lib as shared', () => {
     const services = proposeServices(fixture('pitchey-decomposed'));
-    expect(services).toEqual({ media: ['services/media/**'], nda: ['services/nda/**'], notification: ['services/notification/**'], pitch: ['services/pitch/**'], user: ['services/user/**'] });
+    expect(services).toEqual({
+      media: ['services/media/**'],
+      nda: ['services/nda/**'],
+      notification: ['services/notification/**'],
+      pitch: ['services/pitch/**'],
+      user: ['services/user/**'],
+    });
     expect(proposeShared(fixture('pitchey-decomposed'), services)).toEqual(['contracts/**', 'lib/**']);
-    expect(proposeShared(fixture('pitchey-monolith'), proposeServices(fixture('pitchey-monolith')))).toEqual(['src/contracts/**', 'src/lib/**']);
+    expect(proposeShared(fixture('pitchey-monolith'), proposeServices(fixture('pitchey-monolith')))).toEqual([
+      'src/contracts/**',
+      'src/lib/**',
+    ]);
   });
 });
 
@@ -92,10 +118,19 @@ describe('proposeServices on real layouts (issue 12)', () => {
   it('groups flat files of handlers/, services/, routes/ by the domain they name; never tests, fixtures or generated code', () => {
     const root = layout('flat', [
       'src/index.ts',
-      'src/handlers/users.ts', 'src/handlers/categories.ts', 'src/handlers/users.test.ts', 'src/handlers/index.ts',
-      'src/services/user-service.ts', 'src/services/billingService.ts', 'src/services/__tests__/x.test.ts',
-      'src/routes/search.routes.ts', 'src/routes/fixtures/data.ts', 'src/routes/generated/api.gen.ts',
-      'src/routes/__mocks__/db.ts', 'src/utils/time.ts', 'src/db/pool.ts',
+      'src/handlers/users.ts',
+      'src/handlers/categories.ts',
+      'src/handlers/users.test.ts',
+      'src/handlers/index.ts',
+      'src/services/user-service.ts',
+      'src/services/billingService.ts',
+      'src/services/__tests__/x.test.ts',
+      'src/routes/search.routes.ts',
+      'src/routes/fixtures/data.ts',
+      'src/routes/generated/api.gen.ts',
+      'src/routes/__mocks__/db.ts',
+      'src/utils/time.ts',
+      'src/db/pool.ts',
     ]);
     const services = proposeServices(root);
     expect(services).toEqual({
@@ -108,9 +143,22 @@ describe('proposeServices on real layouts (issue 12)', () => {
   });
 
   it('leaves test, fixture and invalidly named workspace packages out; the config it writes passes validation', async () => {
-    const root = layout('ws', ['apps/web/src/a.ts', 'apps/9lives/src/a.ts', 'packages/fixtures/src/a.ts', 'packages/ui/src/a.ts']);
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'r', workspaces: ['apps/*', 'packages/*'] }));
-    for (const [dir, name] of [['apps/web', '@r/web'], ['apps/9lives', '9lives'], ['packages/fixtures', '@r/fixtures'], ['packages/ui', '@r/ui']]) {
+    const root = layout('ws', [
+      'apps/web/src/a.ts',
+      'apps/9lives/src/a.ts',
+      'packages/fixtures/src/a.ts',
+      'packages/ui/src/a.ts',
+    ]);
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'r', workspaces: ['apps/*', 'packages/*'] }),
+    );
+    for (const [dir, name] of [
+      ['apps/web', '@r/web'],
+      ['apps/9lives', '9lives'],
+      ['packages/fixtures', '@r/fixtures'],
+      ['packages/ui', '@r/ui'],
+    ]) {
       fs.writeFileSync(path.join(root, dir, 'package.json'), JSON.stringify({ name }));
     }
     const services = proposeServices(root);
@@ -128,11 +176,20 @@ describe('proposeServices on real layouts (issue 12)', () => {
 
 describe('service globs', () => {
   it('a plain folder means everything below it', async () => {
-    const c = await collectStatic({ ...base, root: fixture('workspace-monorepo'), services: { orders: ['packages/orders'], billing: ['./packages/billing/'] } });
-    expect(c.section.services.map((s) => [s.name, s.modules])).toEqual([['orders', 2], ['billing', 1]]);
+    const c = await collectStatic({
+      ...base,
+      root: fixture('workspace-monorepo'),
+      services: { orders: ['packages/orders'], billing: ['./packages/billing/'] },
+    });
+    expect(c.section.services.map((s) => [s.name, s.modules])).toEqual([
+      ['orders', 2],
+      ['billing', 1],
+    ]);
   });
 
   it('an empty glob list is a ConfigError', async () => {
-    await expect(collectStatic({ ...base, root: fixture('cycles'), services: { a: [] } })).rejects.toThrow(new ConfigError('a service needs a non-empty list of globs', 'services.a'));
+    await expect(collectStatic({ ...base, root: fixture('cycles'), services: { a: [] } })).rejects.toThrow(
+      new ConfigError('a service needs a non-empty list of globs', 'services.a'),
+    );
   });
 });

@@ -8,10 +8,19 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const fixture = (name: string) => path.join(REPO, 'fixtures', name);
 
 /** Runs collectStatic on a fixture with its pitchey-fit.config.json (when present) and extra static options. */
-export async function collectFixture(name: string, extra: StaticConfig = {}, cacheDir?: string): Promise<StaticCollection> {
+export async function collectFixture(
+  name: string,
+  extra: StaticConfig = {},
+  cacheDir?: string,
+): Promise<StaticCollection> {
   const root = fixture(name);
   const cfgFile = path.join(root, 'pitchey-fit.config.json');
-  const cfg = fs.existsSync(cfgFile) ? JSON.parse(fs.readFileSync(cfgFile, 'utf8')) : {};
+  const cfg = (fs.existsSync(cfgFile) ? JSON.parse(fs.readFileSync(cfgFile, 'utf8')) : {}) as {
+    services?: Record<string, string[]>;
+    shared?: string[];
+    allowedDependencies?: Array<{ from: string; to: string }>;
+    static?: StaticConfig;
+  };
   return collectStatic({
     root,
     services: cfg.services ?? {},

@@ -15,8 +15,13 @@ describe('synthetic monorepo generator (benchmark input)', () => {
     const services = proposeServices(g.root);
     expect(Object.keys(services)).toEqual(['pkg000', 'pkg001', 'pkg002']);
     const c = await collectStatic({
-      root: g.root, services, shared: [], allowedDependencies: [],
-      static: { detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } },
+      root: g.root,
+      services,
+      shared: [],
+      allowedDependencies: [],
+      static: {
+        detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+      },
     });
     expect(c.section.counts.modules).toBe(300);
     expect(c.section.counts.unresolved).toBe(0);

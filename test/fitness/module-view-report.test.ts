@@ -24,7 +24,13 @@ afterAll(async () => {
 
 async function section() {
   const services = proposeServices(root);
-  const c = await collectStatic({ root, services, shared: proposeShared(root, services), allowedDependencies: [], static: {} });
+  const c = await collectStatic({
+    root,
+    services,
+    shared: proposeShared(root, services),
+    allowedDependencies: [],
+    static: {},
+  });
   return c.section;
 }
 
@@ -53,14 +59,23 @@ describe('module view of fixtures/worker-monolith', async () => {
 
   it('HTML: tables load in Chromium with the same figures', async () => {
     const file = path.join(tmp, 'module-view.html');
-    fs.writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"><title>m</title></head><body>${moduleViewHtml(st)}</body></html>`);
+    fs.writeFileSync(
+      file,
+      `<!doctype html><html><head><meta charset="utf-8"><title>m</title></head><body>${moduleViewHtml(st)}</body></html>`,
+    );
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     await page.goto(pathToFileURL(file).href);
     const tables = await page.$$eval('table', (ts) =>
-      ts.map((t) => [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((d) => d.textContent!.trim()))),
+      ts.map((t) =>
+        [...t.querySelectorAll('tbody tr')].map((r) =>
+          [...r.querySelectorAll('td')].map((d) => (d.textContent ?? '').trim()),
+        ),
+      ),
     );
     // Hubs by Ce, hubs by Ca, unresolved imports, parse errors, cycle groups (all edges), cycle groups (value edges).
     expect(tables).toHaveLength(6);
@@ -72,7 +87,10 @@ describe('module view of fixtures/worker-monolith', async () => {
       ['URL', 'src/handlers/pitches.ts:1', 'https://esm.sh/marked@12', 'live'],
     ]);
     expect(tables[3]).toEqual([['src/handlers/media.ts', "line 15: ':' expected.", '3', 'live']]);
-    expect(tables[4].map((r) => r.slice(0, 3))).toEqual([['6', '5', 'src/worker.ts'], ['3', '2', '']]);
+    expect(tables[4].map((r) => r.slice(0, 3))).toEqual([
+      ['6', '5', 'src/worker.ts'],
+      ['3', '2', ''],
+    ]);
     expect(tables[5].map((r) => r.slice(0, 2))).toEqual([['3', '2']]);
     const cycles = await page.$$eval('ul.evidence', (us) => us.map((u) => u.querySelectorAll('li').length));
     expect(cycles).toEqual([7, 2]);

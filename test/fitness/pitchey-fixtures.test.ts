@@ -56,8 +56,12 @@ describe('fixtures/pitchey-monolith (the review\'s "current" column)', async () 
       const o = await judgeFunction(id, staticFitnessFunctions[id], ctxOf(c), { baselined });
       expect([id, o.verdict]).toEqual([id, 'pass']);
     }
-    const partial = new Set([...baselined].filter((fp) => fp !== c.findings.find((f) => f.rule === 'cross-service-import')!.fingerprint));
-    const o = await judgeFunction('serviceAutonomy', staticFitnessFunctions.serviceAutonomy, ctxOf(c), { baselined: partial });
+    const partial = new Set(
+      [...baselined].filter((fp) => fp !== c.findings.find((f) => f.rule === 'cross-service-import')!.fingerprint),
+    );
+    const o = await judgeFunction('serviceAutonomy', staticFitnessFunctions.serviceAutonomy, ctxOf(c), {
+      baselined: partial,
+    });
     expect([o.value, o.verdict]).toEqual([75, 'fail']);
   });
 
@@ -72,17 +76,31 @@ describe('fixtures/pitchey-monolith (the review\'s "current" column)', async () 
 
   it('reports cycles for all edges and value edges with shortest chains', async () => {
     expect(c.section.cycles.value).toEqual([
-      { size: 2, example: ['src/services/pitch/pitch-cache.ts', 'src/services/pitch/pitch-service.ts', 'src/services/pitch/pitch-cache.ts'] },
+      {
+        size: 2,
+        example: [
+          'src/services/pitch/pitch-cache.ts',
+          'src/services/pitch/pitch-service.ts',
+          'src/services/pitch/pitch-cache.ts',
+        ],
+      },
     ]);
     expect(c.section.cycles.all).toHaveLength(2);
-    expect(c.section.cycles.all[0].example).toEqual(['src/contracts/events.ts', 'src/contracts/ids.ts', 'src/contracts/events.ts']);
+    expect(c.section.cycles.all[0].example).toEqual([
+      'src/contracts/events.ts',
+      'src/contracts/ids.ts',
+      'src/contracts/events.ts',
+    ]);
     const noCycles = await judgeFunction('noCycles', staticFitnessFunctions.noCycles, ctxOf(c));
     expect([noCycles.value, noCycles.verdict]).toEqual([1, 'fail']);
   });
 
   it('detects shared tables, mixed responsibilities, unprotected calls and missing rate limits', () => {
     const d = c.section.detectors as Record<string, Array<Record<string, unknown>>>;
-    expect(d.sharedTables.map((t) => [t.table, t.services])).toEqual([['pitches', ['pitch', 'worker']], ['users', ['user', 'worker']]]);
+    expect(d.sharedTables.map((t) => [t.table, t.services])).toEqual([
+      ['pitches', ['pitch', 'worker']],
+      ['users', ['user', 'worker']],
+    ]);
     expect(d.sharedTables[0].locations).toEqual([
       { file: 'src/services/pitch/pitch-repository.ts', line: 5, service: 'pitch' },
       { file: `${W}/handlers/dashboard.ts`, line: 9, service: 'worker' },
@@ -97,19 +115,29 @@ describe('fixtures/pitchey-monolith (the review\'s "current" column)', async () 
       [`${W}/handlers/pitch-write.ts`, 3],
     ]);
     expect(d.mixedResponsibilities[3].routeDomains).toEqual(['nda', 'pitch', 'user']);
-    expect(d.unprotectedCalls).toEqual([{ service: 'worker', file: `${W}/handlers/media.ts`, line: 7, callee: 'fetch' }]);
-    const rl = Object.fromEntries(d.rateLimits.map((r) => [r.service, r]));
+    expect(d.unprotectedCalls).toEqual([
+      { service: 'worker', file: `${W}/handlers/media.ts`, line: 7, callee: 'fetch' },
+    ]);
+    const rl = Object.fromEntries(d.rateLimits.map((r) => [String(r.service), r]));
     expect(rl.user.rateLimited).toBe(true);
     expect(rl.worker).toEqual({ service: 'worker', httpEntry: `${W}/index.ts`, rateLimited: false });
     const byRule: Record<string, number> = {};
     for (const f of c.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
     expect(byRule).toEqual({
-      'cross-service-import': 20, cycle: 1, 'shared-table': 2, 'mixed-responsibilities': 7, 'no-circuit-breaker': 1, 'no-rate-limit': 1,
+      'cross-service-import': 20,
+      cycle: 1,
+      'shared-table': 2,
+      'mixed-responsibilities': 7,
+      'no-circuit-breaker': 1,
+      'no-rate-limit': 1,
     });
   });
 
   it('with countTypeOnly, type imports count: autonomy 50, coupling 5.5', async () => {
-    const t = await collectFixture('pitchey-monolith', { countTypeOnly: true, detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } });
+    const t = await collectFixture('pitchey-monolith', {
+      countTypeOnly: true,
+      detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+    });
     const ctx = ctxOf(t);
     expect((await judgeFunction('a', staticFitnessFunctions.serviceAutonomy, ctx)).value).toBe(50);
     expect((await judgeFunction('c', staticFitnessFunctions.serviceCoupling, ctx)).value).toBe(5.5);
@@ -121,10 +149,17 @@ describe('fixtures/pitchey-monolith (the review\'s "current" column)', async () 
     const { collectStatic } = await import('../../src/fitness/index.js');
     const r = await collectStatic({
       root: c.section.root,
-      services: { user: ['src/services/user/**'], pitch: ['src/services/pitch/**'], nda: ['src/services/nda/**'], worker: ['src/services/worker/**'] },
+      services: {
+        user: ['src/services/user/**'],
+        pitch: ['src/services/pitch/**'],
+        nda: ['src/services/nda/**'],
+        worker: ['src/services/worker/**'],
+      },
       shared: ['src/contracts/**', 'src/lib/**'],
       allowedDependencies: [{ from: 'worker', to: '*' }],
-      static: { detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false } },
+      static: {
+        detectors: { sharedTables: false, mixedResponsibilities: false, circuitBreakers: false, rateLimits: false },
+      },
     });
     expect(r.section.services.every((s) => s.autonomous && s.ca === 0)).toBe(true);
     expect(r.findings.filter((f) => f.rule === 'cross-service-import')).toEqual([]);
@@ -140,10 +175,26 @@ describe('fixtures/pitchey-decomposed (the target that passes)', async () => {
     const k = await judgeFunction('serviceCoupling', staticFitnessFunctions.serviceCoupling, ctx);
     const n = await judgeFunction('noCycles', staticFitnessFunctions.noCycles, ctx);
     const r = await judgeFunction('dependencyRules', staticFitnessFunctions.dependencyRules, ctx);
-    expect([a.value, a.verdict, k.value, k.verdict, n.value, n.verdict, r.value, r.verdict]).toEqual([100, 'pass', 0, 'pass', 0, 'pass', 0, 'pass']);
+    expect([a.value, a.verdict, k.value, k.verdict, n.value, n.verdict, r.value, r.verdict]).toEqual([
+      100,
+      'pass',
+      0,
+      'pass',
+      0,
+      'pass',
+      0,
+      'pass',
+    ]);
     expect(c.findings).toEqual([]);
     expect(c.section.services.map((s) => s.name)).toEqual(['user', 'pitch', 'nda', 'notification', 'media']);
-    expect(c.section.counts).toEqual({ modules: 14, edges: 32, valueEdges: 28, typeEdges: 4, unresolved: 0, parseErrors: 0 });
+    expect(c.section.counts).toEqual({
+      modules: 14,
+      edges: 32,
+      valueEdges: 28,
+      typeEdges: 4,
+      unresolved: 0,
+      parseErrors: 0,
+    });
   });
 
   it('classes the gateway as outside every service and unclassified', () => {

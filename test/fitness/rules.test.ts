@@ -11,8 +11,21 @@ describe('dependency rules', () => {
   it('evaluates forbidden rules from the config, with file and line', async () => {
     const c = await collectFixture('pitchey-monolith', {
       detectors: off,
-      rules: { forbidden: [{ name: 'lib-is-a-leaf', severity: 'error', from: { path: '^src/lib/' }, to: { path: '^src/(services|contracts)/' } },
-        { name: 'no-worker-sql', from: { path: '^src/services/worker/' }, to: { path: '^src/lib/db\\.ts$', dependencyTypes: ['import'] } }] },
+      rules: {
+        forbidden: [
+          {
+            name: 'lib-is-a-leaf',
+            severity: 'error',
+            from: { path: '^src/lib/' },
+            to: { path: '^src/(services|contracts)/' },
+          },
+          {
+            name: 'no-worker-sql',
+            from: { path: '^src/services/worker/' },
+            to: { path: '^src/lib/db\\.ts$', dependencyTypes: ['import'] },
+          },
+        ],
+      },
     });
     const v = c.findings.filter((f) => f.rule.startsWith('rule:'));
     expect(v.map((f) => [f.rule, f.locations[0].file, f.locations[0].line, f.severity])).toEqual([
@@ -28,7 +41,11 @@ describe('dependency rules', () => {
     const c = await collectFixture('cycles', {
       rules: { allowed: [{ name: 'only-to-a-b-c', from: {}, to: { path: '^src/(a|b|c)\\.ts$' } }] },
     });
-    expect(c.findings.filter((f) => f.rule === 'rule:not-in-allowed').map((f) => `${f.locations[0].file}:${f.locations[0].line} ${f.message}`)).toEqual([
+    expect(
+      c.findings
+        .filter((f) => f.rule === 'rule:not-in-allowed')
+        .map((f) => `${f.locations[0].file}:${f.locations[0].line} ${f.message}`),
+    ).toEqual([
       "src/self.ts:1 import './self.js' -> src/self.ts",
       "src/x.ts:1 import-type './y.js' -> src/y.ts",
       "src/y.ts:1 import './x.js' -> src/x.ts",
@@ -36,8 +53,14 @@ describe('dependency rules', () => {
   });
 
   it("loads a user's dependency-cruiser config (forbidden, circular, required)", async () => {
-    const c = await collectFixture('pitchey-monolith', { detectors: off, dependencyCruiserConfig: '.dependency-cruiser.cjs' });
-    const v = c.findings.filter((f) => f.rule.startsWith('rule:')).map((f) => `${f.rule} ${f.locations[0].file}:${f.locations[0].line ?? ''}`).sort();
+    const c = await collectFixture('pitchey-monolith', {
+      detectors: off,
+      dependencyCruiserConfig: '.dependency-cruiser.cjs',
+    });
+    const v = c.findings
+      .filter((f) => f.rule.startsWith('rule:'))
+      .map((f) => `${f.rule} ${f.locations[0].file}:${f.locations[0].line ?? ''}`)
+      .sort();
     expect(v).toEqual([
       'rule:no-value-circular src/services/pitch/pitch-cache.ts:1',
       'rule:no-value-circular src/services/pitch/pitch-service.ts:1',
@@ -51,12 +74,15 @@ describe('dependency rules', () => {
   });
 
   it('a rule that matches no module is a config error naming the key', async () => {
-    await expect(collectFixture('cycles', { rules: { forbidden: [{ name: 'ghost', from: { path: '^nowhere/' }, to: {} }] } }))
-      .rejects.toThrow(new ConfigError('rule "ghost": from matches no module', 'static.rules.forbidden[0].from'));
-    await expect(collectFixture('cycles', { rules: { forbidden: [{ name: 'bad', from: { path: '([' }, to: {} }] } }))
-      .rejects.toThrow(/static\.rules\.forbidden\[0\]\.from\.path: invalid regular expression/);
-    await expect(collectFixture('cycles', { dependencyCruiserConfig: path.join('nope', '.dependency-cruiser.cjs') }))
-      .rejects.toThrow(ConfigError);
+    await expect(
+      collectFixture('cycles', { rules: { forbidden: [{ name: 'ghost', from: { path: '^nowhere/' }, to: {} }] } }),
+    ).rejects.toThrow(new ConfigError('rule "ghost": from matches no module', 'static.rules.forbidden[0].from'));
+    await expect(
+      collectFixture('cycles', { rules: { forbidden: [{ name: 'bad', from: { path: '([' }, to: {} }] } }),
+    ).rejects.toThrow(/static\.rules\.forbidden\[0\]\.from\.path: invalid regular expression/);
+    await expect(
+      collectFixture('cycles', { dependencyCruiserConfig: path.join('nope', '.dependency-cruiser.cjs') }),
+    ).rejects.toThrow(ConfigError);
   });
 });
 
@@ -64,7 +90,15 @@ describe('group matching ($1) in rules', () => {
   it('forbids imports between sibling services with one rule', async () => {
     const c = await collectFixture('pitchey-monolith', {
       detectors: off,
-      rules: { forbidden: [{ name: 'no-cross-service', from: { path: '^src/services/([^/]+)/' }, to: { path: '^src/services/', pathNot: '^src/services/$1/', dependencyTypesNot: ['type-only'] } }] },
+      rules: {
+        forbidden: [
+          {
+            name: 'no-cross-service',
+            from: { path: '^src/services/([^/]+)/' },
+            to: { path: '^src/services/', pathNot: '^src/services/$1/', dependencyTypesNot: ['type-only'] },
+          },
+        ],
+      },
     });
     const v = c.findings.filter((f) => f.rule === 'rule:no-cross-service');
     // Exactly the 20 value imports of the worker into user/pitch/nda (ANSWERS.md); nda's type import is excluded.

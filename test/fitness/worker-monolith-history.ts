@@ -11,7 +11,10 @@ export const COMMITS: Array<[string, string[]]> = [
   ['user: settings endpoint', ['src/handlers/users.ts', 'src/services/user-service.ts']],
   ['pitch: create route', ['src/handlers/pitches.ts', 'src/services/pitch-service.ts', 'src/worker.ts']],
   ['user: last seen', ['src/handlers/users.ts', 'src/services/user-service.ts']],
-  ['nda: sign flow counts pitches', ['src/handlers/ndas.ts', 'src/services/nda-service.ts', 'src/services/pitch-service.ts']],
+  [
+    'nda: sign flow counts pitches',
+    ['src/handlers/ndas.ts', 'src/services/nda-service.ts', 'src/services/pitch-service.ts'],
+  ],
   ['notification: email digest', ['src/handlers/notifications.ts', 'src/services/email/send-email.ts']],
   ['nda: pitch lookup', ['src/services/nda-service.ts', 'src/services/pitch-service.ts']],
   ['media: owner check', ['src/handlers/media.ts', 'src/services/user-service.ts']],
@@ -52,5 +55,8 @@ export function makeWorkerMonolithHistory(dest: string): string {
 /** Files changed per commit, oldest first, as git reports them. */
 export function filesPerCommit(repo: string): string[][] {
   const out = git(repo, ['log', '--reverse', '--name-only', '--format=%x00']);
-  return out.split('\0').slice(1).map((block) => block.split('\n').filter(Boolean).sort());
+  return out
+    .split('\0')
+    .slice(1)
+    .map((block) => block.split('\n').filter(Boolean).sort());
 }

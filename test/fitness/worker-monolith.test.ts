@@ -71,12 +71,27 @@ describe('fixtures/worker-monolith: static on the proposed config', async () => 
     expect(s.counts).toEqual({ modules: 21, edges: 45, valueEdges: 37, typeEdges: 8, unresolved: 3, parseErrors: 1 });
     expect(s.modules!.unresolved).toEqual({
       'missing-file': [
-        { from: 'src/handlers/notifications.ts', line: 4, specifier: './notification-templates', group: 'missing-file', live: true },
+        {
+          from: 'src/handlers/notifications.ts',
+          line: 4,
+          specifier: './notification-templates',
+          group: 'missing-file',
+          live: true,
+        },
       ],
       'uninstalled-package': [
-        { from: 'src/services/nda-service.ts', line: 1, specifier: 'pdf-lib', group: 'uninstalled-package', package: 'pdf-lib', live: true },
+        {
+          from: 'src/services/nda-service.ts',
+          line: 1,
+          specifier: 'pdf-lib',
+          group: 'uninstalled-package',
+          package: 'pdf-lib',
+          live: true,
+        },
       ],
-      url: [{ from: 'src/handlers/pitches.ts', line: 1, specifier: 'https://esm.sh/marked@12', group: 'url', live: true }],
+      url: [
+        { from: 'src/handlers/pitches.ts', line: 1, specifier: 'https://esm.sh/marked@12', group: 'url', live: true },
+      ],
     });
     expect(s.modules!.parseErrors).toEqual([
       { file: 'src/handlers/media.ts', message: "line 15: ':' expected.", importsRecovered: 3, live: true },
@@ -171,7 +186,9 @@ describe('fixtures/worker-monolith: dependency-cruiser agrees', async () => {
   const s = c.section;
 
   it('on reachability from the entry', async () => {
-    const rules = { forbidden: [{ name: 'dead', from: { path: '^src/worker\\.ts$' }, to: { path: '^src/', reachable: false } }] };
+    const rules = {
+      forbidden: [{ name: 'dead', from: { path: '^src/worker\\.ts$' }, to: { path: '^src/', reachable: false } }],
+    };
     const r = await depcruise({ rules });
     expect(r.summary.violations.map((v) => v.to).sort()).toEqual(s.scope!.deadModules);
   });
@@ -180,8 +197,11 @@ describe('fixtures/worker-monolith: dependency-cruiser agrees', async () => {
     const r = await depcruise({});
     expect(r.summary.totalDependenciesCruised).toBe(s.counts.edges);
     const local = r.modules.filter((m) => m.source.startsWith('src/'));
-    expect(local.flatMap((m) => m.dependencies.filter((d) => d.couldNotResolve).map((d) => d.module)).sort())
-      .toEqual(['./notification-templates', 'https://esm.sh/marked@12', 'pdf-lib']);
+    expect(local.flatMap((m) => m.dependencies.filter((d) => d.couldNotResolve).map((d) => d.module)).sort()).toEqual([
+      './notification-templates',
+      'https://esm.sh/marked@12',
+      'pdf-lib',
+    ]);
     expect(local.find((m) => m.source === 'src/handlers/media.ts')!.dependencies).toHaveLength(3);
     expect(local.filter((m) => m.orphan).map((m) => m.source)).toEqual(s.modules!.orphans);
   });

@@ -40,7 +40,11 @@ describe('fixtures/workspace-monorepo', async () => {
 
 describe('package.json exports and pnpm workspaces', () => {
   it('resolves subpaths, conditions and * patterns', () => {
-    const exp = { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './utils/*': './dist/utils/*.js', './feature': ['./dist/feature.js'] };
+    const exp = {
+      '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+      './utils/*': './dist/utils/*.js',
+      './feature': ['./dist/feature.js'],
+    };
     expect(exportTarget(exp, '.')).toBe('./dist/index.d.ts');
     expect(exportTarget(exp, './utils/date')).toBe('./dist/utils/date.js');
     expect(exportTarget(exp, './feature')).toBe('./dist/feature.js');
@@ -50,8 +54,11 @@ describe('package.json exports and pnpm workspaces', () => {
   });
 
   it('reads the packages list of pnpm-workspace.yaml', () => {
-    expect(readPnpmWorkspaceGlobs("packages:\n  - 'apps/*'\n  - \"packages/**\" # all\n  - '!**/test/**'\ncatalog:\n  x: 1\n"))
-      .toEqual(['apps/*', 'packages/**', '!**/test/**']);
+    expect(
+      readPnpmWorkspaceGlobs(
+        "packages:\n  - 'apps/*'\n  - \"packages/**\" # all\n  - '!**/test/**'\ncatalog:\n  x: 1\n",
+      ),
+    ).toEqual(['apps/*', 'packages/**', '!**/test/**']);
   });
 });
 
@@ -70,7 +77,8 @@ describe('workspace resolution on built packages (issue 12)', () => {
     const root = write(path.join(tmp, 'mono'), {
       'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'platform'] }),
       'apps/web/package.json': JSON.stringify({ name: '@m/web' }),
-      'apps/web/src/main.ts': "import { a } from '@m/core';\nimport { b } from '@m/core/b';\nimport { n } from '@m/nested';\n",
+      'apps/web/src/main.ts':
+        "import { a } from '@m/core';\nimport { b } from '@m/core/b';\nimport { n } from '@m/nested';\n",
       // core builds lib/ -> dist/esm and dist/cjs; its exports name only built files, the first condition a missing one.
       'platform/package.json': JSON.stringify({ name: '@m/platform', private: true, workspaces: ['libs/*'] }),
       'platform/libs/core/package.json': JSON.stringify({
@@ -80,8 +88,12 @@ describe('workspace resolution on built packages (issue 12)', () => {
           './b': { require: './dist/cjs/b.cjs' },
         },
       }),
-      'platform/libs/core/tsconfig.esm.json': JSON.stringify({ compilerOptions: { outDir: 'dist/esm', rootDir: 'lib' } }),
-      'platform/libs/core/tsconfig.cjs.json': JSON.stringify({ compilerOptions: { outDir: 'dist/cjs', rootDir: 'lib' } }),
+      'platform/libs/core/tsconfig.esm.json': JSON.stringify({
+        compilerOptions: { outDir: 'dist/esm', rootDir: 'lib' },
+      }),
+      'platform/libs/core/tsconfig.cjs.json': JSON.stringify({
+        compilerOptions: { outDir: 'dist/cjs', rootDir: 'lib' },
+      }),
       'platform/libs/core/lib/index.ts': 'export const a = 1;\n',
       'platform/libs/core/lib/b.ts': 'export const b = 1;\n',
       'platform/libs/nested/package.json': JSON.stringify({ name: '@m/nested', main: './out/index.js' }),
@@ -98,7 +110,9 @@ describe('workspace resolution on built packages (issue 12)', () => {
 
   it('lists every export target in preference order', () => {
     expect(exportTargets({ '.': { types: './t.d.ts', node: { import: './n.mjs' }, default: './d.js' } }, '.')).toEqual([
-      './t.d.ts', './n.mjs', './d.js',
+      './t.d.ts',
+      './n.mjs',
+      './d.js',
     ]);
   });
 });

@@ -3,8 +3,21 @@ import { fingerprintOf } from '../fingerprint.js';
 import type { DetectedFile } from './detector-input.js';
 
 export const DEFAULT_CLIENTS = [
-  'fetch', 'axios', 'axios.*', 'got', 'got.*', 'undici.request', 'undici.fetch', 'request',
-  'http.request', 'http.get', 'https.request', 'https.get', 'redis.*', 'pool.query', 'pg.query',
+  'fetch',
+  'axios',
+  'axios.*',
+  'got',
+  'got.*',
+  'undici.request',
+  'undici.fetch',
+  'request',
+  'http.request',
+  'http.get',
+  'https.request',
+  'https.get',
+  'redis.*',
+  'pool.query',
+  'pg.query',
 ];
 /** Default wrapper names: any call whose name mentions a breaker or a circuit, e.g. `breaker.fire(...)`. */
 export const DEFAULT_WRAPPERS = ['*breaker*', '*circuit*'];
@@ -18,7 +31,15 @@ export interface UnprotectedCall {
 }
 
 export function patternToRegex(p: string): RegExp {
-  return new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return new RegExp(
+    '^' +
+      p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+    'i',
+  );
 }
 
 /** Matches text that may call one of `clients` (by the first word of each pattern: `redis.*` -> `redis.` / `redis(`). */

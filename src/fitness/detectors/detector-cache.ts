@@ -42,7 +42,12 @@ export class DetectorCache {
    * The facts of `rel`: from the cache when its content hash is unchanged (`knownHash`, computed by the graph engine,
    * saves reading the file), else computed from its text.
    */
-  facts(rel: string, knownHash: string | undefined, text: (rel: string) => string, compute: (t: string) => FileFacts): FileFacts {
+  facts(
+    rel: string,
+    knownHash: string | undefined,
+    text: (rel: string) => string,
+    compute: (t: string) => FileFacts,
+  ): FileFacts {
     let t: string | undefined;
     const hash = this.file ? (knownHash ?? contentHash((t = text(rel)))) : '';
     const hit = this.entries[rel];
@@ -64,7 +69,12 @@ export class DetectorCache {
     if (this.misses === 0 && Object.keys(this.current).length === Object.keys(this.entries).length) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: CACHE_FORMAT, typescript: typescriptVersion, options: this.options, entries: this.current };
+    const data: CacheFile = {
+      format: CACHE_FORMAT,
+      typescript: typescriptVersion,
+      options: this.options,
+      entries: this.current,
+    };
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
   }

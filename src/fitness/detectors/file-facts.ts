@@ -37,7 +37,8 @@ const ROUTE_RE = /['"`]\/api\/([a-z][\w-]*)/gi;
 const SQL_HINT_RE = /\b(?:select|insert|update|delete|create|alter|drop|truncate)\b/i;
 const BUILDER_METHODS = new Set(['from', 'table', 'into', 'selectFrom', 'insertInto', 'updateTable', 'deleteFrom']);
 const BUILDER_FUNCTIONS = new Set(['knex', 'db', 'table']);
-const BUILDER_CALL_RE = /\.(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom)\s*\(|\b(?:knex|db|table)\s*\(/;
+const BUILDER_CALL_RE =
+  /\.(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom)\s*\(|\b(?:knex|db|table)\s*\(/;
 const TABLE_NAME_RE = /^[a-z_][\w$]*(\.[a-z_][\w$]*)?$/i;
 
 /** `a.b.c` for an identifier / `this` / property-access chain; undefined for anything else (a call result, …). */

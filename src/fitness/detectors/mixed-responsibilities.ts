@@ -4,7 +4,6 @@ import { fingerprintOf } from '../fingerprint.js';
 import { isInternalEdge } from '../martin-metrics.js';
 import type { DetectedFile } from './detector-input.js';
 
-
 export interface MixedResponsibility {
   file: string;
   /** Service of the file, or null outside every service (e.g. the monolith's entry). */
@@ -14,7 +13,6 @@ export interface MixedResponsibility {
   importedDomains: string[];
   routeDomains: string[];
 }
-
 
 /** The service a route's first path segment names: `/api/pitches` -> pitch, `/api/ndas` -> nda. */
 export function domainOfRouteSegment(segment: string, services: string[]): string | undefined {

@@ -3,7 +3,16 @@ import type { DependencyGraph } from '../../core/result-static.js';
 import { fingerprintOf } from '../fingerprint.js';
 import { NO_SERVICE, type DetectedFile } from './detector-input.js';
 
-export const DEFAULT_RATE_LIMIT_MIDDLEWARE = ['rateLimit', 'rate-limit', 'rateLimiter', 'RateLimiter', 'express-rate-limit', '@fastify/rate-limit', 'hono-rate-limiter', 'tokenBucket'];
+export const DEFAULT_RATE_LIMIT_MIDDLEWARE = [
+  'rateLimit',
+  'rate-limit',
+  'rateLimiter',
+  'RateLimiter',
+  'express-rate-limit',
+  '@fastify/rate-limit',
+  'hono-rate-limiter',
+  'tokenBucket',
+];
 
 export interface RateLimitStatus {
   service: string;

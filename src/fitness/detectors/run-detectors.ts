@@ -23,14 +23,14 @@ type DetectorConfig = NonNullable<StaticConfig['detectors']>;
  * config judges all), inside services or not; appends findings, returns summaries. Per-file facts are cached by
  * content hash in `cacheDir`.
  */
-export async function runDetectors(
+export function runDetectors(
   root: string,
   graph: DependencyGraph,
   matcher: ServiceMatcher,
   config: DetectorConfig,
   findings: Finding[],
   io: { text: (rel: string) => string; hashes?: Map<string, string>; cacheDir?: string },
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   const enabled = ['sharedTables', 'mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
   if (enabled.every((d) => config[d] === false)) return {};
   const cb = config.circuitBreakers === false ? undefined : config.circuitBreakers;
@@ -50,7 +50,9 @@ export async function runDetectors(
   const files: DetectedFile[] = graph.modules
     .filter((m) => !m.external)
     .map((m) => {
-      const facts = cache.facts(m.path, io.hashes?.get(m.path), io.text, (t) => fileFacts(`${root}/${m.path}`, t, options));
+      const facts = cache.facts(m.path, io.hashes?.get(m.path), io.text, (t) =>
+        fileFacts(`${root}/${m.path}`, t, options),
+      );
       return { file: m.path, service: m.service, facts };
     });
   cache.save();

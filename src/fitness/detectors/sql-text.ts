@@ -3,8 +3,19 @@ const SQL_STATEMENT_RE =
 const SQL_TABLE_RE =
   /\b(?:from|join|into|update|table(?:\s+if\s+(?:not\s+)?exists)?|truncate(?:\s+table)?)\s+((?:"[^"]+"|[a-z_][\w$]*)(?:\.(?:"[^"]+"|[a-z_][\w$]*))?)/gi;
 const NOT_TABLES = new Set([
-  'select', 'set', 'values', 'lateral', 'unnest', 'only', 'where', 'generate_series', 'json_each',
-  'jsonb_array_elements', 'if', 'exists', 'table',
+  'select',
+  'set',
+  'values',
+  'lateral',
+  'unnest',
+  'only',
+  'where',
+  'generate_series',
+  'json_each',
+  'jsonb_array_elements',
+  'if',
+  'exists',
+  'table',
 ]);
 /** A keyword written in capitals, the way SQL is written in code (`SELECT`, not the sentence's `Select`). */
 const UPPERCASE_KEYWORD_RE = /\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|TRUNCATE)\b/;

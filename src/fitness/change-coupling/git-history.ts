@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+
+export interface Commit {
+  hash: string;
+  /** Paths relative to the analysed root (git's --relative), forward slashes. */
+  files: string[];
+}
+
+export class NoGitHistory extends Error {}
+
+/**
+ * Non-merge commits under `root`, newest first, with the files each changed (renames as delete + add, as code-maat
+ * reads `git log --name-status` without -M). `since` is passed to git as written ("6 months ago", "2026-01-01").
+ */
+export function readCommits(root: string, since: string | null): Commit[] {
+  const args = ['log', '--no-merges', '--no-renames', '--relative', '--name-only', '--format=%x00%H'];
+  if (since) args.push(`--since=${since}`);
+  let out: string;
+  try {
+    out = execFileSync('git', ['-C', root, ...args, '--', '.'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    if (/not a git repository|does not have any commits/i.test(stderr)) {
+      throw new NoGitHistory(stderr.split('\n')[0]);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NoGitHistory('git is not installed');
+    throw new NoGitHistory(`git log failed: ${stderr.split('\n')[0] || String(err)}`);
+  }
+  return out
+    .split('\0')
+    .slice(1)
+    .map((block) => {
+      const [hash, ...files] = block.split('\n').filter(Boolean);
+      return { hash, files };
+    });
+}
