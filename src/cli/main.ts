@@ -12,6 +12,7 @@ import { registerPlatform } from './commands/platform.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerServe } from './commands/serve.js';
 import { registerPrometheusRules } from './commands/prometheus-rules.js';
+import { registerCapacity } from './commands/capacity.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -50,6 +51,7 @@ export function buildProgram(state: CliState): Command {
   registerPlatform(program, state);
   registerServe(program, state);
   registerPrometheusRules(program, state);
+  registerCapacity(program, state);
   for (const cmd of program.commands) {
     cmd
       .exitOverride()

@@ -109,7 +109,7 @@ export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command
     cmd.addOption(
       new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']),
     );
-  if (kinds.includes('load') || kinds.includes('scale')) {
+  if (kinds.includes('load') || kinds.includes('scale') || kinds.includes('capacity')) {
     cmd
       .option(
         '--base-url <url>',

@@ -30,6 +30,8 @@ export function defaultConfig(): PitcheyFitConfig {
       connections: 8,
       path: '/api/pitches/public?tab=new&limit=20',
     },
-    checks: ['static', 'load', 'scale'],
+    // The review's question (50,000 → 5,000,000 users): an assumed 0.05 requests per active user per second.
+    capacity: { traffic: { requestsPerUserPerSec: 0.05, targetUsers: 50_000 } },
+    checks: ['static', 'load', 'scale', 'capacity'],
   };
 }

@@ -7,6 +7,7 @@ import type { FitnessFunction } from '../core/fitness-function.js';
 import { checkTarget } from '../core/target.js';
 import { REPORTER_NAMES, type ReporterName } from '../report/reporter-names.js';
 import { closest, mustBe } from './config-issues.js';
+import { domainStaticConfigShape } from './schema-domain.js';
 import { checkMetricReference, checkThresholdExpression } from './threshold-grammar.js';
 
 /** k6 duration strings: '500ms', '30s', '1m30s', '2h'. */
@@ -244,6 +245,7 @@ export const StaticConfigSchema = z.strictObject({
     .optional()
     .describe('Judge modules reachable from an entry point (live, default) or every module (all).'),
   cycleLimit: z.int().min(1).optional().describe('Cap on elementary cycles enumerated per edge set (default 1000).'),
+  ...domainStaticConfigShape,
   rules: z
     .strictObject({
       forbidden: z.array(DependencyRuleSchema).optional(),
@@ -345,6 +347,32 @@ export const ScaleConfigSchema = z.strictObject({
 });
 export type ScaleConfig = z.input<typeof ScaleConfigSchema>;
 
+// ---- capacity
+
+export const CapacityConfigSchema = z.strictObject({
+  scenario: str.optional().describe('Load scenario whose requests are offered at each rate (default: the first).'),
+  slo: z
+    .strictObject({
+      p99Ms: num.gt(0).optional().describe('p99 must stay below this, ms (default 200).'),
+      maxErrorRate: num.min(0).max(1).optional().describe('Error rate must stay below this (default 0.01).'),
+    })
+    .optional(),
+  startRate: num.gt(0).optional().describe('First rate tried, req/s (default 50); doubled or halved to bracket.'),
+  maxRate: num.gt(0).optional().describe('Rate ceiling, req/s (default 5000).'),
+  repeats: int.min(1).max(10).optional().describe('Trials per rate; all must meet the SLO (default 2).'),
+  precision: num.gt(0).max(1).optional().describe('Bisect until (high − low) / low ≤ this (default 0.1).'),
+  trial: duration.optional().describe("Measured length of one trial (default '3s')."),
+  warmup: duration.optional().describe("Warm-up before each trial (default '1s')."),
+  timeBudget: duration.optional().describe("Wall-time budget of the whole search (default '60s')."),
+  traffic: z
+    .strictObject({
+      requestsPerUserPerSec: num.gt(0).describe('Requests one active user sends per second.'),
+      targetUsers: num.gt(0).optional().describe('Users to serve: gives the instances needed (with the USL fit).'),
+    })
+    .optional(),
+});
+export type CapacityConfig = z.input<typeof CapacityConfigSchema>;
+
 // ---- fitness functions
 
 const fitnessFields = {
@@ -355,7 +383,7 @@ const fitnessFields = {
   unit: z.string(),
   adr: str,
   severity: z.enum(['critical', 'medium', 'low']),
-  needs: z.array(z.enum(['static', 'load', 'scale', 'custom'])),
+  needs: z.array(z.enum(['static', 'load', 'scale', 'capacity', 'custom'])),
   test: fn,
 };
 
@@ -440,6 +468,7 @@ const configShape = {
   static: StaticConfigSchema.optional(),
   load: LoadConfigSchema.optional(),
   scale: ScaleConfigSchema.optional(),
+  capacity: CapacityConfigSchema.optional(),
   fitness: z
     .record(z.string(), z.union([FitnessOverrideSchema, FitnessFunctionSchema]))
     .optional()
@@ -449,7 +478,7 @@ const configShape = {
         '`metric`, `target` and `test`.',
     ),
   checks: z
-    .array(z.enum(['static', 'load', 'scale']))
+    .array(z.enum(['static', 'load', 'scale', 'capacity']))
     .optional()
     .describe(
       'Which kinds `check` runs. Default: static and load and scale when configured (the bundled platform: all).',

@@ -2,6 +2,7 @@ import type { Evidence, FitnessKind, Finding, Severity } from './result.js';
 import type { DependencyGraph, StaticSection } from './result-static.js';
 import type { LoadSection } from './result-load.js';
 import type { ScaleSection } from './result-scale.js';
+import type { CapacitySection } from './result-capacity.js';
 import type { TargetInput } from './target.js';
 
 /** What a fitness function's `test` sees: everything the collectors gathered for this run. */
@@ -14,6 +15,7 @@ export interface FitnessContext {
   graph?: DependencyGraph;
   load?: LoadSection;
   scale?: ScaleSection;
+  capacity?: CapacitySection;
   /** Findings of detectors and rules, for functions that count them. */
   findings: Finding[];
 }

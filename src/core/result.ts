@@ -8,10 +8,12 @@ import { CountSchema, NonNegativeSchema, PositionSchema, SeveritySchema, Timesta
 import { StaticSectionSchema } from './result-static.js';
 import { LoadSectionSchema } from './result-load.js';
 import { ScaleSectionSchema } from './result-scale.js';
+import { CapacitySectionSchema } from './result-capacity.js';
 
 export type { StaticSection } from './result-static.js';
 export type { LoadSection } from './result-load.js';
 export type { ScaleSection } from './result-scale.js';
+export type { CapacitySection } from './result-capacity.js';
 
 /** Bumped on any incompatible change of the Result shape; schema/result.schema.json describes this version. */
 export const RESULT_SCHEMA_VERSION = '1.0' as const;
@@ -20,7 +22,7 @@ export const VerdictSchema = z.enum(['pass', 'fail', 'inconclusive', 'error', 's
 export type Verdict = z.infer<typeof VerdictSchema>;
 export const OverallVerdictSchema = z.enum(['pass', 'fail', 'inconclusive', 'error']);
 export type OverallVerdict = z.infer<typeof OverallVerdictSchema>;
-export const FitnessKindSchema = z.enum(['static', 'load', 'scale', 'custom']);
+export const FitnessKindSchema = z.enum(['static', 'load', 'scale', 'capacity', 'custom']);
 export type FitnessKind = z.infer<typeof FitnessKindSchema>;
 export { SeveritySchema };
 export type Severity = z.infer<typeof SeveritySchema>;
@@ -178,6 +180,7 @@ export const ResultSchema = z
     static: StaticSectionSchema.optional(),
     load: LoadSectionSchema.optional(),
     scale: ScaleSectionSchema.optional(),
+    capacity: CapacitySectionSchema.optional(),
     comparison: ComparisonSectionSchema.optional(),
     baseline: BaselineSummarySchema.optional().describe(
       'The baseline (freeze) file applied to this run, when there is one.',

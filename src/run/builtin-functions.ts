@@ -13,14 +13,17 @@ export const BUILTIN_IDS = [
   'errorRate',
   'loadThresholds',
   'scalingEfficiency',
+  'capacity',
 ] as const;
 
 /** The built-in functions, registered exactly like user functions. Loaded lazily: the collectors are heavy. */
 export async function loadBuiltins(): Promise<FitnessFunctions> {
-  const [{ staticFitnessFunctions }, { loadFitnessFunctions }, { scaleFitnessFunctions }] = await Promise.all([
-    import('../fitness/builtin-functions.js'),
-    import('../load/builtin-functions.js'),
-    import('../load/scaling/builtin-functions.js'),
-  ]);
-  return { ...staticFitnessFunctions, ...loadFitnessFunctions, ...scaleFitnessFunctions };
+  const [{ staticFitnessFunctions }, { loadFitnessFunctions }, { scaleFitnessFunctions }, { capacityFitnessFunctions }] =
+    await Promise.all([
+      import('../fitness/builtin-functions.js'),
+      import('../load/builtin-functions.js'),
+      import('../load/scaling/builtin-functions.js'),
+      import('../load/capacity/builtin-functions.js'),
+    ]);
+  return { ...staticFitnessFunctions, ...loadFitnessFunctions, ...scaleFitnessFunctions, ...capacityFitnessFunctions };
 }

@@ -3,7 +3,7 @@ import type { Finding, Result } from '../core/result.js';
 import type { ResolvedConfig } from './resolve-config.js';
 
 /** A collector's name; the fitness functions' `needs` name the collectors they read. */
-export type CollectorName = 'static' | 'load' | 'scale';
+export type CollectorName = 'static' | 'load' | 'scale' | 'capacity';
 
 /** A Result section a collector fills (`static`, `load`, `scale`). */
 export type SectionOf<N extends CollectorName> = NonNullable<Result[N]>;

@@ -88,7 +88,7 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
 
   for (const collector of collectorsFor(needed)) {
     const name = collector.name;
-    const provided = name === 'static' ? undefined : options.provided?.[name];
+    const provided = name === 'static' || name === 'capacity' ? undefined : options.provided?.[name];
     if (provided) {
       Object.assign(sections, { [name]: provided });
       Object.assign(ctx, { [name]: provided });

@@ -42,8 +42,8 @@ describe('p99 from k6 summaries without p(99): decided by the bounds in the file
   it('summary percentiles are labelled as k6 computed them, and the missing p(99) is stated', async () => {
     const s = (await ingestK6([fx('summary-export.json')])).scenarios[0];
     expect(s.percentileMethod).toBe('k6-summary');
-    expect(s.notes.join('\n')).toContain('percentiles as k6 computed them');
-    expect(s.notes.join('\n')).toContain('no p(99) of http_req_duration in this file (add "p(99)" to k6\'s summaryTrendStats): it lies between p(95) = 190.8 ms and max = 480.7 ms');
+    expect(s.notes!.join('\n')).toContain('percentiles as k6 computed them');
+    expect(s.notes!.join('\n')).toContain('no p(99) of http_req_duration in this file (add "p(99)" to k6\'s summaryTrendStats): it lies between p(95) = 190.8 ms and max = 480.7 ms');
     expect((await ingestK6([fx('runner1.ndjson')])).scenarios[0].percentileMethod).toBe('exact-r7');
   });
 });
@@ -82,7 +82,7 @@ describe('NDJSON runs that do not overlap in time', () => {
     expect(b.metrics.http_reqs.values.rate).toBeCloseTo(4 / 3, 9);
     expect(a.metrics.http_req_duration.values['p(99)']).toBeCloseTo(39.7, 9);
     expect(b.metrics.http_req_duration.values['p(99)']).toBeCloseTo(971.05, 9);
-    expect(a.notes[0]).toContain('sequential-run-a.ndjson: one run of several run one after another (--sequential-runs)');
+    expect(a.notes![0]).toContain('sequential-run-a.ndjson: one run of several run one after another (--sequential-runs)');
   });
 
   it('parallel runners (overlapping spans) still merge into one summary', async () => {
