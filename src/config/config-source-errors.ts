@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 /**
  * One-line messages for config files that cannot be read: they name the user's file, line and column, never a frame
@@ -28,6 +28,36 @@ export function describeJsonError(text: string, error: Error): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
   return `${what} (${lineColumn(text, first.offset)})`;
+}
+
+/**
+ * The first key written twice in one object of a valid JSON text (JSON.parse silently keeps the last), as
+ * `services.user (line 7, column 5)`; undefined when there is none.
+ */
+export function duplicateJsonKey(text: string): string | undefined {
+  const walk = (node: Node, at: string): string | undefined => {
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const property of node.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        if (!keyNode) continue;
+        const key = String(keyNode.value);
+        const keyPath = at ? `${at}.${key}` : key;
+        if (seen.has(key)) return `${keyPath} (${lineColumn(text, keyNode.offset)})`;
+        seen.add(key);
+        const inner = valueNode && walk(valueNode, keyPath);
+        if (inner) return inner;
+      }
+    } else if (node.type === 'array') {
+      for (const [i, item] of (node.children ?? []).entries()) {
+        const inner = walk(item, `${at}[${i}]`);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  const tree = parseTree(text);
+  return tree ? walk(tree, '') : undefined;
 }
 
 /** `file:line:col` of the first stack frame in the user's code, relative to the config's folder. */

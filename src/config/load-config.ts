@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
-import { describeJsonError, describeModuleError } from './config-source-errors.js';
+import { describeJsonError, describeModuleError, duplicateJsonKey } from './config-source-errors.js';
 import type { PitcheyFitConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -61,11 +61,15 @@ async function importConfigModule(file: string, options: LoadConfigOptions): Pro
     );
   }
   if (ext === '.json') {
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (e) {
       throw new ConfigError(`${name} is not valid JSON: ${describeJsonError(text, e as Error)}`);
     }
+    const duplicate = duplicateJsonKey(text);
+    if (duplicate) throw new ConfigError(`${name}: key ${duplicate} is written twice; JSON keeps only the last one`);
+    return parsed;
   }
   return withinTimeout(evaluateModule(file, name), options.timeoutMs ?? CONFIG_LOAD_TIMEOUT_MS, name);
 }

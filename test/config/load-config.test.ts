@@ -130,6 +130,23 @@ export default defineConfig({
     expect((err as Error).message).not.toMatch(/\n|node:internal|node_modules|jiti/);
   });
 
+  it('a key written twice in a JSON config is named with its line, not silently dropped', async () => {
+    const dir = repo({
+      'a.json': '{\n  "services": { "a": "a/**" },\n  "name": "x",\n  "services": { "b": "b/**" }\n}\n',
+      'b.json': '{ "load": { "scenarios": { "s": { "executor": "constant-vus", "executor": "ramping-vus" } } } }',
+      'c.json': '{ "shared": [{ "a": 1 }, { "a": 1, "a": 2 }] }',
+    });
+    const message = async (f: string) =>
+      ((await loadConfigFile(path.join(dir, f), BUILTIN_IDS).catch((e: unknown) => e)) as Error).message;
+    expect(await message('a.json')).toBe(
+      'config: a.json: key services (line 4, column 3) is written twice; JSON keeps only the last one',
+    );
+    expect(await message('b.json')).toMatch(
+      /^config: b\.json: key load\.scenarios\.s\.executor \(line 1, column 63\) is/,
+    );
+    expect(await message('c.json')).toMatch(/^config: c\.json: key shared\[1\]\.a \(line 1, column 36\) is/);
+  });
+
   it('a JSON config with a byte-order mark loads, and so does a CommonJS one', async () => {
     const dir = repo({ 'a.json': '\uFEFF{ "name": "bom" }\n', 'b.cjs': 'module.exports = { name: "cjs" };\n' });
     expect((await loadConfigFile(path.join(dir, 'a.json'), BUILTIN_IDS)).config.name).toBe('bom');
