@@ -91,7 +91,7 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
 }
 
 /** Inserts the notifications of a run of events in one statement; one row per (event, recipient), so redelivery inserts nothing. */
-async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<void> {
+async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<string[]> {
   const owners = events.filter((e) => e.type === 'PitchPublished').map((e) => (e.data as PitchPublished['data']).ownerId);
   const followers = new Map<string, string[]>();
   if (owners.length > 0) {
@@ -109,24 +109,27 @@ async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<void> 
       [u, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt].forEach((v, i) => cols[i]!.push(v));
     }
   }
-  if (cols[0]!.length === 0) return;
+  if (cols[0]!.length === 0) return [];
   await tx.query(
     `INSERT INTO notification_svc.notifications (id, user_id, type, title, body, pitch_id, related_user_id, source_event_id, created_at)
      SELECT gen_random_uuid(), * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[])
      ON CONFLICT (source_event_id, user_id) DO NOTHING`,
     cols,
   );
+  return [...new Set(cols[0] as string[])];
 }
 
-/** In-app notifications, fed only by domain events. */
-export const notificationFeed: Subscriber = {
-  name: 'notification.feed',
-  types: ['NDARequested', 'NDAApproved', 'NDARejected', 'NDASigned', 'NDARevoked', 'PitchPublished', 'UserFollowed'],
-  after: ['notification.followers'],
-  async handle(tx, e) {
-    await notifyAll(tx, [e]);
-  },
-  async handleBatch(tx, events) {
-    await notifyAll(tx, events);
-  },
-};
+/** In-app notifications, fed only by domain events; `onNotified` hears the recipients of each batch. */
+export function notificationFeed(onNotified: (userIds: string[]) => void = () => {}): Subscriber {
+  return {
+    name: 'notification.feed',
+    types: ['NDARequested', 'NDAApproved', 'NDARejected', 'NDASigned', 'NDARevoked', 'PitchPublished', 'UserFollowed'],
+    after: ['notification.followers'],
+    async handle(tx, e) {
+      onNotified(await notifyAll(tx, [e]));
+    },
+    async handleBatch(tx, events) {
+      onNotified(await notifyAll(tx, events));
+    },
+  };
+}

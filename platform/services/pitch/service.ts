@@ -71,6 +71,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   const rowCache = new LayeredCache<PitchRow>({ name: 'pitch-row', max: 20_000, ttlMs: 2_000, shared: ctx.sharedCache, sharedTtlMs: 5_000 });
   const protectedCache = new TtlCache<ProtectedPitchContent>(20_000, 30_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
+  // Search results are public list data (creator hidden on gated pitches), cached and dropped like the browse lists.
+  const searchCache = new TtlCache<PitchPublicDto[]>(5_000, 1_000);
+  // Dashboards are per-user counts polled by open clients; a second of staleness, dropped on every pitch write.
+  const dashboardCache = new TtlCache<object>(20_000, 1_000);
   const anonymousViews = new LRUCache<string, true>({ max: 100_000, ttl: ANONYMOUS_VIEW_WINDOW_MS });
   // Bumped by every invalidation: a load that raced with a write does not store what it read.
   let epoch = 0;
@@ -82,6 +86,8 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       protectedCache.delete(key);
     } else rowCache.clearLocal();
     listCache.clear();
+    searchCache.clear();
+    dashboardCache.clear();
   });
   /** Drops cached public data in every process; awaited before a write answers. */
   // Writes by other instances (sharing the database and Redis, not this process's invalidation bus) arrive as events.
@@ -238,13 +244,20 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       if (q.length === 0 || q.length > 200) throw badRequest('q must be 1-200 characters');
       const { page, limit, offset } = parsePaging(req.query);
       const genre = req.query.genre || null;
-      const rows = await db.reader.query<PitchRow>(
-        `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM}
-          WHERE p.status = 'published' AND p.search @@ plainto_tsquery('english', $1) AND ($2::text IS NULL OR p.genre = $2)
-          ORDER BY p.trend_score DESC, p.id LIMIT $3 OFFSET $4`,
-        [q, genre, limit, offset],
-      );
-      return ok({ items: rows.map((r) => toPublicDto(r, false)), page, limit });
+      const key = JSON.stringify([q, genre, limit, offset]);
+      let items = searchCache.get(key);
+      if (!items) {
+        const seen = epoch;
+        const rows = await db.reader.query<PitchRow>(
+          `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM}
+            WHERE p.status = 'published' AND p.search @@ plainto_tsquery('english', $1) AND ($2::text IS NULL OR p.genre = $2)
+            ORDER BY p.trend_score DESC, p.id LIMIT $3 OFFSET $4`,
+          [q, genre, limit, offset],
+        );
+        items = rows.map((r) => toPublicDto(r, false));
+        if (seen === epoch) searchCache.set(key, items);
+      }
+      return ok({ items, page, limit });
     });
 
     app.get<{ Params: { id: string } }>('/api/pitches/:id', async (req) => {
@@ -297,6 +310,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         }
         throw e;
       }
+      await invalidate(data.pitchId); // the owner's cached dashboard counts it now
       void ctx.bus.kick();
       const r = await loadRow(data.pitchId);
       return reply.code(201).send(ok(await detail(r!, viewer)));
@@ -449,6 +463,15 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
 
     app.get('/api/dashboard', async (req) => {
       const viewer = requireViewer(req, signer);
+      const cached = dashboardCache.get(viewer.userId);
+      if (cached) return ok(cached);
+      const seen = epoch;
+      const data = await dashboardOf(viewer);
+      if (seen === epoch) dashboardCache.set(viewer.userId, data);
+      return ok(data);
+    });
+
+    async function dashboardOf(viewer: Viewer): Promise<object> {
       const ndas = await clients.nda
         .call<{ incomingPending: number; outgoingActive: number; signedAccess: number }>('GET', `/internal/ndas/counts?userId=${viewer.userId}`)
         .catch(() => null);
@@ -459,17 +482,17 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           [viewer.userId],
         );
         const byStatus = Object.fromEntries(['draft', 'published', 'archived'].map((s) => [s, r.find((x) => x.status === s)?.n ?? 0]));
-        return ok({
+        return {
           role: viewer.role,
           pitches: byStatus,
           totalViews: r.reduce((a, x) => a + x.views, 0),
           totalLikes: r.reduce((a, x) => a + x.likes, 0),
           ndas,
-        });
+        };
       }
       const saved = await db.reader.query<{ n: number }>('SELECT count(*)::int AS n FROM pitch_svc.saves WHERE user_id = $1', [viewer.userId]);
-      return ok({ role: viewer.role, savedPitches: saved[0]!.n, ndas });
-    });
+      return { role: viewer.role, savedPitches: saved[0]!.n, ndas };
+    }
 
     app.get<{ Params: { id: string } }>('/internal/pitches/:id/summary', async (req) => {
       requireInternal(req, signer);

@@ -1,0 +1,51 @@
+// The hot reads cached for bench:platform (notification badge and pages, search, dashboard) follow writes.
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './api-client.js';
+import { signUp, usePlatform } from './platform-harness.js';
+
+describe('read caches follow writes', () => {
+  const h = usePlatform('pglite');
+
+  it('the unread badge and the first page follow the user’s own reads at once and new notes within the TTL', async () => {
+    const creator = await signUp(h, 'creator');
+    const fan = await signUp(h, 'investor');
+    const badge = async () => (await h.api('GET', '/api/notifications/unread-count', { token: creator.token })).body.data.count as number;
+    const page = async () => (await h.api('GET', '/api/notifications', { token: creator.token })).body.data.items as unknown[];
+    expect([await badge(), (await page()).length]).toEqual([0, 0]); // now cached
+    await h.api('POST', `/api/follows/${creator.user.id}`, { token: fan.token });
+    await h.p.bus.drain();
+    // The feed's insert dropped the cached answers: the new follower shows without waiting for the TTL.
+    expect(await badge()).toBe(1);
+    expect(await page()).toHaveLength(1);
+    expect((await h.api('PUT', '/api/notifications/read-all', { token: creator.token })).body.data.marked).toBe(1);
+    expect(await badge()).toBe(0);
+    const items = (await page()) as Array<{ read: boolean }>;
+    expect(items.map((n) => n.read)).toEqual([true]);
+    // Another user's cache is separate: the fan has no notes.
+    expect((await h.api('GET', '/api/notifications/unread-count', { token: fan.token })).body.data.count).toBe(0);
+    await h.api('DELETE', `/api/follows/${creator.user.id}`, { token: fan.token });
+    await h.api('POST', `/api/follows/${creator.user.id}`, { token: fan.token });
+    await waitFor(async () => (await badge()) === 1, 5000);
+  });
+
+  it('search and dashboards follow pitch writes at once', async () => {
+    const creator = await signUp(h, 'creator');
+    const investor = await signUp(h, 'investor');
+    const word = `zebra${Date.now().toString(36)}`;
+    const search = async () => (await h.api('GET', `/api/search?q=${word}`)).body.data.items as Array<{ id: string }>;
+    const dash = async (t: string) => (await h.api('GET', '/api/dashboard', { token: t })).body.data;
+    expect(await search()).toEqual([]);
+    expect((await dash(creator.token)).pitches).toEqual({ draft: 0, published: 0, archived: 0 });
+    const c = await h.api('POST', '/api/pitches', { token: creator.token, body: { title: `The ${word} run`, logline: 'Stripes', genre: 'drama', requiresNda: false } });
+    const id = c.body.data.id as string;
+    expect((await dash(creator.token)).pitches).toEqual({ draft: 1, published: 0, archived: 0 });
+    await h.api('POST', `/api/pitches/${id}/publish`, { token: creator.token });
+    expect((await search()).map((p) => p.id)).toEqual([id]);
+    expect((await dash(creator.token)).pitches).toEqual({ draft: 0, published: 1, archived: 0 });
+    expect((await dash(investor.token)).savedPitches).toBe(0);
+    await h.api('POST', `/api/pitches/${id}/save`, { token: investor.token });
+    expect((await dash(investor.token)).savedPitches).toBe(1);
+    await h.api('POST', `/api/pitches/${id}/archive`, { token: creator.token });
+    expect(await search()).toEqual([]);
+  });
+});
