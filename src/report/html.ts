@@ -11,6 +11,7 @@ import { renderPercentilePlot } from './svg/percentile-plot.js';
 import { esc } from './svg/svg-text.js';
 import { renderTrendPlot } from './svg/trend-plot.js';
 import { renderUslPlot } from './svg/usl-plot.js';
+import { renderCapacityPlot } from './svg/capacity-plot.js';
 
 const STYLE = `
 :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#ffffff;--panel:#f9fafb;
@@ -273,6 +274,13 @@ export function renderHtml(result: Result): string {
     }
     body.push('</tbody></table>');
     body.push(...endpointTable(result));
+  }
+
+  if (result.capacity) {
+    const c = result.capacity;
+    body.push(`<h2 id="capacity">Capacity · ${c.maxSustainableRate ?? 'none'} req/s sustained (SLO p99 &lt; ${c.slo.p99Ms} ms)</h2>`);
+    body.push(`<div class="panel">${renderCapacityPlot(c)}</div>`);
+    body.push(`<p>${esc([c.confidence, c.stoppedEarly, c.traffic?.note].filter(Boolean).join(' · '))}</p>`);
   }
 
   if (result.scale) {

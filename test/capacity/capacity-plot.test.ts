@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { CapacitySection } from '../../src/core/result-capacity.js';
+import { renderCapacityPlot } from '../../src/report/svg/capacity-plot.js';
+
+const trial = (p99Ms: number, ok: boolean) => ({
+  p99Ms, errorRate: 0, droppedIterations: ok ? 0 : 12, generatorSaturated: false, achievedRate: 100, ok,
+  violations: ok ? [] : ['p99 900 ms ≥ 200 ms', '12 dropped iterations'],
+});
+
+const section: CapacitySection = {
+  engine: 'native', scenario: 'browse', slo: { p99Ms: 200, maxErrorRate: 0.01 },
+  steps: [
+    { rate: 100, phase: 'bracket', trials: [trial(20, true), trial(22, true)], ok: true },
+    { rate: 200, phase: 'bracket', trials: [trial(900, false)], ok: false },
+    { rate: 150, phase: 'bisect', trials: [trial(60, true), trial(70, true)], ok: true },
+  ],
+  maxSustainableRate: 150, knee: { low: 150, high: 200 }, confidence: '2 trials', trialSec: 3, timeBudgetSec: 60,
+  elapsedSec: 20, notes: [],
+};
+
+describe('capacity plot (p99 against offered rate)', () => {
+  it('draws every trial, ringed when the SLO broke, the knee bracket and the SLO line', () => {
+    const svg = renderCapacityPlot(section);
+    expect(svg.match(/<circle class="measured"/g)).toHaveLength(4);
+    expect(svg.match(/<circle class="run"/g)).toHaveLength(1);
+    expect(svg).toContain('<title>knee between 150 and 200 req/s</title>');
+    expect(svg).toContain('<title>SLO: p99 &lt; 200 ms</title>');
+    expect(svg).toContain('200 req/s: p99 900.0 ms, achieved 100 req/s — p99 900 ms ≥ 200 ms; 12 dropped iterations');
+    // The y axis stops at 4× the target (800 ms rounded up): the 900 ms point sits at the top, not off the chart.
+    expect(svg).not.toMatch(/cy="-/);
+  });
+});
