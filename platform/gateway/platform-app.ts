@@ -19,6 +19,7 @@ import { registerCallerContext } from '../lib/read-router.js';
 import { RedisCacheStore } from '../lib/layered-cache.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
 import { registerServiceAuth, ServiceTokens } from '../lib/service-auth.js';
+import { flushTracing, initTracing, registerTracing } from '../lib/tracing.js';
 import type { PlatformService, ServiceContext, ServiceName } from '../lib/service-context.js';
 import { createMediaService } from '../services/media/service.js';
 import { createNdaService } from '../services/nda/service.js';
@@ -203,6 +204,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
 
   app = createHttpApp();
   registerHttpCaching(app);
+  initTracing(hosted.length === 1 ? `pitchey-${hosted[0]}` : 'pitchey-platform');
+  registerTracing(app);
   registerCallerContext(app);
   registerViewerResolution(app, signer, sessions);
   if (opts.requireServiceToken) registerServiceAuth(app, hosted[0]!, tokens, true);
@@ -248,6 +251,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       for (const t of transports.values()) await t.close?.();
       await rateLimitStore?.close();
       await sharedCache?.close();
+      await flushTracing();
       if (!opts.openedDb) await db.close();
       if (tempMedia) rmSync(tempMedia, { recursive: true, force: true });
     },

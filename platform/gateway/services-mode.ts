@@ -14,6 +14,7 @@ import { serveDbOverIpc } from '../lib/ipc-db.js';
 import { CLIENT_IP_HEADER, GATEWAY_HEADER, registerViewerResolution, SessionRevocations, type AuthState } from '../lib/request-auth.js';
 import { HttpTransport, INTERNAL_HEADER, ServiceClient } from '../lib/service-client.js';
 import { GATEWAY_TOKEN_HEADER, ServiceTokens } from '../lib/service-auth.js';
+import { flushTracing, initTracing, injectTraceHeaders, registerTracing } from '../lib/tracing.js';
 import type { ServiceName } from '../lib/service-context.js';
 import { hasUsers } from '../services/user/seed-writer.js';
 import type { StartOptions } from './cli-options.js';
@@ -87,6 +88,8 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
 
   const pools = Object.fromEntries(SERVICE_NAMES.map((n) => [n, new Pool(remote[n], { connections: 64, headersTimeout: 10_000, bodyTimeout: 10_000 })])) as Record<ServiceName, Pool>;
   const app = createHttpApp();
+  initTracing('pitchey-gateway');
+  registerTracing(app);
   // The gateway forwards bodies untouched; the owning service validates them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -130,6 +133,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && typeof v === 'string') headers[k] = v;
     headers[GATEWAY_HEADER] = await tokens.tokenFor(target);
+    injectTraceHeaders(headers);
     headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const res = await pools[target].request({ method: req.method as 'GET', path: req.url, headers, body: (req.body as Buffer | undefined) ?? undefined });
     reply.code(res.statusCode);
@@ -157,6 +161,7 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
       );
       for (const p of Object.values(pools)) await p.close();
       await db.close();
+      await flushTracing();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { EventEnvelope, EventType } from '../contracts/events.js';
 import type { Db, Queryable } from './db.js';
 import { EVENTS_CHANNEL, positionBefore } from './event-store.js';
+import { contextFromTraceparent, SpanKind, tracer, tracingEnabled } from './tracing.js';
 
 /**
  * A subscriber to the event store. Delivery is at-least-once: each batch runs in one transaction together with
@@ -256,7 +257,16 @@ export class EventBus {
       const head = (await tx.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0]!.h;
       const limitSeq = Math.min(head, upTo);
       if (limitSeq <= from) return 0;
-      const rows = await tx.query<{ seq: number; event_id: string; stream: string; version: number; type: string; data: unknown; recorded_at: Date }>(
+      const rows = await tx.query<{
+        seq: number;
+        event_id: string;
+        stream: string;
+        version: number;
+        type: string;
+        data: unknown;
+        recorded_at: Date;
+        traceparent: string | null;
+      }>(
         'SELECT * FROM eventstore.events WHERE seq > $1 AND seq <= $3 AND type = ANY($4::text[]) ORDER BY seq LIMIT $2',
         [from, this.batchSize, limitSeq, s.types],
       );
@@ -281,10 +291,26 @@ export class EventBus {
           data: r.data as EventEnvelope['data'],
           recordedAt: new Date(r.recorded_at).toISOString(),
         }));
-      if (s.handleBatch) {
-        if (envelopes.length > 0) await s.handleBatch(tx, envelopes);
-      } else {
-        for (const e of envelopes) await s.handle(tx, e);
+      // Each delivery continues the trace of the request that appended the event (when tracing is on).
+      const spans = tracingEnabled()
+        ? rows
+            .filter((r) => fresh.has(r.event_id))
+            .map((r) =>
+              tracer().startSpan(
+                `deliver ${r.type} to ${s.name}`,
+                { kind: SpanKind.CONSUMER, attributes: { 'messaging.message.id': r.event_id, 'pitchey.event.seq': r.seq } },
+                contextFromTraceparent(r.traceparent),
+              ),
+            )
+        : [];
+      try {
+        if (s.handleBatch) {
+          if (envelopes.length > 0) await s.handleBatch(tx, envelopes);
+        } else {
+          for (const e of envelopes) await s.handle(tx, e);
+        }
+      } finally {
+        for (const span of spans) span.end();
       }
       const full = rows.length === this.batchSize;
       const position = full ? rows[rows.length - 1]!.seq : limitSeq;

@@ -3,6 +3,7 @@ import type { DomainEvent, EventEnvelope } from '../contracts/events.js';
 import type { Db, Queryable } from './db.js';
 import { sqlState } from './db.js';
 import type { Migration } from './migrations.js';
+import { currentTraceparent } from './tracing.js';
 
 export const eventStoreMigrations: Migration[] = [
   {
@@ -31,6 +32,8 @@ CREATE TABLE eventstore.processed (
   PRIMARY KEY (subscriber, event_id)
 )`,
   },
+  // W3C trace context of the append, so delivery continues the writer's trace in whichever process consumes it.
+  { id: '002_traceparent', sql: 'ALTER TABLE eventstore.events ADD COLUMN traceparent text' },
 ];
 
 /** An append whose expected stream version no longer matches: someone else wrote first. Nothing was written. */
@@ -79,13 +82,14 @@ export async function appendEvents(
   if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(stream, expectedVersion, current);
   const values: string[] = [];
   const params: unknown[] = [];
+  const traceparent = currentTraceparent();
   events.forEach((e, i) => {
     const p = params.length;
-    values.push(`($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`);
-    params.push(ids[i], stream, current + i + 1, e.type, JSON.stringify(e.data));
+    values.push(`($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6})`);
+    params.push(ids[i], stream, current + i + 1, e.type, JSON.stringify(e.data), traceparent);
   });
   try {
-    await tx.query(insertAndNotify('event_id, stream, version, type, data', values), params);
+    await tx.query(insertAndNotify('event_id, stream, version, type, data, traceparent', values), params);
   } catch (e) {
     if (sqlState(e) === '23505') throw new ConcurrencyError(stream, current, current + 1);
     throw e;

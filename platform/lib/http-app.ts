@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError } from './api-error.js';
+import { traceTagOf } from './tracing.js';
 import { assertSingleQueryValues, assertStorableText, jsonDepth, MAX_JSON_DEPTH } from './client-input.js';
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -56,7 +57,7 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
     assertStorableText(req.query, 'query');
     assertStorableText(req.body, 'body');
   });
-  app.setErrorHandler((err: FastifyError | ApiError, _req, reply) => {
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.code(err.status).send(envelope(err.code, err.message));
@@ -69,7 +70,7 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
       const code = fe.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError ? 'malformed_body' : 'bad_request';
       return reply.code(status === 413 ? 400 : status).send(envelope(code, fe.message));
     }
-    if (opts.logErrors !== false) process.stderr.write(`[platform] ${err.stack ?? err.message}\n`);
+    if (opts.logErrors !== false) process.stderr.write(`[platform]${traceTagOf(req)} ${err.stack ?? err.message}\n`);
     return reply.code(500).send(envelope('internal', 'internal error'));
   });
   app.setNotFoundHandler((req, reply) => {

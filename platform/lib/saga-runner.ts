@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
+import { inSpan, SpanKind, tracingEnabled } from './tracing.js';
 
 export interface SagaStep<D> {
   name: string;
@@ -53,6 +54,16 @@ export class SagaRunner<D extends object> {
   constructor(private readonly db: Db, private readonly table: string, private readonly def: SagaDefinition<D>, private readonly faults: SagaFaults = {}) {}
 
   async run(initial: D): Promise<D> {
+    if (!tracingEnabled()) return this.runSteps(initial);
+    return inSpan(`saga ${this.def.kind}`, SpanKind.INTERNAL, () => this.runSteps(initial));
+  }
+
+  private async runStep(step: SagaStep<D>, data: D): Promise<Partial<D>> {
+    if (!tracingEnabled()) return step.run(data);
+    return inSpan(`saga ${this.def.kind} ${step.name}`, SpanKind.INTERNAL, () => step.run(data));
+  }
+
+  private async runSteps(initial: D): Promise<D> {
     const id = randomUUID();
     let data = initial;
     await this.db.query(`INSERT INTO ${this.table} (id, kind, state, step, data) VALUES ($1, $2, 'running', 0, $3::jsonb)`, [
@@ -63,7 +74,7 @@ export class SagaRunner<D extends object> {
     for (let i = 0; i < this.def.steps.length; i++) {
       const step = this.def.steps[i]!;
       try {
-        data = { ...data, ...(await step.run(data)) };
+        data = { ...data, ...(await this.runStep(step, data)) };
         // Injected after the step took effect: the harder case, where compensation must really undo it.
         if (this.faults.failAt === step.name) throw new Error(`injected failure at ${step.name}`);
       } catch (e) {
@@ -94,7 +105,9 @@ export class SagaRunner<D extends object> {
   private async compensate(id: string, data: D, upTo: number, error: string): Promise<void> {
     await this.db.query(`UPDATE ${this.table} SET state = 'compensating', error = $2, updated_at = now() WHERE id = $1`, [id, error]);
     for (let j = upTo; j >= 0; j--) {
-      await this.def.steps[j]!.compensate(data);
+      const step = this.def.steps[j]!;
+      if (tracingEnabled()) await inSpan(`saga ${this.def.kind} compensate ${step.name}`, SpanKind.INTERNAL, () => step.compensate(data));
+      else await step.compensate(data);
       await this.db.query(`UPDATE ${this.table} SET step = $2, updated_at = now() WHERE id = $1`, [id, j]);
     }
     await this.db.query(`UPDATE ${this.table} SET state = 'compensated', updated_at = now() WHERE id = $1`, [id]);

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { ApiError, unavailable } from './api-error.js';
 import type { Registry } from 'prom-client';
 import { exposeGuardMetrics, Guard, type GuardOptions, type Lane } from './resilience.js';
+import { injectTraceHeaders, inSpan, SpanKind, tracingEnabled } from './tracing.js';
 
 export interface TransportResponse {
   status: number;
@@ -77,12 +78,19 @@ export class ServiceClient {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    if (!tracingEnabled()) return this.send<T>(method, path, body);
+    return inSpan(`${method} ${this.target}${path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`, SpanKind.CLIENT, () =>
+      this.send<T>(method, path, body),
+    );
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: TransportResponse;
     try {
       res = await this.guard.run(
         async (signal) => {
           const token = await this.credential();
-          const r = await this.transport.request(method, path, { [INTERNAL_HEADER]: token }, body, signal);
+          const r = await this.transport.request(method, path, injectTraceHeaders({ [INTERNAL_HEADER]: token }), body, signal);
           if (r.status >= 500) throw new Error(`${this.target} answered ${r.status}`);
           return r;
         },
