@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/core/result.js';
+import { generateMonorepo } from '../../scripts/gen-monorepo.js';
 import { BIN, expectOneLineError, runCli, runCliAsync } from './run-cli.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-faults-'));
@@ -124,6 +125,34 @@ describe('interrupts (issue 14 items 4 and 11)', () => {
     } finally {
       await hanging.close();
     }
+  }, 90_000);
+});
+
+describe('interrupt during a long static analysis (issue 14 item 11)', () => {
+  it('the run stops within 2 s of SIGINT, writing a partial result', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'mono-'));
+    generateMonorepo(dir, 6000, 20);
+    const config = { name: 'mono', history: { enabled: false } };
+    fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify(config));
+    const child = spawn(process.execPath, [BIN, 'static', '--reporter', 'json'], { cwd: dir });
+    child.stdout.resume();
+    child.stderr.resume();
+    let signalledAt = 0;
+    setTimeout(() => {
+      signalledAt = performance.now();
+      child.kill('SIGINT');
+    }, 800);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(code).toBe(130);
+    expect(performance.now() - signalledAt).toBeLessThan(2000);
+    const result = readResult(dir);
+    expect(result.partial).toBe(true);
+    expect(result.static).toBeUndefined();
+    expect(result.errors).toContainEqual({
+      phase: 'collect.static',
+      message: 'interrupted: the static analysis was stopped; its section is missing',
+    });
   }, 90_000);
 });
 

@@ -1,0 +1,19 @@
+/**
+ * Worker-thread entry of the static collector: the analysis parses synchronously for seconds on a large tree, and in
+ * a worker it cannot hold up the main thread (an interrupt terminates the worker at once).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isUserError } from '../../core/errors.js';
+import type { StaticCollectOptions } from '../../fitness/index.js';
+
+const { collectStatic } = await import('../../fitness/index.js');
+try {
+  const collection = await collectStatic(workerData as StaticCollectOptions);
+  parentPort!.postMessage({ ok: true, collection });
+} catch (e) {
+  const error = e instanceof Error ? e : new Error(String(e));
+  parentPort!.postMessage({
+    ok: false,
+    error: { message: error.message, stack: error.stack, exitCode: isUserError(e) ? e.exitCode : undefined },
+  });
+}
