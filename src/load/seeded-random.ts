@@ -20,3 +20,10 @@ export function unitHash(seed: number, n: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
+
+/** A 32-bit seed from a name (FNV-1a): each scenario's choices have their own stream. */
+export function seedOfName(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

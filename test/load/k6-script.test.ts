@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPlatformScenarios } from '../../src/bundled-platform/default-scenarios.js';
 import { seedManifestRows } from '../../src/bundled-platform/seed-manifest.js';
 import { generateK6Script } from '../../src/load/k6/script-generator.js';
+import { seedOfName, unitHash } from '../../src/load/seeded-random.js';
 
 /** The parts of a generated script's `options` the tests read. */
 type K6Options = { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, unknown> };
@@ -129,6 +130,31 @@ describe('k6 script generation', () => {
       publishedPitchIds: ['x'],
     };
     expect(rowsFrom(noCreatorIds)).toEqual(seedManifestRows(noCreatorIds));
+  });
+
+  it('weighted choices are seeded like the native engine: iteration n picks the same request in both', () => {
+    const sc = {
+      executor: 'shared-iterations' as const,
+      vus: 1,
+      iterations: 10,
+      requests: [
+        { path: '/a', weight: 3 },
+        { path: '/b', weight: 1 },
+      ],
+    };
+    const script = generateK6Script('mix', sc);
+    expect(script).not.toContain('Math.random');
+    expect(script).toContain(`let pick = unitHash(${seedOfName('mix')}, iter) * TOTAL_WEIGHT_0;`);
+    const fnText = /function unitHash\(seed, n\) \{[\s\S]*?\n\}/.exec(script)![0];
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the generated script's own function
+    const emitted = new Function(`${fnText}\nreturn unitHash;`) as () => (seed: number, n: number) => number;
+    const fromScript = emitted();
+    for (let n = 0; n < 1000; n++) expect(fromScript(seedOfName('mix'), n)).toBe(unitHash(seedOfName('mix'), n));
+    // the stream is roughly uniform: weight 3 of 4 picks /a in about 75% of 1000 iterations
+    let a = 0;
+    for (let n = 0; n < 1000; n++) if (unitHash(seedOfName('mix'), n) * 4 < 3) a++;
+    expect(a).toBeGreaterThan(700);
+    expect(a).toBeLessThan(800);
   });
 
   it('the type check is not vacuous: misuse of the k6 API is reported', () => {

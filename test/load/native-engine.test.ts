@@ -6,6 +6,7 @@ import { TargetUnreachableError, ConfigError } from '../../src/core/errors.js';
 import { runLoad } from '../../src/load/run-load.js';
 import { ingestK6 } from '../../src/load/k6/ingest.js';
 import { percentileR7 } from '../../src/load/percentiles.js';
+import { seedOfName, unitHash } from '../../src/load/seeded-random.js';
 import { startDelayServer, type DelayServer } from './helpers/delay-server.js';
 
 let server: DelayServer;
@@ -257,6 +258,35 @@ describe('native engine, closed model', () => {
     expect(th['checks rate>0.9'].ok).toBe(false);
     expect(th['http_req_duration{group:::browse} max<10000'].ok).toBe(true);
     expect(server.hits.get('/items/p1')! + server.hits.get('/items/p2')!).toBe(6);
+  });
+});
+
+describe('native engine, seeded choices', () => {
+  it('the weighted mix is the same for every segment layout: iteration n picks by the seeded hash of n', async () => {
+    // weights 3:1 over shared iterations 0..59: the picks follow from the scenario's seed alone
+    let expectedA = 0;
+    for (let n = 0; n < 60; n++) if (unitHash(seedOfName('seeded'), n) * 4 < 3) expectedA++;
+    for (const workers of [0, 3]) {
+      const before = { a: server.hits.get('/items/wa') ?? 0, b: server.hits.get('/items/wb') ?? 0 };
+      await runLoad({
+        baseUrl: server.url,
+        outDir: out(),
+        workers,
+        scenarios: {
+          seeded: {
+            executor: 'shared-iterations',
+            vus: 3,
+            iterations: 60,
+            requests: [
+              { path: '/items/wa', weight: 3 },
+              { path: '/items/wb', weight: 1 },
+            ],
+          },
+        },
+      });
+      expect((server.hits.get('/items/wa') ?? 0) - before.a).toBe(expectedA);
+      expect((server.hits.get('/items/wb') ?? 0) - before.b).toBe(60 - expectedA);
+    }
   });
 });
 

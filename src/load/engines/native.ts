@@ -12,6 +12,7 @@ import { EndpointTrends } from '../endpoint-trends.js';
 import { equalSegments, FULL_SEGMENT, type ExecutionSegment } from '../execution-segment.js';
 import { planExecutor } from '../executor-plan.js';
 import { saturationReasons } from '../generator-saturation.js';
+import { seedOfName } from '../seeded-random.js';
 import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from '../native/segment-io.js';
 import { SegmentRunner } from '../native/segment-runner.js';
@@ -257,12 +258,6 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   return { summary, outputs };
 }
 
-function seedOf(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 /** Runs prepared scenarios one after another on the native engine. */
 async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]): Promise<LoadSection> {
   mkdirSync(opts.outDir, { recursive: true });
@@ -281,7 +276,7 @@ async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]):
         keepSamples: opts.keepSamples ?? false,
         outDir: opts.outDir,
         workers: opts.workers ?? defaultWorkerCount(),
-        seed: seedOf(p.name),
+        seed: seedOfName(p.name),
         signal: opts.signal,
         onProgress: line ? (pr, ms) => line.update(pr, ms) : undefined,
       });

@@ -6,6 +6,7 @@ import { loadDataRows, type DataRow } from '../data-feeder.js';
 import { SEARCH_TERMS } from '../../bundled-platform/seed-manifest.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { SUMMARY_TREND_STATS } from '../metric-store.js';
+import { seedOfName, unitHash } from '../seeded-random.js';
 import { parseBody, parseTemplate } from '../template/ast.js';
 import { emitBodyExpression, emitTemplateLiteral } from '../template/emit-js.js';
 import { formatMetricReference, parseMetricReference } from '../threshold-expression.js';
@@ -160,7 +161,7 @@ function scenarioCode(name: string, sc: ScenarioConfig, i: number, dataJs: strin
   const pick =
     sc.flow === 'sequence'
       ? `  for (const r of REQUESTS_${i}) r.run(row, vars, iter);`
-      : `  let pick = Math.random() * TOTAL_WEIGHT_${i};
+      : `  let pick = unitHash(${seedOfName(name)}, iter) * TOTAL_WEIGHT_${i};
   for (const r of REQUESTS_${i}) {
     pick -= r.weight;
     if (pick < 0) { r.run(row, vars, iter); return; }
@@ -267,6 +268,12 @@ function jsonAt(res, path) {
     return undefined;
   }
 }
+
+/**
+ * Weighted choices are seeded per scenario, as in pitchey-fit's native engine (its own function, emitted here).
+ * @param {number} seed @param {number} n @returns {number}
+ */
+${unitHash.toString()}
 
 /** @param {ArrayLike<any>} data @param {number} i @returns {Record<string, any>} */
 function rowAt(data, i) {
