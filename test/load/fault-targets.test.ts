@@ -16,12 +16,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  console.log(`load fault corpus: ${runs} runs against misbehaving targets`);
 });
+let runs = 0;
 
 function run(
   scenario: Partial<ScenarioConfig> & Pick<ScenarioConfig, 'requests'>,
   extra: { signal?: AbortSignal; workers?: number } = {},
 ) {
+  runs++;
   return runLoad({
     baseUrl: server.url,
     outDir: out(),
@@ -209,6 +212,7 @@ describe('issue 14 C12: VUs are bounded', () => {
 describe('issue 14 D20: the autocannon engine counts every request once', () => {
   it('a target resetting every other request: http_reqs = failed + succeeded = what the server saw', async () => {
     const before = { ok: hits('/ok'), reset: hits('/reset-after/5') };
+    runs++;
     const load = await runLoad({
       baseUrl: server.url,
       outDir: out(),
