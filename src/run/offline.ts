@@ -10,5 +10,6 @@ export {
   formatLoadSummary,
 } from '../load/index.js';
 export { readPointsFile, analysePoints } from '../load/scaling/index.js';
+export { formatCapacitySection } from '../load/capacity/format.js';
 export { writeBaseline } from '../fitness/baseline.js';
 export { proposeServices, proposeShared } from '../fitness/propose-services.js';

@@ -10,7 +10,7 @@ export function registerCapacity(program: Command, state: CliState): void {
   addCollectOptions(cmd, ['capacity']);
   addRunOptions(cmd);
   cmd.action(async (_o, c: Command) => {
-    const { formatCapacitySection } = await import('../../load/capacity/format.js');
+    const { formatCapacitySection } = await import('../../run/offline.js');
     await runCommand(state, c, {
       kinds: ['capacity'], command: 'capacity',
       beforeReport: (result) => {
