@@ -254,7 +254,7 @@ export const StaticConfigSchema = z.strictObject({
     .optional(),
   detectors: z
     .strictObject({
-      sharedTables: bool.optional(),
+      sharedTables: bool.optional().describe('false: same as static.tables: false (table ownership off).'),
       mixedResponsibilities: bool.optional(),
       circuitBreakers: z
         .union(
@@ -324,6 +324,7 @@ export const ScaleConfigSchema = z.strictObject({
     .max(1)
     .optional()
     .describe("Flag a step when processes outside the run used more than this share of the machine's CPU (0..1)."),
+  engine: z.enum(['autocannon', 'native']).optional().describe("Closed-model generator per step (default 'autocannon')."),
   cpuQuota: z
     .union([
       z.literal(false),

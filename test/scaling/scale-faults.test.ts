@@ -52,7 +52,7 @@ describe('scale --base-url against a dead target is exit 3 with the cause (issue
       fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify({ scale: { warmup: '0s', duration: '1s', steps: [1, 2] } }));
       const r = await scale(s.url);
       expect(r.code).toBe(3);
-      expect(expectOneLineError(r)).toMatch(/scale step N=1: the target stopped answering: every one of the \d+ responses from .* had an error status \(not 2xx\)/);
+      expect(expectOneLineError(r)).toMatch(/scale step N=1: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)/);
     } finally {
       fs.rmSync(path.join(dir, 'pitchey-fit.config.json'));
       await s.stop();

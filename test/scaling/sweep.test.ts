@@ -51,6 +51,27 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     expect(section.partial).toBeUndefined();
   });
 
+  it('the native engine measures closed-model steps too (its requests counted by the server itself)', async () => {
+    const s = await startTestServer();
+    try {
+      const before = await s.count();
+      const section = await runSweep({
+        ...base, engine: 'native', repeats: 1, warmupSec: 0, durationSec: 1, steps: [1, 2],
+        startTarget: async () => ({ url: s.url, pids: [s.pid], stop: async () => {} }),
+      });
+      const served = (await s.count()) - before - 1; // minus the /count request itself
+      expect(section.engine).toBe('native');
+      expect(section.notes.join('\n')).toContain('closed model with native: N connections');
+      const sent = section.points.reduce((a, p) => a + p.throughput * 1, 0);
+      expect(section.points.every((p) => p.throughput > 0 && p.errors === 0)).toBe(true);
+      // X(N) is completed requests per second of a 1 s step: what the engine reports is what the server served.
+      expect(sent).toBeGreaterThan(0.8 * served);
+      expect(sent).toBeLessThan(1.2 * served);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('rejects steps that are not strictly increasing', async () => {
     const start = () => serverTarget();
     await expect(runSweep({ ...base, steps: [1, 4, 2], startTarget: start })).rejects.toThrow(ConfigError);
@@ -68,7 +89,7 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     expect(failing).toBeInstanceOf(ScaleSweepError);
     const f = failing as ScaleSweepError;
     // Every response an error status: the target is not serving at all (exit 3), not a step over maxErrorRate.
-    expect(f.message).toMatch(/^scale step N=2: the target stopped answering: every one of the \d+ responses from .* had an error status \(not 2xx\)$/);
+    expect(f.message).toMatch(/^scale step N=2: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)$/);
     expect(f.step).toBe(2);
     expect(f.exitCode).toBe(ExitCode.TargetUnreachable);
     expect(f.partial.targetN).toBe(4);

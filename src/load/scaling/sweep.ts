@@ -6,7 +6,7 @@ import os from 'node:os';
 import { ConfigError, TargetUnreachableError, UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
-import { runAutocannon, type AutocannonSummary } from '../engines/autocannon.js';
+import { closedRun, type ClosedRun, type SweepEngine } from './closed-run.js';
 import { assertReachable } from '../target-preflight.js';
 import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, defaultTargetN, type PointInput } from './analyse.js';
 import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
@@ -54,6 +54,8 @@ export interface SweepOptions {
    * count and this is ignored.
    */
   connections?: number;
+  /** Closed-model load generator per step. Default 'autocannon'. */
+  engine?: SweepEngine;
   /** Request path of the sweep, e.g. '/api/pitches/public?tab=new'. */
   path: string;
   method?: string;
@@ -107,6 +109,8 @@ interface StepMeasure {
   /** What the failures were: requests without a response, and responses with an error status. */
   socketErrors: number;
   non2xx: number;
+  /** The engine told requests without a response from error statuses apart. */
+  split: boolean;
   /** Responses plus requests that got none (socket errors, timeouts). */
   attempts: number;
 }
@@ -156,7 +160,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   }
   const sampling = cpuSamplingAvailable();
   if (!sampling) notes.push('foreign CPU not measured (no /proc)');
-  notes.push(`closed model with autocannon: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 in whole ms (median of repeats)`);
+  notes.push(`closed model with ${opts.engine ?? 'autocannon'}: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 ${(opts.engine ?? 'autocannon') === 'autocannon' ? 'in whole ms ' : ''}(median of repeats)`);
 
   const measured: PointInput[] = [];
   // Fixed before the first step: a sweep that stops early is judged at the N it set out to reach, never a smaller one.
@@ -164,7 +168,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   let failedStep: ScaleSection['failedStep'];
   const section = (partial: boolean): ScaleSection => ({
     ...analysePoints(measured, {
-      mode: opts.mode, engine: 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
+      mode: opts.mode, engine: opts.engine ?? 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
       ...(quota ? { cpuQuota: quota.record } : {}),
       targetN,
     foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
@@ -205,7 +209,9 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       }
       if (result.errorRate > maxErrorRate) {
         const reason = `${result.failures} of ${result.attempts} requests failed ` +
-          `(${result.socketErrors} without a response, ${result.non2xx} with an error status; ` +
+          (result.split
+            ? `(${result.socketErrors} without a response, ${result.non2xx} with an error status; `
+            : '(network error or unexpected status; ') +
           `error rate ${(result.errorRate * 100).toFixed(2)}% > scale.maxErrorRate ${(maxErrorRate * 100).toFixed(2)}%)`;
         failedStep = { n, reason };
         throw new ScaleSweepError(`scale step N=${n}: ${reason}`, section(true), n);
@@ -334,17 +340,18 @@ async function measureStepRuns(
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
   await assertReachable(url, 2000);
-  if (opts.warmupSec > 0) await runAutocannon({ ...base, durationSec: opts.warmupSec, skipProbe: true });
+  const engine = opts.engine ?? 'autocannon';
+  if (opts.warmupSec > 0) await closedRun(engine, { ...base, durationSec: opts.warmupSec });
 
   const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;
   const unitsBefore = quotaPlan ? snapshot(quotaPlan.units) : null;
   const sharedBefore = quotaPlan?.shared ? snapshot([quotaPlan.shared]) : null;
-  const runs: AutocannonSummary[] = [];
+  const runs: ClosedRun[] = [];
   const foreign: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
     if (opts.signal?.aborted) break;
     sampler?.start();
-    const run = await runAutocannon({ ...base, durationSec: opts.durationSec, skipProbe: true });
+    const run = await closedRun(engine, { ...base, durationSec: opts.durationSec });
     const share = sampler?.stop();
     if (share) foreign.push(share.foreign);
     if (run.aborted && run.requests === 0) break;
@@ -357,14 +364,15 @@ async function measureStepRuns(
   if (runs.length === 0) {
     return {
       point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] },
-      errorRate: 0, failures: 0, attempts: 0, socketErrors: 0, non2xx: 0,
+      errorRate: 0, failures: 0, attempts: 0, socketErrors: 0, non2xx: 0, split: true,
     };
   }
   const responses = runs.reduce((a, r) => a + r.requests, 0);
-  const socketErrors = runs.reduce((a, r) => a + r.errors, 0);
+  const socketErrors = runs.reduce((a, r) => a + (r.errors ?? 0), 0);
   const non2xx = runs.reduce((a, r) => a + r.non2xx, 0);
   if (responses > 0 && non2xx === responses) {
-    throw new TargetUnreachableError(`every one of the ${responses} responses from ${url} had an error status (not 2xx)`);
+    throw new TargetUnreachableError(`every one of the ${responses} requests to ${url} failed (${
+      runs.every((r) => r.errors !== null) ? 'an error status, not 2xx' : 'network error or unexpected status'})`);
   }
   const failures = socketErrors + non2xx;
   const attempts = responses + socketErrors;
@@ -373,7 +381,7 @@ async function measureStepRuns(
       n,
       throughput: median(runs.map((r) => r.throughput)),
       runs: runs.map((r) => r.throughput),
-      latencyP99Ms: median(runs.map((r) => r.latency.p99)),
+      latencyP99Ms: median(runs.map((r) => r.latencyP99Ms)),
       errors: failures,
       foreignCpu: foreign.length ? foreign.reduce((a, b) => Math.max(a, b)) : null,
       flags: [],
@@ -383,6 +391,7 @@ async function measureStepRuns(
     failures,
     socketErrors,
     non2xx,
+    split: runs.every((r) => r.errors !== null),
     attempts,
   };
 }

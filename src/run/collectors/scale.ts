@@ -45,6 +45,7 @@ export const scaleCollector: Collector<'scale'> = {
       maxErrorRate: cfg.maxErrorRate,
       pin: cfg.pin,
       foreignCpuBound: cfg.foreignCpuBound,
+      engine: cfg.engine,
       ...(quota
         ? {
             cpuQuota: {
