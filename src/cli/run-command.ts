@@ -22,6 +22,7 @@ import { checkOutputTargets, parsePushgatewayUrl } from '../output/output-target
 
 export interface RunFlags extends GlobalFlags {
   staticEngine?: CollectFlags['staticEngine'];
+  since?: string;
   engine?: CollectFlags['loadEngine'];
   baseUrl?: string;
   scenario?: string[];
@@ -108,7 +109,7 @@ export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command
   if (kinds.includes('static'))
     cmd.addOption(
       new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']),
-    );
+    ).option('--since <date>', 'change coupling: git history since this date ("6 months ago", "2026-01-01")');
   if (kinds.includes('load') || kinds.includes('scale') || kinds.includes('capacity')) {
     cmd
       .option(
@@ -175,6 +176,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
   const functionTimeoutMs = positiveSeconds(flags.functionTimeout, '--function-timeout');
   const collectFlags: CollectFlags = {
     staticEngine: flags.staticEngine,
+    ...(flags.since !== undefined ? { since: flags.since } : {}),
     loadEngine: flags.engine,
     baseUrl: flags.baseUrl,
     scenarios: flags.scenario,

@@ -1,6 +1,7 @@
 /** Static analysis data carried in the Result and handed to fitness functions. Owned by src/fitness. */
 import * as z from 'zod';
 import { CountSchema, PositionSchema } from './result-common.js';
+import { BoundaryAdviceSchema, ChangeCouplingSchema, TableOwnershipSchema } from './result-domain.js';
 
 export type EdgeKind =
   | 'import' // import x from / import {a} from / import * as / side-effect import (value)
@@ -228,6 +229,9 @@ export const StaticSectionSchema = z
         value: CycleReportSchema.describe('Value edges only.'),
       })
       .optional(),
+    tables: TableOwnershipSchema.optional().describe('Reads and writes per table from SQL literals.'),
+    changeCoupling: ChangeCouplingSchema.optional().describe('Modules and services changed in the same commits.'),
+    boundaries: BoundaryAdviceSchema.optional().describe('Louvain clusters, modularity, per-service to-do list.'),
     detectors: z
       .record(z.string(), z.unknown())
       .describe(

@@ -101,6 +101,28 @@ export const staticFitnessFunctions: FitnessFunctions = {
       return { value: cycles.length, evidence };
     },
   },
+  crossServiceCoChange: {
+    metric: 'Cross-service co-change',
+    description:
+      'Share of commits (bulk commits left out) that changed modules of two or more services: services that ' +
+      'change together are not independently deployable. Lenient by default; tighten the target as services split',
+    unit: '%',
+    target: '<= 50',
+    needs: ['static'],
+    test(ctx): FitnessValue {
+      const cc = requireStatic(ctx).changeCoupling;
+      if (!cc) return { value: null, verdict: 'inconclusive', reason: 'change coupling is off (static.changeCoupling)' };
+      if (!cc.available) return { value: null, verdict: 'inconclusive', reason: cc.reason ?? 'no git history' };
+      if (cc.crossServiceShare === null) {
+        return { value: null, verdict: 'inconclusive', reason: 'no commit in the window changed a service' };
+      }
+      const evidence: Evidence[] = cc.servicePairs.map((p) => ({
+        message: `${p.a} and ${p.b} changed together in ${p.shared} commits (degree ${Math.round(p.degree * 100)}%)`,
+        data: { a: p.a, b: p.b, shared: p.shared, degree: p.degree },
+      }));
+      return { value: 100 * cc.crossServiceShare, evidence };
+    },
+  },
   dependencyRules: {
     metric: 'Dependency rule violations',
     description:

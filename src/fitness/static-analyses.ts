@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GraphEdge } from '../core/result-static.js';
+import { boundaryAnalysis } from './boundaries/boundary-analysis.js';
+import { changeCouplingAnalysis } from './change-coupling/change-coupling-analysis.js';
 import { analyseCycles } from './cycle-analysis.js';
 import { DEFAULT_CYCLE_LIMIT } from './cycles.js';
 import { loadDependencyCruiserRules } from './depcruise-config.js';
@@ -11,6 +13,7 @@ import { folderMetrics, isInternalEdge, isValueEdge } from './martin-metrics.js'
 import { buildModuleView, lineCount } from './module-view.js';
 import { analyseServices, packageDependencies } from './service-dependencies.js';
 import type { StaticAnalysis, StaticAnalysisContext } from './static-analysis.js';
+import { tableAnalysis } from './tables/table-analysis.js';
 
 function readSource(root: string, rel: string): string {
   try {
@@ -137,7 +140,7 @@ export const moduleViewAnalysis: StaticAnalysis = {
   },
 };
 
-/** Shared tables, mixed responsibilities, unprotected external calls, missing rate limits, over judged code. */
+/** Mixed responsibilities, unprotected external calls, missing rate limits, over judged code. */
 export const detectorAnalysis: StaticAnalysis = {
   name: 'detectors',
   run(ctx) {
@@ -157,4 +160,7 @@ export const STATIC_ANALYSES: StaticAnalysis[] = [
   ruleAnalysis,
   moduleViewAnalysis,
   detectorAnalysis,
+  tableAnalysis,
+  changeCouplingAnalysis,
+  boundaryAnalysis,
 ];

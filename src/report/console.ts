@@ -12,6 +12,7 @@ import {
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
+import { domainViewLines } from './domain-view-console.js';
 import { moduleViewLines } from './module-view-console.js';
 import { formatFunctionTarget, VERDICT_LABEL } from './format-value.js';
 import { formatTarget } from '../core/target.js';
@@ -310,6 +311,7 @@ function staticEvidence(result: Result, c: ChalkInstance, width: number): string
       ),
     );
   out.push(...moduleViewLines(st, c, width));
+  out.push(...domainViewLines(st, c, width));
   return out;
 }
 

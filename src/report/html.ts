@@ -2,6 +2,7 @@ import type { ScenarioSummary } from '../core/result-load.js';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
+import { domainViewHtml } from './domain-view-html.js';
 import { moduleViewHtml } from './module-view-html.js';
 import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
@@ -357,6 +358,7 @@ export function renderHtml(result: Result): string {
     }
     body.push('</div></div>');
     body.push(moduleViewHtml(st));
+    body.push(domainViewHtml(st));
   }
 
   if (result.errors.length > 0) {

@@ -9,6 +9,7 @@ export const BUILTIN_IDS = [
   'serviceCoupling',
   'noCycles',
   'dependencyRules',
+  'crossServiceCoChange',
   'p99Latency',
   'errorRate',
   'loadThresholds',

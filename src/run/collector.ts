@@ -11,6 +11,8 @@ export type SectionOf<N extends CollectorName> = NonNullable<Result[N]>;
 /** Command-line (or API) overrides that reach the collectors. */
 export interface CollectFlags {
   staticEngine?: 'native' | 'dependency-cruiser';
+  /** Change-coupling window start for git log --since (overrides static.changeCoupling.since). */
+  since?: string;
   loadEngine?: 'native' | 'autocannon' | 'k6';
   baseUrl?: string;
   scenarios?: string[];

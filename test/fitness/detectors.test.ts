@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectStatic } from '../../src/fitness/index.js';
-import { tablesInSql } from '../../src/fitness/detectors/shared-tables.js';
 import { domainOfRouteSegment } from '../../src/fitness/detectors/mixed-responsibilities.js';
 import {
   clientCallPrefilter,
@@ -25,20 +24,7 @@ function repo(name: string, files: Record<string, string>): string {
   return root;
 }
 
-describe('SQL table extraction', () => {
-  it('finds tables after FROM / JOIN / INTO / UPDATE / TABLE, schema-qualified and quoted', () => {
-    expect(
-      tablesInSql('SELECT * FROM pitches p JOIN "Users" u ON u.id = p.owner_id LEFT JOIN nda.ndas n ON true'),
-    ).toEqual(['pitches', 'users', 'nda.ndas']);
-    expect(tablesInSql('INSERT INTO notifications (a) VALUES ($1)')).toEqual(['notifications']);
-    expect(tablesInSql("UPDATE ndas SET status = 'x'")).toEqual(['ndas']);
-    expect(tablesInSql('CREATE TABLE IF NOT EXISTS media_files (id int)')).toEqual(['media_files']);
-    expect(tablesInSql('DELETE FROM follows WHERE a = 1')).toEqual(['follows']);
-    expect(tablesInSql('SELECT x FROM (SELECT 1) s')).toEqual([]);
-    // Prose is not SQL.
-    expect(tablesInSql('Imported from the legacy system into the new one')).toEqual([]);
-  });
-
+describe('route segments', () => {
   it('maps route segments to service names', () => {
     const s = ['user', 'pitch', 'nda', 'notification', 'media'];
     expect(
@@ -74,15 +60,16 @@ describe('detectors on a small repo', () => {
       static: { detectors },
     });
 
-  it('finds a table used by two services through a query builder and a template literal', async () => {
+  it('table ownership reads a query builder and a template literal (test/fitness/tables.test.ts has the rest)', async () => {
     const c = await run({});
-    expect(c.section.detectors.sharedTables).toEqual([
+    expect(c.section.tables!.tables).toEqual([
       {
         table: 'orders',
-        services: ['a', 'b'],
-        locations: [
-          { file: 'a/db.ts', line: 1, service: 'a' },
-          { file: 'b/db.ts', line: 1, service: 'b' },
+        readers: ['a', 'b'],
+        writers: [],
+        references: [
+          { file: 'a/db.ts', line: 1, access: 'read', owner: 'a', live: true },
+          { file: 'b/db.ts', line: 1, access: 'read', owner: 'b', live: true },
         ],
       },
     ]);
@@ -135,13 +122,6 @@ describe('detector fixes from issue 12', () => {
     wrappers: DEFAULT_WRAPPERS.map(patternToRegex),
     rateLimitNames: ['rateLimit'],
   };
-
-  it('reads no table out of English sentences, and still reads SQL', () => {
-    expect(tablesInSql('Update user settings error')).toEqual([]);
-    expect(tablesInSql('Select a file from your computer')).toEqual([]);
-    expect(tablesInSql('update users set name = $1 where id = $2')).toEqual(['users']);
-    expect(tablesInSql('SELECT name FROM accounts')).toEqual(['accounts']);
-  });
 
   it('counts `(await this.redis.llen(k)).toString()` once, as redis.llen', () => {
     const text =

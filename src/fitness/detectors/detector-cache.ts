@@ -5,7 +5,7 @@ import { typescriptVersion } from '../typescript-api.js';
 import { contentHash } from '../extraction-cache.js';
 import type { FileFacts } from './file-facts.js';
 
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 interface CacheFile {
   format: number;

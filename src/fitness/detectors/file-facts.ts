@@ -1,11 +1,8 @@
 import type * as TS from 'typescript';
 import ts from '../typescript-api.js';
-import { tablesInSql } from './sql-text.js';
 
 /** What the detectors need from one file; computed once per file content and cached (see detector-cache.ts). */
 export interface FileFacts {
-  /** Tables named by SQL text in string / template literals, and by query-builder table arguments. */
-  tables: Array<{ table: string; line: number }>;
   /** Calls whose callee matches a client pattern and that no wrapper call encloses. */
   unprotectedCalls: Array<{ callee: string; line: number }>;
   /** The file creates a server/app or registers routes (also through a method call: `this.register('GET', '/x')`). */
@@ -34,12 +31,6 @@ const HTTP_ENTRY_RE = new RegExp(
 );
 
 const ROUTE_RE = /['"`]\/api\/([a-z][\w-]*)/gi;
-const SQL_HINT_RE = /\b(?:select|insert|update|delete|create|alter|drop|truncate)\b/i;
-const BUILDER_METHODS = new Set(['from', 'table', 'into', 'selectFrom', 'insertInto', 'updateTable', 'deleteFrom']);
-const BUILDER_FUNCTIONS = new Set(['knex', 'db', 'table']);
-const BUILDER_CALL_RE =
-  /\.(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom)\s*\(|\b(?:knex|db|table)\s*\(/;
-const TABLE_NAME_RE = /^[a-z_][\w$]*(\.[a-z_][\w$]*)?$/i;
 
 /** `a.b.c` for an identifier / `this` / property-access chain; undefined for anything else (a call result, …). */
 export function calleeName(expr: TS.Expression): string | undefined {
@@ -73,47 +64,23 @@ function scriptKindOf(fileName: string): TS.ScriptKind {
 /** One pass over the file's syntax tree (TypeScript's parser, no type checker). */
 export function fileFacts(fileName: string, text: string, options: FactOptions): FileFacts {
   const facts: FileFacts = {
-    tables: [],
     unprotectedCalls: [],
     httpEntry: HTTP_ENTRY_RE.test(text),
     rateLimitMentions: options.rateLimitNames.some((n) => text.includes(n)),
     routeSegments: [...new Set([...text.matchAll(ROUTE_RE)].map((m) => m[1].toLowerCase()))].sort(),
   };
-  const wantsTables = SQL_HINT_RE.test(text) || BUILDER_CALL_RE.test(text);
   const clientWords = options.clients.length > 0 && options.clientPrefilter.test(text);
-  if (!wantsTables && !clientWords) return facts;
+  if (!clientWords) return facts;
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindOf(fileName));
   const lineOf = (n: TS.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
-  const seenTables = new Set<string>();
-  const addTable = (table: string, node: TS.Node) => {
-    const line = lineOf(node);
-    const k = `${table}:${line}`;
-    if (seenTables.has(k)) return;
-    seenTables.add(k);
-    facts.tables.push({ table, line });
-  };
   const visit = (node: TS.Node, wrapped: boolean): void => {
     let inside = wrapped;
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      if (wantsTables) for (const t of tablesInSql(node.text)) addTable(t, node);
-    } else if (ts.isTemplateExpression(node)) {
-      // Substitutions become a placeholder so `FROM ${schema}.pitches` still reads as SQL.
-      const sql = node.head.text + node.templateSpans.map((s) => '$1' + s.literal.text).join('');
-      if (wantsTables) for (const t of tablesInSql(sql)) addTable(t, node);
-      for (const span of node.templateSpans) visit(span.expression, inside);
-      return;
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const callee = calleeName(node.expression);
       if (callee !== undefined && calleeMatches(options.wrappers, callee)) inside = true;
       if (ts.isCallExpression(node)) {
         if (callee !== undefined && !wrapped && calleeMatches(options.clients, callee)) {
           facts.unprotectedCalls.push({ callee, line: lineOf(node) });
-        }
-        const arg = node.arguments[0];
-        if (wantsTables && arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) {
-          const method = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : undefined;
-          const isBuilder = method !== undefined ? BUILDER_METHODS.has(method) : BUILDER_FUNCTIONS.has(callee ?? '');
-          if (isBuilder && TABLE_NAME_RE.test(arg.text)) addTable(arg.text.toLowerCase(), node);
         }
       }
     }

@@ -14,7 +14,6 @@ import type { DetectedFile } from './detector-input.js';
 import { fileFacts, type FactOptions } from './file-facts.js';
 import { detectMixedResponsibilities } from './mixed-responsibilities.js';
 import { DEFAULT_RATE_LIMIT_MIDDLEWARE, detectMissingRateLimits } from './rate-limits.js';
-import { detectSharedTables } from './shared-tables.js';
 
 type DetectorConfig = NonNullable<StaticConfig['detectors']>;
 
@@ -31,7 +30,7 @@ export function runDetectors(
   findings: Finding[],
   io: { text: (rel: string) => string; hashes?: Map<string, string>; cacheDir?: string },
 ): Record<string, unknown> {
-  const enabled = ['sharedTables', 'mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
+  const enabled = ['mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
   if (enabled.every((d) => config[d] === false)) return {};
   const cb = config.circuitBreakers === false ? undefined : config.circuitBreakers;
   const rl = config.rateLimits === false ? undefined : config.rateLimits;
@@ -46,7 +45,7 @@ export function runDetectors(
     wrappers: names.wrappers.map(patternToRegex),
     rateLimitNames: names.rateLimitNames,
   };
-  const cache = new DetectorCache(io.cacheDir, { names, sharedTables: config.sharedTables !== false });
+  const cache = new DetectorCache(io.cacheDir, { names });
   const files: DetectedFile[] = graph.modules
     .filter((m) => !m.external)
     .map((m) => {
@@ -57,11 +56,6 @@ export function runDetectors(
     });
   cache.save();
   const out: Record<string, unknown> = {};
-  if (config.sharedTables !== false) {
-    const r = detectSharedTables(files);
-    out.sharedTables = r.shared;
-    findings.push(...r.findings);
-  }
   if (config.mixedResponsibilities !== false) {
     const r = detectMixedResponsibilities(files, graph, matcher.names);
     out.mixedResponsibilities = r.files;

@@ -51,9 +51,60 @@ function templateText(node: TS.TemplateExpression): string {
   return node.head.text + node.templateSpans.map((s, i) => `$${i + 1}${s.literal.text}`).join('');
 }
 
-/** The literals of a source file that start like a SQL statement, with the line and context of each. */
-export function sqlCandidates(fileName: string, text: string): SqlCandidate[] {
-  if (!STATEMENT_HINT_RE.test(text)) return [];
+/** A table named by a query-builder call: `db.selectFrom('t')`, `knex('t').insert(…)`, `.into('t')`. */
+export interface BuilderUse {
+  table: string;
+  access: 'read' | 'write';
+  line: number;
+}
+
+const BUILDER_CALL_RE =
+  /\.(?:from|table|into|selectFrom|insertInto|updateTable|deleteFrom)\s*\(|\b(?:knex|db|table)\s*\(/;
+const BUILDER_ACCESS: Record<string, 'read' | 'write' | 'chain'> = {
+  selectFrom: 'read',
+  insertInto: 'write',
+  updateTable: 'write',
+  deleteFrom: 'write',
+  into: 'write',
+  from: 'chain',
+  table: 'chain',
+};
+const BUILDER_FUNCTIONS = new Set(['knex', 'db', 'table']);
+const WRITE_METHODS = new Set(['insert', 'update', 'del', 'delete', 'upsert', 'merge', 'truncate', 'increment', 'decrement']);
+const TABLE_NAME_RE = /^[a-z_][\w$]*(\.[a-z_][\w$]*)?$/i;
+
+/** `from('t')` / `knex('t')` write when the call chain around them inserts, updates or deletes. */
+function chainWrites(node: TS.Node): boolean {
+  let n: TS.Node = node;
+  while (ts.isPropertyAccessExpression(n.parent) || ts.isCallExpression(n.parent)) {
+    n = n.parent;
+    if (ts.isPropertyAccessExpression(n) && WRITE_METHODS.has(n.name.text)) return true;
+  }
+  return false;
+}
+
+function builderUse(node: TS.CallExpression, line: number): BuilderUse | undefined {
+  const arg = node.arguments[0];
+  if (!arg || !(ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return undefined;
+  if (!TABLE_NAME_RE.test(arg.text)) return undefined;
+  const e = node.expression;
+  const access = ts.isPropertyAccessExpression(e)
+    ? BUILDER_ACCESS[e.name.text]
+    : ts.isIdentifier(e) && BUILDER_FUNCTIONS.has(e.text)
+      ? 'chain'
+      : undefined;
+  if (!access) return undefined;
+  const resolved = access === 'chain' ? (chainWrites(node) ? 'write' : 'read') : access;
+  return { table: arg.text.toLowerCase(), access: resolved, line };
+}
+
+/**
+ * The literals of a source file that start like a SQL statement (with the line and context of each), and the
+ * tables its query-builder calls name.
+ */
+export function sqlInSource(fileName: string, text: string): { candidates: SqlCandidate[]; builder: BuilderUse[] } {
+  const builder: BuilderUse[] = [];
+  if (!STATEMENT_HINT_RE.test(text) && !BUILDER_CALL_RE.test(text)) return { candidates: [], builder };
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindOf(fileName));
   const out: SqlCandidate[] = [];
   const lineOf = (n: TS.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
@@ -77,6 +128,8 @@ export function sqlCandidates(fileName: string, text: string): SqlCandidate[] {
       return;
     }
     if (ts.isCallExpression(node)) {
+      const use = builderUse(node, lineOf(node));
+      if (use) builder.push(use);
       const callee = calleeText(node.expression);
       const argContext = callee !== undefined && QUERY_CALL_RE.test(callee) ? 'call' : 'text';
       visit(node.expression, 'text');
@@ -86,5 +139,5 @@ export function sqlCandidates(fileName: string, text: string): SqlCandidate[] {
     ts.forEachChild(node, (c) => visit(c, 'text'));
   };
   visit(sf, 'text');
-  return out;
+  return { candidates: out, builder };
 }

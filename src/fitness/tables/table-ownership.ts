@@ -4,7 +4,7 @@ import type { Finding } from '../../core/result.js';
 import type { TableOwnership, TableReference, TableRow } from '../../core/result-domain.js';
 import { contentHash } from '../extraction-cache.js';
 import { fingerprintOf } from '../fingerprint.js';
-import { readsAsSql, sqlCandidates } from './sql-literals.js';
+import { readsAsSql, sqlInSource } from './sql-literals.js';
 import { loadSqlParser, tablesOfSql } from './sql-tables.js';
 import { TableCache, type FileSql } from './table-cache.js';
 
@@ -14,10 +14,11 @@ const require = createRequire(import.meta.url);
 const PARSER_VERSION = (require('libpg-query/package.json') as { version: string }).version;
 export const SQL_PARSER = `libpg-query ${PARSER_VERSION} (PostgreSQL grammar)`;
 
-/** The tables one file's SQL literals read and write. */
+/** The tables one file's SQL literals and query-builder calls read and write. */
 export function sqlOfFile(fileName: string, text: string): FileSql {
-  const out: FileSql = { uses: [], statements: 0, unparsed: 0 };
-  for (const c of sqlCandidates(fileName, text)) {
+  const { candidates, builder } = sqlInSource(fileName, text);
+  const out: FileSql = { uses: [...builder], statements: 0, unparsed: 0 };
+  for (const c of candidates) {
     const uses = readsAsSql(c) ? tablesOfSql(c.text) : null;
     if (uses === null) {
       out.unparsed++;

@@ -1,0 +1,63 @@
+import graphology from 'graphology';
+import louvainModule, { type DetailedLouvainOutput, type LouvainOptions } from 'graphology-communities-louvain';
+
+// Both packages are CommonJS; under NodeNext their default import is the module object or the export itself.
+const { UndirectedGraph } = graphology as unknown as typeof import('graphology');
+type Detailed = (graph: unknown, options: LouvainOptions) => DetailedLouvainOutput;
+const louvain = ((louvainModule as unknown as { default?: unknown }).default ?? louvainModule) as { detailed: Detailed };
+
+export type Link = 'import' | 'table' | 'co-change';
+
+/** An undirected graph of modules whose edge weights add up imports, shared tables and co-change. */
+export class ModuleGraph {
+  readonly graph = new UndirectedGraph<Record<string, never>, { weight: number }>();
+
+  constructor(modules: string[]) {
+    for (const m of modules) this.graph.addNode(m);
+  }
+
+  add(a: string, b: string, weight: number): void {
+    if (a === b || weight <= 0 || !this.graph.hasNode(a) || !this.graph.hasNode(b)) return;
+    if (this.graph.hasEdge(a, b)) this.graph.updateEdgeAttribute(a, b, 'weight', (w = 0) => w + weight);
+    else this.graph.addEdge(a, b, { weight });
+  }
+
+  /** Newman's weighted modularity of a partition: Σ_c [ W_c / W − (D_c / 2W)² ]. */
+  modularity(groupOf: (node: string) => string): number {
+    const total = this.graph.reduceEdges((sum, _e, attr) => sum + attr.weight, 0);
+    if (total === 0) return 0;
+    const inside = new Map<string, number>();
+    const degree = new Map<string, number>();
+    this.graph.forEachEdge((_e, attr, a, b) => {
+      const ga = groupOf(a);
+      const gb = groupOf(b);
+      if (ga === gb) inside.set(ga, (inside.get(ga) ?? 0) + attr.weight);
+      degree.set(ga, (degree.get(ga) ?? 0) + attr.weight);
+      degree.set(gb, (degree.get(gb) ?? 0) + attr.weight);
+    });
+    let q = 0;
+    for (const [g, d] of degree) q += (inside.get(g) ?? 0) / total - (d / (2 * total)) ** 2;
+    return q;
+  }
+
+  /** Louvain communities with a seeded random source, so the same graph always gives the same proposal. */
+  louvain(seed: number): { communities: Map<string, number>; modularity: number } {
+    if (this.graph.size === 0) {
+      return { communities: new Map(this.graph.nodes().map((n, i) => [n, i])), modularity: 0 };
+    }
+    const out = louvain.detailed(this.graph, { getEdgeWeight: 'weight', rng: mulberry32(seed) });
+    return { communities: new Map(Object.entries(out.communities)), modularity: out.modularity };
+  }
+}
+
+/** A small seeded PRNG (mulberry32): Louvain visits nodes in random order, and a fixed seed fixes the result. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
