@@ -15,7 +15,7 @@ export type CallerName = 'gateway' | 'platform' | 'user' | 'pitch' | 'nda' | 'no
 
 /** Who may call whom: the calls that exist, nothing more (every process resolves sessions with the user service). */
 export const ALLOWED_CALLERS: Record<string, readonly CallerName[]> = {
-  user: ['gateway', 'platform', 'pitch', 'nda', 'notification', 'media'],
+  user: ['gateway', 'platform', 'user', 'pitch', 'nda', 'notification', 'media'],
   pitch: ['gateway', 'platform', 'nda', 'media'],
   nda: ['gateway', 'platform', 'pitch', 'media'],
   notification: ['gateway', 'platform', 'pitch'],

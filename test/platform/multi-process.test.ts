@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPlatformCli as start, stopPlatformClis } from './platform-cli-process.js';
 import { apiClient, registerAndSignIn, waitFor } from './api-client.js';
@@ -34,6 +35,23 @@ async function coreFlow(url: string): Promise<void> {
   expect(likes.every((r) => r.status === 200)).toBe(true);
   // View counts on cached public rows may lag by the cache TTL (2 s); they must arrive.
   await waitFor(async () => (await api('GET', `/api/pitches/${id}`, { token: creator.token })).body.data.viewCount === 20, 5000);
+  // Sign-out reaches the session cache of every process before it answers (each request on a fresh connection, so
+  // the workers / services all see the token, warm, before and after).
+  const statuses = () => Promise.all(Array.from({ length: 8 }, () => freshStatus(`${url}/api/notifications`, investor.token)));
+  expect(await statuses()).toEqual(Array(8).fill(200));
+  expect((await api('POST', '/api/auth/sign-out', { token: investor.token })).status).toBe(200);
+  expect(await statuses()).toEqual(Array(8).fill(401));
+}
+
+function freshStatus(url: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 describe('multi-process modes (PGlite owned by the primary, queries over IPC)', () => {
