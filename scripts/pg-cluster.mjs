@@ -3,6 +3,7 @@
 //   node scripts/pg-cluster.mjs start [--replica] [--data-dir <dir>]  → prints {"url","replicaUrl","dataDir"}
 //   node scripts/pg-cluster.mjs stop --data-dir <dir>                 → stops it and deletes the directory
 //   node scripts/pg-cluster.mjs stop-replica --data-dir <dir>         → kills the replica only (immediate shutdown)
+//   node scripts/pg-cluster.mjs stop-node|start-node --node primary|replica --data-dir <dir> → one server down / up
 // As root, server binaries run as the `postgres` user (initdb refuses root) and the directory is owned by it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
@@ -120,29 +121,45 @@ function stop(opts) {
   process.stdout.write(JSON.stringify({ stopped: dataDir }) + '\n');
 }
 
-function stopReplica(opts) {
+function nodeDir(opts) {
   const dataDir = opts['data-dir'];
-  if (!dataDir) fail('stop-replica needs --data-dir <dir>');
+  const node = opts.node ?? 'replica';
+  if (!dataDir) fail('needs --data-dir <dir>');
+  if (node !== 'primary' && node !== 'replica') fail(`--node must be primary or replica, got ${node}`);
+  return { dataDir, node, d: path.join(dataDir, node) };
+}
+
+function stopNode(opts) {
+  const { d, node } = nodeDir(opts);
   const bin = findPgBin();
-  const d = path.join(dataDir, 'replica');
-  if (!bin || !existsSync(path.join(d, 'postmaster.pid'))) fail(`no running replica at ${d}`);
+  if (!bin || !existsSync(path.join(d, 'postmaster.pid'))) fail(`no running ${node} at ${d}`);
   run(path.join(bin, 'pg_ctl'), ['-D', d, '-m', 'immediate', '-w', 'stop']);
   process.stdout.write(JSON.stringify({ stopped: d }) + '\n');
+}
+
+function startNode(opts) {
+  const { dataDir, d, node } = nodeDir(opts);
+  const bin = findPgBin();
+  if (!bin || !existsSync(d)) fail(`no ${node} at ${d}`);
+  run(path.join(bin, 'pg_ctl'), ['-D', d, '-l', path.join(dataDir, `${node}.log`), '-w', '-t', '30', 'start']);
+  process.stdout.write(JSON.stringify({ started: d }) + '\n');
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
 let opts;
 try {
-  opts = parseArgs({ args: rest, options: { replica: { type: 'boolean' }, 'data-dir': { type: 'string' } }, strict: true }).values;
+  opts = parseArgs({ args: rest, options: { replica: { type: 'boolean' }, 'data-dir': { type: 'string' }, node: { type: 'string' } }, strict: true }).values;
 } catch (e) {
   fail(e.message.split('\n')[0]);
 }
 try {
   if (cmd === 'start') await start(opts);
   else if (cmd === 'stop') stop(opts);
-  else if (cmd === 'stop-replica') stopReplica(opts);
+  else if (cmd === 'stop-replica') stopNode({ ...opts, node: 'replica' });
+  else if (cmd === 'stop-node') stopNode(opts);
+  else if (cmd === 'start-node') startNode(opts);
   else if (cmd === 'bin') process.stdout.write((findPgBin() ?? '') + '\n');
-  else fail('usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir | stop-replica --data-dir dir');
+  else fail('usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir | stop-replica --data-dir dir | stop-node|start-node --node primary|replica --data-dir dir');
 } catch (e) {
   fail(e.message);
 }

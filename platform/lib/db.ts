@@ -47,13 +47,16 @@ export async function openDb(spec: DbSpec): Promise<Db> {
 }
 
 /**
- * Errors that say the database itself is unwell (connection lost, server shutting down, out of resources, statement
- * timeout): only these count against the breaker. Constraint violations and serialization conflicts are answers.
+ * Errors that say the database itself is unwell (connection lost or refused, server shutting down, out of resources,
+ * statement timeout): only these count against the breaker. Constraint violations, serialization conflicts and errors
+ * the application throws inside a transaction are answers from a healthy database.
  */
 export function isDatabaseFault(e: unknown): boolean {
-  const state = sqlState(e);
-  if (state === undefined) return true;
-  return /^(08|53|57|58|XX)/.test(state);
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return /^(08|53|57|58|XX)/.test(code);
+  if (typeof (e as { syscall?: unknown }).syscall === 'string') return true; // ECONNREFUSED, ECONNRESET, ...
+  return /connection terminated|timeout exceeded when trying to connect|connection error|channel closed/i.test(e.message);
 }
 
 // No client-side timeout: abandoning a statement would not stop it committing. The server cancels statements at
@@ -162,6 +165,11 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
     reader: router ? { query: (sql, params) => router.read(sql, params) } : q,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // While checked out the pool no longer listens: a server dying between two statements would otherwise be an
+      // uncaught 'error' event (a crashed process). The next statement reports the failure instead.
+      const onError = () => {};
+      let broken = false;
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -173,10 +181,13 @@ async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10
         await router?.noteWrite();
         return result;
       } catch (e) {
+        broken = isDatabaseFault(e);
         await client.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose connection failed is destroyed, not handed to the next caller.
+        client.release(broken || undefined);
       }
     },
     async exec(sql: string) {

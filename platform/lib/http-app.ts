@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError } from './api-error.js';
+import { GuardRejectedError } from './resilience.js';
 import { traceTagOf } from './tracing.js';
 import { assertSingleQueryValues, assertStorableText, jsonDepth, MAX_JSON_DEPTH } from './client-input.js';
 
@@ -62,6 +63,8 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.code(err.status).send(envelope(err.code, err.message));
     }
+    // A dependency refused at once (breaker open, bulkhead full, timeout): unavailable, not a fault of ours.
+    if (err instanceof GuardRejectedError) return reply.code(503).send(envelope('unavailable', err.message));
     const fe = err as FastifyError;
     if (fe.validation) return reply.code(400).send(envelope('validation_error', fe.message));
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send(envelope('body_too_large', 'request body too large'));

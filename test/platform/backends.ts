@@ -26,6 +26,9 @@ export interface PgCluster {
   newDatabase(): Promise<string>;
   /** Kills the streaming replica (immediate shutdown), leaving the primary running. */
   stopReplica(): void;
+  /** Takes one server down (immediate shutdown) or brings it back on the same port and data. */
+  stopNode(node: 'primary' | 'replica'): void;
+  startNode(node: 'primary' | 'replica'): void;
   stop(): void;
 }
 
@@ -46,6 +49,14 @@ export function startPgCluster(opts: { replica?: boolean } = {}): PgCluster {
     stopReplica() {
       const s = spawnSync(process.execPath, [script, 'stop-replica', '--data-dir', info.dataDir], { encoding: 'utf8' });
       if (s.status !== 0) throw new Error(`pg-cluster stop-replica failed: ${s.stderr}`);
+    },
+    stopNode(node) {
+      const s = spawnSync(process.execPath, [script, 'stop-node', '--node', node, '--data-dir', info.dataDir], { encoding: 'utf8' });
+      if (s.status !== 0) throw new Error(`pg-cluster stop-node failed: ${s.stderr}`);
+    },
+    startNode(node) {
+      const s = spawnSync(process.execPath, [script, 'start-node', '--node', node, '--data-dir', info.dataDir], { encoding: 'utf8' });
+      if (s.status !== 0) throw new Error(`pg-cluster start-node failed: ${s.stderr}`);
     },
     stop() {
       spawnSync(process.execPath, [script, 'stop', '--data-dir', info.dataDir], { encoding: 'utf8' });

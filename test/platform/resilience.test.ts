@@ -1,6 +1,11 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { exposeGuardMetrics, Guard, GuardRejectedError } from '../../platform/lib/resilience.js';
+import { ApiError } from '../../platform/lib/api-error.js';
+import { isDatabaseFault } from '../../platform/lib/db.js';
+import { apiClient, waitFor } from './api-client.js';
+import { PG_AVAILABLE, startPgCluster, type PgCluster } from './backends.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const boom = async () => {
@@ -109,5 +114,62 @@ describe('Guard (cockatiel breaker, bulkhead lanes, timeout, retry)', () => {
     text = await registry.metrics();
     expect(text).toContain('pitchey_breaker_state{target="nda"} 1');
     expect(text).toContain('pitchey_breaker_opened_total{target="nda"} 1');
+  });
+});
+
+describe('what counts against the database breaker', () => {
+  it('faults of the database, not answers from a healthy one', () => {
+    const withCode = (message: string, code: string, extra: object = {}) => Object.assign(new Error(message), { code, ...extra });
+    expect(isDatabaseFault(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
+    expect(isDatabaseFault(withCode('canceling statement due to statement timeout', '57014'))).toBe(true);
+    expect(isDatabaseFault(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED', { syscall: 'connect' }))).toBe(true);
+    expect(isDatabaseFault(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseFault(withCode('duplicate key value violates unique constraint', '23505'))).toBe(false);
+    expect(isDatabaseFault(withCode('could not serialize access', '40001'))).toBe(false);
+    expect(isDatabaseFault(new ApiError(409, 'conflict', 'already exists'))).toBe(false);
+    expect(isDatabaseFault(new Error('stream s: expected version 1, found 2'))).toBe(false);
+  });
+});
+
+describe.runIf(PG_AVAILABLE)('the database breaker on a real PostgreSQL going down and coming back', () => {
+  let cluster: PgCluster;
+  let p: RunningPlatform;
+  beforeAll(async () => {
+    cluster = startPgCluster();
+    p = await startPlatform({ db: await cluster.newDatabase(), busPollMs: 50 });
+  });
+  afterAll(async () => {
+    await p?.close();
+    cluster?.stop();
+  });
+
+  const metric = async (name: string) => {
+    const text = await (await fetch(`${p.url}/metrics`)).text();
+    const m = new RegExp(`^${name}\\{target="db"\\} (\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+
+  it('opens on failures, fails fast with 503 (never 500) while open, closes once the database is back', async () => {
+    const api = apiClient(p.url);
+    expect((await api('GET', '/readyz')).status).toBe(200);
+    expect(await metric('pitchey_breaker_state')).toBe(0);
+    cluster.stopNode('primary');
+    for (let i = 0; i < 15; i++) expect((await api('GET', '/readyz')).status).toBe(503);
+    await waitFor(async () => (await metric('pitchey_breaker_state')) === 1, 5000);
+    expect(await metric('pitchey_breaker_opened_total')).toBeGreaterThanOrEqual(1);
+    // Open: refused without touching the network.
+    const t0 = performance.now();
+    const refused = await p.db.query('SELECT 1').then(
+      () => 'answered',
+      (e: unknown) => (e instanceof GuardRejectedError ? e.reason : String(e)),
+    );
+    expect(refused).toBe('circuit_open');
+    expect(performance.now() - t0).toBeLessThan(20);
+    const search = await api('GET', '/api/search?q=breaker');
+    expect([search.status, search.body.error?.code]).toEqual([503, 'unavailable']);
+    cluster.startNode('primary');
+    // Half-open after 2 s: a trial call succeeds and the circuit closes.
+    await waitFor(async () => (await api('GET', '/readyz')).status === 200, 15_000);
+    expect(await metric('pitchey_breaker_state')).toBe(0);
   });
 });
