@@ -131,8 +131,18 @@ export async function judgeFunction(
       typeof target.value === 'number' &&
       higherIsBetter(target) === false &&
       meetsTarget(target, fv.valueUpperBound);
-    verdict = missed ? 'fail' : bounded ? 'pass' : 'inconclusive';
+    // a lower bound that already meets a higher-is-better target (e.g. a capacity of at least X) meets it for sure
+    const atLeast =
+      !missed &&
+      !bounded &&
+      fv.valueIsLowerBound &&
+      typeof fv.value === 'number' &&
+      typeof target.value === 'number' &&
+      higherIsBetter(target) === true &&
+      meetsTarget(target, fv.value);
+    verdict = missed ? 'fail' : bounded || atLeast ? 'pass' : 'inconclusive';
     if (missed) reason = `${reason}; the observed value already misses the target, and the truth is only worse`;
+    if (atLeast) reason = `${reason}; the value is a lower bound and already meets the target`;
     if (bounded) {
       reason = `${reason}; even its upper bound ${fv.valueUpperBound} meets the target`;
       fv = { ...fv, value: fv.valueUpperBound! };

@@ -20,6 +20,8 @@ export const CapacityStepSchema = z.strictObject({
   trials: z.array(CapacityTrialSchema),
   /** The SLO held in every trial at this rate. */
   ok: z.boolean(),
+  /** The generator saturated: this rate could not be judged (neither held nor broken). */
+  unknown: z.boolean().optional(),
 });
 export type CapacityStep = z.infer<typeof CapacityStepSchema>;
 

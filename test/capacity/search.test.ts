@@ -34,7 +34,7 @@ describe('searchCapacity: bracketing by doubling, then bisection', () => {
     expect(r.knee).toEqual({ low: 469, high: 500 });
   });
 
-  it('stops within the time budget and says so; a search cut short while bracketing is inconclusive', async () => {
+  it('stops within the time budget and says so; the rate that held is a lower bound (here it meets >= 100)', async () => {
     let t = 0;
     const r = await searchCapacity({
       probe: async (rate) => { t += 10_000; return model(rate); }, now: () => t,
@@ -44,8 +44,32 @@ describe('searchCapacity: bracketing by doubling, then bisection', () => {
     expect(r.stoppedEarly).toBe('time budget of 35 s spent while bracketing');
     expect(r.knee).toBeNull();
     const v = await judgeFunction('capacity', capacityFitnessFunctions.capacity, { capacity: section(r) } as never);
-    expect(v.verdict).toBe('inconclusive');
-    expect(v.value).toBe(200);
+    expect(v).toMatchObject({ verdict: 'pass', value: 200 });
+    expect(v.reason).toBe('time budget of 35 s spent while bracketing; the SLO held up to 200 req/s; the value is a lower bound and already meets the target');
+    const low = await searchCapacity({
+      probe: async (rate) => { t += 10_000; return model(rate); }, now: () => t,
+      slo, startRate: 25, maxRate: 5000, repeats: 1, timeBudgetMs: 25_000, trialMs: 10_000,
+    });
+    expect(low.maxSustainableRate).toBe(50);
+    const w = await judgeFunction('capacity', capacityFitnessFunctions.capacity, { capacity: section(low) } as never);
+    expect(w).toMatchObject({ verdict: 'inconclusive', value: 50 });
+  });
+
+  it('a saturated generator leaves a rate unjudged: retried once, then the search stops with the rate that held', async () => {
+    const saturating = async (rate: number): Promise<TrialMeasure> => (rate >= 200
+      ? { p99Ms: 300, errorRate: 0, droppedIterations: 0, generatorSaturated: true, achievedRate: rate * 0.8 }
+      : model(rate));
+    const r = await searchCapacity({ probe: saturating, slo, startRate: 50, maxRate: 5000, repeats: 2, timeBudgetMs: 1e9, trialMs: 1 });
+    expect(r.steps.map((s) => [s.rate, s.ok, s.unknown ?? false])).toEqual([[50, true, false], [100, true, false], [200, false, true], [200, false, true]]);
+    expect(r.stoppedEarly).toBe('generator saturated at 200 req/s: the load generator, not the system, limited the trial');
+    expect(r.maxSustainableRate).toBe(100);
+    expect(r.knee).toBeNull();
+    // Not a FAIL at 200 (that rate was never judged); 100 held, which meets '>= 100'.
+    const v = await judgeFunction('capacity', capacityFitnessFunctions.capacity, { capacity: section(r) } as never);
+    expect(v).toMatchObject({ verdict: 'pass', value: 100 });
+    const none = await searchCapacity({ probe: saturating, slo, startRate: 400, maxRate: 5000, repeats: 1, timeBudgetMs: 1e9, trialMs: 1 });
+    const n = await judgeFunction('capacity', capacityFitnessFunctions.capacity, { capacity: section(none) } as never);
+    expect(n).toMatchObject({ verdict: 'inconclusive', value: null });
   });
 
   it('a system that breaks the SLO at every rate fails the capacity target with a measured 0', async () => {

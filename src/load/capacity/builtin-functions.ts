@@ -22,20 +22,31 @@ export function judgeCapacity(section: CapacitySection | undefined): FitnessValu
     ...(section.traffic ? [{ message: section.traffic.note }] : []),
     ...section.notes.map((message) => ({ message })),
   ];
+  const unjudged = section.steps.some((s) => s.unknown);
   if (section.maxSustainableRate === null) {
     const last = section.steps.at(-1);
     const why = section.stoppedEarly ?? (last ? `the SLO broke at every rate tried, down to ${last.rate} req/s` : 'no rate was tried');
-    // A search that tried rates and found none sustainable is a measured zero; one that never ran says nothing.
-    if (section.steps.length === 0 || section.partial) return { value: null, verdict: 'inconclusive', reason: why, evidence };
+    // A search that tried rates and found none sustainable is a measured zero; one that never ran (or could not
+    // judge a rate) says nothing.
+    if (section.steps.length === 0 || section.partial || unjudged) return { value: null, verdict: 'inconclusive', reason: why, evidence };
     return { value: 0, reason: why, evidence };
   }
-  if (section.knee === null && section.stoppedEarly?.startsWith('time budget')) {
-    // Bracketing ran out of time while the SLO still held: the true maximum is higher than this.
-    return { value: section.maxSustainableRate, verdict: 'inconclusive', reason: `${section.stoppedEarly}; the SLO held at every rate tried`, evidence };
+  if (section.knee === null && section.stoppedEarly && !section.stoppedEarly.includes('ceiling')) {
+    // Stopped while the SLO still held (time budget, a saturated generator): the true maximum is at least this.
+    return {
+      value: section.maxSustainableRate, verdict: 'inconclusive', valueIsLowerBound: true, evidence,
+      reason: `${section.stoppedEarly}; the SLO held up to ${section.maxSustainableRate} req/s`,
+    };
+  }
+  if (unjudged) {
+    // The knee was bracketed, but a rate inside it could not be judged: the sustainable rate found still holds.
+    return { value: section.maxSustainableRate, verdict: 'inconclusive', valueIsLowerBound: true, evidence, reason: section.stoppedEarly ?? 'a rate could not be judged' };
   }
   if (section.partial) {
     // Interrupted: the rate found holds, a higher one may too.
-    return { value: section.maxSustainableRate, verdict: 'inconclusive', reason: 'the search was interrupted', evidence };
+    return {
+      value: section.maxSustainableRate, verdict: 'inconclusive', valueIsLowerBound: true, reason: 'the search was interrupted', evidence,
+    };
   }
   return { value: section.maxSustainableRate, evidence, ...(section.stoppedEarly ? { reason: section.stoppedEarly } : {}) };
 }

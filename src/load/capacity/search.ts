@@ -74,27 +74,43 @@ export async function searchCapacity(o: CapacitySearchOptions): Promise<Capacity
   let low: number | null = null;
   let high: number | null = null;
   let stoppedEarly: string | undefined;
+  const stop = (why: string) => { stoppedEarly = why; };
 
   const fits = () => now() - started + o.repeats * o.trialMs <= o.timeBudgetMs;
-  const tryRate = async (rate: number, phase: CapacityStep['phase']): Promise<boolean> => {
+  const attempt = async (rate: number, phase: CapacityStep['phase']): Promise<'held' | 'broken' | 'unknown'> => {
     const trials: CapacityTrial[] = [];
     for (let i = 0; i < o.repeats; i++) {
       const t = judgeTrial(await o.probe(rate), o.slo);
       trials.push(t);
       if (!t.ok || o.signal?.aborted) break; // one failing trial decides the rate
     }
-    const step: CapacityStep = { rate, phase, trials, ok: trials.length === o.repeats && trials.every((t) => t.ok) };
+    // A saturated generator measured itself: the rate is neither held nor broken.
+    const unknown = trials.some((t) => t.generatorSaturated);
+    const step: CapacityStep = {
+      rate, phase, trials, ok: !unknown && trials.length === o.repeats && trials.every((t) => t.ok),
+      ...(unknown ? { unknown } : {}),
+    };
     steps.push(step);
     o.onStep?.(step);
-    return step.ok;
+    return unknown ? 'unknown' : step.ok ? 'held' : 'broken';
   };
-  const stop = (why: string) => { stoppedEarly = why; };
+  /** A rate the generator could not judge is tried once more (a passing noise); twice unknown stops the search. */
+  const tryRate = async (rate: number, phase: CapacityStep['phase']): Promise<boolean | null> => {
+    let outcome = await attempt(rate, phase);
+    if (outcome === 'unknown' && fits() && !o.signal?.aborted) outcome = await attempt(rate, phase);
+    if (outcome === 'unknown') {
+      stop(`generator saturated at ${rate} req/s: the load generator, not the system, limited the trial`);
+      return null;
+    }
+    return outcome === 'held';
+  };
 
   let rate = roundRate(Math.min(o.startRate, o.maxRate));
   while (high === null || low === null) {
     if (o.signal?.aborted) { stop('interrupted'); break; }
     if (!fits()) { stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bracketing`); break; }
     const ok = await tryRate(rate, 'bracket');
+    if (ok === null) break;
     if (ok) {
       low = rate;
       if (high !== null) break;
@@ -112,7 +128,9 @@ export async function searchCapacity(o: CapacitySearchOptions): Promise<Capacity
     if (!fits()) { stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bisecting`); break; }
     const mid = roundRate((low + high) / 2);
     if (mid <= low || mid >= high) break; // rates are whole numbers: the bracket cannot narrow further
-    if (await tryRate(mid, 'bisect')) low = mid;
+    const ok = await tryRate(mid, 'bisect');
+    if (ok === null) break;
+    if (ok) low = mid;
     else high = mid;
   }
   return {
