@@ -358,13 +358,13 @@ export const CapacityConfigSchema = z.strictObject({
       maxErrorRate: num.min(0).max(1).optional().describe('Error rate must stay below this (default 0.01).'),
     })
     .optional(),
-  startRate: num.gt(0).optional().describe('First rate tried, req/s (default 50); doubled or halved to bracket.'),
+  startRate: num.gt(0).optional().describe('First rate tried, req/s (default 100); doubled or halved to bracket.'),
   maxRate: num.gt(0).optional().describe('Rate ceiling, req/s (default 5000).'),
   repeats: int.min(1).max(10).optional().describe('Trials per rate; all must meet the SLO (default 2).'),
   precision: num.gt(0).max(1).optional().describe('Bisect until (high − low) / low ≤ this (default 0.1).'),
-  trial: duration.optional().describe("Measured length of one trial (default '3s')."),
+  trial: duration.optional().describe("Measured length of one trial (default '2s')."),
   warmup: duration.optional().describe("Warm-up before each trial (default '1s')."),
-  timeBudget: duration.optional().describe("Wall-time budget of the whole search (default '60s')."),
+  timeBudget: duration.optional().describe("Wall-time budget of the whole search (default '50s')."),
   traffic: z
     .strictObject({
       requestsPerUserPerSec: num.gt(0).describe('Requests one active user sends per second.'),

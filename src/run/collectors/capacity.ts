@@ -12,9 +12,9 @@ export const capacityCollector: Collector<'capacity'> = {
     const cfg = resolved.config.capacity ?? {};
     const seconds = (v: string | undefined, fallback: string, key: string) => load.parseDuration(v ?? fallback, key) / 1000;
     const slo = { p99Ms: cfg.slo?.p99Ms ?? 200, maxErrorRate: cfg.slo?.maxErrorRate ?? 0.01 };
-    const trialSec = seconds(cfg.trial, '3s', 'capacity.trial');
+    const trialSec = seconds(cfg.trial, '2s', 'capacity.trial');
     const warmupSec = seconds(cfg.warmup, '1s', 'capacity.warmup');
-    const timeBudgetSec = seconds(cfg.timeBudget, '60s', 'capacity.timeBudget');
+    const timeBudgetSec = seconds(cfg.timeBudget, '50s', 'capacity.timeBudget');
     const repeats = cfg.repeats ?? 2;
     const precision = cfg.precision ?? 0.1;
     const section = await withLoadTarget(ctx, signal, async (url, defaults) => {
@@ -31,7 +31,7 @@ export const capacityCollector: Collector<'capacity'> = {
           outDir: resolved.outDir, baseDir: resolved.root,
         }),
         slo, repeats, precision, signal,
-        startRate: cfg.startRate ?? 50,
+        startRate: cfg.startRate ?? 100,
         maxRate: cfg.maxRate ?? 5000,
         timeBudgetMs: timeBudgetSec * 1000,
         trialMs: (trialSec + warmupSec + 1) * 1000,
@@ -41,7 +41,7 @@ export const capacityCollector: Collector<'capacity'> = {
         search, engine, scenario: name, slo, repeats, precision, trialSec, timeBudgetSec,
         ...(cfg.traffic ? { traffic: cfg.traffic } : {}),
         fit: ctx.fitness.scale?.fit ?? null,
-        notes: [`open model (constant arrival rate), ${warmupSec} s warm-up per trial; rates from ${cfg.startRate ?? 50} req/s, doubling, then bisection`],
+        notes: [`open model (constant arrival rate), ${warmupSec} s warm-up per trial; rates from ${cfg.startRate ?? 100} req/s, doubling, then bisection`],
         partial: signal.aborted,
       });
     });
