@@ -5,7 +5,7 @@ import type { StaticCollectOptions, StaticCollection } from '../../fitness/index
 
 type WorkerReply =
   | { ok: true; collection: StaticCollection }
-  | { ok: false; error: { message: string; stack?: string; exitCode?: ExitCode } };
+  | { ok: false; error: { name?: string; message: string; stack?: string; exitCode?: ExitCode } };
 
 const workerEntry = new URL('./static-worker.js', import.meta.url);
 
@@ -36,6 +36,7 @@ export function collectStaticInWorker(opts: StaticCollectOptions, signal: AbortS
         reply.error.exitCode !== undefined
           ? new UserError(reply.error.message, reply.error.exitCode)
           : new Error(reply.error.message);
+      if (reply.error.name) error.name = reply.error.name;
       if (reply.error.stack) error.stack = reply.error.stack;
       reject(error);
     });

@@ -9,7 +9,12 @@ import type { StaticCollectOptions } from '../../fitness/index.js';
 const { collectStatic } = await import('../../fitness/index.js');
 try {
   const collection = await collectStatic(workerData as StaticCollectOptions);
-  parentPort!.postMessage({ ok: true, collection });
+  try {
+    parentPort!.postMessage({ ok: true, collection });
+  } catch (e) {
+    // Something in the collection cannot cross threads (a function): the host analyses in its own thread instead.
+    parentPort!.postMessage({ ok: false, error: { name: 'DataCloneError', message: (e as Error).message } });
+  }
 } catch (e) {
   const error = e instanceof Error ? e : new Error(String(e));
   parentPort!.postMessage({
