@@ -48,4 +48,25 @@ describe('read caches follow writes', () => {
     await h.api('POST', `/api/pitches/${id}/archive`, { token: creator.token });
     expect(await search()).toEqual([]);
   });
+
+  it('the polled NDA status follows every transition at once', async () => {
+    const creator = await signUp(h, 'creator');
+    const investor = await signUp(h, 'investor');
+    const c = await h.api('POST', '/api/pitches', { token: creator.token, body: { title: 'Status Line', logline: 'Polled', genre: 'drama' } });
+    const pitchId = c.body.data.id as string;
+    await h.api('POST', `/api/pitches/${pitchId}/publish`, { token: creator.token });
+    const status = async () => {
+      const d = (await h.api('GET', `/api/ndas/pitch/${pitchId}/status`, { token: investor.token })).body.data;
+      return [d.nda?.status ?? null, d.hasAccess];
+    };
+    expect(await status()).toEqual([null, false]);
+    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data.id as string;
+    expect(await status()).toEqual(['requested', false]);
+    await h.api('POST', `/api/ndas/${nda}/approve`, { token: creator.token });
+    expect(await status()).toEqual(['approved', false]);
+    await h.api('POST', `/api/ndas/${nda}/sign`, { token: investor.token, body: { fullName: 'I', signature: 'i' } });
+    expect(await status()).toEqual(['signed', true]);
+    await h.api('POST', `/api/ndas/${nda}/revoke`, { token: creator.token });
+    expect(await status()).toEqual(['revoked', false]);
+  });
 });

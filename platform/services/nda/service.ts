@@ -74,13 +74,21 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
   // is re-checked against the clock on every decision.
   const accessCache = new TtlCache<{ status: NdaStatus; expires_at: Date | string | null } | null>(200_000, 60_000);
   const accessKey = (pitchId: string, userId: string) => `${pitchId}|${userId}`;
+  // The latest NDA (any state) per (pitch, requester) for the polled status endpoint; same key, same invalidation:
+  // every request, transition and expiry drops it in all processes before answering. Expiry is re-checked per read.
+  const latestCache = new TtlCache<NdaRow | null>(200_000, 60_000);
   // Bumped by every invalidation: a lookup that raced with one does not store what it read.
   let epoch = 0;
   ctx.caches.onInvalidate((scope, key) => {
     if (scope !== 'nda-access') return;
     epoch++;
-    if (key) accessCache.delete(key);
-    else accessCache.clear();
+    if (key) {
+      accessCache.delete(key);
+      latestCache.delete(key);
+    } else {
+      accessCache.clear();
+      latestCache.clear();
+    }
   });
   const forget = async (rows: Array<{ pitch_id: string; requester_id: string }>) => {
     for (const r of rows) await ctx.caches.invalidate('nda-access', accessKey(r.pitch_id, r.requester_id));
@@ -160,6 +168,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
             await appendEvents(tx, `nda-${id}`, 0, [{ type: 'NDARequested', data: ndaData(r[0]!) }]);
             return r[0]!;
           });
+          await forget([row]);
           void ctx.bus.kick();
           return reply.code(201).send(ok(toDto(row, viewer, ctx.now())));
         } catch (e) {
@@ -259,11 +268,19 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
     app.get<{ Params: { pitchId: string } }>('/api/ndas/pitch/:pitchId/status', async (req) => {
       const viewer = requireViewer(req, signer);
       const pitchId = uuidParam(req.params.pitchId, 'pitchId');
-      const r = await db.query<NdaRow>('SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 ORDER BY created_at DESC LIMIT 1', [
-        pitchId,
-        viewer.userId,
-      ]);
-      const nda = r[0];
+      const key = accessKey(pitchId, viewer.userId);
+      let nda = latestCache.get(key);
+      if (nda === undefined) {
+        const seen = epoch;
+        nda =
+          (
+            await db.query<NdaRow>(
+              'SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 ORDER BY created_at DESC LIMIT 1',
+              [pitchId, viewer.userId],
+            )
+          )[0] ?? null;
+        if (epoch === seen) latestCache.set(key, nda);
+      }
       const expired = nda && nda.status === 'signed' && nda.expires_at && new Date(nda.expires_at) <= ctx.now();
       return ok({
         nda: nda ? toDto(expired ? { ...nda, status: 'expired' } : nda, viewer, ctx.now()) : null,
@@ -378,13 +395,15 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           WHERE pitch_id = $1 AND status IN ('approved','signed') RETURNING *`,
         [pitchId],
       );
-      await tx.query(`UPDATE nda_svc.ndas SET status = 'rejected', revoke_reason = 'pitch deleted', updated_at = now() WHERE pitch_id = $1 AND status = 'requested'`, [
-        pitchId,
-      ]);
+      const closed = await tx.query<NdaRow>(
+        `UPDATE nda_svc.ndas SET status = 'rejected', revoke_reason = 'pitch deleted', updated_at = now()
+          WHERE pitch_id = $1 AND status = 'requested' RETURNING *`,
+        [pitchId],
+      );
       for (const r of rows) await appendEvents(tx, `nda-${r.id}`, 'any', [{ type: 'NDARevoked', data: { ...ndaData(r), reason: 'pitch deleted' } }]);
       await tx.query('DELETE FROM nda_svc.templates WHERE pitch_id = $1', [pitchId]);
       // The pitch is already gone, so no protected content can be served for it; this keeps the cache honest.
-      await forget(rows);
+      await forget([...rows, ...closed]);
     },
   };
 

@@ -415,8 +415,12 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         anonymousViews.set(seenKey, true);
       }
       await db.transaction(async (tx) => {
-        await tx.query('INSERT INTO pitch_svc.views (pitch_id, viewer_id) VALUES ($1, $2)', [r.id, viewerId]);
-        await tx.query('UPDATE pitch_svc.pitches SET view_count = view_count + 1, trend_score = trend_score + 1 WHERE id = $1', [r.id]);
+        // One statement (the transaction holds the embedded database: fewer round trips, shorter waits for others).
+        await tx.query(
+          `WITH v AS (INSERT INTO pitch_svc.views (pitch_id, viewer_id) VALUES ($1, $2))
+           UPDATE pitch_svc.pitches SET view_count = view_count + 1, trend_score = trend_score + 1 WHERE id = $1`,
+          [r.id, viewerId],
+        );
         await appendEvents(tx, `pitch-activity-${r.id}`, 'any', [{ type: 'PitchViewed', data: { pitchId: r.id, viewerId } }]);
       });
       return ok({ counted: true });

@@ -149,12 +149,8 @@ export function createUserService(ctx: ServiceContext): PlatformService {
     });
 
     app.get('/api/auth/session', async (req) => {
+      // The viewer resolution already refused ended sessions (signed out, expired, user deactivated).
       const v = requireViewer(req, signer);
-      const s = await db.query<{ user_id: string }>(
-        'SELECT user_id FROM user_svc.sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()',
-        [v.sessionId],
-      );
-      if (s.length === 0) throw unauthorized('session ended');
       const u = await userById(v.userId);
       if (!u || !u.active) throw unauthorized('session ended');
       return ok({ user: toUserDto(u) });
