@@ -55,7 +55,7 @@ async function importConfigModule(file: string, options: LoadConfigOptions): Pro
   }
   // A BOM is legal at the start of a UTF-8 file; JSON.parse would choke on it.
   const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') {
+  if (withoutComments(text, ext).trim() === '') {
     throw new ConfigError(
       `${name} is empty${ext === '.json' ? '' : ': end it with export default defineConfig({...})'}`,
     );
@@ -72,6 +72,17 @@ async function importConfigModule(file: string, options: LoadConfigOptions): Pro
     return parsed;
   }
   return withinTimeout(evaluateModule(file, name), options.timeoutMs ?? CONFIG_LOAD_TIMEOUT_MS, name);
+}
+
+/**
+ * A module of comments only is as empty as an empty file (CommonJS would read it as `{}`). Comments are cut only at
+ * line starts and as blocks; a string holding comment markers leaves code behind, so nothing with code looks empty.
+ */
+function withoutComments(text: string, ext: string): string {
+  if (ext === '.json') return text;
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*(\/\/|#!).*$/gm, '');
 }
 
 /** Evaluates a JS/TS config module and returns its default export, awaited. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ScenarioConfig } from '../../config/types.js';
 import type { Collector } from '../collector.js';
 import { withLoadTarget } from './load-target.js';
@@ -19,8 +19,10 @@ export const loadCollector: Collector<'load'> = {
       const names = flags.scenarios ?? cfg.run ?? Object.keys(scenarios);
       for (const n of names) {
         if (!scenarios[n]) {
-          const defined = Object.keys(scenarios).join(', ');
-          throw new ConfigError(`no scenario named '${n}'; defined: ${defined}`, 'load.scenarios');
+          // Blame where the name came from: the --scenario flag, else load.run.
+          const why = `no scenario named '${n}'; defined: ${Object.keys(scenarios).join(', ')}`;
+          if (flags.scenarios) throw new UsageError(`--scenario: ${why}`);
+          throw new ConfigError(why, 'load.run');
         }
       }
       return load.runLoad({
