@@ -27,6 +27,9 @@ export const TableOwnershipSchema = z
     parser: z.string().describe('The SQL grammar, e.g. "libpg-query 18.1.5 (PostgreSQL 18)".'),
     statements: CountSchema.describe('Literals read as SQL statements (whole tree).'),
     unparsed: CountSchema.describe('Literals that start like SQL but are not SQL by the grammar or read as prose.'),
+    cache: z
+      .strictObject({ hits: CountSchema, misses: CountSchema })
+      .describe('Files whose SQL facts came from the per-content cache (hits) or were parsed (misses).'),
     tables: z.array(TableRowSchema),
     violations: z
       .array(
@@ -85,7 +88,7 @@ export const BoundaryCrossingSchema = z.strictObject({
   kind: z.enum(['import', 'table', 'co-change']),
   weight: z.number().min(0).describe('Edge weight in the clustering graph; the list is sorted by it.'),
   other: z.string().describe('The other side: a service, "(no service)" or a folder.'),
-  detail: z.string().describe('What crosses: "a.ts:3 -> b.ts", "table users written by …", "a.ts ~ b.ts 3 commits".'),
+  detail: z.string().describe('What crosses: "a.ts:3 → b.ts", "table users: a.ts writes, b.ts reads", "a.ts ~ b.ts: …".'),
   file: z.string().optional(),
   line: PositionSchema.optional(),
 });
@@ -111,7 +114,9 @@ export const BoundaryAdviceSchema = z
       z.strictObject({
         service: z.string(),
         autonomy: ShareSchema.describe('Internal weight / (internal + crossing weight) of its modules.'),
-        crossings: z.array(BoundaryCrossingSchema).describe('What crosses the boundary, heaviest first.'),
+        crossings: z
+          .array(BoundaryCrossingSchema)
+          .describe('What crosses the boundary: heaviest first, then tables, co-changes, imports.'),
       }),
     ),
     aggregates: z

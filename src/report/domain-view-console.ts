@@ -17,10 +17,10 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
   const line = (s: string) => out.push(truncate(s, width));
   const t = st.tables;
   if (t && t.tables.length > 0) {
-    const several = t.violations.map((v) => `${v.table} (${v.writers.join(', ')})`);
+    const several = t.violations.map((v) => v.table).join(', ');
     line(
-      `Tables: ${t.tables.length} in ${t.statements} SQL statements (${t.parser}); ` +
-        `written by several services: ${several.length > 0 ? several.join(', ') : 'none'}`,
+      `Tables: ${t.tables.length} in ${t.statements} SQL statements, ${t.violations.length} written by several ` +
+        `services${several ? `: ${several}` : ''}`,
     );
     out.push(
       ...renderTextTable(
@@ -40,9 +40,12 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
     const hidden = cc.pairs.filter((p) => p.hidden).length;
     const window = cc.since ? ` since ${cc.since}` : '';
     line(
-      `Change coupling${window}: ${cc.commits} commits (${cc.bulkCommits} bulk ignored, > ${cc.maxFilesPerCommit} ` +
-        `files), ${cc.pairs.length} pairs with ≥ ${cc.minShared} shared commits, ${hidden} hidden; ` +
-        `cross-service commits ${cc.crossServiceCommits}/${cc.serviceCommits} (${formatPercent(cc.crossServiceShare, 0)})`,
+      `Change coupling${window}: ${cc.commits} commits (${cc.bulkCommits} bulk ignored), ${cc.pairs.length} pairs ` +
+        `≥ ${cc.minShared} shared, ${hidden} hidden`,
+    );
+    line(
+      `  Cross-service commits: ${cc.crossServiceCommits} of ${cc.serviceCommits} ` +
+        `(${formatPercent(cc.crossServiceShare, 0)})`,
     );
     if (cc.pairs.length > 0) {
       out.push(
@@ -57,7 +60,7 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
             `${p.a} ~ ${p.b}`,
             String(p.shared),
             formatPercent(p.degree, 0),
-            p.hidden ? { text: 'hidden (no import path)', style: c.yellow } : p.crossService ? 'cross-service' : '',
+            p.hidden ? { text: 'hidden', style: c.yellow } : p.crossService ? 'cross-service' : '',
           ]),
           { width, indent: 2, headerStyle: c.bold },
         ),
@@ -68,14 +71,13 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
   if (b) {
     const services = b.modularity.services;
     line(
-      `Boundaries: modularity of the configured services ${services === null ? 'n/a' : services.toFixed(2)}, ` +
-        `of the proposal ${b.modularity.proposal.toFixed(2)} (Louvain, ${b.clusters.length} clusters of ` +
-        `${b.modules} modules)`,
+      `Boundaries: modularity of services ${services === null ? 'n/a' : services.toFixed(2)}, of the proposal ` +
+        `${b.modularity.proposal.toFixed(2)} (${b.clusters.length} clusters)`,
     );
     for (const s of b.services) {
       if (s.crossings.length === 0) continue;
       line(`  ${s.service} (autonomy ${formatPercent(s.autonomy, 0)}), ${s.crossings.length} to do:`);
-      for (const x of s.crossings.slice(0, CROSSINGS_SHOWN)) line(`    ${x.kind} · ${x.other}: ${x.detail}`);
+      for (const x of s.crossings.slice(0, CROSSINGS_SHOWN)) line(`    ${x.kind} (${x.other}): ${x.detail}`);
     }
     for (const a of b.aggregates ?? []) {
       if (a.foreignWriters.length === 0) continue;

@@ -4,6 +4,8 @@ import { ModuleGraph } from './weighted-graph.js';
 
 export const BOUNDARY_DEFAULTS = { weights: { imports: 1, tables: 1, coChange: 1 }, seed: 1 };
 const OUTSIDE = '(no service)';
+/** At equal weight a shared table comes first: it is the hardest coupling to remove. */
+const KIND_ORDER = { table: 0, 'co-change': 1, import: 2 } as const;
 
 export interface BoundaryInput {
   /** The judged graph (live modules unless scope is all). */
@@ -29,7 +31,7 @@ function linksOf(input: BoundaryInput, w: BoundaryAdvice['weights'], live: Set<s
   const links: Link[] = [];
   for (const e of input.judged.edges) {
     if (e.external || e.unresolved || !input.counts(e) || !live.has(e.to) || e.from === e.to) continue;
-    const detail = `${e.from}:${e.line} imports ${e.to}`;
+    const detail = `${e.from}:${e.line} → ${e.to}`;
     links.push({ a: e.from, b: e.to, weight: w.imports, crossing: { kind: 'import', detail, file: e.from, line: e.line } });
   }
   for (const t of input.tables?.tables ?? []) {
@@ -107,7 +109,9 @@ export function adviseBoundaries(input: BoundaryInput): BoundaryAdvice {
         l.crossing.kind === 'import' ? {} : { file: otherFile, ...(l.lines ? { line: l.lines[otherFile] } : {}) };
       crossings.push({ ...l.crossing, ...at, weight: l.weight, other: ga === service ? gb : ga });
     }
-    crossings.sort((x, y) => y.weight - x.weight || x.detail.localeCompare(y.detail));
+    crossings.sort(
+      (x, y) => y.weight - x.weight || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || x.detail.localeCompare(y.detail),
+    );
     return { service, autonomy: inside + across === 0 ? 1 : inside / (inside + across), crossings };
   });
 

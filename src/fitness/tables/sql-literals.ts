@@ -47,8 +47,14 @@ function scriptKindOf(fileName: string): TS.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+/** Substitutions become `$n` parameters, except a schema qualifier (`${schema}.pitches`), which is dropped. */
 function templateText(node: TS.TemplateExpression): string {
-  return node.head.text + node.templateSpans.map((s, i) => `$${i + 1}${s.literal.text}`).join('');
+  return (
+    node.head.text +
+    node.templateSpans
+      .map((s, i) => (/^\.[A-Za-z_"]/.test(s.literal.text) ? s.literal.text.slice(1) : `$${i + 1}${s.literal.text}`))
+      .join('')
+  );
 }
 
 /** A table named by a query-builder call: `db.selectFrom('t')`, `knex('t').insert(…)`, `.into('t')`. */
@@ -76,7 +82,7 @@ const TABLE_NAME_RE = /^[a-z_][\w$]*(\.[a-z_][\w$]*)?$/i;
 /** `from('t')` / `knex('t')` write when the call chain around them inserts, updates or deletes. */
 function chainWrites(node: TS.Node): boolean {
   let n: TS.Node = node;
-  while (ts.isPropertyAccessExpression(n.parent) || ts.isCallExpression(n.parent)) {
+  while (n.parent && (ts.isPropertyAccessExpression(n.parent) || ts.isCallExpression(n.parent))) {
     n = n.parent;
     if (ts.isPropertyAccessExpression(n) && WRITE_METHODS.has(n.name.text)) return true;
   }
@@ -105,7 +111,8 @@ function builderUse(node: TS.CallExpression, line: number): BuilderUse | undefin
 export function sqlInSource(fileName: string, text: string): { candidates: SqlCandidate[]; builder: BuilderUse[] } {
   const builder: BuilderUse[] = [];
   if (!STATEMENT_HINT_RE.test(text) && !BUILDER_CALL_RE.test(text)) return { candidates: [], builder };
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindOf(fileName));
+  // Parent pointers: a builder call's chain (`knex('t').insert(…)`) decides whether it writes.
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
   const out: SqlCandidate[] = [];
   const lineOf = (n: TS.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const push = (node: TS.Node, sql: string, context: SqlCandidate['context']) => {

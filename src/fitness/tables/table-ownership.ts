@@ -54,7 +54,7 @@ function ownerOf(m: { path: string; service: string | null }, servicesConfigured
  */
 export async function analyseTables(
   input: TableInput,
-): Promise<{ tables: TableOwnership; findings: Finding[]; cache: { hits: number; misses: number } }> {
+): Promise<{ tables: TableOwnership; findings: Finding[] }> {
   const cache = new TableCache(input.cacheDir, SQL_PARSER);
   let loaded = false;
   const byTable = new Map<string, TableReference[]>();
@@ -111,8 +111,9 @@ export async function analyseTables(
     parser: SQL_PARSER,
     statements,
     unparsed,
+    cache: { hits: cache.hits, misses: cache.misses },
     tables,
     violations,
   };
-  return { tables: tableOwnership, findings, cache: { hits: cache.hits, misses: cache.misses } };
+  return { tables: tableOwnership, findings };
 }
