@@ -56,7 +56,9 @@ export function isDatabaseFault(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return /^(08|53|57|58|XX)/.test(code);
   if (typeof (e as { syscall?: unknown }).syscall === 'string') return true; // ECONNREFUSED, ECONNRESET, ...
-  return /connection terminated|timeout exceeded when trying to connect|connection error|channel closed/i.test(e.message);
+  return /connection terminated|timeout exceeded when trying to connect|connection error|channel closed/i.test(
+    e.message,
+  );
 }
 
 // No client-side timeout: abandoning a statement would not stop it committing. The server cancels statements at
@@ -135,7 +137,9 @@ function makePool(url: string, max: number): pg.Pool {
     idle_in_transaction_session_timeout: 2 * STATEMENT_TIMEOUT_MS,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
-        oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        oid === INT8_OID
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client losing its server must not crash the process; the next query reports the failure.
@@ -143,7 +147,12 @@ function makePool(url: string, max: number): pg.Pool {
   return pool;
 }
 
-async function openPg(url: string, replicaUrl: string | undefined, poolSize = 10, routing: ReadRouterOptions = {}): Promise<Db> {
+async function openPg(
+  url: string,
+  replicaUrl: string | undefined,
+  poolSize = 10,
+  routing: ReadRouterOptions = {},
+): Promise<Db> {
   const pool = makePool(url, poolSize);
   await pool.query('SELECT 1');
   const replica = replicaUrl ? makePool(replicaUrl, poolSize) : null;

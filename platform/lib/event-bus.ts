@@ -47,7 +47,10 @@ export class EventBus {
   private following: Promise<void> | null = null;
   private tailAgain = false;
 
-  constructor(private readonly db: Db, private readonly opts: EventBusOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly opts: EventBusOptions = {},
+  ) {
     this.pollMs = opts.pollMs ?? 100;
     this.batchSize = opts.batchSize ?? 1000;
   }
@@ -70,12 +73,17 @@ export class EventBus {
       this.kick()
         .catch(() => {})
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.listening ? this.opts.listeningPollMs ?? 1000 : this.pollMs);
+          if (!this.stopped)
+            this.timer = setTimeout(tick, this.listening ? (this.opts.listeningPollMs ?? 1000) : this.pollMs);
         });
     };
     this.timer = setTimeout(tick, 0);
     this.db
-      .listen?.(EVENTS_CHANNEL, (payload) => this.onNotify(payload), () => void this.kick().catch(() => {}))
+      .listen?.(
+        EVENTS_CHANNEL,
+        (payload) => this.onNotify(payload),
+        () => void this.kick().catch(() => {}),
+      )
       .then(
         (unlisten) => {
           if (this.stopped) return void unlisten().catch(() => {});
@@ -115,7 +123,9 @@ export class EventBus {
     const wanted = [...new Set(this.followers.flatMap((f) => [...f.types]))];
     this.following = (async () => {
       if (this.followFrom === null) {
-        this.followFrom = (await this.db.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0]!.h;
+        this.followFrom = (
+          await this.db.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events')
+        )[0]!.h;
         return;
       }
       const rows = await this.db.query<{ seq: number; stream: string; type: string; data: unknown }>(
@@ -192,7 +202,7 @@ export class EventBus {
   /** Subscribers of these types plus those they wait for (`after`), in registration order. */
   private subscribersOf(types: ReadonlySet<string>): Subscriber[] {
     const wanted = new Set(this.subscribers.filter((s) => s.types.some((t) => types.has(t))).map((s) => s.name));
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const s of this.subscribers) {
         if (!wanted.has(s.name)) continue;
@@ -241,7 +251,10 @@ export class EventBus {
     return this.db.transaction(async (tx) => {
       await tx.query('INSERT INTO eventstore.checkpoints (subscriber) VALUES ($1) ON CONFLICT DO NOTHING', [s.name]);
       // The row lock makes concurrent workers take turns per subscriber instead of racing on the same batch.
-      const cp = await tx.query<{ position: number }>('SELECT position FROM eventstore.checkpoints WHERE subscriber = $1 FOR UPDATE', [s.name]);
+      const cp = await tx.query<{ position: number }>(
+        'SELECT position FROM eventstore.checkpoints WHERE subscriber = $1 FOR UPDATE',
+        [s.name],
+      );
       const from = cp[0]!.position;
       let upTo = Number.MAX_SAFE_INTEGER;
       if (s.after?.length) {
@@ -249,7 +262,10 @@ export class EventBus {
           'SELECT COALESCE(MIN(position), 0) AS p FROM eventstore.checkpoints WHERE subscriber = ANY($1::text[])',
           [s.after],
         );
-        const known = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM eventstore.checkpoints WHERE subscriber = ANY($1::text[])', [s.after]);
+        const known = await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM eventstore.checkpoints WHERE subscriber = ANY($1::text[])',
+          [s.after],
+        );
         upTo = known[0]!.n === s.after.length ? deps[0]!.p : 0;
       }
       // Commit order equals sequence order (appends hold a lock until commit), so every event up to the head read
@@ -298,7 +314,10 @@ export class EventBus {
             .map((r) =>
               tracer().startSpan(
                 `deliver ${r.type} to ${s.name}`,
-                { kind: SpanKind.CONSUMER, attributes: { 'messaging.message.id': r.event_id, 'pitchey.event.seq': r.seq } },
+                {
+                  kind: SpanKind.CONSUMER,
+                  attributes: { 'messaging.message.id': r.event_id, 'pitchey.event.seq': r.seq },
+                },
                 contextFromTraceparent(r.traceparent),
               ),
             )
@@ -314,7 +333,10 @@ export class EventBus {
       }
       const full = rows.length === this.batchSize;
       const position = full ? rows[rows.length - 1]!.seq : limitSeq;
-      await tx.query('UPDATE eventstore.checkpoints SET position = $2, updated_at = now() WHERE subscriber = $1', [s.name, position]);
+      await tx.query('UPDATE eventstore.checkpoints SET position = $2, updated_at = now() WHERE subscriber = $1', [
+        s.name,
+        position,
+      ]);
       return full ? rows.length : 0;
     });
   }

@@ -38,7 +38,11 @@ CREATE TABLE eventstore.processed (
 
 /** An append whose expected stream version no longer matches: someone else wrote first. Nothing was written. */
 export class ConcurrencyError extends Error {
-  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly stream: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`stream ${stream}: expected version ${expected}, found ${actual}`);
     this.name = 'ConcurrencyError';
   }
@@ -74,12 +78,19 @@ export async function appendEvents(
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
   await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
   const ids = events.map((e) => e.eventId ?? randomUUID());
-  const known = await tx.query<{ event_id: string }>('SELECT event_id FROM eventstore.events WHERE event_id = ANY($1::uuid[])', [ids]);
-  const cur = await tx.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM eventstore.events WHERE stream = $1', [stream]);
+  const known = await tx.query<{ event_id: string }>(
+    'SELECT event_id FROM eventstore.events WHERE event_id = ANY($1::uuid[])',
+    [ids],
+  );
+  const cur = await tx.query<{ v: number }>(
+    'SELECT COALESCE(MAX(version), 0)::int AS v FROM eventstore.events WHERE stream = $1',
+    [stream],
+  );
   const current = cur[0]!.v;
   if (known.length === ids.length) return { version: current, duplicate: true };
   if (known.length > 0) throw new Error(`stream ${stream}: a batch was partially appended before (event ids reused)`);
-  if (expectedVersion !== 'any' && current !== expectedVersion) throw new ConcurrencyError(stream, expectedVersion, current);
+  if (expectedVersion !== 'any' && current !== expectedVersion)
+    throw new ConcurrencyError(stream, expectedVersion, current);
   const values: string[] = [];
   const params: unknown[] = [];
   const traceparent = currentTraceparent();
@@ -119,13 +130,21 @@ function toEnvelope(r: EventRow): EventEnvelope {
   };
 }
 
-export async function readAll(db: Queryable, afterSeq: number, limit: number, types?: readonly string[]): Promise<EventEnvelope[]> {
+export async function readAll(
+  db: Queryable,
+  afterSeq: number,
+  limit: number,
+  types?: readonly string[],
+): Promise<EventEnvelope[]> {
   const rows = types
     ? await db.query<EventRow>(
         'SELECT * FROM eventstore.events WHERE seq > $1 AND type = ANY($3::text[]) ORDER BY seq LIMIT $2',
         [afterSeq, limit, types],
       )
-    : await db.query<EventRow>('SELECT * FROM eventstore.events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+    : await db.query<EventRow>('SELECT * FROM eventstore.events WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        afterSeq,
+        limit,
+      ]);
   return rows.map(toEnvelope);
 }
 
@@ -136,9 +155,10 @@ export async function readStream(db: Queryable, stream: string): Promise<EventEn
 
 /** The last global position recorded strictly before `at` (0 when none): where a replay from `at` starts. */
 export async function positionBefore(db: Db, at: Date): Promise<number> {
-  const r = await db.query<{ p: number }>('SELECT COALESCE(MAX(seq), 0) AS p FROM eventstore.events WHERE recorded_at < $1::timestamptz', [
-    at.toISOString(),
-  ]);
+  const r = await db.query<{ p: number }>(
+    'SELECT COALESCE(MAX(seq), 0) AS p FROM eventstore.events WHERE recorded_at < $1::timestamptz',
+    [at.toISOString()],
+  );
   return r[0]!.p;
 }
 

@@ -47,7 +47,8 @@ export function serveDbOverIpc(db: Db, child: Channel): () => void {
     const m = raw as IpcRequest;
     if (!m || m.t !== 'db') return;
     const reply = (r: Omit<IpcReply, 't' | 'id'>) => child.send({ t: 'db', id: m.id, ...r });
-    const fail = (e: unknown) => reply({ ok: false, error: { message: (e as Error).message, code: (e as { code?: string }).code } });
+    const fail = (e: unknown) =>
+      reply({ ok: false, error: { message: (e as Error).message, code: (e as { code?: string }).code } });
     if (m.op === 'listen') {
       if (!db.listen) return fail(new Error('this database cannot LISTEN'));
       const channel = m.channel!;
@@ -63,7 +64,11 @@ export function serveDbOverIpc(db: Db, child: Channel): () => void {
     } else if (m.op === 'begin') {
       let started!: () => void;
       const ready = new Promise<void>((r) => (started = r));
-      const entry = { tx: null as unknown as Queryable, finish: (_commit: boolean) => {}, done: Promise.resolve() as Promise<unknown> };
+      const entry = {
+        tx: null as unknown as Queryable,
+        finish: (_commit: boolean) => {},
+        done: Promise.resolve() as Promise<unknown>,
+      };
       entry.done = db
         .transaction(
           (tx) =>
@@ -78,9 +83,12 @@ export function serveDbOverIpc(db: Db, child: Channel): () => void {
           if (!(e instanceof Rollback)) throw e;
         });
       // A failure before the body ran (e.g. BEGIN failed) must still answer.
-      Promise.race([ready, entry.done.then(() => {
-        throw new Error('transaction ended before it started');
-      })]).then(() => reply({ ok: true }), fail);
+      Promise.race([
+        ready,
+        entry.done.then(() => {
+          throw new Error('transaction ended before it started');
+        }),
+      ]).then(() => reply({ ok: true }), fail);
     } else {
       const t = open.get(m.tx!);
       if (!t) return fail(new Error('transaction is not open'));

@@ -42,7 +42,13 @@ export class RedisCacheStore {
     readonly url: string,
     opts: { keyPrefix?: string; guard?: GuardOptions } = {},
   ) {
-    this.guard = new Guard('redis-cache', { timeoutMs: 0, slowCallMs: 100, minimumCalls: 5, retries: 0, ...opts.guard });
+    this.guard = new Guard('redis-cache', {
+      timeoutMs: 0,
+      slowCallMs: 100,
+      minimumCalls: 5,
+      retries: 0,
+      ...opts.guard,
+    });
     this.redis = new Redis(url, {
       keyPrefix: opts.keyPrefix ?? 'pitchey:cache:',
       enableOfflineQueue: false,
@@ -71,7 +77,9 @@ export class RedisCacheStore {
   /** The cached value (or undefined) and the version a refill must present. Null when Redis cannot answer. */
   async read(key: string): Promise<{ value: string | null; version: string } | null> {
     try {
-      const [value, version] = await this.guard.run(() => this.redis.mget(`d:${key}`, `v:${key}`), { idempotent: true });
+      const [value, version] = await this.guard.run(() => this.redis.mget(`d:${key}`, `v:${key}`), {
+        idempotent: true,
+      });
       return { value: value ?? null, version: version ?? '0' };
     } catch {
       return null;
@@ -175,7 +183,9 @@ export class LayeredCache<V> {
     const v = await load();
     if (v === undefined || flight.stale) return v;
     // A refused compare-and-set means a write happened since we looked: keep the value in neither layer.
-    const current = seen ? await this.o.shared!.refill(sharedKey, seen.version, JSON.stringify(v), this.o.sharedTtlMs ?? 30_000) : true;
+    const current = seen
+      ? await this.o.shared!.refill(sharedKey, seen.version, JSON.stringify(v), this.o.sharedTtlMs ?? 30_000)
+      : true;
     if (current && !flight.stale) this.local.set(key, { v });
     return v;
   }

@@ -3,7 +3,11 @@ import pg from 'pg';
 export type NotifyHandler = (payload: string) => void;
 
 /** Subscribes to a NOTIFY channel; `onReconnect` runs after a lost listening connection is back (catch up then). */
-export type Listen = (channel: string, onPayload: NotifyHandler, onReconnect?: () => void) => Promise<() => Promise<void>>;
+export type Listen = (
+  channel: string,
+  onPayload: NotifyHandler,
+  onReconnect?: () => void,
+) => Promise<() => Promise<void>>;
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 

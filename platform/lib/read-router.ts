@@ -120,7 +120,8 @@ export class ReadRouter {
       const p = (await this.primary.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
       this.samples.push({ at: now, lsn: parseLsn(p)! });
       try {
-        const r = (await this.replica.query<{ l: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS l')).rows[0]!.l;
+        const r = (await this.replica.query<{ l: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS l'))
+          .rows[0]!.l;
         this.replayed = r ? parseLsn(r)! : -1n;
         this.healthy = r !== null;
       } catch {
@@ -165,7 +166,10 @@ export class ReadRouter {
     if (!this.inRotation) return false;
     const c = callerContext.getStore();
     if (!c) return true;
-    const need = [c.wroteLsn, c.minLsn, this.lastWrite.get(c.caller)].reduce<bigint>((m, v) => (v !== undefined && v > m ? v : m), -1n);
+    const need = [c.wroteLsn, c.minLsn, this.lastWrite.get(c.caller)].reduce<bigint>(
+      (m, v) => (v !== undefined && v > m ? v : m),
+      -1n,
+    );
     return need <= this.replayed;
   }
 

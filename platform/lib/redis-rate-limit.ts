@@ -71,7 +71,10 @@ export class RedisRateLimitStore {
     return store;
   }
 
-  private constructor(readonly url: string, opts: RedisRateLimitOptions = {}) {
+  private constructor(
+    readonly url: string,
+    opts: RedisRateLimitOptions = {},
+  ) {
     this.prefix = opts.keyPrefix ?? 'pitchey:rl:';
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     // ioredis enforces the command timeout itself; a take is not idempotent, so it is never retried.
@@ -146,6 +149,8 @@ export class RedisRateLimitStore {
   private markDegraded(e: Error): void {
     if (this.degraded) return;
     this.degraded = true;
-    this.log(`[platform] rate limit: Redis at ${this.url} unavailable (${e.message}); failing open to in-process buckets`);
+    this.log(
+      `[platform] rate limit: Redis at ${this.url} unavailable (${e.message}); failing open to in-process buckets`,
+    );
   }
 }

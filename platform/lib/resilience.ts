@@ -61,7 +61,11 @@ export interface CallOptions {
 
 /** Refused without running: circuit open or bulkhead full. Callers map it to 503. */
 export class GuardRejectedError extends Error {
-  constructor(readonly target: string, readonly reason: 'circuit_open' | 'bulkhead_full' | 'timeout', cause?: unknown) {
+  constructor(
+    readonly target: string,
+    readonly reason: 'circuit_open' | 'bulkhead_full' | 'timeout',
+    cause?: unknown,
+  ) {
     super(
       reason === 'circuit_open'
         ? `circuit to ${target} is open`
@@ -121,9 +125,7 @@ export class Guard {
     const isFailure = opts.isFailure ?? (() => true);
     const failures = handleWhen(
       (e) => !(e instanceof BrokenCircuitError || e instanceof IsolatedCircuitError) && isFailure(e),
-    ).orWhenResult(
-      (r) => (r as Timed<unknown>).ms > slowMs,
-    );
+    ).orWhenResult((r) => (r as Timed<unknown>).ms > slowMs);
     this.breaker = circuitBreaker(failures, {
       halfOpenAfter: this.o.halfOpenAfterMs,
       breaker: new SamplingBreaker({
@@ -147,7 +149,10 @@ export class Guard {
       this.o.retries > 0
         ? retry(
             handleWhen((e) => !(e instanceof GuardRejectedError && e.reason !== 'timeout')),
-            { maxAttempts: this.o.retries, backoff: new ExponentialBackoff({ initialDelay: this.o.retryInitialDelayMs, maxDelay: 500 }) },
+            {
+              maxAttempts: this.o.retries,
+              backoff: new ExponentialBackoff({ initialDelay: this.o.retryInitialDelayMs, maxDelay: 500 }),
+            },
           )
         : null;
     this.retryPolicy?.onRetry(() => (this.counts.retries += 1));
@@ -168,14 +173,17 @@ export class Guard {
       const timed = await this.lanes[lane].execute(() =>
         this.breaker.execute(async ({ signal }) => {
           const t0 = performance.now();
-          const value = this.timeoutPolicy ? await this.timeoutPolicy.execute((c) => fn(c.signal), signal) : await fn(signal);
+          const value = this.timeoutPolicy
+            ? await this.timeoutPolicy.execute((c) => fn(c.signal), signal)
+            : await fn(signal);
           return { value, ms: performance.now() - t0 } satisfies Timed<T>;
         }),
       );
       if (timed.ms > this.o.slowCallMs) this.counts.slow += 1;
       return timed.value;
     } catch (e) {
-      if (e instanceof BrokenCircuitError || e instanceof IsolatedCircuitError) throw new GuardRejectedError(this.target, 'circuit_open', e);
+      if (e instanceof BrokenCircuitError || e instanceof IsolatedCircuitError)
+        throw new GuardRejectedError(this.target, 'circuit_open', e);
       if (e instanceof BulkheadRejectedError) throw new GuardRejectedError(this.target, 'bulkhead_full', e);
       if (e instanceof TaskCancelledError) {
         this.counts.timeouts += 1;
@@ -213,7 +221,9 @@ export function exposeGuardMetrics(registry: Registry, guard: Guard): void {
       labelNames: ['target', 'lane'],
       registers: [registry],
       collect() {
-        for (const g of set) for (const [lane, b] of Object.entries(g.lanes)) this.set({ target: g.target, lane }, g.capacity[lane as Lane].slots - b.executionSlots);
+        for (const g of set)
+          for (const [lane, b] of Object.entries(g.lanes))
+            this.set({ target: g.target, lane }, g.capacity[lane as Lane].slots - b.executionSlots);
       },
     });
     new Gauge({
@@ -222,7 +232,9 @@ export function exposeGuardMetrics(registry: Registry, guard: Guard): void {
       labelNames: ['target', 'lane'],
       registers: [registry],
       collect() {
-        for (const g of set) for (const [lane, b] of Object.entries(g.lanes)) this.set({ target: g.target, lane }, g.capacity[lane as Lane].queue - b.queueSlots);
+        for (const g of set)
+          for (const [lane, b] of Object.entries(g.lanes))
+            this.set({ target: g.target, lane }, g.capacity[lane as Lane].queue - b.queueSlots);
       },
     });
     for (const [name, key, help] of [

@@ -22,7 +22,11 @@ export interface SagaFaults {
 }
 
 export class SagaFailedError extends Error {
-  constructor(readonly sagaId: string, readonly step: string, readonly reason: unknown) {
+  constructor(
+    readonly sagaId: string,
+    readonly step: string,
+    readonly reason: unknown,
+  ) {
     super(`saga ${sagaId} failed at ${step}: ${(reason as Error)?.message ?? String(reason)}`);
     this.name = 'SagaFailedError';
   }
@@ -51,7 +55,12 @@ CREATE INDEX saga_runs_open ON ${schema}.saga_runs (state) WHERE state IN ('runn
 
 /** Orchestrates sagas with their state persisted after every step, so a restarted process can compensate. */
 export class SagaRunner<D extends object> {
-  constructor(private readonly db: Db, private readonly table: string, private readonly def: SagaDefinition<D>, private readonly faults: SagaFaults = {}) {}
+  constructor(
+    private readonly db: Db,
+    private readonly table: string,
+    private readonly def: SagaDefinition<D>,
+    private readonly faults: SagaFaults = {},
+  ) {}
 
   async run(initial: D): Promise<D> {
     if (!tracingEnabled()) return this.runSteps(initial);
@@ -66,11 +75,10 @@ export class SagaRunner<D extends object> {
   private async runSteps(initial: D): Promise<D> {
     const id = randomUUID();
     let data = initial;
-    await this.db.query(`INSERT INTO ${this.table} (id, kind, state, step, data) VALUES ($1, $2, 'running', 0, $3::jsonb)`, [
-      id,
-      this.def.kind,
-      JSON.stringify(data),
-    ]);
+    await this.db.query(
+      `INSERT INTO ${this.table} (id, kind, state, step, data) VALUES ($1, $2, 'running', 0, $3::jsonb)`,
+      [id, this.def.kind, JSON.stringify(data)],
+    );
     for (let i = 0; i < this.def.steps.length; i++) {
       const step = this.def.steps[i]!;
       try {
@@ -81,7 +89,11 @@ export class SagaRunner<D extends object> {
         await this.compensate(id, data, i, String((e as Error)?.message ?? e));
         throw new SagaFailedError(id, step.name, e);
       }
-      await this.db.query(`UPDATE ${this.table} SET step = $2, data = $3::jsonb, updated_at = now() WHERE id = $1`, [id, i + 1, JSON.stringify(data)]);
+      await this.db.query(`UPDATE ${this.table} SET step = $2, data = $3::jsonb, updated_at = now() WHERE id = $1`, [
+        id,
+        i + 1,
+        JSON.stringify(data),
+      ]);
       if (this.faults.crashAfter === step.name) throw new SimulatedCrash(step.name);
     }
     await this.db.query(`UPDATE ${this.table} SET state = 'completed', updated_at = now() WHERE id = $1`, [id]);
@@ -103,10 +115,14 @@ export class SagaRunner<D extends object> {
 
   /** Undoes steps `upTo` down to 0; the step that failed is included since it may have taken effect. */
   private async compensate(id: string, data: D, upTo: number, error: string): Promise<void> {
-    await this.db.query(`UPDATE ${this.table} SET state = 'compensating', error = $2, updated_at = now() WHERE id = $1`, [id, error]);
+    await this.db.query(
+      `UPDATE ${this.table} SET state = 'compensating', error = $2, updated_at = now() WHERE id = $1`,
+      [id, error],
+    );
     for (let j = upTo; j >= 0; j--) {
       const step = this.def.steps[j]!;
-      if (tracingEnabled()) await inSpan(`saga ${this.def.kind} compensate ${step.name}`, SpanKind.INTERNAL, () => step.compensate(data));
+      if (tracingEnabled())
+        await inSpan(`saga ${this.def.kind} compensate ${step.name}`, SpanKind.INTERNAL, () => step.compensate(data));
       else await step.compensate(data);
       await this.db.query(`UPDATE ${this.table} SET step = $2, updated_at = now() WHERE id = $1`, [id, j]);
     }

@@ -102,7 +102,12 @@ export function serviceCallOf(req: FastifyRequest): ServiceCall | undefined {
  * Authenticates service tokens on the routes of `callee`. With `requireToken` (a service on its own port, `--mode
  * services`) a request without a valid token from the gateway or an admitted service is refused with 401.
  */
-export function registerServiceAuth(app: FastifyInstance, callee: string, tokens: ServiceTokens, requireToken: boolean): void {
+export function registerServiceAuth(
+  app: FastifyInstance,
+  callee: string,
+  tokens: ServiceTokens,
+  requireToken: boolean,
+): void {
   app.addHook('onRequest', async (req, reply) => {
     const internal = req.headers[SERVICE_TOKEN_HEADER];
     const forwarded = req.headers[GATEWAY_TOKEN_HEADER];
@@ -111,10 +116,19 @@ export function registerServiceAuth(app: FastifyInstance, callee: string, tokens
       if (caller) return void calls.set(req, { caller, via: 'internal' });
     } else if (typeof forwarded === 'string') {
       // Only the gateway forwards client requests (and vouches for the client's address).
-      if ((await tokens.verify(forwarded, callee)) === 'gateway') return void calls.set(req, { caller: 'gateway', via: 'gateway' });
+      if ((await tokens.verify(forwarded, callee)) === 'gateway')
+        return void calls.set(req, { caller: 'gateway', via: 'gateway' });
     }
     if (requireToken) {
-      return reply.code(401).send({ success: false, error: { code: 'service_token_required', message: `${callee} accepts calls through the gateway or from services only` } });
+      return reply
+        .code(401)
+        .send({
+          success: false,
+          error: {
+            code: 'service_token_required',
+            message: `${callee} accepts calls through the gateway or from services only`,
+          },
+        });
     }
   });
 }

@@ -11,7 +11,13 @@ export interface TransportResponse {
 
 /** How a request reaches another service: real HTTP in multi-process mode, in-process injection in gateway mode. */
 export interface ServiceTransport {
-  request(method: string, path: string, headers: Record<string, string>, body?: unknown, signal?: AbortSignal): Promise<TransportResponse>;
+  request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<TransportResponse>;
   close?(): Promise<void>;
 }
 
@@ -79,8 +85,10 @@ export class ServiceClient {
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     if (!tracingEnabled()) return this.send<T>(method, path, body);
-    return inSpan(`${method} ${this.target}${path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`, SpanKind.CLIENT, () =>
-      this.send<T>(method, path, body),
+    return inSpan(
+      `${method} ${this.target}${path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`,
+      SpanKind.CLIENT,
+      () => this.send<T>(method, path, body),
     );
   }
 
@@ -90,7 +98,13 @@ export class ServiceClient {
       res = await this.guard.run(
         async (signal) => {
           const token = await this.credential();
-          const r = await this.transport.request(method, path, injectTraceHeaders({ [INTERNAL_HEADER]: token }), body, signal);
+          const r = await this.transport.request(
+            method,
+            path,
+            injectTraceHeaders({ [INTERNAL_HEADER]: token }),
+            body,
+            signal,
+          );
           if (r.status >= 500) throw new Error(`${this.target} answered ${r.status}`);
           return r;
         },

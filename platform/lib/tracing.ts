@@ -58,7 +58,12 @@ export async function shutdownTracing(): Promise<void> {
 export const tracer = () => trace.getTracer(TRACER);
 
 /** Runs `fn` in a new active span; records a thrown error on it. */
-export async function inSpan<T>(name: string, kind: SpanKind, fn: (span: Span) => Promise<T>, parent?: Context): Promise<T> {
+export async function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  fn: (span: Span) => Promise<T>,
+  parent?: Context,
+): Promise<T> {
   return tracer().startActiveSpan(name, { kind }, parent ?? context.active(), async (span) => {
     try {
       return await fn(span);
@@ -113,7 +118,9 @@ export function registerTracing(app: FastifyInstance): void {
     const handler = route.handler;
     route.handler = function traced(this: FastifyInstance, req, reply) {
       const span = serverSpans.get(req);
-      return span ? context.with(trace.setSpan(context.active(), span), () => handler.call(this, req, reply)) : handler.call(this, req, reply);
+      return span
+        ? context.with(trace.setSpan(context.active(), span), () => handler.call(this, req, reply))
+        : handler.call(this, req, reply);
     };
   });
   app.addHook('onRequest', async (req) => {

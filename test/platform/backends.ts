@@ -33,7 +33,9 @@ export interface PgCluster {
 }
 
 export function startPgCluster(opts: { replica?: boolean } = {}): PgCluster {
-  const r = spawnSync(process.execPath, [script, 'start', ...(opts.replica ? ['--replica'] : [])], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script, 'start', ...(opts.replica ? ['--replica'] : [])], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`pg-cluster start failed: ${r.stderr}`);
   const info = JSON.parse(r.stdout) as { url: string; replicaUrl: string | null; dataDir: string };
   return {
@@ -51,11 +53,15 @@ export function startPgCluster(opts: { replica?: boolean } = {}): PgCluster {
       if (s.status !== 0) throw new Error(`pg-cluster stop-replica failed: ${s.stderr}`);
     },
     stopNode(node) {
-      const s = spawnSync(process.execPath, [script, 'stop-node', '--node', node, '--data-dir', info.dataDir], { encoding: 'utf8' });
+      const s = spawnSync(process.execPath, [script, 'stop-node', '--node', node, '--data-dir', info.dataDir], {
+        encoding: 'utf8',
+      });
       if (s.status !== 0) throw new Error(`pg-cluster stop-node failed: ${s.stderr}`);
     },
     startNode(node) {
-      const s = spawnSync(process.execPath, [script, 'start-node', '--node', node, '--data-dir', info.dataDir], { encoding: 'utf8' });
+      const s = spawnSync(process.execPath, [script, 'start-node', '--node', node, '--data-dir', info.dataDir], {
+        encoding: 'utf8',
+      });
       if (s.status !== 0) throw new Error(`pg-cluster start-node failed: ${s.stderr}`);
     },
     stop() {

@@ -12,7 +12,13 @@ async function get(url: string, token?: string, etag?: string) {
   if (etag) headers['if-none-match'] = etag;
   const res = await fetch(url, { headers });
   const text = await res.text();
-  return { status: res.status, etag: res.headers.get('etag'), cc: res.headers.get('cache-control'), vary: res.headers.get('vary'), text };
+  return {
+    status: res.status,
+    etag: res.headers.get('etag'),
+    cc: res.headers.get('cache-control'),
+    vary: res.headers.get('vary'),
+    text,
+  };
 }
 
 describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => {
@@ -39,19 +45,43 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
 
   it('304 only for the bytes the caller may see; protected content in no shared layer; revoke is immediate', async () => {
     const api = apiClient(p.url);
-    const creator = await registerAndSignIn(api, { email: 'c@cache.test', password: 'correct horse 1', displayName: 'C', role: 'creator' });
-    const inv = await registerAndSignIn(api, { email: 'i@cache.test', password: 'correct horse 1', displayName: 'I', role: 'investor' });
-    const other = await registerAndSignIn(api, { email: 'o@cache.test', password: 'correct horse 1', displayName: 'O', role: 'investor' });
+    const creator = await registerAndSignIn(api, {
+      email: 'c@cache.test',
+      password: 'correct horse 1',
+      displayName: 'C',
+      role: 'creator',
+    });
+    const inv = await registerAndSignIn(api, {
+      email: 'i@cache.test',
+      password: 'correct horse 1',
+      displayName: 'I',
+      role: 'investor',
+    });
+    const other = await registerAndSignIn(api, {
+      email: 'o@cache.test',
+      password: 'correct horse 1',
+      displayName: 'O',
+      role: 'investor',
+    });
     const created = await api('POST', '/api/pitches', {
       token: creator.token,
-      body: { title: 'Cached', logline: 'Layers', genre: 'drama', requiresNda: true, protected: { revenueModel: secret } },
+      body: {
+        title: 'Cached',
+        logline: 'Layers',
+        genre: 'drama',
+        requiresNda: true,
+        protected: { revenueModel: secret },
+      },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.data.id as string;
     expect((await api('POST', `/api/pitches/${id}/publish`, { token: creator.token })).status).toBe(200);
     const nda = await api('POST', '/api/ndas/request', { token: inv.token, body: { pitchId: id } });
     await api('POST', `/api/ndas/${nda.body.data.id}/approve`, { token: creator.token });
-    await api('POST', `/api/ndas/${nda.body.data.id}/sign`, { token: inv.token, body: { fullName: 'I', signature: 'i' } });
+    await api('POST', `/api/ndas/${nda.body.data.id}/sign`, {
+      token: inv.token,
+      body: { fullName: 'I', signature: 'i' },
+    });
     const url = `${p.url}/api/pitches/${id}`;
 
     const full = await get(url, inv.token);
@@ -86,13 +116,23 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
 
   it('a write bumps the shared version: the next read (any process) sees it, the stale entry is gone', async () => {
     const api = apiClient(p.url);
-    const creator = await registerAndSignIn(api, { email: 'w@cache.test', password: 'correct horse 1', displayName: 'W', role: 'creator' });
-    const created = await api('POST', '/api/pitches', { token: creator.token, body: { title: 'Before', logline: 'L', genre: 'drama' } });
+    const creator = await registerAndSignIn(api, {
+      email: 'w@cache.test',
+      password: 'correct horse 1',
+      displayName: 'W',
+      role: 'creator',
+    });
+    const created = await api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { title: 'Before', logline: 'L', genre: 'drama' },
+    });
     const id = created.body.data.id as string;
     await api('POST', `/api/pitches/${id}/publish`, { token: creator.token });
     expect(JSON.parse((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('Before');
     const versionBefore = Number((await raw.get(`pitchey:cache:v:pitch-row:${id}`)) ?? 0);
-    expect((await api('PUT', `/api/pitches/${id}`, { token: creator.token, body: { title: 'After' } })).status).toBe(200);
+    expect((await api('PUT', `/api/pitches/${id}`, { token: creator.token, body: { title: 'After' } })).status).toBe(
+      200,
+    );
     expect(Number(await raw.get(`pitchey:cache:v:pitch-row:${id}`))).toBeGreaterThan(versionBefore);
     expect(JSON.parse((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('After');
     expect(JSON.parse((await raw.get(`pitchey:cache:d:pitch-row:${id}`))!).title).toBe('After');

@@ -32,15 +32,21 @@ function recordingSubscriber(name: string) {
 
 function appendInChild(url: string, prefix: string, count: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'jiti/register', path.join(here, 'children', 'append-events.ts'), url, prefix, String(count)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'jiti/register', path.join(here, 'children', 'append-events.ts'), url, prefix, String(count)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 && out.includes(`appended ${count}`) ? resolve() : reject(new Error(`child ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 && out.includes(`appended ${count}`) ? resolve() : reject(new Error(`child ${code}: ${err}`)),
+    );
   });
 }
 
@@ -53,7 +59,9 @@ describe('event delivery through LISTEN/NOTIFY on PGlite (in-process)', () => {
     const db = await openDb({ kind: 'pglite', dataDir: null });
     try {
       await migrate(db, 'eventstore', eventStoreMigrations);
-      await db.exec('CREATE TABLE public.delivered (subscriber text, event_id uuid, PRIMARY KEY (subscriber, event_id))');
+      await db.exec(
+        'CREATE TABLE public.delivered (subscriber text, event_id uuid, PRIMARY KEY (subscriber, event_id))',
+      );
       const bus = new EventBus(db, { pollMs: NEVER, listeningPollMs: NEVER });
       const r = recordingSubscriber('lite.rec');
       bus.subscribe(r.sub);
@@ -61,7 +69,9 @@ describe('event delivery through LISTEN/NOTIFY on PGlite (in-process)', () => {
       await listening(bus);
       await bus.kick(); // the first poll ran at start; nothing pending
       const t0 = performance.now();
-      await db.transaction((tx) => appendEvents(tx, 'lite-1', 0, [{ type: 'UserFollowed', data: { followerId: 'a', followeeId: 'b' } }]));
+      await db.transaction((tx) =>
+        appendEvents(tx, 'lite-1', 0, [{ type: 'UserFollowed', data: { followerId: 'a', followeeId: 'b' } }]),
+      );
       await waitFor(async () => r.seen.length === 1, 2000);
       expect(r.seen[0]!.at - t0).toBeLessThan(1000);
       await bus.stop();
@@ -95,7 +105,9 @@ describe.runIf(PG_AVAILABLE)('event delivery across processes through LISTEN/NOT
     await listening(bus);
     await appendInChild(url, 'p1', 25);
     await waitFor(async () => r.seen.length === 25, 3000);
-    const effects = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.rec'`);
+    const effects = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.rec'`,
+    );
     expect(effects[0]!.n).toBe(25);
     expect(new Set(r.seen.map((s) => s.id)).size).toBe(25);
     await bus.stop();
@@ -113,12 +125,16 @@ describe.runIf(PG_AVAILABLE)('event delivery across processes through LISTEN/NOT
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query ILIKE 'LISTEN pitchey_events%' AND pid <> pg_backend_pid()`,
     );
     expect(killed.length).toBeGreaterThanOrEqual(1);
-    await db.transaction((tx) => appendEvents(tx, 'gap-1', 0, [{ type: 'UserFollowed', data: { followerId: 'g', followeeId: 'h' } }]));
+    await db.transaction((tx) =>
+      appendEvents(tx, 'gap-1', 0, [{ type: 'UserFollowed', data: { followerId: 'g', followeeId: 'h' } }]),
+    );
     await appendInChild(url, 'p2', 5);
     const total = before + 6;
     // Everything so far (25 from the first test, 6 now) reaches this new subscriber once.
     await waitFor(async () => r.seen.length === total, 5000);
-    const effects = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.reconnect'`);
+    const effects = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.reconnect'`,
+    );
     expect(effects[0]!.n).toBe(total);
     // A NOTIFY after the reconnect is delivered live again.
     await appendInChild(url, 'p3', 1);

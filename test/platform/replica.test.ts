@@ -19,7 +19,12 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
   beforeAll(async () => {
     cluster = startPgCluster({ replica: true });
     // A lag bound far beyond the test: the replica stays in rotation while its replay is paused.
-    p = await startPlatform({ db: cluster.url, replicaUrl: cluster.replicaUrl!, replicaMaxLagMs: 600_000, busPollMs: 20 });
+    p = await startPlatform({
+      db: cluster.url,
+      replicaUrl: cluster.replicaUrl!,
+      replicaMaxLagMs: 600_000,
+      busPollMs: 20,
+    });
   });
   afterAll(async () => {
     await strict?.close();
@@ -31,23 +36,49 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
     expect((await p.db.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(true);
     expect((await p.db.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(false);
     const api = apiClient(p.url);
-    const su = await api('POST', '/api/auth/sign-up', { body: { email: 'rep@example.com', password: 'correct horse 1', displayName: 'Rep', role: 'creator' } });
-    const signin = await api('POST', '/api/auth/sign-in', { body: { email: 'rep@example.com', password: 'correct horse 1' } });
+    const su = await api('POST', '/api/auth/sign-up', {
+      body: { email: 'rep@example.com', password: 'correct horse 1', displayName: 'Rep', role: 'creator' },
+    });
+    const signin = await api('POST', '/api/auth/sign-in', {
+      body: { email: 'rep@example.com', password: 'correct horse 1' },
+    });
     const token = su.body.data?.token ?? signin.body.data.token;
-    const c = await api('POST', '/api/pitches', { token, body: { title: 'Replica Run', logline: 'Read elsewhere', genre: 'comedy', requiresNda: false } });
+    const c = await api('POST', '/api/pitches', {
+      token,
+      body: { title: 'Replica Run', logline: 'Read elsewhere', genre: 'comedy', requiresNda: false },
+    });
     expect(c.status).toBe(201);
     await api('POST', `/api/pitches/${c.body.data.id}/publish`, { token });
-    await waitFor(async () => (await api('GET', '/api/pitches/public?tab=new')).body.data.items.some((x: { id: string }) => x.id === c.body.data.id), 5000);
+    await waitFor(
+      async () =>
+        (await api('GET', '/api/pitches/public?tab=new')).body.data.items.some(
+          (x: { id: string }) => x.id === c.body.data.id,
+        ),
+      5000,
+    );
   });
 
   it('read-your-writes: the writer reads its write at once while the replica (replay paused) is behind', async () => {
     const api = apiClient(p.url);
-    const b = await registerAndSignIn(api, { email: 'b@ryw.test', password: 'correct horse 1', displayName: 'B', role: 'creator' });
-    const a = await registerAndSignIn(api, { email: 'a@ryw.test', password: 'correct horse 1', displayName: 'A', role: 'investor' });
+    const b = await registerAndSignIn(api, {
+      email: 'b@ryw.test',
+      password: 'correct horse 1',
+      displayName: 'B',
+      role: 'creator',
+    });
+    const a = await registerAndSignIn(api, {
+      email: 'a@ryw.test',
+      password: 'correct horse 1',
+      displayName: 'A',
+      role: 'investor',
+    });
     await p.db.syncReplica!();
     await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_pause()');
     try {
-      const follow = await fetch(`${p.url}/api/follows/${b.user.id}`, { method: 'POST', headers: { authorization: `Bearer ${a.token}` } });
+      const follow = await fetch(`${p.url}/api/follows/${b.user.id}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.token}` },
+      });
       expect(follow.status).toBe(201);
       const lsnToken = follow.headers.get('x-pitchey-lsn');
       expect(lsnToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
@@ -59,12 +90,18 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
       const followers = await api('GET', '/api/follows/followers', { token: b.token });
       expect(followers.body.data).toEqual([]);
       // The same reader presenting the writer's token is served at least that fresh.
-      const withToken = await api('GET', '/api/follows/followers', { token: b.token, headers: { 'x-pitchey-lsn': lsnToken! } });
+      const withToken = await api('GET', '/api/follows/followers', {
+        token: b.token,
+        headers: { 'x-pitchey-lsn': lsnToken! },
+      });
       expect(withToken.body.data.map((u: { id: string }) => u.id)).toEqual([a.user.id]);
     } finally {
       await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_resume()');
     }
-    await waitFor(async () => (await api('GET', '/api/follows/followers', { token: b.token })).body.data.length === 1, 5000);
+    await waitFor(
+      async () => (await api('GET', '/api/follows/followers', { token: b.token })).body.data.length === 1,
+      5000,
+    );
   });
 
   it('a replica lagging beyond the bound leaves rotation; reads fall back to the primary; it returns when caught up', async () => {
@@ -72,10 +109,26 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => (lines.push(String(s)), write(s))) as typeof process.stderr.write;
     try {
-      strict = await startPlatform({ db: cluster.url, replicaUrl: cluster.replicaUrl!, replicaMaxLagMs: 300, busPollMs: 20, runSubscribers: false });
+      strict = await startPlatform({
+        db: cluster.url,
+        replicaUrl: cluster.replicaUrl!,
+        replicaMaxLagMs: 300,
+        busPollMs: 20,
+        runSubscribers: false,
+      });
       const api = apiClient(strict.url);
-      const b = await registerAndSignIn(api, { email: 'b@lag.test', password: 'correct horse 1', displayName: 'B', role: 'creator' });
-      const a = await registerAndSignIn(api, { email: 'a@lag.test', password: 'correct horse 1', displayName: 'A', role: 'investor' });
+      const b = await registerAndSignIn(api, {
+        email: 'b@lag.test',
+        password: 'correct horse 1',
+        displayName: 'B',
+        role: 'creator',
+      });
+      const a = await registerAndSignIn(api, {
+        email: 'a@lag.test',
+        password: 'correct horse 1',
+        displayName: 'A',
+        role: 'investor',
+      });
       await strict.db.syncReplica!();
       await waitFor(async () => strict!.db.router!.inRotation, 3000);
       await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_pause()');
@@ -99,8 +152,18 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
 
   it('stop the replica mid-load: every read is still served (from the primary)', async () => {
     const api = apiClient(p.url);
-    const b = await registerAndSignIn(api, { email: 'b@dead.test', password: 'correct horse 1', displayName: 'B', role: 'creator' });
-    const a = await registerAndSignIn(api, { email: 'a@dead.test', password: 'correct horse 1', displayName: 'A', role: 'investor' });
+    const b = await registerAndSignIn(api, {
+      email: 'b@dead.test',
+      password: 'correct horse 1',
+      displayName: 'B',
+      role: 'creator',
+    });
+    const a = await registerAndSignIn(api, {
+      email: 'a@dead.test',
+      password: 'correct horse 1',
+      displayName: 'A',
+      role: 'investor',
+    });
     await api('POST', `/api/follows/${b.user.id}`, { token: a.token });
     await p.db.syncReplica!();
     await waitFor(async () => p.db.router!.inRotation, 3000);

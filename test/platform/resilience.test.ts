@@ -119,10 +119,13 @@ describe('Guard (cockatiel breaker, bulkhead lanes, timeout, retry)', () => {
 
 describe('what counts against the database breaker', () => {
   it('faults of the database, not answers from a healthy one', () => {
-    const withCode = (message: string, code: string, extra: object = {}) => Object.assign(new Error(message), { code, ...extra });
+    const withCode = (message: string, code: string, extra: object = {}) =>
+      Object.assign(new Error(message), { code, ...extra });
     expect(isDatabaseFault(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
     expect(isDatabaseFault(withCode('canceling statement due to statement timeout', '57014'))).toBe(true);
-    expect(isDatabaseFault(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED', { syscall: 'connect' }))).toBe(true);
+    expect(
+      isDatabaseFault(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED', { syscall: 'connect' })),
+    ).toBe(true);
     expect(isDatabaseFault(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDatabaseFault(withCode('duplicate key value violates unique constraint', '23505'))).toBe(false);
     expect(isDatabaseFault(withCode('could not serialize access', '40001'))).toBe(false);

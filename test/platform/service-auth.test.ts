@@ -35,8 +35,12 @@ describe('service tokens (jose, caller → callee)', () => {
     const foreign = await new ServiceTokens(randomBytes(32), 'pitch', clock).tokenFor('media');
     expect(await nda.verify(foreign, 'media')).toBeNull();
     // Signed with the user-token secret itself (not the derived service key): refused.
-    const rawKey = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('pitch').setAudience('media')
-      .setExpirationTime(now + 60).sign(new Uint8Array(secret));
+    const rawKey = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('pitch')
+      .setAudience('media')
+      .setExpirationTime(now + 60)
+      .sign(new Uint8Array(secret));
     expect(await nda.verify(rawKey, 'media')).toBeNull();
     expect(await nda.verify(t, 'media')).toBe('pitch');
     now += 121; // tokens live 120 s
@@ -53,7 +57,13 @@ describe('a service process port admits only the gateway and admitted services',
   let base: string;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pitchey-svc-auth-'));
   beforeAll(async () => {
-    p = await buildPlatformApp({ dataDir, db: 'pglite', services: ['nda'], remote: { pitch: 'http://127.0.0.1:9', user: 'http://127.0.0.1:9' }, requireServiceToken: true });
+    p = await buildPlatformApp({
+      dataDir,
+      db: 'pglite',
+      services: ['nda'],
+      remote: { pitch: 'http://127.0.0.1:9', user: 'http://127.0.0.1:9' },
+      requireServiceToken: true,
+    });
     await p.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(p.app.server.address() as { port: number }).port}`;
   });
@@ -77,12 +87,18 @@ describe('a service process port admits only the gateway and admitted services',
     const gateway = new ServiceTokens(secret!, 'gateway');
     const health = await fetch(`${base}/healthz`, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('nda') } });
     expect(health.status).toBe(200);
-    const wrongAud = await fetch(`${base}/healthz`, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('pitch') } });
+    const wrongAud = await fetch(`${base}/healthz`, {
+      headers: { 'x-pitchey-gateway': await gateway.tokenFor('pitch') },
+    });
     expect(wrongAud.status).toBe(401);
     const counts = '/internal/ndas/counts?userId=00000000-0000-4000-8000-000000000000';
     // Forwarded by the gateway is not an internal call.
-    expect((await fetch(base + counts, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('nda') } })).status).toBe(403);
-    const fromPitch = await fetch(base + counts, { headers: { 'x-pitchey-internal': await new ServiceTokens(secret!, 'pitch').tokenFor('nda') } });
+    expect(
+      (await fetch(base + counts, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('nda') } })).status,
+    ).toBe(403);
+    const fromPitch = await fetch(base + counts, {
+      headers: { 'x-pitchey-internal': await new ServiceTokens(secret!, 'pitch').tokenFor('nda') },
+    });
     expect(fromPitch.status).toBe(200);
     const fromNotification = await fetch(base + counts, {
       headers: { 'x-pitchey-internal': await new ServiceTokens(secret!, 'notification').tokenFor('nda') },
@@ -97,7 +113,10 @@ describe('--mode services: service ports refuse direct calls', () => {
 
   it('every service port answers 401 without a token while the gateway serves the same paths', async () => {
     const cli = await startPlatformCli(['--mode', 'services']);
-    const children = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const children = readFileSync(`/proc/${cli.child.pid}/task/${cli.child.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     expect(children).toHaveLength(5);
     const listening = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
     const ports = listening

@@ -24,7 +24,8 @@ type OtlpJson = {
 };
 
 // OTLP/JSON carries ids as hex (the spec) or base64 (protobuf-style JSON): normalise to hex.
-const hex = (id: string | undefined) => (!id ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex'));
+const hex = (id: string | undefined) =>
+  !id ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex');
 
 describe('OpenTelemetry traces across gateway → services → events (--mode services)', () => {
   const spans: ReceivedSpan[] = [];
@@ -41,7 +42,13 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
             const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
             for (const ss of rs.scopeSpans ?? []) {
               for (const s of ss.spans ?? []) {
-                spans.push({ service, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId), name: s.name });
+                spans.push({
+                  service,
+                  traceId: hex(s.traceId),
+                  spanId: hex(s.spanId),
+                  parentSpanId: hex(s.parentSpanId),
+                  name: s.name,
+                });
               }
             }
           }
@@ -81,7 +88,12 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
 
   it('one pitch-creation saga is one trace: gateway, pitch (saga and steps), nda and notification', async () => {
     const api = apiClient(cli.url);
-    const creator = await registerAndSignIn(api, { email: 'trace@example.com', password: 'correct horse 1', displayName: 'T', role: 'creator' });
+    const creator = await registerAndSignIn(api, {
+      email: 'trace@example.com',
+      password: 'correct horse 1',
+      displayName: 'T',
+      role: 'creator',
+    });
     const tp = traceparent();
     const created = await api('POST', '/api/pitches', {
       token: creator.token,
@@ -97,7 +109,8 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
     await new Promise((r) => setTimeout(r, 400)); // the parents end after their children: let the last batch arrive
     const t = assertWhole(tp.traceId, tp.spanId);
     const services = new Set(t.map((s) => s.service));
-    for (const s of ['pitchey-gateway', 'pitchey-pitch', 'pitchey-nda', 'pitchey-notification']) expect(services).toContain(s);
+    for (const s of ['pitchey-gateway', 'pitchey-pitch', 'pitchey-nda', 'pitchey-notification'])
+      expect(services).toContain(s);
     const names = t.map((s) => s.name);
     for (const step of ['CreateDraft', 'ProcessMedia', 'GenerateNDA', 'NotifyCreation']) {
       expect(names).toContain(`saga pitch-creation ${step}`);
@@ -111,12 +124,27 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
 
   it('an event continues the trace of the request that appended it, in the consuming process', async () => {
     const api = apiClient(cli.url);
-    const creator = await registerAndSignIn(api, { email: 'trace2@example.com', password: 'correct horse 1', displayName: 'T2', role: 'creator' });
-    const created = await api('POST', '/api/pitches', { token: creator.token, body: { title: 'Evented', logline: 'L', genre: 'drama' } });
+    const creator = await registerAndSignIn(api, {
+      email: 'trace2@example.com',
+      password: 'correct horse 1',
+      displayName: 'T2',
+      role: 'creator',
+    });
+    const created = await api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { title: 'Evented', logline: 'L', genre: 'drama' },
+    });
     const tp = traceparent();
-    const pub = await api('POST', `/api/pitches/${created.body.data.id}/publish`, { token: creator.token, headers: { traceparent: tp.header } });
+    const pub = await api('POST', `/api/pitches/${created.body.data.id}/publish`, {
+      token: creator.token,
+      headers: { traceparent: tp.header },
+    });
     expect(pub.status).toBe(200);
-    await waitFor(async () => spans.some((s) => s.traceId === tp.traceId && s.name === 'deliver PitchPublished to notification.feed'), 10_000);
+    await waitFor(
+      async () =>
+        spans.some((s) => s.traceId === tp.traceId && s.name === 'deliver PitchPublished to notification.feed'),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 400));
     const t = assertWhole(tp.traceId, tp.spanId);
     const delivery = t.find((s) => s.name === 'deliver PitchPublished to notification.feed')!;

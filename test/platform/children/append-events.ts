@@ -8,7 +8,9 @@ const db = await openDb({ kind: 'pg', url: url! });
 const count = Number(countText);
 for (let i = 0; i < count; i++) {
   await db.transaction((tx) =>
-    appendEvents(tx, `${prefix}-${i}`, 0, [{ type: 'UserFollowed', data: { followerId: `${prefix}`, followeeId: `u${i}` } }]),
+    appendEvents(tx, `${prefix}-${i}`, 0, [
+      { type: 'UserFollowed', data: { followerId: `${prefix}`, followeeId: `u${i}` } },
+    ]),
   );
 }
 process.stdout.write(`appended ${count}\n`);
