@@ -15,7 +15,7 @@ import { RedisRateLimitStore } from '../lib/redis-rate-limit.js';
 import type { SagaFaults } from '../lib/saga-runner.js';
 import { exposeGuardMetrics } from '../lib/resilience.js';
 import { registerHttpCaching } from '../lib/http-cache.js';
-import { registerCallerContext } from '../lib/read-router.js';
+import { exposeReplicaMetrics, registerCallerContext } from '../lib/read-router.js';
 import { RedisCacheStore } from '../lib/layered-cache.js';
 import { HttpTransport, ServiceClient, type ServiceTransport } from '../lib/service-client.js';
 import { registerServiceAuth, ServiceTokens } from '../lib/service-auth.js';
@@ -155,6 +155,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const flags = new FeatureFlags(db, opts.flagCaches ?? caches, { defaults: PLATFORM_FLAGS });
   const rateLimitStore = opts.redisUrl && opts.rateLimit?.enabled !== false ? await RedisRateLimitStore.open(opts.redisUrl) : null;
   if (db.guard) exposeGuardMetrics(metrics, db.guard);
+  if (db.router) exposeReplicaMetrics(metrics, db.router);
   if (rateLimitStore) exposeGuardMetrics(metrics, rateLimitStore.guard);
   // The regional cache layer, shared by every process and instance using this Redis.
   const sharedCache = opts.redisUrl ? new RedisCacheStore(opts.redisUrl) : null;

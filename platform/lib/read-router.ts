@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * CQRS read side with a streaming replica. Read-model queries go to the replica unless
@@ -194,4 +195,36 @@ export class ReadRouter {
       return (await this.primary.query(sql, params)).rows as T[];
     }
   }
+}
+
+/** Rotation, lag and where reads went, on the process's /metrics (read at scrape time). */
+export function exposeReplicaMetrics(registry: Registry, router: ReadRouter): void {
+  new Gauge({
+    name: 'pitchey_replica_in_rotation',
+    help: 'Whether read-model queries may go to the replica (1) or all go to the primary (0)',
+    registers: [registry],
+    collect() {
+      this.set(router.inRotation ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'pitchey_replica_lag_seconds',
+    help: 'Age of the oldest primary WAL position the replica has not replayed (last health check)',
+    registers: [registry],
+    collect() {
+      this.set(router.replicaLagMs / 1000);
+    },
+  });
+  new Counter({
+    name: 'pitchey_read_queries_total',
+    help: 'Read-model queries by where they ran (replica, primary, or primary after a failed replica read)',
+    labelNames: ['target'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ target: 'replica' }, router.stats.replicaReads);
+      this.inc({ target: 'primary' }, router.stats.primaryReads);
+      this.inc({ target: 'fallback' }, router.stats.fallbacks);
+    },
+  });
 }

@@ -136,6 +136,9 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
         expect((await api('POST', `/api/follows/${b.user.id}`, { token: a.token })).status).toBe(201);
         await waitFor(async () => !strict!.db.router!.inRotation, 3000);
         expect(strict.db.router!.replicaLagMs).toBeGreaterThan(300);
+        const scrape = await (await fetch(`${strict.url}/metrics`)).text();
+        expect(scrape).toMatch(/^pitchey_replica_in_rotation 0$/m);
+        expect(Number(/^pitchey_replica_lag_seconds ([\d.]+)$/m.exec(scrape)?.[1])).toBeGreaterThan(0.3);
         // B wrote nothing, yet sees the write: the lagging replica is out of rotation.
         const followers = await api('GET', '/api/follows/followers', { token: b.token });
         expect(followers.body.data.map((u: { id: string }) => u.id)).toEqual([a.user.id]);
@@ -143,6 +146,9 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
         await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_resume()');
       }
       await waitFor(async () => strict!.db.router!.inRotation, 5000);
+      const scrape = await (await fetch(`${strict.url}/metrics`)).text();
+      expect(scrape).toMatch(/^pitchey_replica_in_rotation 1$/m);
+      expect(Number(/^pitchey_read_queries_total\{target="primary"\} (\d+)/m.exec(scrape)?.[1])).toBeGreaterThan(0);
       expect(lines.some((l) => /read replica out of rotation \(lag \d+ ms\)/.test(l))).toBe(true);
       expect(lines.some((l) => /read replica back in rotation/.test(l))).toBe(true);
     } finally {
