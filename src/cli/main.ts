@@ -114,8 +114,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.Pass;
-      // `pitchey-fit` (or `pitchey-fit platform`) without a command: the help went to stderr; that is a usage error.
-      if (e.code === 'commander.help') return ExitCode.UsageOrInput;
+      // `pitchey-fit` (or `pitchey-fit platform`) without a command prints the help as an error (exit 2); `help` is 0.
+      if (e.code === 'commander.help') return e.exitCode === 0 ? ExitCode.Pass : ExitCode.UsageOrInput;
       return ExitCode.UsageOrInput; // commander already printed the one-line message
     }
     if (isUserError(e)) {

@@ -345,10 +345,16 @@ describe('silently accepted input is refused (issue 14 items 22 and 26)', () => 
       }),
     });
 
-  it('pitchey-fit with no command is a usage error (exit 2)', () => {
+  it('pitchey-fit with no command is a usage error (exit 2); asking for help is not', () => {
     const r = runCli([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Usage: pitchey-fit/);
+    expect(runCli(['platform']).code).toBe(2);
+    for (const args of [['help'], ['help', 'check'], ['--help']]) {
+      const help = runCli(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Usage: pitchey-fit/);
+    }
   });
 
   it.each([
