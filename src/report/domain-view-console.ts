@@ -77,7 +77,7 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
     for (const s of b.services) {
       if (s.crossings.length === 0) continue;
       line(`  ${s.service} (autonomy ${formatPercent(s.autonomy, 0)}), ${s.crossings.length} to do:`);
-      for (const x of s.crossings.slice(0, CROSSINGS_SHOWN)) line(`    ${x.kind} (${x.other}): ${x.detail}`);
+      for (const x of s.crossings.slice(0, CROSSINGS_SHOWN)) line(`    ${x.kind} with ${x.other}: ${x.detail}`);
     }
     for (const a of b.aggregates ?? []) {
       if (a.foreignWriters.length === 0) continue;

@@ -50,7 +50,7 @@ describe('domain view of fixtures/worker-monolith', async () => {
     expect(lines.find((l) => l.includes('src/handlers/media.ts ~'))).toMatch(/ 2 +57% +hidden$/);
     expect(lines).toContain('  nda (autonomy 0%), 6 to do:');
     const nda = lines.indexOf('  nda (autonomy 0%), 6 to do:');
-    expect(lines[nda + 1]).toMatch(/^ {4}table \(pitch\): table pitches: src\/services\/nda-service\.ts writes, /);
+    expect(lines[nda + 1]).toMatch(/^ {4}table with pitch: table pitches: src\/services\/nda-service\.ts writes, /);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
   });
 
