@@ -3,19 +3,31 @@ import type { CapacitySection } from '../../src/core/result-capacity.js';
 import { renderCapacityPlot } from '../../src/report/svg/capacity-plot.js';
 
 const trial = (p99Ms: number, ok: boolean) => ({
-  p99Ms, errorRate: 0, droppedIterations: ok ? 0 : 12, generatorSaturated: false, achievedRate: 100, ok,
+  p99Ms,
+  errorRate: 0,
+  droppedIterations: ok ? 0 : 12,
+  generatorSaturated: false,
+  achievedRate: 100,
+  ok,
   violations: ok ? [] : ['p99 900 ms ≥ 200 ms', '12 dropped iterations'],
 });
 
 const section: CapacitySection = {
-  engine: 'native', scenario: 'browse', slo: { p99Ms: 200, maxErrorRate: 0.01 },
+  engine: 'native',
+  scenario: 'browse',
+  slo: { p99Ms: 200, maxErrorRate: 0.01 },
   steps: [
     { rate: 100, phase: 'bracket', trials: [trial(20, true), trial(22, true)], ok: true },
     { rate: 200, phase: 'bracket', trials: [trial(900, false)], ok: false },
     { rate: 150, phase: 'bisect', trials: [trial(60, true), trial(70, true)], ok: true },
   ],
-  maxSustainableRate: 150, knee: { low: 150, high: 200 }, confidence: '2 trials', trialSec: 3, timeBudgetSec: 60,
-  elapsedSec: 20, notes: [],
+  maxSustainableRate: 150,
+  knee: { low: 150, high: 200 },
+  confidence: '2 trials',
+  trialSec: 3,
+  timeBudgetSec: 60,
+  elapsedSec: 20,
+  notes: [],
 };
 
 describe('capacity plot (p99 against offered rate)', () => {

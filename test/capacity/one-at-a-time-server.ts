@@ -18,7 +18,9 @@ http.createServer((req, res) => {
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
-export async function startOneAtATimeServer(serviceMs: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+export async function startOneAtATimeServer(
+  serviceMs: number,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SERVICE_MS: String(serviceMs) },
@@ -34,10 +36,11 @@ export async function startOneAtATimeServer(serviceMs: number): Promise<{ url: s
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -23,7 +23,10 @@ describe('p99 from k6 summaries without p(99): decided by the bounds in the file
     const alone = await p99Verdict('summary-no-p99-slow.json');
     expect(alone).toMatchObject({ verdict: 'fail', value: 4100.4 });
     expect(alone.reason).toContain('no p(99) in summary-no-p99-slow (between p(95) 4100.4 ms and max 5210.8 ms)');
-    expect(await p99Verdict('summary-p99-good.json', 'summary-no-p99-slow.json')).toMatchObject({ verdict: 'fail', value: 4100.4 });
+    expect(await p99Verdict('summary-p99-good.json', 'summary-no-p99-slow.json')).toMatchObject({
+      verdict: 'fail',
+      value: 4100.4,
+    });
   });
 
   it('max below the target means p99 is too: pass, with the upper bound as the value', async () => {
@@ -43,7 +46,9 @@ describe('p99 from k6 summaries without p(99): decided by the bounds in the file
     const s = (await ingestK6([fx('summary-export.json')])).scenarios[0];
     expect(s.percentileMethod).toBe('k6-summary');
     expect(s.notes!.join('\n')).toContain('percentiles as k6 computed them');
-    expect(s.notes!.join('\n')).toContain('no p(99) of http_req_duration in this file (add "p(99)" to k6\'s summaryTrendStats): it lies between p(95) = 190.8 ms and max = 480.7 ms');
+    expect(s.notes!.join('\n')).toContain(
+      'no p(99) of http_req_duration in this file (add "p(99)" to k6\'s summaryTrendStats): it lies between p(95) = 190.8 ms and max = 480.7 ms',
+    );
     expect((await ingestK6([fx('runner1.ndjson')])).scenarios[0].percentileMethod).toBe('exact-r7');
   });
 });
@@ -53,11 +58,15 @@ describe('duplicate k6 inputs are refused', () => {
     const err = await ingestK6([fx('summary-export.json'), fx('summary-export-copy.json')]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).exitCode).toBe(2);
-    expect((err as Error).message).toBe(`${fx('summary-export-copy.json')} has the same content as ${fx('summary-export.json')}: the same k6 output would be counted twice`);
+    expect((err as Error).message).toBe(
+      `${fx('summary-export-copy.json')} has the same content as ${fx('summary-export.json')}: the same k6 output would be counted twice`,
+    );
   });
 
   it('the same file twice', async () => {
-    await expect(ingestK6([fx('runner1.ndjson'), fx('runner1.ndjson')])).rejects.toThrow(`${fx('runner1.ndjson')} is given twice: each k6 output counts once`);
+    await expect(ingestK6([fx('runner1.ndjson'), fx('runner1.ndjson')])).rejects.toThrow(
+      `${fx('runner1.ndjson')} is given twice: each k6 output counts once`,
+    );
   });
 });
 
@@ -67,13 +76,15 @@ describe('NDJSON runs that do not overlap in time', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe(
       'sequential-run-a.ndjson (2024-01-01T00:00:00Z – 2024-01-01T00:00:03Z) ended 94 min before ' +
-      'sequential-run-b.ndjson (2024-01-01T01:34:01Z – 2024-01-01T01:34:04Z) began: NDJSON files merge as parallel ' +
-      'runners of one test, and these did not run at the same time; pass --sequential-runs to report each run with its own rates',
+        'sequential-run-b.ndjson (2024-01-01T01:34:01Z – 2024-01-01T01:34:04Z) began: NDJSON files merge as parallel ' +
+        'runners of one test, and these did not run at the same time; pass --sequential-runs to report each run with its own rates',
     );
   });
 
   it('with sequentialRuns, each run is its own summary with its own rate', async () => {
-    const load = await ingestK6([fx('sequential-run-a.ndjson'), fx('sequential-run-b.ndjson')], { sequentialRuns: true });
+    const load = await ingestK6([fx('sequential-run-a.ndjson'), fx('sequential-run-b.ndjson')], {
+      sequentialRuns: true,
+    });
     expect(load.scenarios.map((s) => s.name)).toEqual(['browse (sequential-run-a)', 'browse (sequential-run-b)']);
     const [a, b] = load.scenarios;
     expect(a.durationMs).toBe(3000);
@@ -82,7 +93,9 @@ describe('NDJSON runs that do not overlap in time', () => {
     expect(b.metrics.http_reqs.values.rate).toBeCloseTo(4 / 3, 9);
     expect(a.metrics.http_req_duration.values['p(99)']).toBeCloseTo(39.7, 9);
     expect(b.metrics.http_req_duration.values['p(99)']).toBeCloseTo(971.05, 9);
-    expect(a.notes![0]).toContain('sequential-run-a.ndjson: one run of several run one after another (--sequential-runs)');
+    expect(a.notes![0]).toContain(
+      'sequential-run-a.ndjson: one run of several run one after another (--sequential-runs)',
+    );
   });
 
   it('parallel runners (overlapping spans) still merge into one summary', async () => {

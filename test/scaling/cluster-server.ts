@@ -60,16 +60,17 @@ export async function startClusterServer(workers: number): Promise<ClusterServer
   return {
     url: `http://127.0.0.1:${port}`,
     primary: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        return resolve();
-      }
-      child.once('exit', () => {
-        fs.rmSync(dir, { recursive: true, force: true });
-        resolve();
-      });
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) {
+          fs.rmSync(dir, { recursive: true, force: true });
+          return resolve();
+        }
+        child.once('exit', () => {
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }

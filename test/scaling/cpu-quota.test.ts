@@ -49,10 +49,18 @@ describe('probeCpuQuota: when quotas cannot be set', () => {
     // The same probe in a child process running as nobody (uid 65534) against the real /proc/self/mounts.
     const jiti = path.resolve('node_modules/jiti/lib/jiti-cli.mjs');
     const script = path.join(tmp, 'probe.ts');
-    fs.writeFileSync(script, `import { probeCpuQuota } from ${JSON.stringify(path.resolve('src/load/scaling/cpu-quota.ts'))};\n` +
-      'process.stdout.write(JSON.stringify(probeCpuQuota()));\n');
+    fs.writeFileSync(
+      script,
+      `import { probeCpuQuota } from ${JSON.stringify(path.resolve('src/load/scaling/cpu-quota.ts'))};\n` +
+        'process.stdout.write(JSON.stringify(probeCpuQuota()));\n',
+    );
     fs.chmodSync(tmp, 0o755);
-    const out = spawnSync(process.execPath, [jiti, script], { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, HOME: tmp } });
+    const out = spawnSync(process.execPath, [jiti, script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: tmp },
+    });
     const result = JSON.parse(out.stdout) as { reason?: string };
     expect(result.reason).toMatch(/^CPU quotas cannot be set: .* is not writable \(EACCES, not root\)/);
   });
@@ -61,12 +69,22 @@ describe('probeCpuQuota: when quotas cannot be set', () => {
 describe.runIf(quotaHere)('a sweep under the CPU-quota scale model (cgroups on this machine)', () => {
   it('gives each worker its budget: 0.1 CPU at ≥ 1 ms per request is ≤ 100 req/s per worker, throttled', async () => {
     const section = await runSweep({
-      mode: 'workers', steps: [1, 2], repeats: 1, warmupSec: 0.5, durationSec: 2, connections: 4, path: '/work',
-      cpuQuota: { unitCpus: 0.1, sharedCpus: 0.1 }, startTarget: clusterTarget, fit: { bootstrap: 0 },
+      mode: 'workers',
+      steps: [1, 2],
+      repeats: 1,
+      warmupSec: 0.5,
+      durationSec: 2,
+      connections: 4,
+      path: '/work',
+      cpuQuota: { unitCpus: 0.1, sharedCpus: 0.1 },
+      startTarget: clusterTarget,
+      fit: { bootstrap: 0 },
     });
     expect(section.cpuQuota).toEqual({
       mechanism: (support as { version: string }).version === 'v2' ? 'cgroup-v2' : 'cgroup-v1',
-      unitCpus: 0.1, sharedCpus: 0.1, periodUs: 100_000,
+      unitCpus: 0.1,
+      sharedCpus: 0.1,
+      periodUs: 100_000,
     });
     const [one, two] = section.points;
     // Unconstrained, one worker serves ~800 req/s here; its budget allows 100 ms of CPU per second = ≤ 100 requests.
@@ -78,7 +96,9 @@ describe.runIf(quotaHere)('a sweep under the CPU-quota scale model (cgroups on t
     // 2 × 0.1 + 0.1 = 0.3 CPU fits the system under test's core: N = 2 is within the budget, and the target.
     expect(two.beyondCores).toBe(false);
     expect(section.targetN).toBe(2);
-    expect(section.notes.join('\n')).toContain('scale model: each worker limited to 0.1 CPU, the shared primary (database) to 0.1 CPU');
+    expect(section.notes.join('\n')).toContain(
+      'scale model: each worker limited to 0.1 CPU, the shared primary (database) to 0.1 CPU',
+    );
     // The groups are gone afterwards.
     const parent = (support as { parent: string }).parent;
     expect(fs.readdirSync(parent).filter((d) => d.startsWith(`pitchey-fit-${process.pid}-`))).toEqual([]);
@@ -89,12 +109,23 @@ describe('a sweep when quotas cannot be set falls back to the inconclusive path 
   it('states the reason, records no budgets, and N beyond the cores is not judged', async () => {
     const file = mounts(['cgroup /sys/fs/cgroup/cpu cgroup ro,cpu 0 0']);
     const section = await runSweep({
-      mode: 'workers', steps: [1, os.availableParallelism()], repeats: 1, warmupSec: 0, durationSec: 0.5, connections: 2,
-      path: '/', cpuQuota: { unitCpus: 0.1, sharedCpus: 0.1 }, cgroupProbe: { mountsFile: file, root: tmp },
-      startTarget: clusterTarget, fit: { bootstrap: 0 }, pin: true,
+      mode: 'workers',
+      steps: [1, os.availableParallelism()],
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.5,
+      connections: 2,
+      path: '/',
+      cpuQuota: { unitCpus: 0.1, sharedCpus: 0.1 },
+      cgroupProbe: { mountsFile: file, root: tmp },
+      startTarget: clusterTarget,
+      fit: { bootstrap: 0 },
+      pin: true,
     });
     expect(section.cpuQuota).toBeUndefined();
-    expect(section.notes.join('\n')).toContain(`scale model off (CPU quotas cannot be set: ${path.join(tmp, 'cpu')} is mounted read-only)`);
+    expect(section.notes.join('\n')).toContain(
+      `scale model off (CPU quotas cannot be set: ${path.join(tmp, 'cpu')} is mounted read-only)`,
+    );
     const top = section.points.at(-1)!;
     expect(top.quotaThrottled).toBeUndefined();
     if (section.sutCores! < top.n) {
@@ -105,9 +136,17 @@ describe('a sweep when quotas cannot be set falls back to the inconclusive path 
   });
 
   it('rejects a budget that is not a positive CPU count (exit 2, key path)', async () => {
-    await expect(runSweep({
-      mode: 'workers', steps: [1], repeats: 1, warmupSec: 0, durationSec: 0.5, path: '/',
-      cpuQuota: { unitCpus: 0, sharedCpus: 0.1 }, startTarget: clusterTarget,
-    })).rejects.toThrow('config scale.cpuQuota.unitCpus: must be a CPU count above 0, got 0');
+    await expect(
+      runSweep({
+        mode: 'workers',
+        steps: [1],
+        repeats: 1,
+        warmupSec: 0,
+        durationSec: 0.5,
+        path: '/',
+        cpuQuota: { unitCpus: 0, sharedCpus: 0.1 },
+        startTarget: clusterTarget,
+      }),
+    ).rejects.toThrow('config scale.cpuQuota.unitCpus: must be a CPU count above 0, got 0');
   });
 });

@@ -32,8 +32,17 @@ describe('readPointsFile', () => {
   });
 
   it('reads JSON arrays and { points } objects', () => {
-    const a = write('a.json', JSON.stringify([{ N: 1, X: 10 }, { n: 2, throughput: '19', latency: 3 }]));
-    expect(readPointsFile(a)).toEqual([{ n: 1, throughput: 10 }, { n: 2, throughput: 19, latencyP99Ms: 3 }]);
+    const a = write(
+      'a.json',
+      JSON.stringify([
+        { N: 1, X: 10 },
+        { n: 2, throughput: '19', latency: 3 },
+      ]),
+    );
+    expect(readPointsFile(a)).toEqual([
+      { n: 1, throughput: 10 },
+      { n: 2, throughput: 19, latencyP99Ms: 3 },
+    ]);
     const b = write('b.json', JSON.stringify({ points: [{ concurrency: 4, rps: 30 }] }));
     expect(readPointsFile(b)).toEqual([{ n: 4, throughput: 30 }]);
   });
@@ -45,13 +54,17 @@ describe('readPointsFile', () => {
     const badHeader = write('hdr.csv', 'size,speed\n1,2\n');
     expect(() => readPointsFile(badHeader)).toThrow(`${badHeader}:1: the header needs an N column`);
     const negative = write('neg.csv', 'N,X\n0,10\n');
-    expect(() => readPointsFile(negative)).toThrow(`${negative}:2: N must be a positive whole number (workers, users), got 0`);
+    expect(() => readPointsFile(negative)).toThrow(
+      `${negative}:2: N must be a positive whole number (workers, users), got 0`,
+    );
     const empty = write('empty.csv', 'N,X\n');
     expect(() => readPointsFile(empty)).toThrow(`${empty}: no data rows after the header`);
     const json = write('bad.json', '[{"N": 1}]');
     expect(() => readPointsFile(json)).toThrow(`${json}: points[0]: X is missing or not a number (undefined)`);
     const broken = write('broken.json', '{');
     expect(() => readPointsFile(broken)).toThrow(/broken\.json: invalid JSON/);
-    expect(() => readPointsFile(path.join(dir, 'nope.csv'))).toThrow(/nope\.csv: cannot read the points file \(ENOENT\)/);
+    expect(() => readPointsFile(path.join(dir, 'nope.csv'))).toThrow(
+      /nope\.csv: cannot read the points file \(ENOENT\)/,
+    );
   });
 });

@@ -67,7 +67,13 @@ describe("scale.mode 'command': a user command sets the replica count, readiness
     const port = await closedPort();
     process.env.PORT = String(port);
     const section = await runSweep({
-      mode: 'command', steps: [1, 2], repeats: 1, warmupSec: 0, durationSec: 0.5, connections: 2, path: '/',
+      mode: 'command',
+      steps: [1, 2],
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.5,
+      connections: 2,
+      path: '/',
       fit: { bootstrap: 0 },
       startTarget: replicaCommandTarget({
         command: `node ${path.join(dir, 'scale.cjs')} {n}`,
@@ -87,16 +93,24 @@ describe("scale.mode 'command': a user command sets the replica count, readiness
     expect(section.notes.join('\n')).toContain('2 connections per replica');
     // Two replicas answer from two worker pids.
     const pids = new Set<string>();
-    for (let i = 0; i < 40 && pids.size < 2; i++) pids.add(await (await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } })).text());
+    for (let i = 0; i < 40 && pids.size < 2; i++)
+      pids.add(await (await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } })).text());
     expect(pids.size).toBe(2);
   });
 
   it('a readiness that never comes ends the step within its timeout: exit 3 naming the last check', async () => {
     const started = Date.now();
     const err = await runSweep({
-      mode: 'command', steps: [1], repeats: 1, warmupSec: 0, durationSec: 0.5, path: '/',
+      mode: 'command',
+      steps: [1],
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.5,
+      path: '/',
       startTarget: replicaCommandTarget({
-        command: 'true {n}', readyCommand: 'echo "0/{n} pods ready" >&2; exit 1', readyTimeoutMs: 1000,
+        command: 'true {n}',
+        readyCommand: 'echo "0/{n} pods ready" >&2; exit 1',
+        readyTimeoutMs: 1000,
         baseUrl: 'http://127.0.0.1:1',
       }),
     }).catch((e: unknown) => e);
@@ -110,24 +124,35 @@ describe("scale.mode 'command': a user command sets the replica count, readiness
 
   it('a failing replica command is a config error (exit 2) with its last output line', async () => {
     const err = await runSweep({
-      mode: 'command', steps: [3], repeats: 1, warmupSec: 0, durationSec: 0.5, path: '/',
+      mode: 'command',
+      steps: [3],
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.5,
+      path: '/',
       startTarget: replicaCommandTarget({
-        command: 'echo "error: deployment api not found (replicas {n})" >&2; exit 4', readyUrl: 'http://127.0.0.1:1/',
-        readyTimeoutMs: 5000, baseUrl: 'http://127.0.0.1:1',
+        command: 'echo "error: deployment api not found (replicas {n})" >&2; exit 4',
+        readyUrl: 'http://127.0.0.1:1/',
+        readyTimeoutMs: 5000,
+        baseUrl: 'http://127.0.0.1:1',
       }),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(
       `config scale.replicas.command: 'echo "error: deployment api not found (replicas 3)" >&2; exit 4' exited 4: ` +
-      'error: deployment api not found (replicas 3)',
+        'error: deployment api not found (replicas 3)',
     );
   });
 
   it('a command without {n}, or no readiness check, is refused', () => {
     const base = { baseUrl: 'http://127.0.0.1:1', readyTimeoutMs: 1000 };
-    expect(() => replicaCommandTarget({ ...base, command: 'kubectl scale deploy/api --replicas=3', readyUrl: 'http://x/' }))
-      .toThrow('config scale.replicas.command: must contain {n}, the replica count, got "kubectl scale deploy/api --replicas=3"');
-    expect(() => replicaCommandTarget({ ...base, command: 'kubectl scale deploy/api --replicas={n}' }))
-      .toThrow('config scale.replicas: set readyUrl or readyCommand: a step is measured only once the replicas are ready');
+    expect(() =>
+      replicaCommandTarget({ ...base, command: 'kubectl scale deploy/api --replicas=3', readyUrl: 'http://x/' }),
+    ).toThrow(
+      'config scale.replicas.command: must contain {n}, the replica count, got "kubectl scale deploy/api --replicas=3"',
+    );
+    expect(() => replicaCommandTarget({ ...base, command: 'kubectl scale deploy/api --replicas={n}' })).toThrow(
+      'config scale.replicas: set readyUrl or readyCommand: a step is measured only once the replicas are ready',
+    );
   });
 });

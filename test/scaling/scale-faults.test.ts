@@ -22,10 +22,12 @@ function file(name: string, text: string): string {
   return f;
 }
 
-const judge = (section: Parameters<typeof judgeScalingEfficiency>[0]['scale']) => judgeScalingEfficiency({ scale: section } as never);
+const judge = (section: Parameters<typeof judgeScalingEfficiency>[0]['scale']) =>
+  judgeScalingEfficiency({ scale: section } as never);
 
 describe('scale --base-url against a dead target is exit 3 with the cause (issue 14 item 2)', () => {
-  const scale = (url: string) => runCliAsync(['scale', '--base-url', url, '--reporter', 'json', '-o', dir], { cwd: dir, timeoutMs: 60_000 });
+  const scale = (url: string) =>
+    runCliAsync(['scale', '--base-url', url, '--reporter', 'json', '-o', dir], { cwd: dir, timeoutMs: 60_000 });
 
   it('nothing listening', async () => {
     const r = await scale(`http://127.0.0.1:${await closedPort()}`);
@@ -36,10 +38,15 @@ describe('scale --base-url against a dead target is exit 3 with the cause (issue
   it('a target that accepts connections and never answers', async () => {
     const s = await startTestServer();
     try {
-      fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify({ scale: { path: '/hang', warmup: '0s', duration: '1s', steps: [1, 2] } }));
+      fs.writeFileSync(
+        path.join(dir, 'pitchey-fit.config.json'),
+        JSON.stringify({ scale: { path: '/hang', warmup: '0s', duration: '1s', steps: [1, 2] } }),
+      );
       const r = await scale(s.url);
       expect(r.code).toBe(3);
-      expect(expectOneLineError(r)).toMatch(/scale step N=1: the target stopped answering: no response from .*\/hang in \d+\.\d s/);
+      expect(expectOneLineError(r)).toMatch(
+        /scale step N=1: the target stopped answering: no response from .*\/hang in \d+\.\d s/,
+      );
     } finally {
       fs.rmSync(path.join(dir, 'pitchey-fit.config.json'));
       await s.stop();
@@ -49,10 +56,15 @@ describe('scale --base-url against a dead target is exit 3 with the cause (issue
   it('a target that answers only 500s', async () => {
     const s = await startTestServer({ failAll: true });
     try {
-      fs.writeFileSync(path.join(dir, 'pitchey-fit.config.json'), JSON.stringify({ scale: { warmup: '0s', duration: '1s', steps: [1, 2] } }));
+      fs.writeFileSync(
+        path.join(dir, 'pitchey-fit.config.json'),
+        JSON.stringify({ scale: { warmup: '0s', duration: '1s', steps: [1, 2] } }),
+      );
       const r = await scale(s.url);
       expect(r.code).toBe(3);
-      expect(expectOneLineError(r)).toMatch(/scale step N=1: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)/);
+      expect(expectOneLineError(r)).toMatch(
+        /scale step N=1: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)/,
+      );
     } finally {
       fs.rmSync(path.join(dir, 'pitchey-fit.config.json'));
       await s.stop();
@@ -72,17 +84,26 @@ describe('a step over maxErrorRate stops the sweep, stated, and the target N nev
     const healthy = await startTestServer();
     try {
       const err = await runSweep({
-        mode: 'concurrency', steps: [1, 2], repeats: 1, warmupSec: 0, durationSec: 0.5, path: '/', fit: { bootstrap: 0 },
-        startTarget: async (n) => (n === 1
-          ? { url: healthy.url, pids: [], stop: async () => {} }
-          : { url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}`, pids: [], stop: async () => {} }),
+        mode: 'concurrency',
+        steps: [1, 2],
+        repeats: 1,
+        warmupSec: 0,
+        durationSec: 0.5,
+        path: '/',
+        fit: { bootstrap: 0 },
+        startTarget: async (n) =>
+          n === 1
+            ? { url: healthy.url, pids: [], stop: async () => {} }
+            : { url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}`, pids: [], stop: async () => {} },
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ScaleSweepError);
       const partial = (err as ScaleSweepError).partial;
       expect(partial.points.map((p) => p.n)).toEqual([1]);
       expect(partial.targetN).toBe(2);
       expect(partial.failedStep!.n).toBe(2);
-      expect(partial.failedStep!.reason).toMatch(/^\d+ of \d+ requests failed \(0 without a response, \d+ with an error status; error rate (69|70)\.\d\d% > scale\.maxErrorRate 1\.00%\)$/);
+      expect(partial.failedStep!.reason).toMatch(
+        /^\d+ of \d+ requests failed \(0 without a response, \d+ with an error status; error rate (69|70)\.\d\d% > scale\.maxErrorRate 1\.00%\)$/,
+      );
       const v = judge(partial);
       expect(v.verdict).toBe('inconclusive');
       expect(v.reason).toMatch(/^the sweep stopped at N=2: .* efficiency at the target N=2 was not measured$/);
@@ -97,7 +118,9 @@ describe('--from-points input that cannot support a verdict (issue 14 item 23)',
   it('a single point, or only N = 1, is inconclusive with why', () => {
     const one = analysePoints(readPointsFile(file('one.csv', 'N,X\n1,100\n')));
     expect(judge(one)).toMatchObject({ value: null, verdict: 'inconclusive' });
-    expect(judge(one).reason).toBe('only one measured N (1): efficiency compares a larger N with a smaller one; measure at least one larger N');
+    expect(judge(one).reason).toBe(
+      'only one measured N (1): efficiency compares a larger N with a smaller one; measure at least one larger N',
+    );
     const ones = analysePoints(readPointsFile(file('ones.csv', 'N,X\n1,100\n1,104\n1,98\n')));
     expect(ones.points).toHaveLength(1);
     expect(ones.points[0].throughput).toBe(100);
@@ -106,13 +129,18 @@ describe('--from-points input that cannot support a verdict (issue 14 item 23)',
 
   it('the target N at the reference step is inconclusive (E = 1 by definition)', () => {
     const s = analysePoints(readPointsFile(file('two.csv', 'N,X\n1,100\n2,190\n')), { targetN: 1 });
-    expect(judge(s).reason).toBe('the target N=1 is the reference step, where E = 1 by definition; measure at least one larger N');
+    expect(judge(s).reason).toBe(
+      'the target N=1 is the reference step, where E = 1 by definition; measure at least one larger N',
+    );
   });
 
   it('N must be a positive whole number and plausible; X finite and plausible (exit 2, file and line)', () => {
     const cases: Array<[string, string]> = [
       ['N,X\n1,100\n1.5,150\n', 'frac.csv:3: N must be a positive whole number (workers, users), got 1.5'],
-      ['N,X\n1,100\n1e15,150\n', 'huge-n.csv:3: N = 1000000000000000 is not a plausible measured N (at most 1,000,000)'],
+      [
+        'N,X\n1,100\n1e15,150\n',
+        'huge-n.csv:3: N = 1000000000000000 is not a plausible measured N (at most 1,000,000)',
+      ],
       ['N,X\n1,100\n2,1e308\n', 'huge-x.csv:3: X = 1e+308 is not a plausible throughput (at most 1000000000000000)'],
       ['N,X\n1,100\n2,Infinity\n', 'inf-x.csv:3: X is not a number ("Infinity")'],
     ];

@@ -12,7 +12,12 @@ async function serverTarget(opts: { failAll?: boolean } = {}): Promise<ScaleTarg
 }
 
 const base: Omit<SweepOptions, 'steps' | 'startTarget'> = {
-  mode: 'concurrency', repeats: 2, warmupSec: 0.2, durationSec: 0.4, path: '/work', fit: { bootstrap: 20 },
+  mode: 'concurrency',
+  repeats: 2,
+  warmupSec: 0.2,
+  durationSec: 0.4,
+  path: '/work',
+  fit: { bootstrap: 20 },
 };
 
 function affinity(): string | null {
@@ -27,7 +32,12 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
   it('measures each N, computes E(N), fits the USL and restores the generator affinity', async () => {
     const before = affinity();
     const seen: ScalePoint[] = [];
-    const section = await runSweep({ ...base, steps: [1, 2, 4], startTarget: () => serverTarget(), onStep: (p) => seen.push(p) });
+    const section = await runSweep({
+      ...base,
+      steps: [1, 2, 4],
+      startTarget: () => serverTarget(),
+      onStep: (p) => seen.push(p),
+    });
     expect(affinity()).toBe(before);
 
     expect(section.mode).toBe('concurrency');
@@ -56,7 +66,12 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     try {
       const before = await s.count();
       const section = await runSweep({
-        ...base, engine: 'native', repeats: 1, warmupSec: 0, durationSec: 1, steps: [1, 2],
+        ...base,
+        engine: 'native',
+        repeats: 1,
+        warmupSec: 0,
+        durationSec: 1,
+        steps: [1, 2],
         startTarget: async () => ({ url: s.url, pids: [s.pid], stop: async () => {} }),
       });
       const served = (await s.count()) - before - 1; // minus the /count request itself
@@ -78,18 +93,24 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
     await expect(runSweep({ ...base, steps: [1, 4, 2], startTarget: start })).rejects.toThrow(
       'config scale.steps: must be strictly increasing, but 2 follows 4',
     );
-    await expect(runSweep({ ...base, steps: [1, 2], targetN: 3, startTarget: start })).rejects.toThrow('config scale.targetN: 3 is not one of scale.steps [1, 2]');
+    await expect(runSweep({ ...base, steps: [1, 2], targetN: 3, startTarget: start })).rejects.toThrow(
+      'config scale.targetN: 3 is not one of scale.steps [1, 2]',
+    );
   });
 
   it('keeps completed steps when a step fails or the target stops answering', async () => {
     const fast = { ...base, repeats: 1, warmupSec: 0, durationSec: 0.3 };
     const failing = await runSweep({
-      ...fast, steps: [1, 2, 4], startTarget: (n) => serverTarget({ failAll: n === 2 }),
+      ...fast,
+      steps: [1, 2, 4],
+      startTarget: (n) => serverTarget({ failAll: n === 2 }),
     }).catch((e: unknown) => e);
     expect(failing).toBeInstanceOf(ScaleSweepError);
     const f = failing as ScaleSweepError;
     // Every response an error status: the target is not serving at all (exit 3), not a step over maxErrorRate.
-    expect(f.message).toMatch(/^scale step N=2: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)$/);
+    expect(f.message).toMatch(
+      /^scale step N=2: the target stopped answering: every one of the \d+ requests to .* failed \(an error status, not 2xx\)$/,
+    );
     expect(f.step).toBe(2);
     expect(f.exitCode).toBe(ExitCode.TargetUnreachable);
     expect(f.partial.targetN).toBe(4);
@@ -98,11 +119,16 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
 
     const port = await closedPort();
     const gone = await runSweep({
-      ...fast, steps: [1, 2], startTarget: async (n) => (n === 1 ? serverTarget() : { url: `http://127.0.0.1:${port}`, pids: [], stop: async () => {} }),
+      ...fast,
+      steps: [1, 2],
+      startTarget: async (n) =>
+        n === 1 ? serverTarget() : { url: `http://127.0.0.1:${port}`, pids: [], stop: async () => {} },
     }).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(ScaleSweepError);
     const g = gone as ScaleSweepError;
-    expect(g.message).toBe(`scale step N=2: the target stopped answering: target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`);
+    expect(g.message).toBe(
+      `scale step N=2: the target stopped answering: target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`,
+    );
     expect(g.exitCode).toBe(ExitCode.TargetUnreachable);
     expect(g.partial.points.map((p) => p.n)).toEqual([1]);
   });
@@ -110,8 +136,14 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
   it('returns the completed steps, marked partial, when aborted', async () => {
     const ac = new AbortController();
     const section = await runSweep({
-      ...base, repeats: 1, warmupSec: 0, durationSec: 0.2, steps: [1, 2, 4], signal: ac.signal,
-      startTarget: () => serverTarget(), onStep: () => ac.abort(),
+      ...base,
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.2,
+      steps: [1, 2, 4],
+      signal: ac.signal,
+      startTarget: () => serverTarget(),
+      onStep: () => ac.abort(),
     });
     expect(section.partial).toBe(true);
     expect(section.points.map((p) => p.n)).toEqual([1]);
@@ -121,8 +153,14 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
   it('keeps only finished steps when aborted during a step', async () => {
     const ac = new AbortController();
     const section = await runSweep({
-      ...base, repeats: 1, warmupSec: 1, durationSec: 0.2, steps: [1, 2], signal: ac.signal,
-      startTarget: () => serverTarget(), onStep: () => setTimeout(() => ac.abort(), 100),
+      ...base,
+      repeats: 1,
+      warmupSec: 1,
+      durationSec: 0.2,
+      steps: [1, 2],
+      signal: ac.signal,
+      startTarget: () => serverTarget(),
+      onStep: () => setTimeout(() => ac.abort(), 100),
     });
     expect(section.partial).toBe(true);
     expect(section.points.map((p) => p.n)).toEqual([1]);
@@ -131,7 +169,13 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
 
   it('flags N beyond the cores left to the system under test in workers mode', async () => {
     const section = await runSweep({
-      ...base, mode: 'workers', connections: 2, repeats: 1, warmupSec: 0, durationSec: 0.2, steps: [1, 2, 3],
+      ...base,
+      mode: 'workers',
+      connections: 2,
+      repeats: 1,
+      warmupSec: 0,
+      durationSec: 0.2,
+      steps: [1, 2, 3],
       startTarget: () => serverTarget(),
     });
     expect(section.sutCores).toBeGreaterThanOrEqual(1);

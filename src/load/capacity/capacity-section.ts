@@ -23,7 +23,9 @@ const MAX_INSTANCES = 10_000;
  * Without a fit the scaling is assumed linear, which the note says.
  */
 export function trafficEstimate(
-  maxRate: number, model: TrafficModel, fit: Pick<UslFit, 'sigma' | 'kappa' | 'nMax'> | null,
+  maxRate: number,
+  model: TrafficModel,
+  fit: Pick<UslFit, 'sigma' | 'kappa' | 'nMax'> | null,
 ): NonNullable<CapacitySection['traffic']> {
   const usersPerInstance = maxRate / model.requestsPerUserPerSec;
   const out: NonNullable<CapacitySection['traffic']> = {
@@ -50,10 +52,11 @@ export function trafficEstimate(
     out.note += `; ${n} instances for ${fmt(model.targetUsers)} users by the USL fit (σ ${fit.sigma.toPrecision(3)}, κ ${fit.kappa.toPrecision(3)})`;
   } else {
     out.instancesNeeded = null;
-    out.note += fit.nMax !== null
-      ? `; ${fmt(model.targetUsers)} users are out of reach: by the USL fit adding instances stops helping at N ≈ ` +
-        `${fmt(fit.nMax)}, where all instances together serve ${fmt(peak * usersPerInstance)} users`
-      : `; ${fmt(model.targetUsers)} users need more than ${MAX_INSTANCES} instances by the USL fit`;
+    out.note +=
+      fit.nMax !== null
+        ? `; ${fmt(model.targetUsers)} users are out of reach: by the USL fit adding instances stops helping at N ≈ ` +
+          `${fmt(fit.nMax)}, where all instances together serve ${fmt(peak * usersPerInstance)} users`
+        : `; ${fmt(model.targetUsers)} users need more than ${MAX_INSTANCES} instances by the USL fit`;
   }
   return out;
 }
@@ -80,8 +83,12 @@ export interface CapacitySectionInput {
 export function capacitySection(i: CapacitySectionInput): CapacitySection {
   const { search } = i;
   const width = search.knee ? (search.knee.high - search.knee.low) / search.knee.low : null;
-  const confidence = `${i.repeats} trial${i.repeats > 1 ? 's' : ''} of ${i.trialSec} s per rate, all meeting the SLO for a rate ` +
-    'to count as sustainable' + (width !== null ? `; knee bracketed to ${(width * 100).toFixed(1)}% (goal ${(i.precision * 100).toFixed(0)}%)` : '');
+  const confidence =
+    `${i.repeats} trial${i.repeats > 1 ? 's' : ''} of ${i.trialSec} s per rate, all meeting the SLO for a rate ` +
+    'to count as sustainable' +
+    (width !== null
+      ? `; knee bracketed to ${(width * 100).toFixed(1)}% (goal ${(i.precision * 100).toFixed(0)}%)`
+      : '');
   return {
     engine: i.engine,
     scenario: i.scenario,
@@ -95,7 +102,8 @@ export function capacitySection(i: CapacitySectionInput): CapacitySection {
     elapsedSec: search.elapsedMs / 1000,
     ...(search.stoppedEarly ? { stoppedEarly: search.stoppedEarly } : {}),
     ...(i.traffic && search.maxSustainableRate !== null
-      ? { traffic: trafficEstimate(search.maxSustainableRate, i.traffic, i.fit ?? null) } : {}),
+      ? { traffic: trafficEstimate(search.maxSustainableRate, i.traffic, i.fit ?? null) }
+      : {}),
     notes: i.notes ?? [],
     ...(i.partial ? { partial: true } : {}),
   };

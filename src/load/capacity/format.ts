@@ -8,14 +8,19 @@ export function formatCapacitySection(c: CapacitySection): string {
       (c.partial ? ' [partial]' : ''),
   ];
   for (const s of c.steps) {
-    const trials = s.trials.map((t) => `p99 ${t.p99Ms === null ? '-' : `${Math.round(t.p99Ms * 10) / 10} ms`}` +
-      `, ${Math.round(t.achievedRate)} req/s${t.violations.length ? ` (${t.violations.join('; ')})` : ''}`);
+    const trials = s.trials.map(
+      (t) =>
+        `p99 ${t.p99Ms === null ? '-' : `${Math.round(t.p99Ms * 10) / 10} ms`}` +
+        `, ${Math.round(t.achievedRate)} req/s${t.violations.length ? ` (${t.violations.join('; ')})` : ''}`,
+    );
     out.push(`  ${String(s.rate).padStart(7)} req/s  ${s.ok ? 'ok  ' : 'FAIL'}  ${trials.join(' | ')}`);
   }
-  out.push(c.maxSustainableRate === null
-    ? 'no sustainable rate found'
-    : `max sustainable rate: ${c.maxSustainableRate} req/s` +
-      (c.knee ? `; knee between ${c.knee.low} and ${c.knee.high} req/s` : ''));
+  out.push(
+    c.maxSustainableRate === null
+      ? 'no sustainable rate found'
+      : `max sustainable rate: ${c.maxSustainableRate} req/s` +
+          (c.knee ? `; knee between ${c.knee.low} and ${c.knee.high} req/s` : ''),
+  );
   out.push(c.confidence);
   if (c.stoppedEarly) out.push(`stopped early: ${c.stoppedEarly}`);
   if (c.traffic) out.push(c.traffic.note);

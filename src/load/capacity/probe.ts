@@ -41,7 +41,8 @@ export function rateProbe(o: RateProbeOptions): (rate: number) => Promise<TrialM
       gracefulStop: `${Math.max(1, Math.ceil((o.slo.p99Ms * 2) / 1000))}s`,
       thresholds: {},
     };
-    for (const k of ['stages', 'startRate', 'vus', 'startVUs', 'iterations', 'maxDuration'] as const) delete scenario[k];
+    for (const k of ['stages', 'startRate', 'vus', 'startVUs', 'iterations', 'maxDuration'] as const)
+      delete scenario[k];
     const thresholds: Record<string, Array<string | ThresholdConfig>> = {};
     const section = await runLoad({
       baseUrl: o.baseUrl,

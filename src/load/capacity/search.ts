@@ -38,7 +38,7 @@ export interface CapacitySearchOptions {
   trialMs: number;
   signal?: AbortSignal;
   onStep?(step: CapacityStep): void;
-  now?(): number;
+  now?: () => number;
 }
 
 export interface CapacitySearchResult {
@@ -74,7 +74,9 @@ export async function searchCapacity(o: CapacitySearchOptions): Promise<Capacity
   let low: number | null = null;
   let high: number | null = null;
   let stoppedEarly: string | undefined;
-  const stop = (why: string) => { stoppedEarly = why; };
+  const stop = (why: string) => {
+    stoppedEarly = why;
+  };
 
   const fits = () => now() - started + o.repeats * o.trialMs <= o.timeBudgetMs;
   const attempt = async (rate: number, phase: CapacityStep['phase']): Promise<'held' | 'broken' | 'unknown'> => {
@@ -87,7 +89,10 @@ export async function searchCapacity(o: CapacitySearchOptions): Promise<Capacity
     // A saturated generator measured itself: the rate is neither held nor broken.
     const unknown = trials.some((t) => t.generatorSaturated);
     const step: CapacityStep = {
-      rate, phase, trials, ok: !unknown && trials.length === o.repeats && trials.every((t) => t.ok),
+      rate,
+      phase,
+      trials,
+      ok: !unknown && trials.length === o.repeats && trials.every((t) => t.ok),
       ...(unknown ? { unknown } : {}),
     };
     steps.push(step);
@@ -107,25 +112,43 @@ export async function searchCapacity(o: CapacitySearchOptions): Promise<Capacity
 
   let rate = roundRate(Math.min(o.startRate, o.maxRate));
   while (high === null || low === null) {
-    if (o.signal?.aborted) { stop('interrupted'); break; }
-    if (!fits()) { stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bracketing`); break; }
+    if (o.signal?.aborted) {
+      stop('interrupted');
+      break;
+    }
+    if (!fits()) {
+      stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bracketing`);
+      break;
+    }
     const ok = await tryRate(rate, 'bracket');
     if (ok === null) break;
     if (ok) {
       low = rate;
       if (high !== null) break;
-      if (rate >= o.maxRate) { stop(`the SLO still holds at the rate ceiling ${o.maxRate} req/s`); break; }
+      if (rate >= o.maxRate) {
+        stop(`the SLO still holds at the rate ceiling ${o.maxRate} req/s`);
+        break;
+      }
       rate = roundRate(Math.min(rate * 2, o.maxRate));
     } else {
       high = rate;
       if (low !== null) break;
-      if (rate / 2 < minRate) { stop(`the SLO does not hold even at ${rate} req/s`); break; }
+      if (rate / 2 < minRate) {
+        stop(`the SLO does not hold even at ${rate} req/s`);
+        break;
+      }
       rate = roundRate(rate / 2);
     }
   }
   while (low !== null && high !== null && (high - low) / low > precision) {
-    if (o.signal?.aborted) { stop('interrupted'); break; }
-    if (!fits()) { stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bisecting`); break; }
+    if (o.signal?.aborted) {
+      stop('interrupted');
+      break;
+    }
+    if (!fits()) {
+      stop(`time budget of ${Math.round(o.timeBudgetMs / 1000)} s spent while bisecting`);
+      break;
+    }
     const mid = roundRate((low + high) / 2);
     if (mid <= low || mid >= high) break; // rates are whole numbers: the bracket cannot narrow further
     const ok = await tryRate(mid, 'bisect');

@@ -10,7 +10,12 @@ function num(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-function observedFor(metricText: string, expression: string, values: Record<string, number>, file: string): number | null {
+function observedFor(
+  metricText: string,
+  expression: string,
+  values: Record<string, number>,
+  file: string,
+): number | null {
   const ref = parseMetricReference(metricText);
   let expr;
   try {
@@ -34,7 +39,13 @@ function inferType(name: string, m: Json): MetricType {
   return 'gauge';
 }
 
-function baseSummary(name: string, durationMs: number, metrics: Record<string, MetricSummary>, thresholds: ThresholdOutcome[], notes: string[]): ScenarioSummary {
+function baseSummary(
+  name: string,
+  durationMs: number,
+  metrics: Record<string, MetricSummary>,
+  thresholds: ThresholdOutcome[],
+  notes: string[],
+): ScenarioSummary {
   const d = metrics.http_req_duration?.values ?? {};
   const count = d.count ?? metrics.http_reqs?.values.count ?? 0;
   return {
@@ -88,23 +99,39 @@ export function ingestSummaryExport(name: string, doc: Json, file: string): Scen
     if (type === 'rate') {
       const passes = values.passes ?? 0;
       const fails = values.fails ?? 0;
-      metrics[metric] = { type, values: { rate: values.value ?? (passes + fails ? passes / (passes + fails) : 0), passes, fails } };
+      metrics[metric] = {
+        type,
+        values: { rate: values.value ?? (passes + fails ? passes / (passes + fails) : 0), passes, fails },
+      };
     } else {
       const base = BUILTIN_METRICS[metric.split('{')[0]];
-      metrics[metric] = { type, ...(type === 'trend' && (base?.contains ?? 'time') === 'time' ? { unit: 'ms' } : {}), values };
+      metrics[metric] = {
+        type,
+        ...(type === 'trend' && (base?.contains ?? 'time') === 'time' ? { unit: 'ms' } : {}),
+        values,
+      };
     }
     const th = m.thresholds;
     if (th !== undefined) {
       if (!th || typeof th !== 'object') throw new InputError(`${file}: metrics.${metric}.thresholds is not an object`);
       for (const [expr, failed] of Object.entries(th as Json)) {
-        if (typeof failed !== 'boolean') throw new InputError(`${file}: metrics.${metric}.thresholds[${JSON.stringify(expr)}] must be a boolean`);
-        thresholds.push({ metric, expression: expr, ok: !failed, observed: observedFor(metric, expr, metrics[metric].values, file), abortOnFail: false });
+        if (typeof failed !== 'boolean')
+          throw new InputError(`${file}: metrics.${metric}.thresholds[${JSON.stringify(expr)}] must be a boolean`);
+        thresholds.push({
+          metric,
+          expression: expr,
+          ok: !failed,
+          observed: observedFor(metric, expr, metrics[metric].values, file),
+          abortOnFail: false,
+        });
       }
     }
   }
   const reqs = metrics.http_reqs?.values;
   const durationMs = reqs && reqs.rate > 0 ? (reqs.count / reqs.rate) * 1000 : 0;
-  return baseSummary(name, durationMs, metrics, thresholds, ['from k6 --summary-export (threshold true there means failed)']);
+  return baseSummary(name, durationMs, metrics, thresholds, [
+    'from k6 --summary-export (threshold true there means failed)',
+  ]);
 }
 
 /** The data object k6 passes to handleSummary(): `metrics.<name>.{type, contains, values, thresholds: {expr: {ok}}}`. */
@@ -124,8 +151,15 @@ export function ingestHandleSummary(name: string, doc: Json, file: string): Scen
     if (m.thresholds !== undefined) {
       for (const [expr, r] of Object.entries(m.thresholds as Json)) {
         const ok = (r as { ok?: unknown })?.ok;
-        if (typeof ok !== 'boolean') throw new InputError(`${file}: metrics.${metric}.thresholds[${JSON.stringify(expr)}].ok must be a boolean`);
-        thresholds.push({ metric, expression: expr, ok, observed: observedFor(metric, expr, values, file), abortOnFail: false });
+        if (typeof ok !== 'boolean')
+          throw new InputError(`${file}: metrics.${metric}.thresholds[${JSON.stringify(expr)}].ok must be a boolean`);
+        thresholds.push({
+          metric,
+          expression: expr,
+          ok,
+          observed: observedFor(metric, expr, values, file),
+          abortOnFail: false,
+        });
       }
     }
   }

@@ -9,7 +9,12 @@ import { MetricStore } from '../metric-store.js';
 import { percentileCurve } from '../scenario-summary.js';
 import { evaluateThresholds, validateThresholds } from '../threshold-evaluator.js';
 import { BUILTIN_METRICS } from '../metric-types.js';
-import { parseThresholdExpression, parseThresholds, parseMetricReference, type ParsedThreshold } from '../threshold-expression.js';
+import {
+  parseThresholdExpression,
+  parseThresholds,
+  parseMetricReference,
+  type ParsedThreshold,
+} from '../threshold-expression.js';
 import { loadPoints, scanDeclarations, type NdjsonDeclarations, type NdjsonRun } from './ingest-ndjson.js';
 import { ingestHandleSummary, ingestSummaryExport, isHandleSummary } from './ingest-summary.js';
 
@@ -47,17 +52,30 @@ async function detect(file: string, text: string): Promise<{ kind: Kind; doc?: R
   } catch {
     /* not a one-line JSON: a pretty-printed summary */
   }
-  if (firstObj && typeof firstObj === 'object' && ((firstObj as { type?: unknown }).type === 'Metric' || (firstObj as { type?: unknown }).type === 'Point')) {
+  if (
+    firstObj &&
+    typeof firstObj === 'object' &&
+    ((firstObj as { type?: unknown }).type === 'Metric' || (firstObj as { type?: unknown }).type === 'Point')
+  ) {
     return { kind: 'ndjson' };
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}:${await jsonErrorLine(text)}: invalid JSON (truncated or malformed k6 output): ${(e as Error).message.split('\n')[0]}`);
+    throw new InputError(
+      `${file}:${await jsonErrorLine(text)}: invalid JSON (truncated or malformed k6 output): ${(e as Error).message.split('\n')[0]}`,
+    );
   }
-  if (!doc || typeof doc !== 'object' || !(doc as { metrics?: unknown }).metrics || typeof (doc as { metrics?: unknown }).metrics !== 'object') {
-    throw new InputError(`${file}:1: not a k6 output: expected NDJSON from --out json, a --summary-export file or handleSummary() data`);
+  if (
+    !doc ||
+    typeof doc !== 'object' ||
+    !(doc as { metrics?: unknown }).metrics ||
+    typeof (doc as { metrics?: unknown }).metrics !== 'object'
+  ) {
+    throw new InputError(
+      `${file}:1: not a k6 output: expected NDJSON from --out json, a --summary-export file or handleSummary() data`,
+    );
   }
   const d = doc as Record<string, unknown>;
   return { kind: isHandleSummary(d) ? 'handle-summary' : 'summary-export', doc: d };
@@ -91,7 +109,13 @@ async function jsonErrorLine(text: string): Promise<number> {
 function thresholdsFromDeclarations(decl: Map<string, Set<string>>): ParsedThreshold[] {
   const out: ParsedThreshold[] = [];
   for (const [metric, exprs] of decl) {
-    for (const e of exprs) out.push({ metric: parseMetricReference(metric), expression: parseThresholdExpression(e), abortOnFail: false, delayAbortEvalMs: 0 });
+    for (const e of exprs)
+      out.push({
+        metric: parseMetricReference(metric),
+        expression: parseThresholdExpression(e),
+        abortOnFail: false,
+        delayAbortEvalMs: 0,
+      });
   }
   return out;
 }
@@ -108,9 +132,19 @@ async function ingestNdjson(files: string[], opts: IngestOptions): Promise<Scena
   const thresholds = [...declared, ...extra.filter((t) => !seen.has(`${t.metric.text} ${t.expression.text}`))];
   validateThresholds(thresholds, (n) => decl.definitions.get(n) ?? BUILTIN_METRICS[n]);
   const runs: Array<{ file: string; run: NdjsonRun }> = [];
-  for (const file of files) runs.push({ file, run: await loadPoints(file, decl, thresholds.map((t) => t.metric)) });
+  for (const file of files)
+    runs.push({
+      file,
+      run: await loadPoints(
+        file,
+        decl,
+        thresholds.map((t) => t.metric),
+      ),
+    });
   if (opts.sequentialRuns) {
-    return runs.map(({ file, run }) => summariseRuns([{ file, run }], decl, thresholds, 'one run of several run one after another'));
+    return runs.map(({ file, run }) =>
+      summariseRuns([{ file, run }], decl, thresholds, 'one run of several run one after another'),
+    );
   }
   assertRunsOverlap(runs);
   return [summariseRuns(runs, decl, thresholds, null)];
@@ -128,17 +162,21 @@ function assertRunsOverlap(runs: Array<{ file: string; run: NdjsonRun }>): void 
   const latestStart = timed.reduce((a, b) => (b.run.firstMs > a.run.firstMs ? b : a));
   const earliestEnd = timed.reduce((a, b) => (b.run.lastMs < a.run.lastMs ? b : a));
   if (latestStart.run.firstMs <= earliestEnd.run.lastMs) return;
-  const span = (r: { file: string; run: NdjsonRun }) => `${path.basename(r.file)} (${iso(r.run.firstMs)} – ${iso(r.run.lastMs)})`;
+  const span = (r: { file: string; run: NdjsonRun }) =>
+    `${path.basename(r.file)} (${iso(r.run.firstMs)} – ${iso(r.run.lastMs)})`;
   const gapMin = (latestStart.run.firstMs - earliestEnd.run.lastMs) / 60_000;
   throw new InputError(
-    `${span(earliestEnd)} ended ${gapMin >= 1 ? `${gapMin.toFixed(0)} min` : `${((gapMin * 60)).toFixed(1)} s`} before ` +
-    `${span(latestStart)} began: NDJSON files merge as parallel runners of one test, and these did not run at the ` +
-    'same time; pass --sequential-runs to report each run with its own rates',
+    `${span(earliestEnd)} ended ${gapMin >= 1 ? `${gapMin.toFixed(0)} min` : `${(gapMin * 60).toFixed(1)} s`} before ` +
+      `${span(latestStart)} began: NDJSON files merge as parallel runners of one test, and these did not run at the ` +
+      'same time; pass --sequential-runs to report each run with its own rates',
   );
 }
 
 function summariseRuns(
-  runs: Array<{ file: string; run: NdjsonRun }>, decl: NdjsonDeclarations, thresholds: ParsedThreshold[], note: string | null,
+  runs: Array<{ file: string; run: NdjsonRun }>,
+  decl: NdjsonDeclarations,
+  thresholds: ParsedThreshold[],
+  note: string | null,
 ): ScenarioSummary {
   const files = runs.map((r) => r.file);
   const merged = new MetricStore(true, {});
@@ -200,5 +238,9 @@ export async function ingestK6(files: string[], opts: IngestOptions = {}): Promi
     if (k.kind === 'summary-export') scenarios.push(ingestSummaryExport(name, k.doc!, k.file));
     else if (k.kind === 'handle-summary') scenarios.push(ingestHandleSummary(name, k.doc!, k.file));
   }
-  return { targetUrl: opts.targetUrl ?? 'k6', scenarios, ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}) };
+  return {
+    targetUrl: opts.targetUrl ?? 'k6',
+    scenarios,
+    ...(opts.allowDroppedIterations ? { allowDroppedIterations: true } : {}),
+  };
 }

@@ -66,27 +66,32 @@ function mergeSameN(points: PointInput[]): PointInput[] {
     if (group) group.push(p);
     else byN.set(p.n, [p]);
   }
-  return [...byN.entries()].sort((a, b) => a[0] - b[0]).map(([n, group]) => {
-    if (group.length === 1) return group[0];
-    const runs = group.flatMap((p) => p.runs ?? [p.throughput]);
-    const lat = group.map((p) => p.latencyP99Ms).filter((v): v is number => typeof v === 'number');
-    const foreign = group.map((p) => p.foreignCpu).filter((v): v is number => typeof v === 'number');
-    return {
-      n,
-      throughput: median(runs),
-      runs,
-      latencyP99Ms: lat.length ? median(lat) : null,
-      errors: group.reduce((a, p) => a + (p.errors ?? 0), 0),
-      foreignCpu: foreign.length ? maxOf(foreign) : null,
-      flags: [...new Set(group.flatMap((p) => p.flags ?? []))],
-      ...(group[0].quotaThrottled ? { quotaThrottled: group[0].quotaThrottled } : {}),
-    };
-  });
+  return [...byN.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, group]) => {
+      if (group.length === 1) return group[0];
+      const runs = group.flatMap((p) => p.runs ?? [p.throughput]);
+      const lat = group.map((p) => p.latencyP99Ms).filter((v): v is number => typeof v === 'number');
+      const foreign = group.map((p) => p.foreignCpu).filter((v): v is number => typeof v === 'number');
+      return {
+        n,
+        throughput: median(runs),
+        runs,
+        latencyP99Ms: lat.length ? median(lat) : null,
+        errors: group.reduce((a, p) => a + (p.errors ?? 0), 0),
+        foreignCpu: foreign.length ? maxOf(foreign) : null,
+        flags: [...new Set(group.flatMap((p) => p.flags ?? []))],
+        ...(group[0].quotaThrottled ? { quotaThrottled: group[0].quotaThrottled } : {}),
+      };
+    });
 }
 
 /** The largest N the system under test has the CPU for (workers mode), else the largest N; undefined for none. */
 export function defaultTargetN(
-  ns: number[], mode: ScaleSection['mode'], sutCores: number, budget?: AnalyseOptions['budget'],
+  ns: number[],
+  mode: ScaleSection['mode'],
+  sutCores: number,
+  budget?: AnalyseOptions['budget'],
 ): number | undefined {
   const sorted = [...ns].sort((a, b) => a - b);
   const demand = (n: number) => (budget ? n * budget.unitCpus + budget.sharedCpus : n);
@@ -126,13 +131,21 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
       flags.push('oversubscribed');
     }
     const runs = p.runs ?? [p.throughput];
-    if (runs.length >= 2 && p.throughput > 0 && (maxOf(runs) - minOf(runs)) / p.throughput > UNSTABLE_SPREAD && !flags.includes('unstable')) {
+    if (
+      runs.length >= 2 &&
+      p.throughput > 0 &&
+      (maxOf(runs) - minOf(runs)) / p.throughput > UNSTABLE_SPREAD &&
+      !flags.includes('unstable')
+    ) {
       flags.push('unstable');
     }
     const foreignCpu = p.foreignCpu ?? null;
     // Under a scale model, a budget that was reached was delivered in full: other load did not starve the step.
-    const budgetReached = [p.quotaThrottled?.units, p.quotaThrottled?.shared].some((v) => (v ?? 0) >= QUOTA_BOUND_SHARE);
-    if (foreignCpu !== null && foreignCpu > bound && !budgetReached && !flags.includes('foreign-cpu')) flags.push('foreign-cpu');
+    const budgetReached = [p.quotaThrottled?.units, p.quotaThrottled?.shared].some(
+      (v) => (v ?? 0) >= QUOTA_BOUND_SHARE,
+    );
+    if (foreignCpu !== null && foreignCpu > bound && !budgetReached && !flags.includes('foreign-cpu'))
+      flags.push('foreign-cpu');
     return {
       n: p.n,
       throughput: p.throughput,
@@ -147,9 +160,20 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
     };
   });
 
-  const targetN = opts.targetN ?? defaultTargetN(points.map((p) => p.n), mode, sutCores, opts.budget) ?? 1;
+  const targetN =
+    opts.targetN ??
+    defaultTargetN(
+      points.map((p) => p.n),
+      mode,
+      sutCores,
+      opts.budget,
+    ) ??
+    1;
 
-  const fitted = fitUsl(points.map((p) => ({ n: p.n, throughput: p.throughput })), opts.fit);
+  const fitted = fitUsl(
+    points.map((p) => ({ n: p.n, throughput: p.throughput })),
+    opts.fit,
+  );
   const section: ScaleSection = {
     mode,
     engine: opts.engine ?? (mode === 'points' ? 'file' : 'autocannon'),
@@ -166,17 +190,24 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
   if ('error' in fitted) section.fitNote = `no USL fit: ${fitted.error}`;
   else {
     const caveats: string[] = [];
-    const flagged = points.filter((p) => p.beyondCores || p.flags.includes('foreign-cpu') || p.flags.includes('oversubscribed'));
+    const flagged = points.filter(
+      (p) => p.beyondCores || p.flags.includes('foreign-cpu') || p.flags.includes('oversubscribed'),
+    );
     if (flagged.length) caveats.push(`fit includes flagged steps N = ${flagged.map((p) => p.n).join(', ')}`);
     if (fitted.kappa === 0) caveats.push('κ = 0 (at its bound): no retrograde peak within the model');
     if (fitted.sigma >= 1) caveats.push('σ = 1 (at its bound): throughput did not grow with N');
-    if (points.length > 3 && fitted.r2 < 0.9) caveats.push(`poor fit (R² = ${fitted.r2.toFixed(2)}): the USL explains these points badly`);
+    if (points.length > 3 && fitted.r2 < 0.9)
+      caveats.push(`poor fit (R² = ${fitted.r2.toFixed(2)}): the USL explains these points badly`);
     if (points.length === 3) caveats.push('3 points for 3 parameters: the fit passes through them, R² says nothing');
     if (points.length > MAX_FIT_POINTS) {
-      caveats.push(`fitted to ${MAX_FIT_POINTS} groups of consecutive N (mean N, median X) of the ${points.length} points`);
+      caveats.push(
+        `fitted to ${MAX_FIT_POINTS} groups of consecutive N (mean N, median X) of the ${points.length} points`,
+      );
     }
     if (points.length > BOOTSTRAP_MAX_POINTS && (opts.fit?.bootstrap ?? 200) > 0) {
-      caveats.push(`no bootstrap intervals above ${BOOTSTRAP_MAX_POINTS} distinct N (time bound): see the standard errors`);
+      caveats.push(
+        `no bootstrap intervals above ${BOOTSTRAP_MAX_POINTS} distinct N (time bound): see the standard errors`,
+      );
     }
     if (caveats.length) section.fitNote = caveats.join('; ');
   }

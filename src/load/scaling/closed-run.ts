@@ -37,8 +37,12 @@ export interface ClosedRun {
 async function autocannonRun(o: ClosedRunOptions): Promise<ClosedRun> {
   const r = await runAutocannon({ ...o, skipProbe: true });
   return {
-    throughput: r.throughput, requests: r.requests, errors: r.errors, non2xx: r.non2xx,
-    latencyP99Ms: r.latency.p99, aborted: r.aborted,
+    throughput: r.throughput,
+    requests: r.requests,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    latencyP99Ms: r.latency.p99,
+    aborted: r.aborted,
   };
 }
 
@@ -50,13 +54,18 @@ async function nativeRun(o: ClosedRunOptions): Promise<ClosedRun> {
       baseUrl: u.origin,
       scenarios: {
         sweep: {
-          executor: 'constant-vus', vus: o.connections, duration: `${o.durationSec}s`, gracefulStop: '2s',
-          requests: [{
-            path: u.pathname + u.search,
-            ...(o.method ? { method: o.method.toUpperCase() as 'GET' } : {}),
-            ...(o.headers ? { headers: o.headers } : {}),
-            ...(o.body !== undefined ? { body: o.body } : {}),
-          }],
+          executor: 'constant-vus',
+          vus: o.connections,
+          duration: `${o.durationSec}s`,
+          gracefulStop: '2s',
+          requests: [
+            {
+              path: u.pathname + u.search,
+              ...(o.method ? { method: o.method.toUpperCase() as 'GET' } : {}),
+              ...(o.headers ? { headers: o.headers } : {}),
+              ...(o.body !== undefined ? { body: o.body } : {}),
+            },
+          ],
         },
       },
       outDir,

@@ -36,10 +36,13 @@ function readMounts(file: string): Mount[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter(Boolean).map((line) => {
-    const [, dir = '', type = '', opts = ''] = line.split(' ');
-    return { dir: dir.replace(/\\040/g, ' '), type, options: opts.split(',') };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [, dir = '', type = '', opts = ''] = line.split(' ');
+      return { dir: dir.replace(/\\040/g, ' '), type, options: opts.split(',') };
+    });
 }
 
 function writable(dir: string): string | null {
@@ -56,7 +59,8 @@ function writable(dir: string): string | null {
  * there is none (not Linux, no cpu controller, not root, read-only cgroup file system).
  */
 export function probeCpuQuota(opts: CgroupProbeOptions = {}): CpuQuotaSupport | { reason: string } {
-  if (process.platform !== 'linux' && !opts.root) return { reason: `CPU quotas need Linux cgroups (this is ${process.platform})` };
+  if (process.platform !== 'linux' && !opts.root)
+    return { reason: `CPU quotas need Linux cgroups (this is ${process.platform})` };
   const mounts = readMounts(opts.mountsFile ?? '/proc/self/mounts');
   const candidates: Array<{ version: CgroupVersion; dir: string; readOnly: boolean }> = [];
   for (const m of mounts) {
@@ -125,9 +129,20 @@ export interface QuotaGroupStats {
 
 /** One control group with a CPU budget of `cpus` (e.g. 0.2 = 20 ms per 100 ms period). */
 export class CpuQuotaGroup {
-  private constructor(readonly dir: string, readonly version: CgroupVersion, readonly cpus: number, readonly periodUs: number) {}
+  private constructor(
+    readonly dir: string,
+    readonly version: CgroupVersion,
+    readonly cpus: number,
+    readonly periodUs: number,
+  ) {}
 
-  static create(parentDir: string, version: CgroupVersion, name: string, cpus: number, periodUs = 100_000): CpuQuotaGroup {
+  static create(
+    parentDir: string,
+    version: CgroupVersion,
+    name: string,
+    cpus: number,
+    periodUs = 100_000,
+  ): CpuQuotaGroup {
     if (!(cpus > 0)) throw new Error(`a CPU budget must be positive, got ${cpus}`);
     const dir = path.join(parentDir, name);
     fs.mkdirSync(dir);
@@ -212,7 +227,10 @@ function parseKeyValues(text: string): Record<string, number> {
 export class QuotaPlan {
   readonly units: CpuQuotaGroup[] = [];
   shared: CpuQuotaGroup | null = null;
-  private constructor(readonly support: CpuQuotaSupport, readonly dir: string) {}
+  private constructor(
+    readonly support: CpuQuotaSupport,
+    readonly dir: string,
+  ) {}
 
   static create(support: CpuQuotaSupport, label: string): QuotaPlan {
     const dir = path.join(support.parent, `pitchey-fit-${process.pid}-${label}`);

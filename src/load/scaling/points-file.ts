@@ -22,7 +22,8 @@ function findColumn(header: string[], names: string[]): number {
 function parseNumber(raw: string | undefined, what: string, where: string): number {
   const text = (raw ?? '').trim().replace(/^"|"$/g, '');
   const v = Number(text);
-  if (text === '' || !Number.isFinite(v)) throw new InputError(`${where}: ${what} is not a number (${JSON.stringify(text)})`);
+  if (text === '' || !Number.isFinite(v))
+    throw new InputError(`${where}: ${what} is not a number (${JSON.stringify(text)})`);
   return v;
 }
 
@@ -31,11 +32,17 @@ export const MAX_N = 1_000_000;
 export const MAX_X = 1e15;
 
 function checkPoint(p: PointInput, where: string): PointInput {
-  if (!Number.isInteger(p.n) || p.n < 1) throw new InputError(`${where}: N must be a positive whole number (workers, users), got ${p.n}`);
-  if (p.n > MAX_N) throw new InputError(`${where}: N = ${p.n} is not a plausible measured N (at most ${MAX_N.toLocaleString('en-US')})`);
+  if (!Number.isInteger(p.n) || p.n < 1)
+    throw new InputError(`${where}: N must be a positive whole number (workers, users), got ${p.n}`);
+  if (p.n > MAX_N)
+    throw new InputError(
+      `${where}: N = ${p.n} is not a plausible measured N (at most ${MAX_N.toLocaleString('en-US')})`,
+    );
   if (p.throughput < 0) throw new InputError(`${where}: X must not be negative, got ${p.throughput}`);
-  if (p.throughput > MAX_X) throw new InputError(`${where}: X = ${p.throughput} is not a plausible throughput (at most ${MAX_X})`);
-  if (p.latencyP99Ms != null && p.latencyP99Ms < 0) throw new InputError(`${where}: latency must not be negative, got ${p.latencyP99Ms}`);
+  if (p.throughput > MAX_X)
+    throw new InputError(`${where}: X = ${p.throughput} is not a plausible throughput (at most ${MAX_X})`);
+  if (p.latencyP99Ms != null && p.latencyP99Ms < 0)
+    throw new InputError(`${where}: latency must not be negative, got ${p.latencyP99Ms}`);
   return p;
 }
 
@@ -43,7 +50,13 @@ export function parsePointsCsv(text: string, file: string): PointInput[] {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   if (headerIndex < 0) throw new InputError(`${file}: empty file, expected a header like "N,X"`);
-  const sep = lines[headerIndex].includes(',') ? ',' : lines[headerIndex].includes(';') ? ';' : /\t/.test(lines[headerIndex]) ? '\t' : ',';
+  const sep = lines[headerIndex].includes(',')
+    ? ','
+    : lines[headerIndex].includes(';')
+      ? ';'
+      : /\t/.test(lines[headerIndex])
+        ? '\t'
+        : ',';
   const header = lines[headerIndex].split(sep);
   const nCol = findColumn(header, N_NAMES);
   const xCol = findColumn(header, X_NAMES);
@@ -63,7 +76,8 @@ export function parsePointsCsv(text: string, file: string): PointInput[] {
       n: parseNumber(cells[nCol], 'N', where),
       throughput: parseNumber(cells[xCol], 'X', where),
     };
-    if (latCol >= 0 && (cells[latCol] ?? '').trim() !== '') point.latencyP99Ms = parseNumber(cells[latCol], 'latency', where);
+    if (latCol >= 0 && (cells[latCol] ?? '').trim() !== '')
+      point.latencyP99Ms = parseNumber(cells[latCol], 'latency', where);
     out.push(checkPoint(point, where));
   }
   if (out.length === 0) throw new InputError(`${file}: no data rows after the header`);
@@ -82,8 +96,13 @@ export function parsePointsJson(text: string, file: string): PointInput[] {
   } catch (e) {
     throw new InputError(`${file}: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  const rows = Array.isArray(data) ? data : (data && typeof data === 'object' ? (data as { points?: unknown }).points : undefined);
-  if (!Array.isArray(rows)) throw new InputError(`${file}: expected an array of { "N": …, "X": … } or { "points": [...] }`);
+  const rows = Array.isArray(data)
+    ? data
+    : data && typeof data === 'object'
+      ? (data as { points?: unknown }).points
+      : undefined;
+  if (!Array.isArray(rows))
+    throw new InputError(`${file}: expected an array of { "N": …, "X": … } or { "points": [...] }`);
   if (rows.length === 0) throw new InputError(`${file}: no points`);
   return rows.map((row, i) => {
     const where = `${file}: points[${i}]`;
@@ -108,7 +127,9 @@ export function readPointsFile(file: string): PointInput[] {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the points file (${code ?? (e instanceof Error ? e.message : String(e))})`);
+    throw new InputError(
+      `${file}: cannot read the points file (${code ?? (e instanceof Error ? e.message : String(e))})`,
+    );
   }
   return path.extname(file).toLowerCase() === '.json' ? parsePointsJson(text, file) : parsePointsCsv(text, file);
 }

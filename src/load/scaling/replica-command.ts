@@ -23,10 +23,16 @@ export interface ReplicaCommandOptions {
 
 export function validateReplicaOptions(o: Partial<ReplicaCommandOptions>): void {
   if (!o.command?.includes('{n}')) {
-    throw new ConfigError(`must contain {n}, the replica count, got ${JSON.stringify(o.command ?? '')}`, 'scale.replicas.command');
+    throw new ConfigError(
+      `must contain {n}, the replica count, got ${JSON.stringify(o.command ?? '')}`,
+      'scale.replicas.command',
+    );
   }
   if (!o.readyUrl && !o.readyCommand) {
-    throw new ConfigError('set readyUrl or readyCommand: a step is measured only once the replicas are ready', 'scale.replicas');
+    throw new ConfigError(
+      'set readyUrl or readyCommand: a step is measured only once the replicas are ready',
+      'scale.replicas',
+    );
   }
 }
 
@@ -42,11 +48,19 @@ function runShell(command: string, timeoutMs: number, signal?: AbortSignal): Pro
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
-    const keep = (d: Buffer) => { output = (output + d.toString()).slice(-2000); };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-2000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     // The whole process group: a shell's children (docker, kubectl) stop with it.
-    const kill = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
     const timer = setTimeout(kill, timeoutMs);
     signal?.addEventListener('abort', kill, { once: true });
     child.on('close', (code) => {
@@ -59,10 +73,18 @@ function runShell(command: string, timeoutMs: number, signal?: AbortSignal): Pro
 }
 
 const lastLine = (s: string) => s.trim().split('\n').filter(Boolean).pop()?.trim() ?? '';
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((r) => {
-  const t = setTimeout(r, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        r();
+      },
+      { once: true },
+    );
+  });
 
 async function urlReady(url: string, timeoutMs: number): Promise<string | null> {
   try {
@@ -94,7 +116,9 @@ async function awaitReady(o: ReplicaCommandOptions, n: number): Promise<number> 
     }
     await sleep(Math.min(o.pollMs ?? 250, Math.max(0, deadline - Date.now())), o.signal);
   }
-  throw new TargetUnreachableError(`N=${n} replicas not ready within ${Math.round(o.readyTimeoutMs / 1000)} s (last: ${last})`);
+  throw new TargetUnreachableError(
+    `N=${n} replicas not ready within ${Math.round(o.readyTimeoutMs / 1000)} s (last: ${last})`,
+  );
 }
 
 /** A `startTarget` for runSweep: sets N replicas with the user's command, awaits readiness, returns the base URL. */

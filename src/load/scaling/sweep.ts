@@ -10,7 +10,13 @@ import { closedRun, type ClosedRun, type SweepEngine } from './closed-run.js';
 import { assertReachable } from '../target-preflight.js';
 import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, defaultTargetN, type PointInput } from './analyse.js';
 import { CpuSampler, cpuSamplingAvailable, readAllProcesses, withDescendants } from './cpu-sampler.js';
-import { probeCpuQuota, QuotaPlan, type CgroupProbeOptions, type CpuQuotaSupport, type CpuQuotaGroup } from './cpu-quota.js';
+import {
+  probeCpuQuota,
+  QuotaPlan,
+  type CgroupProbeOptions,
+  type CpuQuotaSupport,
+  type CpuQuotaGroup,
+} from './cpu-quota.js';
 import { median } from './median.js';
 import { pinPids, planPinning, readAffinity, restoreAffinity, tasksetAvailable, type PinPlan } from './pinning.js';
 import type { UslFitOptions } from './usl-fit.js';
@@ -79,14 +85,20 @@ export interface SweepOptions {
 /** A sweep that stopped on a failing step or an unreachable target; `partial` holds the completed steps. */
 export class ScaleSweepError extends UserError {
   readonly unreachable: boolean;
-  constructor(message: string, readonly partial: ScaleSection, readonly step: number, options?: { unreachable?: boolean }) {
+  constructor(
+    message: string,
+    readonly partial: ScaleSection,
+    readonly step: number,
+    options?: { unreachable?: boolean },
+  ) {
     super(message, options?.unreachable ? ExitCode.TargetUnreachable : ExitCode.FitnessFailed);
     this.unreachable = options?.unreachable ?? false;
   }
 }
 
 export function validateSteps(steps: unknown, keyPath = 'scale.steps'): number[] {
-  if (!Array.isArray(steps) || steps.length === 0) throw new ConfigError('must be a non-empty array of N, e.g. [1, 2, 4]', keyPath);
+  if (!Array.isArray(steps) || steps.length === 0)
+    throw new ConfigError('must be a non-empty array of N, e.g. [1, 2, 4]', keyPath);
   steps.forEach((n, i) => {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
       throw new ConfigError(`step ${i} is ${JSON.stringify(n)}: every N must be a positive integer`, keyPath);
@@ -117,16 +129,20 @@ interface StepMeasure {
 
 export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   const steps = validateSteps(opts.steps);
-  if (!Number.isInteger(opts.repeats) || opts.repeats < 1) throw new ConfigError(`must be a positive integer, got ${opts.repeats}`, 'scale.repeats');
-  if (!(opts.durationSec > 0)) throw new ConfigError(`must be longer than 0, got ${opts.durationSec} s`, 'scale.duration');
+  if (!Number.isInteger(opts.repeats) || opts.repeats < 1)
+    throw new ConfigError(`must be a positive integer, got ${opts.repeats}`, 'scale.repeats');
+  if (!(opts.durationSec > 0))
+    throw new ConfigError(`must be longer than 0, got ${opts.durationSec} s`, 'scale.duration');
   if (!(opts.warmupSec >= 0)) throw new ConfigError(`must not be negative, got ${opts.warmupSec} s`, 'scale.warmup');
   if (opts.targetN !== undefined && !steps.includes(opts.targetN)) {
     throw new ConfigError(`${opts.targetN} is not one of scale.steps [${steps.join(', ')}]`, 'scale.targetN');
   }
   const maxErrorRate = opts.maxErrorRate ?? 0.01;
-  if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new ConfigError(`must be between 0 and 1, got ${opts.maxErrorRate}`, 'scale.maxErrorRate');
+  if (!(maxErrorRate >= 0 && maxErrorRate <= 1))
+    throw new ConfigError(`must be between 0 and 1, got ${opts.maxErrorRate}`, 'scale.maxErrorRate');
   const perWorker = opts.connections ?? 8;
-  if (!Number.isInteger(perWorker) || perWorker < 1) throw new ConfigError(`must be a positive integer, got ${opts.connections}`, 'scale.connections');
+  if (!Number.isInteger(perWorker) || perWorker < 1)
+    throw new ConfigError(`must be a positive integer, got ${opts.connections}`, 'scale.connections');
   const cores = os.availableParallelism();
   const notes: string[] = [`${cores} cores on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'})`];
 
@@ -142,25 +158,38 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       }
     }
     if (plan && pinPids([process.pid], plan.generatorCpus).length === 0) {
-      notes.push(`pinned with taskset: load generator on CPU ${plan.generatorCpus.join(',')}, system under test on CPU ${plan.sutCpus.join(',')}`);
+      notes.push(
+        `pinned with taskset: load generator on CPU ${plan.generatorCpus.join(',')}, system under test on CPU ${plan.sutCpus.join(',')}`,
+      );
     } else if (tasksetAvailable() && cores >= 2) {
       plan = null;
       generatorMask = null;
       notes.push('not pinned: taskset could not set the CPU affinity here');
     } else {
-      notes.push(cores < 2 ? 'not pinned: 1 core, generator and system under test share it' : 'not pinned: taskset is not available');
+      notes.push(
+        cores < 2
+          ? 'not pinned: 1 core, generator and system under test share it'
+          : 'not pinned: taskset is not available',
+      );
     }
   } else notes.push('not pinned (scale.pin: false): generator and system under test share all cores');
   const sutCores = plan ? plan.sutCpus.length : cores;
   const generatorCores = plan ? plan.generatorCpus.length : 1;
-  const quota = opts.mode === 'workers' && opts.cpuQuota ? setUpQuota(opts.cpuQuota, steps, sutCores, notes, opts.cgroupProbe) : null;
+  const quota =
+    opts.mode === 'workers' && opts.cpuQuota
+      ? setUpQuota(opts.cpuQuota, steps, sutCores, notes, opts.cgroupProbe)
+      : null;
   const budget = quota ? { unitCpus: quota.unitCpus, sharedCpus: quota.sharedCpus } : undefined;
   if (opts.mode === 'workers' && !quota && steps.some((n) => n > sutCores)) {
-    notes.push(`N above ${sutCores} exceeds the cores left for the system under test: efficiency there measures oversubscription, not the architecture`);
+    notes.push(
+      `N above ${sutCores} exceeds the cores left for the system under test: efficiency there measures oversubscription, not the architecture`,
+    );
   }
   const sampling = cpuSamplingAvailable();
   if (!sampling) notes.push('foreign CPU not measured (no /proc)');
-  notes.push(`closed model with ${opts.engine ?? 'autocannon'}: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 ${(opts.engine ?? 'autocannon') === 'autocannon' ? 'in whole ms ' : ''}(median of repeats)`);
+  notes.push(
+    `closed model with ${opts.engine ?? 'autocannon'}: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 ${(opts.engine ?? 'autocannon') === 'autocannon' ? 'in whole ms ' : ''}(median of repeats)`,
+  );
 
   const measured: PointInput[] = [];
   // Fixed before the first step: a sweep that stops early is judged at the N it set out to reach, never a smaller one.
@@ -168,12 +197,18 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   let failedStep: ScaleSection['failedStep'];
   const section = (partial: boolean): ScaleSection => ({
     ...analysePoints(measured, {
-      mode: opts.mode, engine: opts.engine ?? 'autocannon', cores, sutCores, generatorCores, ...(budget ? { budget } : {}),
+      mode: opts.mode,
+      engine: opts.engine ?? 'autocannon',
+      cores,
+      sutCores,
+      generatorCores,
+      ...(budget ? { budget } : {}),
       ...(quota ? { cpuQuota: quota.record } : {}),
       targetN,
-    foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
+      foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
       ...(opts.fit ? { fit: opts.fit } : {}),
-      notes, partial,
+      notes,
+      partial,
     }),
     ...(failedStep ? { failedStep } : {}),
   });
@@ -190,25 +225,34 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       } catch (e) {
         if (e instanceof ConfigError) throw e;
         const msg = e instanceof Error ? e.message : String(e);
-        throw new ScaleSweepError(`scale step N=${n}: the target did not start: ${msg}`, section(true), n, { unreachable: e instanceof TargetUnreachableError });
+        throw new ScaleSweepError(`scale step N=${n}: the target did not start: ${msg}`, section(true), n, {
+          unreachable: e instanceof TargetUnreachableError,
+        });
       }
       let result: StepMeasure;
       try {
         result = await measureStep(n, target, opts, perWorker, plan, sampling, quota);
       } catch (e) {
         if (e instanceof TargetUnreachableError) {
-          throw new ScaleSweepError(`scale step N=${n}: the target stopped answering: ${e.message}`, section(true), n, { unreachable: true });
+          throw new ScaleSweepError(`scale step N=${n}: the target stopped answering: ${e.message}`, section(true), n, {
+            unreachable: true,
+          });
         }
         throw e;
       } finally {
-        await target.stop().catch((e: unknown) => notes.push(`stopping the target after N = ${n} failed: ${e instanceof Error ? e.message : String(e)}`));
+        await target
+          .stop()
+          .catch((e: unknown) =>
+            notes.push(`stopping the target after N = ${n} failed: ${e instanceof Error ? e.message : String(e)}`),
+          );
       }
       if (result.point.flags?.includes('no-data')) {
         notes.push(`interrupted during N = ${n}`);
         return section(true);
       }
       if (result.errorRate > maxErrorRate) {
-        const reason = `${result.failures} of ${result.attempts} requests failed ` +
+        const reason =
+          `${result.failures} of ${result.attempts} requests failed ` +
           (result.split
             ? `(${result.socketErrors} without a response, ${result.non2xx} with an error status; `
             : '(network error or unexpected status; ') +
@@ -219,7 +263,12 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       measured.push(result.point);
       if (opts.onStep) {
         const s = analysePoints(measured, {
-          mode: opts.mode, cores, sutCores, generatorCores, fit: { bootstrap: 0 }, ...(budget ? { budget } : {}),
+          mode: opts.mode,
+          cores,
+          sutCores,
+          generatorCores,
+          fit: { bootstrap: 0 },
+          ...(budget ? { budget } : {}),
           foreignCpuBound: opts.foreignCpuBound ?? DEFAULT_FOREIGN_CPU_BOUND,
         });
         opts.onStep(s.points.find((p) => p.n === n)!);
@@ -245,10 +294,18 @@ interface QuotaSetup {
 
 /** Probes cgroup support and states the budgets (or why there are none) in the notes; null when unavailable. */
 function setUpQuota(
-  q: CpuQuotaOptions, steps: number[], sutCores: number, notes: string[], probe?: CgroupProbeOptions,
+  q: CpuQuotaOptions,
+  steps: number[],
+  sutCores: number,
+  notes: string[],
+  probe?: CgroupProbeOptions,
 ): QuotaSetup | null {
-  for (const [key, v] of [['unitCpus', q.unitCpus], ['sharedCpus', q.sharedCpus]] as const) {
-    if (!(typeof v === 'number' && v > 0 && v <= 64)) throw new ConfigError(`must be a CPU count above 0, got ${v}`, `scale.cpuQuota.${key}`);
+  for (const [key, v] of [
+    ['unitCpus', q.unitCpus],
+    ['sharedCpus', q.sharedCpus],
+  ] as const) {
+    if (!(typeof v === 'number' && v > 0 && v <= 64))
+      throw new ConfigError(`must be a CPU count above 0, got ${v}`, `scale.cpuQuota.${key}`);
   }
   const periodUs = q.periodUs ?? 100_000;
   if (!Number.isInteger(periodUs) || periodUs < 1000 || periodUs > 1_000_000) {
@@ -262,12 +319,20 @@ function setUpQuota(
   const top = steps.at(-1)!;
   notes.push(
     `scale model: each worker limited to ${q.unitCpus} CPU, the shared primary (database) to ${q.sharedCpus} CPU ` +
-    `(cgroup ${support.version} CPU quota, period ${periodUs / 1000} ms); N = ${top} needs ` +
-    `${+(top * q.unitCpus + q.sharedCpus).toFixed(2)} of the ${sutCores} core(s) of the system under test`,
+      `(cgroup ${support.version} CPU quota, period ${periodUs / 1000} ms); N = ${top} needs ` +
+      `${+(top * q.unitCpus + q.sharedCpus).toFixed(2)} of the ${sutCores} core(s) of the system under test`,
   );
   return {
-    support, unitCpus: q.unitCpus, sharedCpus: q.sharedCpus, periodUs,
-    record: { mechanism: support.version === 'v2' ? 'cgroup-v2' : 'cgroup-v1', unitCpus: q.unitCpus, sharedCpus: q.sharedCpus, periodUs },
+    support,
+    unitCpus: q.unitCpus,
+    sharedCpus: q.sharedCpus,
+    periodUs,
+    record: {
+      mechanism: support.version === 'v2' ? 'cgroup-v2' : 'cgroup-v1',
+      unitCpus: q.unitCpus,
+      sharedCpus: q.sharedCpus,
+      periodUs,
+    },
   };
 }
 
@@ -275,8 +340,11 @@ function setUpQuota(
 function applyQuota(n: number, target: ScaleTarget, quota: QuotaSetup): QuotaPlan {
   if (!target.cluster) throw new Error(`scale step N=${n}: a CPU-quota scale model needs the target's primary pid`);
   const primary = target.cluster.primary;
-  const units = readAllProcesses().filter((p) => p.ppid === primary).map((p) => p.pid);
-  if (units.length !== n) throw new Error(`scale step N=${n}: expected ${n} worker processes under pid ${primary}, found ${units.length}`);
+  const units = readAllProcesses()
+    .filter((p) => p.ppid === primary)
+    .map((p) => p.pid);
+  if (units.length !== n)
+    throw new Error(`scale step N=${n}: expected ${n} worker processes under pid ${primary}, found ${units.length}`);
   const plan = QuotaPlan.create(quota.support, `n${n}`);
   try {
     plan.setShared(quota.sharedCpus, quota.periodUs).place([primary]);
@@ -312,7 +380,12 @@ function throttledShare(before: ThrottleSnapshot | null, after: ThrottleSnapshot
 }
 
 async function measureStep(
-  n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, plan: PinPlan | null, sampling: boolean,
+  n: number,
+  target: ScaleTarget,
+  opts: SweepOptions,
+  perWorker: number,
+  plan: PinPlan | null,
+  sampling: boolean,
   quota: QuotaSetup | null,
 ): Promise<StepMeasure> {
   if (plan && target.pids.length) {
@@ -328,12 +401,18 @@ async function measureStep(
 }
 
 async function measureStepRuns(
-  n: number, target: ScaleTarget, opts: SweepOptions, perWorker: number, sampling: boolean, quotaPlan: QuotaPlan | null,
+  n: number,
+  target: ScaleTarget,
+  opts: SweepOptions,
+  perWorker: number,
+  sampling: boolean,
+  quotaPlan: QuotaPlan | null,
 ): Promise<StepMeasure> {
   const url = joinUrl(target.url, opts.path);
   const connections = opts.mode === 'concurrency' ? n : n * perWorker;
   const base = {
-    url, connections,
+    url,
+    connections,
     ...(opts.method ? { method: opts.method } : {}),
     ...(opts.headers ? { headers: opts.headers } : {}),
     ...(opts.body !== undefined ? { body: opts.body } : {}),
@@ -357,22 +436,32 @@ async function measureStepRuns(
     if (run.aborted && run.requests === 0) break;
     runs.push(run);
   }
-  const quotaThrottled = quotaPlan ? {
-    units: throttledShare(unitsBefore, snapshot(quotaPlan.units)),
-    shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
-  } : undefined;
+  const quotaThrottled = quotaPlan
+    ? {
+        units: throttledShare(unitsBefore, snapshot(quotaPlan.units)),
+        shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
+      }
+    : undefined;
   if (runs.length === 0) {
     return {
       point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] },
-      errorRate: 0, failures: 0, attempts: 0, socketErrors: 0, non2xx: 0, split: true,
+      errorRate: 0,
+      failures: 0,
+      attempts: 0,
+      socketErrors: 0,
+      non2xx: 0,
+      split: true,
     };
   }
   const responses = runs.reduce((a, r) => a + r.requests, 0);
   const socketErrors = runs.reduce((a, r) => a + (r.errors ?? 0), 0);
   const non2xx = runs.reduce((a, r) => a + r.non2xx, 0);
   if (responses > 0 && non2xx === responses) {
-    throw new TargetUnreachableError(`every one of the ${responses} requests to ${url} failed (${
-      runs.every((r) => r.errors !== null) ? 'an error status, not 2xx' : 'network error or unexpected status'})`);
+    throw new TargetUnreachableError(
+      `every one of the ${responses} requests to ${url} failed (${
+        runs.every((r) => r.errors !== null) ? 'an error status, not 2xx' : 'network error or unexpected status'
+      })`,
+    );
   }
   const failures = socketErrors + non2xx;
   const attempts = responses + socketErrors;

@@ -52,7 +52,8 @@ function distinctN(points: UslPoint[]): number {
 function validate(points: UslPoint[]): string | null {
   for (const p of points) {
     if (!Number.isFinite(p.n) || p.n <= 0) return `N must be a positive number, got ${p.n}`;
-    if (!Number.isFinite(p.throughput) || p.throughput < 0) return `throughput must be a non-negative number, got ${p.throughput} at N=${p.n}`;
+    if (!Number.isFinite(p.throughput) || p.throughput < 0)
+      return `throughput must be a non-negative number, got ${p.throughput} at N=${p.n}`;
   }
   if (points.every((p) => p.throughput === 0)) return 'every X is 0: there is no throughput to fit';
   const k = distinctN(points);
@@ -70,7 +71,10 @@ function sse(points: UslPoint[], c: UslCoefficients): number {
 }
 
 /** Which of σ, κ are held at 0 in a fit (the active set of their lower bounds). */
-interface HeldAtZero { sigma: boolean; kappa: boolean }
+interface HeldAtZero {
+  sigma: boolean;
+  kappa: boolean;
+}
 
 /**
  * One Levenberg-Marquardt run from `initial` ([λ/lambdaScale, σ, κ/kappaScale]) with σ and/or κ held at 0.
@@ -78,12 +82,19 @@ interface HeldAtZero { sigma: boolean; kappa: boolean }
  * still moves the other parameters as if the clamped one had moved, and the solver then stalls short of the optimum.
  */
 function levenbergMarquardtRun(
-  x: number[], y: number[], kappaScale: number, initial: number[], held: HeldAtZero, iterations: number,
+  x: number[],
+  y: number[],
+  kappaScale: number,
+  initial: number[],
+  held: HeldAtZero,
+  iterations: number,
 ): number[] {
   const free = [0, ...(held.sigma ? [] : [1]), ...(held.kappa ? [] : [2])];
   const expand = (q: number[]): number[] => {
     const full = [0, 0, 0];
-    free.forEach((idx, i) => { full[idx] = q[i]; });
+    free.forEach((idx, i) => {
+      full[idx] = q[i];
+    });
     return full;
   };
   const model = (q: number[]) => {
@@ -99,7 +110,11 @@ function levenbergMarquardtRun(
       return free.map((idx) => all[idx]);
     };
   };
-  const bounds: Array<[number, number]> = [[1e-9, 1e6], [0, 1], [0, 1e9]];
+  const bounds: Array<[number, number]> = [
+    [1e-9, 1e6],
+    [0, 1],
+    [0, 1e9],
+  ];
   const out = levenbergMarquardt({ x, y }, model, {
     initialValues: free.map((idx) => initial[idx]),
     minValues: free.map((idx) => bounds[idx][0]),
@@ -118,7 +133,11 @@ function levenbergMarquardtRun(
  * (κN² is what enters the model). Several starts (or one warm start, for bootstrap refits), each also with σ and/or
  * κ held at 0; the lowest SSE wins.
  */
-export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients, warmOnly = false): UslCoefficients | null {
+export function leastSquaresUsl(
+  points: UslPoint[],
+  warmStart?: UslCoefficients,
+  warmOnly = false,
+): UslCoefficients | null {
   if (!warmStart && points.length > REDUCED_POINTS) {
     // Many points: search from many starts on a reduced curve, then refine on all points from its best estimate.
     const rough = leastSquaresUsl(reduceCurve(points, REDUCED_POINTS));
@@ -150,12 +169,16 @@ export function leastSquaresUsl(points: UslPoint[], warmStart?: UslCoefficients,
     }
   };
   const heldSets: HeldAtZero[] = [
-    { sigma: false, kappa: false }, { sigma: false, kappa: true }, { sigma: true, kappa: false }, { sigma: true, kappa: true },
+    { sigma: false, kappa: false },
+    { sigma: false, kappa: true },
+    { sigma: true, kappa: false },
+    { sigma: true, kappa: true },
   ];
   const warmHeld = warmStart ? { sigma: warmStart.sigma === 0, kappa: warmStart.kappa === 0 } : null;
   for (const held of warmOnly && warmHeld ? [warmHeld] : heldSets) {
     if (warmStart) tryFrom([warmStart.lambda / lambdaScale, warmStart.sigma, warmStart.kappa / kappaScale], held);
-    else for (const l0 of l0s) for (const s0 of [0.01, 0.1, 0.5]) for (const k0 of [0.01, 1]) tryFrom([l0, s0, k0], held);
+    else
+      for (const l0 of l0s) for (const s0 of [0.01, 0.1, 0.5]) for (const k0 of [0.01, 1]) tryFrom([l0, s0, k0], held);
   }
   // Restart from the best estimate: the solver stops on a small relative improvement, a restart resets its damping.
   for (let i = 0; i < 2 && best; i++) {
@@ -190,7 +213,9 @@ function reduceCurve(points: UslPoint[], count: number): UslPoint[] {
 /** Inverse of a symmetric 3×3 matrix by cofactors; null when singular. */
 function invert3(m: number[][]): number[][] | null {
   const [[a, b, c], [d, e, f], [g, h, i]] = m;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (!Number.isFinite(det) || det === 0) return null;
   return [
@@ -206,7 +231,11 @@ function invert3(m: number[][]): number[][] | null {
  */
 export function standardErrors(points: UslPoint[], c: UslCoefficients): UslCoefficients | null {
   if (points.length <= 3) return null;
-  const jtj = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const jtj = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
   for (const p of points) {
     const n = p.n;
     const d = 1 + c.sigma * (n - 1) + c.kappa * n * (n - 1);
@@ -260,8 +289,10 @@ export function fitUsl(all: UslPoint[], opts: UslFitOptions = {}): UslFit | { er
   if (se) fit.standardErrors = se;
 
   const requested = opts.bootstrap ?? 200;
-  const resamples = points.length > BOOTSTRAP_MAX_POINTS ? 0
-    : Math.min(requested, Math.max(20, Math.floor(BOOTSTRAP_WORK / points.length)));
+  const resamples =
+    points.length > BOOTSTRAP_MAX_POINTS
+      ? 0
+      : Math.min(requested, Math.max(20, Math.floor(BOOTSTRAP_WORK / points.length)));
   // With as many points as parameters the curve passes through every point: no residuals to resample.
   if (resamples > 0 && points.length > 3) {
     const iv = bootstrapIntervals(points, c, resamples, opts.seed ?? 1, opts.level ?? 0.95);
@@ -280,7 +311,11 @@ export function fitUsl(all: UslPoint[], opts: UslFitOptions = {}): UslFit | { er
  * points needs to stay fittable.
  */
 function bootstrapIntervals(
-  points: UslPoint[], c: UslCoefficients, resamples: number, seed: number, level: number,
+  points: UslPoint[],
+  c: UslCoefficients,
+  resamples: number,
+  seed: number,
+  level: number,
 ): { sigma: [number, number]; kappa: [number, number]; used: number } | null {
   const rand = mulberry32(seed);
   const fitted = points.map((p) => uslThroughput(c, p.n));
@@ -324,11 +359,19 @@ export function fitUslNormalised(points: UslPoint[]): UslCoefficients | { error:
   const x1 = ones.reduce((a, p) => a + p.throughput, 0) / ones.length;
   if (!(x1 > 0)) return { error: 'X(1) must be positive' };
   // Normal equations of y = a·x² + b·x (no intercept).
-  let s4 = 0, s3 = 0, s2 = 0, sx2y = 0, sxy = 0;
+  let s4 = 0,
+    s3 = 0,
+    s2 = 0,
+    sx2y = 0,
+    sxy = 0;
   for (const p of points) {
     const xv = p.n - 1;
     const yv = p.n / (p.throughput / x1) - 1;
-    s4 += xv ** 4; s3 += xv ** 3; s2 += xv ** 2; sx2y += xv * xv * yv; sxy += xv * yv;
+    s4 += xv ** 4;
+    s3 += xv ** 3;
+    s2 += xv ** 2;
+    sx2y += xv * xv * yv;
+    sxy += xv * yv;
   }
   const det = s4 * s2 - s3 * s3;
   if (det === 0) return { error: 'the normalised USL regression is singular' };
