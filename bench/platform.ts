@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
  * offered rate. The platform runs on core 1, our native engine on core 0 (taskset). Prints throughput and
  * p50 / p99 / p99.9 per step, the highest rate with p99 < 20 ms and the goal line (p99 ≤ 20 ms at 1,000 req/s).
  *   --rates 250,500,1000,1500  --seconds 10  --warmup 5  --vus 64  --users 200 --pitches 500
- *   --workers N   (platform workers, all on the server core)   --pg   (PostgreSQL via scripts/pg-cluster.mjs)
+ *   --workers N   (platform workers, all on the server core)   --pg   (PostgreSQL via scripts/pg-cluster.mjs; the
+ *   server CPU per request counts the platform's processes only, not PostgreSQL's)
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
