@@ -6,7 +6,14 @@ import { runLoad } from '../src/load/index.js';
 
 // One open-model run of the domain mix (browse-88) for bench:platform, in its own (pinned) process: one JSON line.
 // usage: platform-client.js <url> <data-dir with seed-manifest.json> <rate> <seconds> [vus=64] [warmup seconds=5]
-const [url, dataDir, rate, seconds, vuArg, warmupArg] = process.argv.slice(2) as [string, string, string, string, string?, string?];
+const [url, dataDir, rate, seconds, vuArg, warmupArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string?,
+  string?,
+];
 const vus = Number(vuArg ?? 64);
 const warmup = Number(warmupArg ?? 5);
 const manifest = JSON.parse(readFileSync(path.join(dataDir, 'seed-manifest.json'), 'utf8')) as SeedManifest;
@@ -50,6 +57,8 @@ process.stdout.write(
     dropped: s.metrics.dropped_iterations?.values.count ?? 0,
     saturated: s.generatorSaturated,
     reasons: s.saturationReasons,
-    endpoints: (s.endpoints ?? []).slice(0, 6).map((e) => ({ name: e.name, p99: e.p99, count: e.count, failed: e.failed })),
+    endpoints: (s.endpoints ?? [])
+      .slice(0, 6)
+      .map((e) => ({ name: e.name, p99: e.p99, count: e.count, failed: e.failed })),
   })}\n`,
 );

@@ -79,11 +79,34 @@ function treeCpuMs(pid: number): number {
 }
 
 async function startPlatform(dataDir: string, db: string): Promise<{ url: string; pid: number; child: ChildProcess }> {
-  const args = ['start', '--port', '0', '--data-dir', dataDir, '--db', db, '--seed', '--users', o.users, '--pitches', o.pitches];
-  const [cmd, ...rest] = pin(1, [process.execPath, path.join(root, 'dist', 'platform', 'cli.js'), ...args, '--rate-limit', 'off']);
-  const child = spawn(cmd!, [...rest, ...(Number(o.workers) > 1 ? ['--workers', o.workers] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [
+    'start',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--db',
+    db,
+    '--seed',
+    '--users',
+    o.users,
+    '--pitches',
+    o.pitches,
+  ];
+  const [cmd, ...rest] = pin(1, [
+    process.execPath,
+    path.join(root, 'dist', 'platform', 'cli.js'),
+    ...args,
+    '--rate-limit',
+    'off',
+  ]);
+  const child = spawn(cmd!, [...rest, ...(Number(o.workers) > 1 ? ['--workers', o.workers] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as { url: string; pid: number }));
+    createInterface({ input: child.stdout! }).once('line', (l) =>
+      resolve(JSON.parse(l) as { url: string; pid: number }),
+    );
     child.once('exit', (c) => reject(new Error(`platform exited ${c} before it was ready`)));
   });
   return { ...ready, child };
@@ -152,14 +175,20 @@ try {
   }
   const ok = steps.filter((s) => s.p99 < GOAL_P99_MS && s.failed === 0 && s.dropped === 0 && !s.saturated);
   const best = ok.length ? Math.max(...ok.map((s) => s.rate)) : null;
-  console.log(`highest rate with p99 < ${GOAL_P99_MS} ms (no failures, nothing dropped): ${best === null ? 'none' : `${best} req/s`}`);
+  console.log(
+    `highest rate with p99 < ${GOAL_P99_MS} ms (no failures, nothing dropped): ${best === null ? 'none' : `${best} req/s`}`,
+  );
   const cpu = steps.reduce((a, s) => a + s.cpuMsPerRequest!, 0) / steps.length;
-  console.log(`server CPU per request (mean of steps): ${cpu.toFixed(3)} ms → one core serves at most ≈${Math.round(1000 / cpu)} req/s`);
+  console.log(
+    `server CPU per request (mean of steps): ${cpu.toFixed(3)} ms → one core serves at most ≈${Math.round(1000 / cpu)} req/s`,
+  );
   const goal = steps.find((s) => s.rate === GOAL_RATE);
   if (goal) {
     const met = goal.p99 <= GOAL_P99_MS && goal.failed === 0 && goal.dropped === 0;
     const note = goal.saturated ? ' — generator saturated, inconclusive' : '';
-    console.log(`goal p99 ≤ ${GOAL_P99_MS} ms at ${GOAL_RATE} req/s: ${met ? 'MET' : 'NOT MET'} (p99 ${goal.p99.toFixed(1)} ms)${note}`);
+    console.log(
+      `goal p99 ≤ ${GOAL_P99_MS} ms at ${GOAL_RATE} req/s: ${met ? 'MET' : 'NOT MET'} (p99 ${goal.p99.toFixed(1)} ms)${note}`,
+    );
   }
 } finally {
   platform.child.kill('SIGTERM');

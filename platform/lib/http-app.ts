@@ -18,7 +18,9 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
   const body = JSON.stringify(
-    tooLarge ? envelope('headers_too_large', 'request headers too large') : envelope('malformed_request', 'malformed HTTP request'),
+    tooLarge
+      ? envelope('headers_too_large', 'request headers too large')
+      : envelope('malformed_request', 'malformed HTTP request'),
   );
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(
@@ -67,7 +69,8 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
     if (err instanceof GuardRejectedError) return reply.code(503).send(envelope('unavailable', err.message));
     const fe = err as FastifyError;
     if (fe.validation) return reply.code(400).send(envelope('validation_error', fe.message));
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send(envelope('body_too_large', 'request body too large'));
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.code(400).send(envelope('body_too_large', 'request body too large'));
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
     if (status >= 400 && status < 500) {
       const code = fe.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError ? 'malformed_body' : 'bad_request';

@@ -16,11 +16,14 @@ function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
     .execute(
       () =>
         new Promise<Buffer>((resolve, reject) =>
-          scryptCb(password, salt, KEYLEN, { ...opts, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+          scryptCb(password, salt, KEYLEN, { ...opts, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+            err ? reject(err) : resolve(key),
+          ),
         ),
     )
     .catch((e: unknown) => {
-      if (e instanceof BulkheadRejectedError) throw new ApiError(503, 'busy', 'too many sign-ins in progress, retry shortly', 1);
+      if (e instanceof BulkheadRejectedError)
+        throw new ApiError(503, 'busy', 'too many sign-ins in progress, retry shortly', 1);
       throw e;
     });
 }

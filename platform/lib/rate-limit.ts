@@ -43,7 +43,11 @@ export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
 export class SignInThrottle {
   private readonly failures: LRUCache<string, { count: number; since: number }>;
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.failures = new LRUCache({ max: 100_000, ttl: windowMs });
   }
 
@@ -74,10 +78,17 @@ interface Bucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly config: RateLimitConfig, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   limitFor(routeClass: RouteClass): number {
-    return routeClass === 'auth' ? this.config.authPerMinute : routeClass === 'nda' ? this.config.ndaPerMinute : this.config.perMinute;
+    return routeClass === 'auth'
+      ? this.config.authPerMinute
+      : routeClass === 'nda'
+        ? this.config.ndaPerMinute
+        : this.config.perMinute;
   }
 
   /** Takes one token; returns the milliseconds to wait when none is left, else 0. */

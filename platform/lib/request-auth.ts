@@ -65,7 +65,11 @@ type WithViewer = FastifyRequest & { [VIEWER]?: Viewer | null };
  * still live (not signed out, user not deactivated). Identity comes only from the bearer token, never from query
  * parameters or body fields. A token that fails any check is treated as no token; routes that need one answer 401.
  */
-export function registerViewerResolution(app: FastifyInstance, signer: TokenSigner, sessions: SessionRevocations): void {
+export function registerViewerResolution(
+  app: FastifyInstance,
+  signer: TokenSigner,
+  sessions: SessionRevocations,
+): void {
   app.addHook('onRequest', async (req) => {
     const r = req as WithViewer;
     r[VIEWER] = null;

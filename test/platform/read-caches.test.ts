@@ -9,8 +9,10 @@ describe('read caches follow writes', () => {
   it('the unread badge and the first page follow the user’s own reads at once and new notes within the TTL', async () => {
     const creator = await signUp(h, 'creator');
     const fan = await signUp(h, 'investor');
-    const badge = async () => (await h.api('GET', '/api/notifications/unread-count', { token: creator.token })).body.data.count as number;
-    const page = async () => (await h.api('GET', '/api/notifications', { token: creator.token })).body.data.items as unknown[];
+    const badge = async () =>
+      (await h.api('GET', '/api/notifications/unread-count', { token: creator.token })).body.data.count as number;
+    const page = async () =>
+      (await h.api('GET', '/api/notifications', { token: creator.token })).body.data.items as unknown[];
     expect([await badge(), (await page()).length]).toEqual([0, 0]); // now cached
     await h.api('POST', `/api/follows/${creator.user.id}`, { token: fan.token });
     await h.p.bus.drain();
@@ -36,7 +38,10 @@ describe('read caches follow writes', () => {
     const dash = async (t: string) => (await h.api('GET', '/api/dashboard', { token: t })).body.data;
     expect(await search()).toEqual([]);
     expect((await dash(creator.token)).pitches).toEqual({ draft: 0, published: 0, archived: 0 });
-    const c = await h.api('POST', '/api/pitches', { token: creator.token, body: { title: `The ${word} run`, logline: 'Stripes', genre: 'drama', requiresNda: false } });
+    const c = await h.api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { title: `The ${word} run`, logline: 'Stripes', genre: 'drama', requiresNda: false },
+    });
     const id = c.body.data.id as string;
     expect((await dash(creator.token)).pitches).toEqual({ draft: 1, published: 0, archived: 0 });
     await h.api('POST', `/api/pitches/${id}/publish`, { token: creator.token });
@@ -52,7 +57,10 @@ describe('read caches follow writes', () => {
   it('the polled NDA status follows every transition at once', async () => {
     const creator = await signUp(h, 'creator');
     const investor = await signUp(h, 'investor');
-    const c = await h.api('POST', '/api/pitches', { token: creator.token, body: { title: 'Status Line', logline: 'Polled', genre: 'drama' } });
+    const c = await h.api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { title: 'Status Line', logline: 'Polled', genre: 'drama' },
+    });
     const pitchId = c.body.data.id as string;
     await h.api('POST', `/api/pitches/${pitchId}/publish`, { token: creator.token });
     const status = async () => {
@@ -60,7 +68,8 @@ describe('read caches follow writes', () => {
       return [d.nda?.status ?? null, d.hasAccess];
     };
     expect(await status()).toEqual([null, false]);
-    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data.id as string;
+    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data
+      .id as string;
     expect(await status()).toEqual(['requested', false]);
     await h.api('POST', `/api/ndas/${nda}/approve`, { token: creator.token });
     expect(await status()).toEqual(['approved', false]);

@@ -9,17 +9,30 @@ import { seedPlatform } from '../../platform/gateway/seed.js';
 import { apiClient, registerAndSignIn } from './api-client.js';
 import { signUp, signUpAdmin, usePlatform, type Harness } from './platform-harness.js';
 
-const pdf = (text: string) => ({ fileName: 'deck.pdf', mimeType: 'application/pdf', contentBase64: Buffer.from(text).toString('base64') });
+const pdf = (text: string) => ({
+  fileName: 'deck.pdf',
+  mimeType: 'application/pdf',
+  contentBase64: Buffer.from(text).toString('base64'),
+});
 
 /** A published, NDA-gated pitch with one public (not NDA-gated) media file attached. */
 async function gatedPitch(h: Harness, creator: { token: string }) {
   const c = await h.api('POST', '/api/pitches', {
     token: creator.token,
-    body: { title: 'Glass Harbour', logline: 'A port that forgets', genre: 'drama', requiresNda: true, protected: { budgetBreakdown: 'B-42' } },
+    body: {
+      title: 'Glass Harbour',
+      logline: 'A port that forgets',
+      genre: 'drama',
+      requiresNda: true,
+      protected: { budgetBreakdown: 'B-42' },
+    },
   });
   expect(c.status, JSON.stringify(c.body)).toBe(201);
   const id = c.body.data.id as string;
-  const up = await h.api('POST', '/api/media', { token: creator.token, body: { ...pdf('public teaser'), pitchId: id, requiresNda: false } });
+  const up = await h.api('POST', '/api/media', {
+    token: creator.token,
+    body: { ...pdf('public teaser'), pitchId: id, requiresNda: false },
+  });
   expect(up.status).toBe(201);
   expect((await h.api('POST', `/api/pitches/${id}/publish`, { token: creator.token })).status).toBe(200);
   return { pitchId: id, mediaId: up.body.data.id as string };
@@ -29,7 +42,14 @@ async function grantNda(h: Harness, pitchId: string, creator: { token: string },
   const req = await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } });
   expect(req.status).toBe(201);
   expect((await h.api('POST', `/api/ndas/${req.body.data.id}/approve`, { token: creator.token })).status).toBe(200);
-  expect((await h.api('POST', `/api/ndas/${req.body.data.id}/sign`, { token: investor.token, body: { fullName: 'I', signature: 'i' } })).status).toBe(200);
+  expect(
+    (
+      await h.api('POST', `/api/ndas/${req.body.data.id}/sign`, {
+        token: investor.token,
+        body: { fullName: 'I', signature: 'i' },
+      })
+    ).status,
+  ).toBe(200);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -39,7 +59,12 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
 
   it('sign-out ends that session everywhere (other sessions of the user keep working)', async () => {
     const u = await signUp(h, 'creator');
-    const other = await h.api('POST', '/api/auth/sign-in', { body: { email: (await h.api('GET', '/api/auth/session', { token: u.token })).body.data.user.email, password: 'correct horse 1' } });
+    const other = await h.api('POST', '/api/auth/sign-in', {
+      body: {
+        email: (await h.api('GET', '/api/auth/session', { token: u.token })).body.data.user.email,
+        password: 'correct horse 1',
+      },
+    });
     const routes: Array<[string, string]> = [
       ['GET', '/api/notifications'],
       ['GET', '/api/dashboard'],
@@ -52,7 +77,10 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
     for (const [m, p] of routes) expect((await h.api(m, p, { token: u.token })).status, p).toBe(200);
     expect((await h.api('POST', '/api/auth/sign-out', { token: u.token })).status).toBe(200);
     for (const [m, p] of routes) expect((await h.api(m, p, { token: u.token })).status, p).toBe(401);
-    expect((await h.api('POST', '/api/pitches', { token: u.token, body: { title: 't', logline: 'l', genre: 'drama' } })).status).toBe(401);
+    expect(
+      (await h.api('POST', '/api/pitches', { token: u.token, body: { title: 't', logline: 'l', genre: 'drama' } }))
+        .status,
+    ).toBe(401);
     expect((await h.api('GET', '/api/notifications', { token: other.body.data.token })).status).toBe(200);
   });
 
@@ -60,18 +88,32 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
     const creator = await signUp(h, 'creator');
     const investor = await signUp(h, 'investor');
     const admin = await signUpAdmin(h);
-    const gated = await h.api('POST', '/api/media', { token: creator.token, body: { ...pdf('gated'), requiresNda: true } });
+    const gated = await h.api('POST', '/api/media', {
+      token: creator.token,
+      body: { ...pdf('gated'), requiresNda: true },
+    });
     const c = await h.api('POST', '/api/pitches', {
       token: creator.token,
-      body: { title: 'Iron Choir', logline: 'Singers underground', genre: 'drama', requiresNda: true, mediaIds: [gated.body.data.id], protected: { revenueModel: 'RM-7' } },
+      body: {
+        title: 'Iron Choir',
+        logline: 'Singers underground',
+        genre: 'drama',
+        requiresNda: true,
+        mediaIds: [gated.body.data.id],
+        protected: { revenueModel: 'RM-7' },
+      },
     });
     const pitchId = c.body.data.id as string;
     await h.api('POST', `/api/pitches/${pitchId}/publish`, { token: creator.token });
     await grantNda(h, pitchId, creator, investor);
-    expect((await h.api('GET', `/api/pitches/${pitchId}`, { token: investor.token })).body.data.protected.revenueModel).toBe('RM-7');
+    expect(
+      (await h.api('GET', `/api/pitches/${pitchId}`, { token: investor.token })).body.data.protected.revenueModel,
+    ).toBe('RM-7');
     expect((await h.api('GET', `/api/media/${gated.body.data.id}`, { token: investor.token })).status).toBe(200);
 
-    expect((await h.api('POST', `/api/admin/users/${investor.user.id}/deactivate`, { token: admin.token })).status).toBe(200);
+    expect(
+      (await h.api('POST', `/api/admin/users/${investor.user.id}/deactivate`, { token: admin.token })).status,
+    ).toBe(200);
     const after = await h.api('GET', `/api/pitches/${pitchId}`, { token: investor.token });
     expect(after.body.data.protected).toBeNull();
     expect(after.body.data.access).toBe('none');
@@ -86,11 +128,18 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
     await h.api('POST', '/api/auth/sign-out', { token: admin.token });
     expect((await h.api('GET', '/api/admin/feature-flags', { token: admin.token })).status).toBe(401);
     const victim = await signUp(h, 'investor');
-    expect((await h.api('POST', `/api/admin/users/${victim.user.id}/deactivate`, { token: admin.token })).status).toBe(401);
+    expect((await h.api('POST', `/api/admin/users/${victim.user.id}/deactivate`, { token: admin.token })).status).toBe(
+      401,
+    );
   });
 
   it('a token of a user that does not exist is refused even when correctly signed', async () => {
-    const forged = h.p.signer.sign({ sub: '00000000-0000-4000-8000-0000000000aa', role: 'admin', sid: '00000000-0000-4000-8000-0000000000bb', exp: Math.floor(Date.now() / 1000) + 60 });
+    const forged = h.p.signer.sign({
+      sub: '00000000-0000-4000-8000-0000000000aa',
+      role: 'admin',
+      sid: '00000000-0000-4000-8000-0000000000bb',
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
     expect((await h.api('GET', '/api/admin/feature-flags', { token: forged })).status).toBe(401);
   });
 });
@@ -100,8 +149,15 @@ describe('High: a failed create never deletes media attached to another pitch', 
 
   it('a retried POST /api/pitches with attached media answers 409 and the media stays with its pitch', async () => {
     const creator = await signUp(h, 'creator');
-    const m1 = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('m1 bytes') })).body.data.id as string;
-    const body = { title: 'Retry Me', logline: 'Timeout then retry', genre: 'comedy', requiresNda: false, mediaIds: [m1] };
+    const m1 = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('m1 bytes') })).body.data
+      .id as string;
+    const body = {
+      title: 'Retry Me',
+      logline: 'Timeout then retry',
+      genre: 'comedy',
+      requiresNda: false,
+      mediaIds: [m1],
+    };
     const first = await h.api('POST', '/api/pitches', { token: creator.token, body });
     expect(first.status).toBe(201);
     const retry = await h.api('POST', '/api/pitches', { token: creator.token, body });
@@ -109,7 +165,9 @@ describe('High: a failed create never deletes media attached to another pitch', 
     expect(retry.body.error.code).toBe('media_attached');
     const list = await h.api('GET', `/api/pitches/${first.body.data.id}/media`, { token: creator.token });
     expect(list.body.data.items.map((m: { id: string }) => m.id)).toEqual([m1]);
-    const content = await fetch(`${h.p.url}/api/media/${m1}/content`, { headers: { authorization: `Bearer ${creator.token}` } });
+    const content = await fetch(`${h.p.url}/api/media/${m1}/content`, {
+      headers: { authorization: `Bearer ${creator.token}` },
+    });
     expect(content.status).toBe(200);
     expect(await content.text()).toBe('m1 bytes');
   });
@@ -128,7 +186,11 @@ describe('Medium: the creator of an NDA-gated pitch is not revealed to callers w
       seen.push(`${method} ${p} ${JSON.stringify(r.body)}`);
       return r;
     };
-    const anon = [await h.api('GET', `/api/media/${mediaId}`), await h.api('GET', `/api/pitches/${pitchId}/media`), await h.api('GET', `/api/pitches/${pitchId}`)];
+    const anon = [
+      await h.api('GET', `/api/media/${mediaId}`),
+      await h.api('GET', `/api/pitches/${pitchId}/media`),
+      await h.api('GET', `/api/pitches/${pitchId}`),
+    ];
     for (const r of anon) expect(JSON.stringify(r.body)).not.toContain(creator.user.id);
     expect(anon[0]!.body.data.ownerId).toBeNull();
 
@@ -164,14 +226,22 @@ describe('Medium: sign-in abuse', () => {
   it('locks an account after 5 failed sign-ins (429 with Retry-After, even with the right password), unknown emails alike', async () => {
     const email = `victim-${Date.now()}@example.com`;
     await registerAndSignIn(h.api, { email, password: 'correct horse 1', displayName: 'V', role: 'investor' });
-    for (let i = 0; i < 5; i++) expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: `wrong ${i}` } })).status).toBe(401);
-    const locked = await fetch(`${h.p.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse 1' }) });
+    for (let i = 0; i < 5; i++)
+      expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: `wrong ${i}` } })).status).toBe(401);
+    const locked = await fetch(`${h.p.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse 1' }),
+    });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('too_many_attempts');
     const ghost = `ghost-${Date.now()}@example.com`;
     const ghostStatuses: number[] = [];
-    for (let i = 0; i < 6; i++) ghostStatuses.push((await h.api('POST', '/api/auth/sign-in', { body: { email: ghost, password: 'whatever 1' } })).status);
+    for (let i = 0; i < 6; i++)
+      ghostStatuses.push(
+        (await h.api('POST', '/api/auth/sign-in', { body: { email: ghost, password: 'whatever 1' } })).status,
+      );
     expect(ghostStatuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
@@ -184,7 +254,9 @@ describe('Medium: sign-in abuse', () => {
     }
     const time = async (email: string) => {
       const t0 = performance.now();
-      expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'not the password' } })).status).toBe(401);
+      expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'not the password' } })).status).toBe(
+        401,
+      );
       return performance.now() - t0;
     };
     const wrong: number[] = [];
@@ -194,7 +266,10 @@ describe('Medium: sign-in abuse', () => {
       unknown.push(await time(`nobody${i}-${Date.now()}@example.com`));
     }
     const ratio = median(unknown) / median(wrong);
-    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`).toBeGreaterThan(0.6);
+    expect(
+      ratio,
+      `unknown ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`,
+    ).toBeGreaterThan(0.6);
     expect(ratio).toBeLessThan(1.6);
   });
 
@@ -206,8 +281,12 @@ describe('Medium: sign-in abuse', () => {
     expect(fresh.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(fresh.body);
-    expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'correct horse 1' } })).status).toBe(200);
-    expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'attacker pass 2' } })).status).toBe(401);
+    expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'correct horse 1' } })).status).toBe(
+      200,
+    );
+    expect((await h.api('POST', '/api/auth/sign-in', { body: { email, password: 'attacker pass 2' } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -217,10 +296,13 @@ describe('Medium: a sign-in flood does not starve the thread pool', () => {
 
   it('a flood of failing sign-ins does not starve file reads of the thread pool', async () => {
     const creator = await signUp(h, 'creator');
-    const m = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('x'.repeat(64 * 1024)) })).body.data.id as string;
+    const m = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('x'.repeat(64 * 1024)) })).body.data
+      .id as string;
     const read = async () => {
       const t0 = performance.now();
-      const r = await fetch(`${h.p.url}/api/media/${m}/content`, { headers: { authorization: `Bearer ${creator.token}` } });
+      const r = await fetch(`${h.p.url}/api/media/${m}/content`, {
+        headers: { authorization: `Bearer ${creator.token}` },
+      });
       expect(r.status).toBe(200);
       await r.arrayBuffer();
       return performance.now() - t0;
@@ -229,7 +311,8 @@ describe('Medium: a sign-in flood does not starve the thread pool', () => {
     const victim = `flooded-${Date.now()}@example.com`;
     await registerAndSignIn(h.api, { email: victim, password: 'correct horse 1', displayName: 'F', role: 'investor' });
     const flood = Array.from({ length: 24 }, async () => {
-      while (flooding) await h.api('POST', '/api/auth/sign-in', { body: { email: victim, password: 'wrong password' } });
+      while (flooding)
+        await h.api('POST', '/api/auth/sign-in', { body: { email: victim, password: 'wrong password' } });
     });
     await new Promise((r) => setTimeout(r, 300));
     const reads: number[] = [];
@@ -248,9 +331,16 @@ describe('Medium: client input never answers 500', () => {
     const creator = await signUp(h, 'creator');
     const investor = await signUp(h, 'investor');
     const { pitchId } = await gatedPitch(h, creator);
-    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data.id as string;
+    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data
+      .id as string;
     const NUL = 'a\u0000b';
-    const su = (over: object) => ({ email: 'n@example.com', password: 'correct horse 1', displayName: 'N', role: 'creator', ...over });
+    const su = (over: object) => ({
+      email: 'n@example.com',
+      password: 'correct horse 1',
+      displayName: 'N',
+      role: 'creator',
+      ...over,
+    });
     const pitch = (over: object) => ({ title: 'T', logline: 'L', genre: 'drama', ...over });
     const cases: Array<[string, string, { token?: string; body?: unknown; raw?: string }]> = [
       ['POST', '/api/auth/sign-up', { body: su({ email: `x${NUL}@example.com` }) }],
@@ -274,7 +364,11 @@ describe('Medium: client input never answers 500', () => {
       ['GET', '/api/search?q=%00', {}],
       ['GET', '/api/pitches/public?tab=new&tab=trending', {}],
       ['POST', '/api/pitches', { token: creator.token, raw: '['.repeat(10_000) + ']'.repeat(10_000) }],
-      ['PUT', '/api/user/preferences', { token: creator.token, raw: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) }],
+      [
+        'PUT',
+        '/api/user/preferences',
+        { token: creator.token, raw: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) },
+      ],
     ];
     for (const [method, p, opts] of cases) {
       const r = await h.api(method, p, opts);
@@ -287,21 +381,32 @@ describe('Medium: client input never answers 500', () => {
   it('unknown body fields are a 400, not silently dropped', async () => {
     const creator = await signUp(h, 'creator');
     const r1 = await h.api('POST', '/api/auth/sign-in', { body: { email: 'a@b.io', password: 'x', remember: true } });
-    const r2 = await h.api('POST', '/api/pitches', { token: creator.token, body: { title: 'T', logline: 'L', genre: 'drama', budget: 5 } });
-    const r3 = await h.api('PUT', '/api/user/profile', { token: creator.token, body: { displayName: 'Z', website: 'x' } });
+    const r2 = await h.api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { title: 'T', logline: 'L', genre: 'drama', budget: 5 },
+    });
+    const r3 = await h.api('PUT', '/api/user/profile', {
+      token: creator.token,
+      body: { displayName: 'Z', website: 'x' },
+    });
     for (const r of [r1, r2, r3]) expect([r.status, r.body.error.code]).toEqual([400, 'validation_error']);
   });
 
   it('oversized headers (431) and malformed framing answer inside the JSON envelope', async () => {
     const big = await fetch(`${h.p.url}/api/pitches/public`, { headers: { 'x-big': 'a'.repeat(20_000) } });
     expect(big.status).toBe(431);
-    expect(await big.json()).toEqual({ success: false, error: { code: 'headers_too_large', message: 'request headers too large' } });
+    expect(await big.json()).toEqual({
+      success: false,
+      error: { code: 'headers_too_large', message: 'request headers too large' },
+    });
     const raw = await new Promise<string>((resolve) => {
       const s = net.connect(Number(new URL(h.p.url).port), '127.0.0.1');
       let out = '';
       s.on('data', (d) => (out += d));
       s.on('close', () => resolve(out));
-      s.write('GET /api/pitches/public HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+      s.write(
+        'GET /api/pitches/public HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      );
     });
     expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(JSON.parse(raw.split('\r\n\r\n')[1]!).error.code).toBe('malformed_request');
@@ -354,8 +459,13 @@ describe('Low findings', () => {
     const counted: boolean[] = [];
     for (let i = 0; i < 5; i++) counted.push((await h.api('POST', `/api/pitches/${pitchId}/view`)).body.data.counted);
     expect(counted).toEqual([true, false, false, false, false]);
-    for (let i = 0; i < 2; i++) expect((await h.api('POST', `/api/pitches/${pitchId}/view`, { token: investor.token })).body.data.counted).toBe(true);
-    const n = await h.p.db.query<{ view_count: number }>('SELECT view_count FROM pitch_svc.pitches WHERE id = $1', [pitchId]);
+    for (let i = 0; i < 2; i++)
+      expect((await h.api('POST', `/api/pitches/${pitchId}/view`, { token: investor.token })).body.data.counted).toBe(
+        true,
+      );
+    const n = await h.p.db.query<{ view_count: number }>('SELECT view_count FROM pitch_svc.pitches WHERE id = $1', [
+      pitchId,
+    ]);
     expect(n[0]!.view_count).toBe(3);
   });
 
@@ -367,12 +477,21 @@ describe('Low findings', () => {
     const b = await h.api('POST', '/api/pitches', { token: creator.token, body, headers });
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body.data.id).toBe(a.body.data.id);
-    const rows = await h.p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pitch_svc.pitches WHERE title = $1', [body.title]);
+    const rows = await h.p.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pitch_svc.pitches WHERE title = $1',
+      [body.title],
+    );
     expect(rows[0]!.n).toBe(1);
-    const c = await h.api('POST', '/api/pitches', { token: creator.token, body: { ...body, logline: 'changed' }, headers });
+    const c = await h.api('POST', '/api/pitches', {
+      token: creator.token,
+      body: { ...body, logline: 'changed' },
+      headers,
+    });
     expect([c.status, c.body.error.code]).toEqual([422, 'idempotency_key_reused']);
     const other = await signUp(h, 'creator'); // keys are per caller
-    expect((await h.api('POST', '/api/pitches', { token: other.token, body, headers })).body.data.id).not.toBe(a.body.data.id);
+    expect((await h.api('POST', '/api/pitches', { token: other.token, body, headers })).body.data.id).not.toBe(
+      a.body.data.id,
+    );
   });
 
   it('/metrics answers loopback peers only, or callers with the metrics token when one is set', async () => {
@@ -397,7 +516,12 @@ describe('Low findings', () => {
     try {
       await seedPlatform(p.db, dir, 100, 10);
       const api = apiClient(p.url);
-      const c = await registerAndSignIn(api, { email: 'perm@example.com', password: 'correct horse 1', displayName: 'P', role: 'creator' });
+      const c = await registerAndSignIn(api, {
+        email: 'perm@example.com',
+        password: 'correct horse 1',
+        displayName: 'P',
+        role: 'creator',
+      });
       expect((await api('POST', '/api/media', { token: c.token, body: pdf('private') })).status).toBe(201);
       expect(statSync(dir).mode & 0o777).toBe(0o700);
       expect(statSync(path.join(dir, 'seed-manifest.json')).mode & 0o077).toBe(0);

@@ -13,7 +13,11 @@ export class FeedReadCache<V> {
   // Bumped by every invalidation: a load that raced with one does not store what it read.
   private epoch = 0;
 
-  constructor(private readonly bus: CacheInvalidationBus, ttlMs = 2_000, maxUsers = 20_000) {
+  constructor(
+    private readonly bus: CacheInvalidationBus,
+    ttlMs = 2_000,
+    maxUsers = 20_000,
+  ) {
     this.byUser = new LRUCache({ max: maxUsers, ttl: ttlMs });
     bus.onInvalidate((scope, key) => {
       if (scope !== NOTIFICATION_CACHE_SCOPE) return;
