@@ -24,6 +24,11 @@ export function formatValue(value: number | boolean | null | undefined, unit: st
   return `${formatNumber(value)}${unit}`;
 }
 
+/** The Baseline column: empty when the config set no `current` (no baseline is not a missing measurement). */
+export function formatBaseline(value: number | boolean | null | undefined, unit: string): string {
+  return value === null || value === undefined ? '' : formatValue(value, unit);
+}
+
 /** A signed difference: `+12ms`, `-3%`, `±0`. */
 export function formatSigned(delta: number, unit: string): string {
   return `${delta > 0 ? '+' : delta < 0 ? '-' : '±'}${formatNumber(Math.abs(delta))}${unit}`;

@@ -7,6 +7,7 @@ import {
   formatPercent,
   formatSigned,
   formatTimestamp,
+  formatBaseline,
   formatValue,
 } from '../core/format.js';
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
@@ -87,7 +88,7 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
       f.metric,
       formatFunctionTarget(f),
       { text: current, style: f.verdict === 'pass' ? undefined : style },
-      formatValue(f.baseline, f.unit),
+      formatBaseline(f.baseline, f.unit),
       ...(hasAdr ? [f.adr ?? ''] : []),
     ];
   });

@@ -4,7 +4,7 @@ import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { domainViewHtml } from './domain-view-html.js';
 import { moduleViewHtml } from './module-view-html.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
+import { formatDuration, formatMs, formatPercent, formatSigned, formatBaseline, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
 import { formatTarget } from '../core/target.js';
 import { renderDependencyGraph } from './svg/dependency-graph.js';
@@ -151,7 +151,7 @@ function functionRow(f: FitnessOutcome, result: Result): string {
     `<code>${esc(f.id)}</code>${f.reason ? `<div class="reason">${esc(f.reason)}</div>` : ''}${evidence}</td>` +
     `<td>${esc(f.metric)}</td><td class="num">${esc(formatFunctionTarget(f))}</td><td class="num">` +
     `<strong>${esc(formatValue(f.value, f.unit))}</strong></td>` +
-    `<td class="num">${esc(formatValue(f.baseline, f.unit))}</td>` +
+    `<td class="num">${esc(formatBaseline(f.baseline, f.unit))}</td>` +
     `${result.comparison ? `<td class="num">${change}</td>` : ''}<td class="adr">${esc(f.adr ?? '')}</td></tr>`
   );
 }

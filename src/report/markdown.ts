@@ -2,7 +2,7 @@ import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { sparkline } from './sparkline.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatTimestamp, formatValue } from '../core/format.js';
+import { formatDuration, formatMs, formatPercent, formatSigned, formatBaseline, formatTimestamp, formatValue } from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
 import { formatTarget } from '../core/target.js';
 
@@ -125,7 +125,7 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
             md(f.metric),
             md(formatFunctionTarget(f)),
             `**${md(formatValue(f.value, f.unit))}**`,
-            md(formatValue(f.baseline, f.unit)),
+            md(formatBaseline(f.baseline, f.unit)),
             ...(hasCmp ? [change] : []),
             ...(hasTrend
               ? [result.trends?.[f.id]?.length ? sparkline([...result.trends[f.id].map((p) => p.value), f.value]) : '']

@@ -115,6 +115,21 @@ describe('renderHtml in headless Chromium', () => {
     await page.close();
   });
 
+  it('leaves the Baseline cell empty for a function whose config sets no current', async () => {
+    const { page } = await load(renderHtml(fullRun), 'report-baseline.html');
+    const cells = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('tr[data-function]')];
+      const table = rows[0].closest('table')!;
+      const col = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent === 'Baseline');
+      return Object.fromEntries(
+        rows.map((r) => [r.getAttribute('data-function'), r.querySelectorAll('td')[col].textContent]),
+      );
+    });
+    await page.close();
+    expect(cells.serviceAutonomy).toBe('75%');
+    expect(cells.checkoutP99).toBe('');
+  });
+
   it('renders a static-only passing run without load, scale or trend plots', async () => {
     const { page, problems } = await load(renderHtml(passingStaticRun), 'report-pass.html');
     expect(problems).toEqual([]);
