@@ -32,8 +32,8 @@ export default defineConfig({
         { name: 'nothing-imports-the-cli', from: { path: '^src/', pathNot: '^src/cli/' }, to: { path: '^src/cli/' } },
         {
           name: 'load-knows-no-pitchey',
-          comment: 'generic load code names no Pitchey route or data; TODO(H-load): data-feeder reads seed manifests',
-          from: { path: '^src/load/', pathNot: '^src/load/(data-feeder|k6/script-generator)\\.ts$' },
+          comment: 'generic load code names no Pitchey route or data: the adapter hands it plain rows',
+          from: { path: '^src/load/' },
           to: { path: '^src/bundled-platform/' },
         },
         { name: 'core-is-a-leaf', comment: 'src/core imports nothing of ours', from: { path: '^src/core/' }, to: { path: '^(src|platform|bin)/', pathNot: '^src/core/' } },
@@ -49,6 +49,8 @@ export default defineConfig({
   fitness: {
     serviceAutonomy: { target: 100, adr: 'ADR-001' },
     serviceCoupling: { target: '< 3', adr: 'ADR-002' },
+    // Off: this repository's history is the toolkit's development, not a measure of the platform's services.
+    crossServiceCoChange: false,
   },
   checks: ['static'],
   history: { enabled: false },

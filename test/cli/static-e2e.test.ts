@@ -67,7 +67,8 @@ describe('check on the monolith fixture (the review\'s "current" column)', () =>
     expect(j.code).toBe(1);
     expect((JSON.parse(j.stdout) as Result).summary).toMatchObject({ failed: 3 }); // autonomy, coupling, the pitch cycle
     const q = runCli(['static', '--quiet', '--no-history'], { cwd: dir });
-    expect(q.stdout.trim()).toMatch(/^FAIL: 1 passed, 3 failed, 0 inconclusive, 0 errored$/);
+    // crossServiceCoChange is inconclusive: the fixture copy is not a git work tree (no history to measure).
+    expect(q.stdout.trim()).toMatch(/^FAIL: 1 passed, 3 failed, 1 inconclusive, 0 errored$/);
   });
 
   it('--fail-on and function overrides change the gate', () => {
