@@ -6,7 +6,7 @@ import type { CapacitySection } from '../../core/result-capacity.js';
 function stepEvidence(c: CapacitySection): Evidence[] {
   return c.steps.map((s) => ({
     message:
-      `${s.rate} req/s (${s.phase}): ${s.ok ? 'SLO held' : 'SLO broken'}` +
+      `${s.rate} req/s (${s.phase}): ${s.unknown ? 'not judged' : s.ok ? 'SLO held' : 'SLO broken'}` +
       s.trials
         .map(
           (t) =>

@@ -13,7 +13,9 @@ export function formatCapacitySection(c: CapacitySection): string {
         `p99 ${t.p99Ms === null ? '-' : `${Math.round(t.p99Ms * 10) / 10} ms`}` +
         `, ${Math.round(t.achievedRate)} req/s${t.violations.length ? ` (${t.violations.join('; ')})` : ''}`,
     );
-    out.push(`  ${String(s.rate).padStart(7)} req/s  ${s.ok ? 'ok  ' : 'FAIL'}  ${trials.join(' | ')}`);
+    out.push(
+      `  ${String(s.rate).padStart(7)} req/s  ${s.unknown ? 'n/a ' : s.ok ? 'ok  ' : 'FAIL'}  ${trials.join(' | ')}`,
+    );
   }
   out.push(
     c.maxSustainableRate === null

@@ -51,7 +51,7 @@ export const capacityCollector: Collector<'capacity'> = {
         trialMs: (trialSec + warmupSec + 1) * 1000,
         onStep: (s) =>
           ctx.log(
-            `  capacity ${s.rate} req/s: ${s.ok ? 'SLO held' : `SLO broken (${s.trials.at(-1)?.violations.join('; ')})`}`,
+            `  capacity ${s.rate} req/s: ${s.unknown ? 'not judged' : s.ok ? 'SLO held' : 'SLO broken'} (${s.trials.at(-1)?.violations.join('; ') || 'all trials met the SLO'})`,
           ),
       });
       return capacity.capacitySection({
