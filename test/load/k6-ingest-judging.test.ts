@@ -104,3 +104,23 @@ describe('NDJSON runs that do not overlap in time', () => {
     expect(load.scenarios[0].metrics.http_reqs.values.rate).toBe(2);
   });
 });
+
+describe('load --from-k6 on the command line', () => {
+  it('non-overlapping NDJSON runs: exit 2 with one line; with --sequential-runs, one summary per run', async () => {
+    const { runCliAsync, expectOneLineError } = await import('../cli/run-cli.js');
+    const files = [fx('sequential-run-a.ndjson'), fx('sequential-run-b.ndjson')];
+    const refused = await runCliAsync(['load', '--from-k6', ...files, '-o', '/tmp/pitchey-fit-k6-cli']);
+    expect(refused.code).toBe(2);
+    expect(expectOneLineError(refused)).toContain('pass --sequential-runs to report each run with its own rates');
+    const perRun = await runCliAsync([
+      'load',
+      '--from-k6',
+      ...files,
+      '--sequential-runs',
+      '-o',
+      '/tmp/pitchey-fit-k6-cli',
+    ]);
+    expect(perRun.code).toBe(1); // both runs fail their declared thresholds (fixtures/k6/ANSWERS.md)
+    expect(perRun.stdout.match(/http_reqs\.+: 4 1\.33\/s/g)).toHaveLength(2);
+  });
+});

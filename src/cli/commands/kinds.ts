@@ -11,6 +11,7 @@ import { addCollectOptions, addRunOptions, runCommand, type RunFlags } from '../
 interface LoadFlags extends RunFlags {
   exportK6?: string;
   fromK6?: string[];
+  sequentialRuns?: boolean;
   k6Operator?: string;
 }
 
@@ -33,7 +34,8 @@ export function registerKindCommands(program: Command, state: CliState): void {
     .description('load fitness only: run the scenarios (native engine by default), k6-style summary, p99 verdict')
     .option('--export-k6 <file>', 'write the scenario(s) as a k6 script instead of running them')
     .option('--k6-operator <parallelism>', 'with --export-k6: also write a k6-operator TestRun manifest and per-runner commands')
-    .option('--from-k6 <files...>', "judge k6 outputs instead of running: --summary-export JSON, handleSummary JSON or --out json NDJSON (several runners' NDJSON are merged)");
+    .option('--from-k6 <files...>', "judge k6 outputs instead of running: --summary-export JSON, handleSummary JSON or --out json NDJSON (several runners' NDJSON are merged)")
+    .option('--sequential-runs', 'with --from-k6: the NDJSON files are runs one after another, each reported with its own rates');
   addCollectOptions(loadCmd, ['load']);
   addRunOptions(loadCmd);
   loadCmd.action(async (_o, c: Command) => {
@@ -52,6 +54,7 @@ export function registerKindCommands(program: Command, state: CliState): void {
       const section = await offline.ingestK6(flags.fromK6.map((f) => path.resolve(f)), {
         thresholds: resolved.config.load?.thresholds,
         allowDroppedIterations: resolved.config.load?.allowDroppedIterations,
+        sequentialRuns: flags.sequentialRuns,
       });
       printSummary(section);
       await runCommand(state, c, { kinds: ['load'], command: 'load', resolved, provided: { load: section } });
