@@ -88,7 +88,9 @@ export const BoundaryCrossingSchema = z.strictObject({
   kind: z.enum(['import', 'table', 'co-change']),
   weight: z.number().min(0).describe('Edge weight in the clustering graph; the list is sorted by it.'),
   other: z.string().describe('The other side: a service, "(no service)" or a folder.'),
-  detail: z.string().describe('What crosses: "a.ts:3 → b.ts", "table users: a.ts writes, b.ts reads", "a.ts ~ b.ts: …".'),
+  detail: z
+    .string()
+    .describe('What crosses: "a.ts:3 → b.ts", "table users: a.ts writes, b.ts reads", "a.ts ~ b.ts: …".'),
   file: z.string().optional(),
   line: PositionSchema.optional(),
 });

@@ -56,12 +56,14 @@ export function domainViewLines(st: StaticSection, c: ChalkInstance, width: numb
             { header: 'Degree', align: 'right' },
             { header: '' },
           ],
-          cc.pairs.slice(0, PAIRS_SHOWN).map((p) => [
-            `${p.a} ~ ${p.b}`,
-            String(p.shared),
-            formatPercent(p.degree, 0),
-            p.hidden ? { text: 'hidden', style: c.yellow } : p.crossService ? 'cross-service' : '',
-          ]),
+          cc.pairs
+            .slice(0, PAIRS_SHOWN)
+            .map((p) => [
+              `${p.a} ~ ${p.b}`,
+              String(p.shared),
+              formatPercent(p.degree, 0),
+              p.hidden ? { text: 'hidden', style: c.yellow } : p.crossService ? 'cross-service' : '',
+            ]),
           { width, indent: 2, headerStyle: c.bold },
         ),
       );

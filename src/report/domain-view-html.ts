@@ -14,14 +14,16 @@ function tablesHtml(st: StaticSection): string {
   const t = st.tables;
   if (!t) return '';
   const owners = [...new Set(t.tables.flatMap((r) => [...r.writers, ...r.readers]))].sort();
-  const cell = (r: (typeof t.tables)[number], o: string) => (r.writers.includes(o) ? 'W' : r.readers.includes(o) ? 'R' : '');
+  const cell = (r: (typeof t.tables)[number], o: string) =>
+    r.writers.includes(o) ? 'W' : r.readers.includes(o) ? 'R' : '';
   const matrix = t.tables.map((r) => {
     const bad = t.violations.some((v) => v.table === r.table);
     const cells = owners.map((o) => `<td>${cell(r, o)}</td>`).join('');
     return `<tr${bad ? ' class="not-pass"' : ''}><td>${code(r.table)}</td>${cells}</tr>`;
   });
   const violations = t.violations.map(
-    (v) => `<tr class="not-pass"><td>${code(v.table)}</td><td>${esc(v.writers.join(', '))}</td><td>` +
+    (v) =>
+      `<tr class="not-pass"><td>${code(v.table)}</td><td>${esc(v.writers.join(', '))}</td><td>` +
       `${v.files.map((f) => `${code(`${f.file}:${f.line}`)} (${esc(f.owner)})`).join('<br>')}</td></tr>`,
   );
   return (
@@ -38,14 +40,16 @@ function couplingHtml(st: StaticSection): string {
   const cc = st.changeCoupling;
   if (!cc) return '';
   if (!cc.available) return `<h2 id="change-coupling">Change coupling</h2><p>Not measured: ${esc(cc.reason ?? '')}</p>`;
-  const pairs = cc.pairs.slice(0, PAIRS_SHOWN).map(
-    (p) =>
-      `<tr${p.hidden ? ' class="not-pass"' : ''}><td>${code(p.a)}</td><td>${code(p.b)}</td>` +
-      `<td class="num">${p.shared}</td><td class="num">${p.revisionsA} / ${p.revisionsB}</td>` +
-      `<td class="num">${formatPercent(p.degree, 0)}</td><td class="num">${formatPercent(p.confidenceAB, 0)} / ` +
-      `${formatPercent(p.confidenceBA, 0)}</td><td>${p.importPath ? 'yes' : '<span class="tag">hidden</span>'}</td>` +
-      `<td>${p.crossService ? 'yes' : ''}</td></tr>`,
-  );
+  const pairs = cc.pairs
+    .slice(0, PAIRS_SHOWN)
+    .map(
+      (p) =>
+        `<tr${p.hidden ? ' class="not-pass"' : ''}><td>${code(p.a)}</td><td>${code(p.b)}</td>` +
+        `<td class="num">${p.shared}</td><td class="num">${p.revisionsA} / ${p.revisionsB}</td>` +
+        `<td class="num">${formatPercent(p.degree, 0)}</td><td class="num">${formatPercent(p.confidenceAB, 0)} / ` +
+        `${formatPercent(p.confidenceBA, 0)}</td><td>${p.importPath ? 'yes' : '<span class="tag">hidden</span>'}</td>` +
+        `<td>${p.crossService ? 'yes' : ''}</td></tr>`,
+    );
   const services = cc.servicePairs.map(
     (p) =>
       `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td class="num">${p.shared}</td>` +
@@ -58,7 +62,9 @@ function couplingHtml(st: StaticSection): string {
     `Cross-service commits: ${cc.crossServiceCommits} of ${cc.serviceCommits} ` +
     `(${esc(formatPercent(cc.crossServiceShare, 0))}).</div>` +
     table(['A', 'B', '#Shared', '#Revisions', '#Degree', '#Confidence', 'Import path', 'Cross-service'], pairs) +
-    (services.length > 0 ? `<h3>Services changed together</h3>${table(['A', 'B', '#Shared', '#Degree'], services)}` : '')
+    (services.length > 0
+      ? `<h3>Services changed together</h3>${table(['A', 'B', '#Shared', '#Degree'], services)}`
+      : '')
   );
 }
 

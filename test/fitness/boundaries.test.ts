@@ -19,7 +19,8 @@ function modularityByDefinition(g: ModuleGraph, groupOf: (n: string) => string):
   const k = new Map(nodes.map((n) => [n, nodes.reduce((s, m) => s + w(n, m), 0)]));
   const m2 = [...k.values()].reduce((a, b) => a + b, 0);
   let q = 0;
-  for (const i of nodes) for (const j of nodes) if (groupOf(i) === groupOf(j)) q += w(i, j) - (k.get(i)! * k.get(j)!) / m2;
+  for (const i of nodes)
+    for (const j of nodes) if (groupOf(i) === groupOf(j)) q += w(i, j) - (k.get(i)! * k.get(j)!) / m2;
   return q / m2;
 }
 
@@ -74,9 +75,15 @@ describe('fixtures/worker-monolith history: boundary advice', async () => {
     }
     for (const p of c.section.changeCoupling!.pairs) g.add(p.a, p.b, p.degree);
     const serviceOf = new Map(live.map((m) => [m.path, m.service ?? '(no service)']));
-    expect(b.modularity.services).toBeCloseTo(modularityByDefinition(g, (n) => serviceOf.get(n)!), 12);
+    expect(b.modularity.services).toBeCloseTo(
+      modularityByDefinition(g, (n) => serviceOf.get(n)!),
+      12,
+    );
     const cluster = new Map(b.clusters.flatMap((cl) => cl.modules.map((m) => [m, String(cl.id)])));
-    expect(b.modularity.proposal).toBeCloseTo(modularityByDefinition(g, (n) => cluster.get(n)!), 12);
+    expect(b.modularity.proposal).toBeCloseTo(
+      modularityByDefinition(g, (n) => cluster.get(n)!),
+      12,
+    );
   });
 
   it("lists what crosses nda's boundary, heaviest first: the to-do list", () => {

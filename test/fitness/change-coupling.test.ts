@@ -28,7 +28,16 @@ describe('co-change counting', () => {
     expect(Object.fromEntries(r.revisions)).toEqual({ a: 3, b: 3, c: 2 });
     expect(r.pairs).toEqual([
       { a: 'b', b: 'c', shared: 2, revisionsA: 3, revisionsB: 2, degree: 0.8, confidenceAB: 2 / 3, confidenceBA: 1 },
-      { a: 'a', b: 'b', shared: 2, revisionsA: 3, revisionsB: 3, degree: 2 / 3, confidenceAB: 2 / 3, confidenceBA: 2 / 3 },
+      {
+        a: 'a',
+        b: 'b',
+        shared: 2,
+        revisionsA: 3,
+        revisionsB: 3,
+        degree: 2 / 3,
+        confidenceAB: 2 / 3,
+        confidenceBA: 2 / 3,
+      },
       { a: 'a', b: 'c', shared: 1, revisionsA: 3, revisionsB: 2, degree: 0.4, confidenceAB: 1 / 3, confidenceBA: 0.5 },
     ]);
   });
@@ -110,6 +119,9 @@ describe('fixtures/worker-monolith history: change coupling', async () => {
     expect(cc2.available).toBe(false);
     expect(cc2.reason).toMatch(/not a git repository/);
     const ctx: FitnessContext = { root: plain, static: c2.section, graph: c2.graph, findings: c2.findings };
-    expect(staticFitnessFunctions.crossServiceCoChange.test(ctx)).toMatchObject({ value: null, verdict: 'inconclusive' });
+    expect(staticFitnessFunctions.crossServiceCoChange.test(ctx)).toMatchObject({
+      value: null,
+      verdict: 'inconclusive',
+    });
   });
 });

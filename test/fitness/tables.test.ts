@@ -15,7 +15,9 @@ beforeAll(() => loadSqlParser());
 
 describe('tables of a SQL statement (PostgreSQL grammar)', () => {
   it('separates written tables from read ones, leaves CTEs and sub-query aliases out', () => {
-    expect(tablesOfSql('SELECT * FROM pitches p JOIN users u ON u.id = p.owner_id LEFT JOIN nda.ndas n ON true')).toEqual([
+    expect(
+      tablesOfSql('SELECT * FROM pitches p JOIN users u ON u.id = p.owner_id LEFT JOIN nda.ndas n ON true'),
+    ).toEqual([
       { table: 'nda.ndas', access: 'read' },
       { table: 'pitches', access: 'read' },
       { table: 'users', access: 'read' },

@@ -32,7 +32,12 @@ function linksOf(input: BoundaryInput, w: BoundaryAdvice['weights'], live: Set<s
   for (const e of input.judged.edges) {
     if (e.external || e.unresolved || !input.counts(e) || !live.has(e.to) || e.from === e.to) continue;
     const detail = `${e.from}:${e.line} → ${e.to}`;
-    links.push({ a: e.from, b: e.to, weight: w.imports, crossing: { kind: 'import', detail, file: e.from, line: e.line } });
+    links.push({
+      a: e.from,
+      b: e.to,
+      weight: w.imports,
+      crossing: { kind: 'import', detail, file: e.from, line: e.line },
+    });
   }
   for (const t of input.tables?.tables ?? []) {
     const refs = t.references.filter((r) => r.live && live.has(r.file));
@@ -78,9 +83,13 @@ export function adviseBoundaries(input: BoundaryInput): BoundaryAdvice {
   const groupOf = (m: string) => serviceOf.get(m) ?? OUTSIDE;
   const clusterIds = [...new Set(proposal.communities.values())].sort((a, b) => a - b);
   const clusters = clusterIds.map((id) => {
-    const modules = [...proposal.communities].filter(([, c]) => c === id).map(([m]) => m).sort();
+    const modules = [...proposal.communities]
+      .filter(([, c]) => c === id)
+      .map(([m]) => m)
+      .sort();
     const count = new Map<string, number>();
-    for (const m of modules) if (serviceOf.get(m)) count.set(serviceOf.get(m)!, (count.get(serviceOf.get(m)!) ?? 0) + 1);
+    for (const m of modules)
+      if (serviceOf.get(m)) count.set(serviceOf.get(m)!, (count.get(serviceOf.get(m)!) ?? 0) + 1);
     const services = [...count].map(([service, n]) => ({ service, modules: n }));
     services.sort((a, b) => b.modules - a.modules || a.service.localeCompare(b.service));
     return { id, modules, services };

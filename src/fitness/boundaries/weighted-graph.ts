@@ -1,10 +1,9 @@
-import graphology from 'graphology';
+import { UndirectedGraph } from 'graphology';
 import louvainModule, { type DetailedLouvainOutput, type LouvainOptions } from 'graphology-communities-louvain';
 
-// Both packages are CommonJS; under NodeNext their default import is the module object or the export itself.
-const { UndirectedGraph } = graphology as unknown as typeof import('graphology');
+// A CommonJS module (module.exports = fn): its default import is the function, whose types NodeNext mis-reads.
 type Detailed = (graph: unknown, options: LouvainOptions) => DetailedLouvainOutput;
-const louvain = ((louvainModule as unknown as { default?: unknown }).default ?? louvainModule) as { detailed: Detailed };
+const louvain = louvainModule as unknown as { detailed: Detailed };
 
 export type Link = 'import' | 'table' | 'co-change';
 

@@ -30,7 +30,9 @@ function importPathChecker(graph: DependencyGraph, counts: (e: GraphEdge) => boo
     while (stack.length > 0) {
       for (const next of out.get(stack.pop()!) ?? []) {
         if (next === to) return true;
-        if (!seen.has(next)) stack.push(next), seen.add(next);
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(next);
       }
     }
     return false;

@@ -12,7 +12,10 @@ export interface PairCount {
 }
 
 /** Revisions per item and co-change per pair, over change sets (each a set of distinct items). */
-export function coChange(changeSets: string[][], minShared: number): { revisions: Map<string, number>; pairs: PairCount[] } {
+export function coChange(
+  changeSets: string[][],
+  minShared: number,
+): { revisions: Map<string, number>; pairs: PairCount[] } {
   const revisions = new Map<string, number>();
   const shared = new Map<string, number>();
   for (const set of changeSets) {

@@ -23,7 +23,8 @@ export function readCommits(root: string, since: string | null): Commit[] {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    const raw = (err as { stderr?: unknown }).stderr;
+    const stderr = (typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : '').trim();
     if (/not a git repository|does not have any commits/i.test(stderr)) {
       throw new NoGitHistory(stderr.split('\n')[0]);
     }

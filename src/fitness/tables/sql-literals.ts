@@ -76,7 +76,17 @@ const BUILDER_ACCESS: Record<string, 'read' | 'write' | 'chain'> = {
   table: 'chain',
 };
 const BUILDER_FUNCTIONS = new Set(['knex', 'db', 'table']);
-const WRITE_METHODS = new Set(['insert', 'update', 'del', 'delete', 'upsert', 'merge', 'truncate', 'increment', 'decrement']);
+const WRITE_METHODS = new Set([
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'upsert',
+  'merge',
+  'truncate',
+  'increment',
+  'decrement',
+]);
 const TABLE_NAME_RE = /^[a-z_][\w$]*(\.[a-z_][\w$]*)?$/i;
 
 /** `from('t')` / `knex('t')` write when the call chain around them inserts, updates or deletes. */

@@ -72,9 +72,7 @@ function walk(node: unknown, visit: (key: string, value: Node) => void): void {
 
 function rangeVarsOf(value: unknown): Node[] {
   const list = Array.isArray(value) ? value : [value];
-  return list
-    .map((x) => ((x as Node)?.RangeVar ?? x) as Node)
-    .filter((x) => x && typeof x.relname === 'string');
+  return list.map((x) => ((x as Node)?.RangeVar ?? x) as Node).filter((x) => x && typeof x.relname === 'string');
 }
 
 /**
@@ -85,7 +83,7 @@ function rangeVarsOf(value: unknown): Node[] {
 export function tablesOfSql(sql: string): TableUse[] | null {
   let tree: { stmts?: unknown[] };
   try {
-    tree = parseSync(toPostgresParameters(sql)) as { stmts?: unknown[] };
+    tree = parseSync(toPostgresParameters(sql));
   } catch {
     return null;
   }
@@ -102,7 +100,7 @@ export function tablesOfSql(sql: string): TableUse[] | null {
     if (key === 'DropStmt' && value.removeType === 'OBJECT_TABLE') {
       for (const obj of (value.objects ?? []) as Node[]) {
         const names = ((obj.List as Node | undefined)?.items ?? []) as Node[];
-        const parts = names.map((n) => String((n.String as Node | undefined)?.sval ?? ''));
+        const parts = names.map((n) => (n.String as { sval?: string } | undefined)?.sval ?? '');
         if (parts.length > 0) add(tableName({ relname: parts.at(-1), schemaname: parts.at(-2) }), 'write');
       }
     }

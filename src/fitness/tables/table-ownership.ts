@@ -52,9 +52,7 @@ function ownerOf(m: { path: string; service: string | null }, servicesConfigured
  * Reads and writes per table over the whole tree, the table × owner matrix over judged files, and the tables that
  * more than one service writes (each a violation listing its writing files). Parsing is cached per file content.
  */
-export async function analyseTables(
-  input: TableInput,
-): Promise<{ tables: TableOwnership; findings: Finding[] }> {
+export async function analyseTables(input: TableInput): Promise<{ tables: TableOwnership; findings: Finding[] }> {
   const cache = new TableCache(input.cacheDir, SQL_PARSER);
   let loaded = false;
   const byTable = new Map<string, TableReference[]>();
