@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioSummary } from '../../src/core/result-load.js';
 import { runCliAsync, type CliRun } from '../cli/run-cli.js';
 import { startFaultServer, type FaultServer } from '../load/helpers/fault-server.js';
+import { makeReadOnly } from '../output/read-only-dir.js';
 import { closedPort, hasStack, listen, oneLine, pool, project, readResult, scratch, Tally } from './harness.js';
 
 const tally = new Tally();
@@ -337,6 +338,30 @@ describe('B. finished work is kept (items 7, 8, 9, 10, 15)', () => {
     } finally {
       await ok.close();
     }
+  });
+
+  it('item 9: the out-dir turns unwritable during the run: console report printed, result kept, exit 2', async (ctx) => {
+    const ok = await listen((_req, res) => res.end('ok'));
+    const dir = loadProject(ok.url, [{ path: '/' }], { vus: 1, duration: '500ms' });
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    let undo: (() => void) | undefined;
+    ok.server.once('request', () => (undo = makeReadOnly(out)));
+    try {
+      const r = await cli(['load', '-r', 'console,json', '-o', 'out'], dir);
+      if (!undo) return ctx.skip(); // this filesystem cannot make a folder unwritable for root
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/Verdict: PASS/);
+      const saved = /the result was saved to (\S+\.json)/.exec(oneLine(r))?.[1];
+      expect(saved).toBeDefined();
+      const kept = JSON.parse(fs.readFileSync(saved!, 'utf8')) as { load: { scenarios: ScenarioSummary[] } };
+      expect(requests(kept.load.scenarios[0])).toBe(ok.hits());
+      fs.rmSync(saved!);
+    } finally {
+      undo?.();
+      await ok.close();
+    }
+    tally.add(9);
   });
 
   it('item 10: an unreachable --pushgateway is a warning; the console report and the verdict stand', async () => {

@@ -294,8 +294,13 @@ async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]):
     }
     const summary = result.summary;
     const file = `${p.name}-summary.json`;
-    writeFileSync(path.join(opts.outDir, file), `${JSON.stringify(toHandleSummaryData(summary), null, 2)}\n`);
-    summary.artifacts = { ...summary.artifacts, summary: file };
+    try {
+      writeFileSync(path.join(opts.outDir, file), `${JSON.stringify(toHandleSummaryData(summary), null, 2)}\n`);
+      summary.artifacts = { ...summary.artifacts, summary: file };
+    } catch (e) {
+      // A side file must not lose the measured run: the Result still carries every figure (issue 14 item 9).
+      (summary.notes ??= []).push(`${file} not written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     scenarios.push(summary);
     if (summary.partial && opts.signal?.aborted) break;
   }
