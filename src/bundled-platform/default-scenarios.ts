@@ -1,5 +1,5 @@
 import type { RequestConfig, ScenarioConfig } from '../config/types.js';
-import { SEED_MANIFEST_FILE, seedManifestRows, type SeedManifest } from './seed-manifest.js';
+import { seedManifestRows, type SeedManifest } from './seed-manifest.js';
 
 const ok = [
   { name: 'status 2xx', status: [200, 201] },
@@ -206,12 +206,9 @@ function mixWithReadShare(readShare: number): RequestConfig[] {
  *  - `browse-95`: the architecture review's 95% reads, same load.
  * Each VU signs in once (setup) as a production-company user (a role allowed every request of the mix) and sends the
  * token on later requests. Thresholds: the review's p99 < 200 ms and < 1% failed requests.
- * `null`: rows are read from `seed-manifest.json` when the scenario runs.
  */
-export function defaultPlatformScenarios(manifest: SeedManifest | null): Record<string, ScenarioConfig> {
-  // Without a manifest (e.g. exporting a k6 script before the platform runs) the rows come from the manifest file
-  // at run time: runLoad and the generated k6 script both read `seed-manifest.json` (relative to cwd / the script).
-  const data = manifest === null ? SEED_MANIFEST_FILE : seedManifestRows(manifest);
+export function defaultPlatformScenarios(manifest: SeedManifest): Record<string, ScenarioConfig> {
+  const data = seedManifestRows(manifest);
   const common = {
     executor: 'constant-arrival-rate' as const,
     rate: 50,

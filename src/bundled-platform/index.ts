@@ -8,4 +8,5 @@ export {
   type StartPlatformOptions,
 } from './platform-process.js';
 export { defaultPlatformScenarios } from './default-scenarios.js';
+export { platformDataAsRows, platformScenariosForExport } from './platform-data.js';
 export { type SeedManifest, isSeedManifest, seedManifestRows, SEED_MANIFEST_FILE } from './seed-manifest.js';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
-import { isSeedManifest, seedManifestRows } from '../bundled-platform/seed-manifest.js';
 
 export type DataRow = Record<string, string | number>;
 
@@ -51,7 +50,10 @@ export function parseCsv(text: string, file: string): DataRow[] {
   });
 }
 
-/** Loads a scenario's `data`: inline rows, or a CSV / JSON (array of objects) file relative to `baseDir`. */
+/**
+ * Loads a scenario's `data`: inline rows, or a CSV / JSON (array of objects) file relative to `baseDir`. Other
+ * shapes (e.g. a platform's seed manifest) are turned into rows by their adapter before the scenario gets here.
+ */
 export function loadDataRows(
   data: string | DataRow[] | undefined,
   baseDir: string,
@@ -76,9 +78,8 @@ export function loadDataRows(
     } catch (e) {
       throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
     }
-    if (isSeedManifest(parsed)) return seedManifestRows(parsed);
     if (!Array.isArray(parsed) || parsed.some((r) => r === null || typeof r !== 'object')) {
-      throw new InputError(`${file}: expected a JSON array of objects (or a platform seed manifest)`);
+      throw new InputError(`${file}: expected a JSON array of objects`);
     }
     return parsed as DataRow[];
   }

@@ -7,6 +7,7 @@ import { findConfigFile, loadConfigFile } from '../config/load-config.js';
 import { packageRoot } from '../config/package-root.js';
 import type { PitcheyFitConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
+import { platformDataAsRows } from '../bundled-platform/platform-data.js';
 import { BUILTIN_IDS } from './builtin-functions.js';
 import { rejectIfNeverSettles } from './never-settles.js';
 
@@ -66,6 +67,11 @@ async function resolveLoaded(
   outDirFlag: string | undefined,
 ): Promise<ResolvedConfig> {
   const { file, dir, outBase } = origin;
+  // A scenario fed from a bundled-platform seed manifest gets its plain rows here, once, for every collector and the
+  // k6 export (data files are read relative to the working directory, as the load engine reads them).
+  const scenarios = config.load?.scenarios;
+  if (scenarios)
+    config = { ...config, load: { ...config.load, scenarios: platformDataAsRows(scenarios, process.cwd()) } };
   const root = path.resolve(dir, config.root ?? '.');
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     throw new ConfigError(`folder not found: ${config.root ?? root}`, 'root');

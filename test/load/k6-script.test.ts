@@ -97,9 +97,13 @@ describe('k6 script generation', () => {
     expect(typeCheckK6(files)).toEqual([]);
   });
 
-  it('several scenarios: one script, run one after another via startTime, thresholds scoped per scenario; rows from the manifest file at run time', () => {
+  it('several scenarios: one script, run one after another via startTime, thresholds scoped per scenario; rows from a JSON file at run time', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pf-k6-multi-'));
-    const script = generateK6Script(defaultPlatformScenarios(null), { thresholds: { checks: ['rate>0.99'] } });
+    // rows.json does not exist when the script is generated: k6 reads it with open() at init
+    const scenarios = Object.fromEntries(
+      Object.entries(defaultPlatformScenarios(manifest)).map(([n, sc]) => [n, { ...sc, data: 'rows.json' }]),
+    );
+    const script = generateK6Script(scenarios, { thresholds: { checks: ['rate>0.99'] }, baseDir: dir });
     const file = path.join(dir, 'script.js');
     writeFileSync(file, script);
     expect(typeCheckK6([file])).toEqual([]);
@@ -114,22 +118,16 @@ describe('k6 script generation', () => {
       'http_req_duration{scenario:browse-95}': ['p(99)<200'],
       'http_req_failed{scenario:browse-95}': ['rate<0.01'],
     });
-    expect(script).toContain('rowsFrom(JSON.parse(open("seed-manifest.json")))');
-    // the script's rowsFrom derives the same rows from a manifest as seedManifestRows does
-    const fnText = /function rowsFrom\(doc\) \{[\s\S]*?\n\}/.exec(script)![0];
-    const terms = /const SEARCH_TERMS = (\[.*\]);/.exec(script)![1];
+    expect(script).toContain('rowsOf(JSON.parse(open("rows.json")), "rows.json")');
+    // the generic script knows no platform data shape (issue 11 item 4): rows are plain rows
+    expect(script).not.toMatch(/SEARCH_TERMS|publishedPitchIds|creatorIds|seed.manifest|'production'/);
+    const fnText = /function rowsOf\(doc, file\) \{[\s\S]*?\n\}/.exec(script)![0];
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the generated script's own function
-    const makeRowsFrom = new Function(`const SEARCH_TERMS = ${terms};\n${fnText}\nreturn rowsFrom;`) as () => (
-      doc: unknown,
-    ) => unknown;
-    const rowsFrom = makeRowsFrom();
-    expect(rowsFrom(manifest)).toEqual(seedManifestRows(manifest));
-    // without creatorIds, the creators among the users are used
-    const noCreatorIds = {
-      users: [...manifest.users, { id: 'c9', email: 'c@x', password: 'p', role: 'creator' }],
-      publishedPitchIds: ['x'],
-    };
-    expect(rowsFrom(noCreatorIds)).toEqual(seedManifestRows(noCreatorIds));
+    const makeRowsOf = new Function(`${fnText}\nreturn rowsOf;`) as () => (doc: unknown, file: string) => unknown;
+    const rowsOf = makeRowsOf();
+    const rows = seedManifestRows(manifest);
+    expect(rowsOf(rows, 'rows.json')).toBe(rows);
+    expect(() => rowsOf(manifest, 'rows.json')).toThrow('rows.json: expected a JSON array of row objects');
   });
 
   it('weighted choices are seeded like the native engine: iteration n picks the same request in both', () => {

@@ -106,8 +106,8 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
   const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
   let scenarios = resolved.config.load?.scenarios;
   if (!scenarios && resolved.isDefault) {
-    const { defaultPlatformScenarios } = await import('../../bundled-platform/index.js');
-    scenarios = defaultPlatformScenarios(null);
+    const { platformScenariosForExport } = await import('../../bundled-platform/index.js');
+    scenarios = platformScenariosForExport(process.cwd());
   }
   if (!scenarios) throw new UsageError('no load scenarios to export: define load.scenarios in the config');
   const names = flags.scenario ?? Object.keys(scenarios);

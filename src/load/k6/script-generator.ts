@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { RequestConfig, ScenarioConfig, ThresholdConfig } from '../../config/types.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadDataRows, type DataRow } from '../data-feeder.js';
-import { SEARCH_TERMS } from '../../bundled-platform/seed-manifest.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { SUMMARY_TREND_STATS } from '../metric-store.js';
 import { seedOfName, unitHash } from '../seeded-random.js';
@@ -141,7 +140,7 @@ function dataExpression(scenarioName: string, sc: ScenarioConfig, opts: K6Script
           `load.scenarios.${scenarioName}.data`,
         );
       }
-      return `rowsFrom(JSON.parse(open(${JSON.stringify(sc.data)})))`;
+      return `rowsOf(JSON.parse(open(${JSON.stringify(sc.data)})), ${JSON.stringify(sc.data)})`;
     }
   }
   return JSON.stringify(
@@ -256,7 +255,6 @@ import { SharedArray } from 'k6/data';
 
 const BASE_URL = (__ENV.BASE_URL || ${JSON.stringify((opts.baseUrl ?? 'http://127.0.0.1:8080').replace(/\/$/, ''))}).replace(/\\/$/, '');
 const SUMMARY_JSON = __ENV.SUMMARY_JSON || ${JSON.stringify(opts.summaryFile ?? 'summary.json')};
-const SEARCH_TERMS = ${JSON.stringify(SEARCH_TERMS)};
 
 export const options = ${JSON.stringify(options, null, 2)};
 
@@ -281,25 +279,12 @@ function rowAt(data, i) {
 }
 
 /**
- * Rows from a JSON data file: an array of rows, or a Pitchey platform seed manifest (row i: the i-th production user,
- * published pitch, creator and search term, each list cycling; as pitchey-fit's seedManifestRows).
- * @param {any} doc @returns {Array<Record<string, any>>}
+ * Rows of a JSON data file read at run time: an array of row objects, as pitchey-fit's own data files.
+ * @param {any} doc @param {string} file @returns {Array<Record<string, any>>}
  */
-function rowsFrom(doc) {
-  if (Array.isArray(doc)) return doc;
-  /** @type {Array<any>} */
-  const users = doc.users.filter((/** @type {any} */ u) => u.role === 'production');
-  /** @type {Array<string>} */
-  const creators = doc.creatorIds && doc.creatorIds.length ? doc.creatorIds : doc.users.filter((/** @type {any} */ u) => u.role === 'creator').map((/** @type {any} */ u) => u.id);
-  /** @type {Array<string>} */
-  const pitches = doc.publishedPitchIds;
-  const n = Math.max(users.length, pitches.length, creators.length, SEARCH_TERMS.length);
-  const rows = [];
-  for (let i = 0; i < n; i++) {
-    const u = users[i % users.length];
-    rows.push({ email: u.email, password: u.password, pitchId: pitches[i % pitches.length], creatorId: creators[i % creators.length], term: SEARCH_TERMS[i % SEARCH_TERMS.length] });
-  }
-  return rows;
+function rowsOf(doc, file) {
+  if (!Array.isArray(doc)) throw new Error(file + ': expected a JSON array of row objects');
+  return doc;
 }
 
 /** Per-VU state (module scope is per VU in k6), one object per scenario. @type {Record<number, Record<string, any>>} */
