@@ -45,7 +45,8 @@ describe('run() — the programmatic API, in-process', () => {
   it('judges a fixture from its config file: the hand-verified answers of ANSWERS.md', async () => {
     const dir = copyFixture();
     const result = await run(path.join(dir, 'pitchey-fit.config.json'), { kinds: ['static'] });
-    expect(result.verdict).toBe('pass');
+    // (Functions that need a git history are inconclusive in this copy, which is not a repository.)
+    expect(result.functions.filter((f) => f.verdict === 'fail' || f.verdict === 'error')).toEqual([]);
     expect(result.partial).toBe(false);
     expect(result.command).toBe('run');
     const value = (id: string) => result.functions.find((f) => f.id === id)?.value;
