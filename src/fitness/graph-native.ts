@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DependencyGraph, GraphEdge, GraphModule } from '../core/result-static.js';
+import { saveTypeScriptCodeCache, useTypeScriptCodeCache } from './typescript-api.js';
 import { extractFile, type ExportedDeclarations, type FileExtraction } from './import-extraction.js';
 import { contentHash, ExtractionCache, type CacheEntry, type CachedResolution } from './extraction-cache.js';
 import type { ModuleResolver } from './module-resolver.js';
@@ -36,6 +37,7 @@ export function buildNativeGraph(
   cache?: { dir: string; environment: string },
 ): BuiltGraph {
   const store = cache ? new ExtractionCache(cache.dir, cache.environment) : undefined;
+  if (cache) useTypeScriptCodeCache(cache.dir);
   const current = new Map<string, CacheEntry>();
   const modules = new Map<string, GraphModule>();
   const edges: GraphEdge[] = [];
@@ -123,7 +125,10 @@ export function buildNativeGraph(
       current.set(rel, { hash, size: stat!.size, mtimeMs: stat!.mtimeMs, lines: lineTotal, extraction, resolved });
     }
   }
-  if (store) store.save(current);
+  if (store) {
+    store.save(current);
+    saveTypeScriptCodeCache();
+  }
   return {
     graph: { root, modules: [...modules.values()], edges },
     exported,
