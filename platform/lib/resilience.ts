@@ -173,9 +173,9 @@ export class Guard {
       const timed = await this.lanes[lane].execute(() =>
         this.breaker.execute(async ({ signal }) => {
           const t0 = performance.now();
-          const value = this.timeoutPolicy
-            ? await this.timeoutPolicy.execute((c) => fn(c.signal), signal)
-            : await fn(signal);
+          // No parent signal for the timeout: the breaker's is one shared never-aborted signal, and deriving from it
+          // would add (and later remove) an abort listener on it per concurrent call.
+          const value = this.timeoutPolicy ? await this.timeoutPolicy.execute((c) => fn(c.signal)) : await fn(signal);
           return { value, ms: performance.now() - t0 } satisfies Timed<T>;
         }),
       );

@@ -67,6 +67,20 @@ describe('Guard (cockatiel breaker, bulkhead lanes, timeout, retry)', () => {
     expect(performance.now() - t0).toBeLessThan(300);
   });
 
+  it('many concurrent calls with a timeout add no listeners to a shared signal (no MaxListeners warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const g = new Guard('many', { timeoutMs: 1000, retries: 0 });
+      await Promise.all(Array.from({ length: 50 }, (_, i) => g.run(() => sleep(20).then(() => i))));
+      await sleep(10);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('bounds each lane: queue then refuse; a full critical lane does not block the background lane', async () => {
     const g = new Guard('b', { concurrency: 1, queue: 1, backgroundConcurrency: 1, backgroundQueue: 0, retries: 0 });
     let release!: () => void;
