@@ -281,6 +281,27 @@ export function buildRegistry(result: Result): Registry {
           s.fit.xMax,
         );
     }
+    if (s.cpuQuota) {
+      const budget = gauge('pitchey_fit_scale_cpu_budget_cores', 'Scale model: CPU quota per part, in cores.', [
+        'part',
+      ]);
+      budget.set({ part: 'unit' }, s.cpuQuota.unitCpus);
+      budget.set({ part: 'shared' }, s.cpuQuota.sharedCpus);
+    }
+  }
+  if (result.capacity) {
+    const c = result.capacity;
+    if (c.maxSustainableRate !== null) {
+      gauge('pitchey_fit_capacity_requests_per_second', 'Highest arrival rate at which the SLO held, req/s.').set(
+        c.maxSustainableRate,
+      );
+    }
+    gauge('pitchey_fit_capacity_slo_p99_seconds', 'Capacity search SLO: p99 target, seconds.').set(c.slo.p99Ms / 1000);
+    if (c.traffic) {
+      gauge('pitchey_fit_capacity_users_per_instance', 'Users one instance serves by the traffic model.').set(
+        c.traffic.usersPerInstance,
+      );
+    }
   }
   return registry;
 }

@@ -42,3 +42,29 @@ describe('capacity plot (p99 against offered rate)', () => {
     expect(svg).not.toMatch(/cy="-/);
   });
 });
+
+describe('capacity and scale-model budgets in the Prometheus output', () => {
+  it('exports the sustainable rate, its SLO and the CPU budgets as gauges', async () => {
+    const { fullRun } = await import('../fixtures-results/full-run.js');
+    const { renderPrometheus } = await import('../../src/report/prometheus.js');
+    const result = {
+      ...fullRun,
+      capacity: section,
+      ...(fullRun.scale
+        ? {
+            scale: {
+              ...fullRun.scale,
+              cpuQuota: { mechanism: 'cgroup-v1' as const, unitCpus: 0.1, sharedCpus: 0.3, periodUs: 100_000 },
+            },
+          }
+        : {}),
+    };
+    const text = await renderPrometheus(result);
+    expect(text).toMatch(/^pitchey_fit_capacity_requests_per_second 150$/m);
+    expect(text).toMatch(/^pitchey_fit_capacity_slo_p99_seconds 0\.2$/m);
+    if (fullRun.scale) {
+      expect(text).toMatch(/^pitchey_fit_scale_cpu_budget_cores\{part="unit"\} 0\.1$/m);
+      expect(text).toMatch(/^pitchey_fit_scale_cpu_budget_cores\{part="shared"\} 0\.3$/m);
+    }
+  });
+});
