@@ -161,7 +161,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
   if (flags.baseUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.baseUrl))
     throw new UsageError(`--base-url must be an http(s) URL, got '${flags.baseUrl}'`);
   const compare = parseCompare(flags.compare);
-  const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir));
+  const resolved = opts.resolved ?? (await resolveConfig(process.cwd(), flags.config, flags.outDir, state.signal));
   const reporters = parseReporters(flags.reporter, resolved.config.reporters);
   // Output paths are checked before the run: a bad one costs a message, not a finished run.
   const writesOutDir = reporters.some((r) => r !== 'console') || opts.kinds.includes('load');

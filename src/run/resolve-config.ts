@@ -34,15 +34,32 @@ function asArray(v: string | string[] | undefined): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-export async function resolveConfig(cwd: string, explicitFile?: string, outDirFlag?: string): Promise<ResolvedConfig> {
+/** `signal`: an interrupt while the config module is still evaluating (a pending top-level await) ends the wait. */
+export async function resolveConfig(
+  cwd: string,
+  explicitFile?: string,
+  outDirFlag?: string,
+  signal?: AbortSignal,
+): Promise<ResolvedConfig> {
   const file = findConfigFile(cwd, explicitFile);
   // Outputs of the embedded default go to the user's folder, never into the installed package.
   if (!file) return resolveLoaded(defaultConfig(), { file: null, dir: packageRoot(), outBase: cwd }, cwd, outDirFlag);
+  const name = path.basename(file);
   const { config, dir } = await rejectIfNeverSettles(
-    loadConfigFile(file, BUILTIN_IDS),
-    () => new ConfigError(`${path.basename(file)} never finished loading (a top-level await that never settles?)`),
+    untilAborted(loadConfigFile(file, BUILTIN_IDS), signal, () => new ConfigError(`${name} was still loading`)),
+    () => new ConfigError(`${name} never finished loading (a top-level await that never settles?)`),
   );
   return resolveLoaded(config, { file, dir, outBase: dir }, cwd, outDirFlag);
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, error: () => Error): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(error());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A config object (programmatic use): validated like a file, its relative paths resolved from `dir`. */

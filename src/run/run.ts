@@ -57,7 +57,7 @@ export async function run(config: string | PitcheyFitConfig | undefined, options
   const resolved =
     typeof config === 'object' && config !== null
       ? await resolveConfigObject(config, cwd, options.outDir)
-      : await resolveConfig(cwd, config, options.outDir);
+      : await resolveConfig(cwd, config, options.outDir, options.signal);
   return runResolved(resolved, options);
 }
 

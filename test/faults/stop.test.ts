@@ -15,7 +15,7 @@ import { listen, project, readResult, resultPath, scratch, type Listening } from
 const STOP_BOUND_MS = 2000;
 const measured: string[] = [];
 afterAll(() => {
-  console.log(`faults corpus (stop): ${measured.length} cases (items 4, 11); stop times after the first signal:`);
+  console.log(`faults corpus (stop): ${measured.length} cases (items 4, 11, 13); stop times after the first signal:`);
   console.log(`  ${measured.join('\n  ')}`);
   fs.rmSync(scratch, { recursive: true, force: true });
 });
@@ -26,7 +26,12 @@ type Signal = 'SIGINT' | 'SIGTERM';
  * Runs the CLI in `cwd`; `arm(fire)` decides when to send the signal. Resolves with the exit code, the time from the
  * signal to the process's end, and stderr.
  */
-function interrupt(args: string[], cwd: string, signal: Signal, arm: (fire: () => void) => void) {
+function interrupt(
+  args: string[],
+  cwd: string,
+  signal: Signal,
+  arm: (fire: () => void, stderrSoFar: () => string) => void,
+) {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -34,11 +39,14 @@ function interrupt(args: string[], cwd: string, signal: Signal, arm: (fire: () =
   });
   child.stdout.resume();
   let firedAt = 0;
-  arm(() => {
-    if (firedAt) return;
-    firedAt = performance.now();
-    child.kill(signal);
-  });
+  arm(
+    () => {
+      if (firedAt) return;
+      firedAt = performance.now();
+      child.kill(signal);
+    },
+    () => stderr,
+  );
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise<{ code: number | null; stopMs: number; stderr: string }>((resolve) => {
     child.on('close', (code) => {
@@ -131,6 +139,27 @@ describe('the first signal stops the run within 2 s and writes the partial resul
       expect(result.partial).toBe(true);
       expect(result.static).toBeUndefined();
     });
+  });
+
+  it('SIGTERM while the config still loads (a top-level await on a pending timer): 130 within 2 s', async () => {
+    const dir = project({
+      'pitchey-fit.config.mjs': `process.stderr.write('loading\\n');
+await new Promise(() => { setInterval(() => {}, 1000); });
+export default {};
+`,
+    });
+    const r = await interrupt(['check'], dir, 'SIGTERM', (fire, stderr) => {
+      const watch = setInterval(() => {
+        if (stderr().includes('loading')) {
+          clearInterval(watch);
+          fire();
+        }
+      }, 20);
+    });
+    measured.push(`config still loading, SIGTERM: ${r.stopMs.toFixed(0)} ms (exit ${r.code})`);
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(STOP_BOUND_MS);
+    expect(r.stderr).toMatch(/^pitchey-fit: interrupted: config: pitchey-fit\.config\.mjs was still loading$/m);
   });
 
   it('item 4: check interrupted is exit 130 even when a function already failed', async () => {

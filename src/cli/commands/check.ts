@@ -17,7 +17,7 @@ export function registerCheck(program: Command, state: CliState): void {
     const flags = c.optsWithGlobals<RunFlags & { only?: string; skip?: string }>();
     const only = parseKinds(flags.only, '--only');
     const skip = parseKinds(flags.skip, '--skip') ?? [];
-    const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
+    const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir, state.signal);
     const kinds = (only ?? defaultKinds(resolved.config)).filter((k) => !skip.includes(k));
     await runCommand(state, c, { kinds, command: 'check', resolved });
   });
