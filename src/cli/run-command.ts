@@ -7,6 +7,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { InputError, UsageError } from '../core/errors.js';
 import type { LoadSection, Result, ScaleSection } from '../core/result.js';
 import {
+  checkLoadOverrides,
   collectorNames,
   resolveConfig,
   runResolved,
@@ -37,6 +38,10 @@ export interface RunFlags extends GlobalFlags {
   seedPitches?: string;
   keepSamples?: boolean;
   functionTimeout?: string;
+  vus?: string;
+  duration?: string;
+  iterations?: string;
+  rate?: string;
 }
 
 /** `--fail-on fail,error`; an empty value is a usage error, not "the default". */
@@ -81,6 +86,27 @@ function positiveInt(text: string | undefined, flag: string): number | undefined
   return n;
 }
 
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || text.trim() === '')
+    throw new UsageError(`${flag} must be a number above 0, got '${text}'`);
+  return n;
+}
+
+/** k6's run overrides, checked before anything starts; undefined when none is given. */
+function loadOverrides(flags: RunFlags): CollectFlags['loadOverrides'] {
+  const o = {
+    vus: positiveInt(flags.vus, '--vus'),
+    duration: flags.duration,
+    iterations: positiveInt(flags.iterations, '--iterations'),
+    rate: positiveNumber(flags.rate, '--rate'),
+  };
+  if (Object.values(o).every((v) => v === undefined)) return undefined;
+  checkLoadOverrides(o);
+  return o;
+}
+
 function positiveSeconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
@@ -107,9 +133,11 @@ export function addRunOptions(cmd: Command): Command {
 
 export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command {
   if (kinds.includes('static'))
-    cmd.addOption(
-      new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']),
-    ).option('--since <date>', 'change coupling: git history since this date ("6 months ago", "2026-01-01")');
+    cmd
+      .addOption(
+        new Option('--static-engine <engine>', 'static graph engine').choices(['native', 'dependency-cruiser']),
+      )
+      .option('--since <date>', 'change coupling: git history since this date ("6 months ago", "2026-01-01")');
   if (kinds.includes('load') || kinds.includes('scale') || kinds.includes('capacity')) {
     cmd
       .option(
@@ -123,7 +151,17 @@ export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command
     cmd
       .addOption(new Option('--engine <engine>', 'load engine').choices(['native', 'autocannon', 'k6']))
       .option('--scenario <name>', 'run only this scenario (repeatable)', (v: string, p: string[] = []) => [...p, v])
-      .option('--keep-samples', 'keep raw latency samples (exact k6-rule percentiles; larger files)');
+      .option('--keep-samples', 'keep raw latency samples (exact k6-rule percentiles; larger files)')
+      .option('--vus <n>', 'k6-style override for every selected scenario: VUs (arrival-rate: preAllocatedVUs)')
+      .option('--duration <d>', 'k6-style override: duration like 30s or 1m30s (ramps keep their shape)')
+      .option(
+        '--iterations <n>',
+        'k6-style override: total iterations (closed-model scenarios become shared-iterations)',
+      )
+      .option(
+        '--rate <per-second>',
+        "k6-style override: iterations per second of arrival-rate scenarios (a ramp's peak)",
+      );
   }
   return cmd;
 }
@@ -183,6 +221,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     seedUsers: positiveInt(flags.seedUsers, '--seed-users'),
     seedPitches: positiveInt(flags.seedPitches, '--seed-pitches'),
     keepSamples: flags.keepSamples,
+    loadOverrides: loadOverrides(flags),
   };
   const baseline = baselineOption(resolved, flags);
   const failures: Error[] = [];

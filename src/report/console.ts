@@ -378,6 +378,11 @@ function loadEvidence(result: Result, c: ChalkInstance, width: number): string[]
   );
   for (const s of result.load!.scenarios) {
     for (const r of s.saturationReasons) out.push(c.yellow(truncate(`  ${s.name}: ${r}`, width)));
+    // --vus/--duration/--iterations/--rate change what was measured: say so next to the figures (note from runLoad)
+    for (const n of s.notes ?? []) {
+      const applied = /^overridden from the command line: (.*)$/.exec(n)?.[1];
+      if (applied) out.push(c.dim(truncate(`  ${s.name}: overrides ${applied}`, width)));
+    }
     for (const t of s.thresholds.filter((x) => !x.ok)) {
       out.push(
         c.red(

@@ -1,5 +1,6 @@
 import type { FitnessContext } from '../core/fitness-function.js';
 import type { Finding, Result } from '../core/result.js';
+import type { LoadOverrides } from '../load/overrides.js';
 import type { ResolvedConfig } from './resolve-config.js';
 
 /** A collector's name; the fitness functions' `needs` name the collectors they read. */
@@ -20,6 +21,8 @@ export interface CollectFlags {
   seedUsers?: number;
   seedPitches?: number;
   keepSamples?: boolean;
+  /** `--vus`, `--duration`, `--iterations`, `--rate`: applied by the load collector to every selected scenario. */
+  loadOverrides?: LoadOverrides;
 }
 
 /** Progress and warnings of a run, one line each (the CLI prints them on stderr). */

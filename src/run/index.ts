@@ -5,3 +5,4 @@ export { collectorNames } from './collector-registry.js';
 export { resolveConfig, resolveConfigObject, type ResolvedConfig } from './resolve-config.js';
 export { BUILTIN_IDS } from './builtin-functions.js';
 export { DEFAULT_FUNCTION_TIMEOUT_MS } from './function-guard.js';
+export { checkOverrides as checkLoadOverrides, type LoadOverrides } from '../load/overrides.js';

@@ -40,6 +40,9 @@ export function registerKindCommands(program: Command, state: CliState): void {
   addRunOptions(loadCmd);
   loadCmd.action(async (_o, c: Command) => {
     const flags = c.optsWithGlobals<LoadFlags>();
+    const override = (['vus', 'duration', 'iterations', 'rate'] as const).find((k) => flags[k] !== undefined);
+    const offRun = flags.exportK6 ? '--export-k6 (give it to k6 run)' : flags.fromK6 ? '--from-k6' : undefined;
+    if (override && offRun) throw new UsageError(`--${override} overrides a run; it does not apply to ${offRun}`);
     const offline = await import('../../run/offline.js');
     const printSummary = (section: LoadSection) => {
       const io = state.io(c);

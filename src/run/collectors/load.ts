@@ -33,6 +33,7 @@ export const loadCollector: Collector<'load'> = {
         outDir: resolved.outDir,
         keepSamples: flags.keepSamples ?? cfg.keepSamples ?? false,
         allowDroppedIterations: cfg.allowDroppedIterations ?? false,
+        overrides: flags.loadOverrides,
         signal,
         progress: ctx.progress,
       });
