@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { proposeFromRoutes, singular } from './propose-from-routes.js';
 import { discoverWorkspacePackages } from './workspace-packages.js';
+
+export { singular };
+
+/** The shared modules of a proposal made from the entry's routes, by the services object proposeServices returned. */
+const routeShared = new WeakMap<Record<string, string[]>, string[]>();
 
 /** Folder names of code that every service may use: proposed as `shared`, never as a service. */
 const SHARED_NAME_RE =
@@ -59,14 +65,6 @@ function hasSource(dir: string, depth = 0): boolean {
 
 function serviceName(raw: string): string {
   return raw.replace(/^@[^/]+\//, '').replace(/[^\w.-]+/g, '-');
-}
-
-/** `pitches` -> `pitch`, `categories` -> `category`, `ndas` -> `nda`; `status`, `access`, `media` stay. */
-export function singular(word: string): string {
-  if (/ies$/i.test(word)) return word.slice(0, -3) + 'y';
-  if (/(ch|sh|x|z|ss)es$/i.test(word)) return word.slice(0, -2);
-  if (/(ss|us|is)$/i.test(word) || !/s$/i.test(word)) return word;
-  return word.slice(0, -1);
 }
 
 /** The domain a flat file names: `pitch-service.ts`, `pitches.ts`, `pitchRoutes.ts` -> `pitch`. */
@@ -140,6 +138,12 @@ export function proposeServices(root: string): Record<string, string[]> {
     for (const [name, globs] of [...domains.entries()].sort(([a], [b]) => a.localeCompare(b))) out[name] = [...globs];
     return out;
   }
+  // One big entry file and no domain folders: the domains of the routes it registers.
+  const fromRoutes = proposeFromRoutes(root);
+  if (Object.keys(fromRoutes.services).length >= 2) {
+    routeShared.set(fromRoutes.services, fromRoutes.shared);
+    return fromRoutes.services;
+  }
   const src = fs.existsSync(path.join(root, 'src')) ? path.join(root, 'src') : root;
   for (const e of listDir(src)) {
     if (!e.isDirectory() || e.name.startsWith('.') || NEVER_NAME_RE.test(e.name) || SHARED_NAME_RE.test(e.name))
@@ -178,5 +182,7 @@ export function proposeShared(root: string, services: Record<string, string[]>):
       if (!serviceRoots.has(r) && hasSource(path.join(dir, e.name))) out.add(`${r}/**`);
     }
   }
+  // Services proposed from the entry's routes: the modules the routes of several domains reach are shared.
+  for (const f of routeShared.get(services) ?? []) out.add(f);
   return [...out].sort();
 }
