@@ -25,8 +25,8 @@ export function defaultConfig(): PitcheyFitConfig {
       targetN: 4,
       cpuQuota: { unitCpus: 0.1, sharedCpus: 0.3 },
       repeats: 1,
-      warmup: '2s',
-      duration: '5s',
+      warmup: '1s',
+      duration: '4s',
       // 8 per worker keep each worker's queue full without queueing past the platform's own call timeouts.
       connections: 8,
       path: '/api/pitches/public?tab=new&limit=20',

@@ -364,7 +364,7 @@ export const CapacityConfigSchema = z.strictObject({
   precision: num.gt(0).max(1).optional().describe('Bisect until (high − low) / low ≤ this (default 0.1).'),
   trial: duration.optional().describe("Measured length of one trial (default '2s')."),
   warmup: duration.optional().describe("Warm-up before each trial (default '1s')."),
-  timeBudget: duration.optional().describe("Wall-time budget of the whole search (default '50s')."),
+  timeBudget: duration.optional().describe("Wall-time budget of the whole search (default '40s')."),
   traffic: z
     .strictObject({
       requestsPerUserPerSec: num.gt(0).describe('Requests one active user sends per second.'),

@@ -15,7 +15,7 @@ export const capacityCollector: Collector<'capacity'> = {
     const slo = { p99Ms: cfg.slo?.p99Ms ?? 200, maxErrorRate: cfg.slo?.maxErrorRate ?? 0.01 };
     const trialSec = seconds(cfg.trial, '2s', 'capacity.trial');
     const warmupSec = seconds(cfg.warmup, '1s', 'capacity.warmup');
-    const timeBudgetSec = seconds(cfg.timeBudget, '50s', 'capacity.timeBudget');
+    const timeBudgetSec = seconds(cfg.timeBudget, '40s', 'capacity.timeBudget');
     const repeats = cfg.repeats ?? 2;
     const precision = cfg.precision ?? 0.1;
     const section = await withLoadTarget(ctx, signal, async (url, defaults) => {
