@@ -83,7 +83,9 @@ export default defineConfig({
     ['pitchey-fit.config.mjs', '\n\n', /^config: pitchey-fit\.config\.mjs is empty/],
     ['pitchey-fit.config.js', '  ', /^config: pitchey-fit\.config\.js is empty/],
     ['pitchey-fit.config.json', '', /^config: pitchey-fit\.config\.json is empty$/],
-    ['pitchey-fit.config.ts', '// nothing yet\n', /^config: pitchey-fit\.config\.ts has no default export/],
+    ['pitchey-fit.config.ts', '// nothing yet\n', /^config: pitchey-fit\.config\.ts is empty/],
+    // CommonJS would read a file of comments as `{}` (issue 14 item 17)
+    ['pitchey-fit.config.js', '/* to do */\n// later\n', /^config: pitchey-fit\.config\.js is empty/],
     ['pitchey-fit.config.mjs', 'export const name = "x";\n', /^config: pitchey-fit\.config\.mjs has no default export/],
     ['my-config', 'export default { name: "x" };\n', /^config: my-config: unsupported config file type; use \.ts, /],
     ['my-config.yaml', 'name: x\n', /^config: my-config\.yaml: unsupported config file type/],
