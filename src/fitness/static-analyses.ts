@@ -4,6 +4,7 @@ import type { GraphEdge } from '../core/result-static.js';
 import { boundaryAnalysis } from './boundaries/boundary-analysis.js';
 import { changeCouplingAnalysis } from './change-coupling/change-coupling-analysis.js';
 import { analyseCycles } from './cycle-analysis.js';
+import { cycleInputKey, readCycleCache, writeCycleCache } from './cycle-cache.js';
 import { DEFAULT_CYCLE_LIMIT } from './cycles.js';
 import { loadDependencyCruiserRules } from './depcruise-config.js';
 import { evaluateRules, type RuleSet } from './dependency-rules.js';
@@ -87,8 +88,12 @@ export const cycleAnalysis: StaticAnalysis = {
   run(ctx) {
     const limit = ctx.config.cycleLimit ?? DEFAULT_CYCLE_LIMIT;
     const entries = new Set(ctx.reach.entries.map((e) => e.file));
-    const all = analyseCycles(ctx.graph, () => true, ctx.inScope, entries, limit);
-    const value = analyseCycles(ctx.graph, (e) => isValueEdge(e.kind), ctx.inScope, entries, limit);
+    // Cached by a digest of the graph: a warm re-run whose changed files kept their imports skips Johnson.
+    const key = ctx.cacheDir ? cycleInputKey(ctx.graph, ctx.inScope, entries, limit) : undefined;
+    const cached = key ? readCycleCache(ctx.cacheDir!, key) : undefined;
+    const all = cached?.all ?? analyseCycles(ctx.graph, () => true, ctx.inScope, entries, limit);
+    const value = cached?.value ?? analyseCycles(ctx.graph, (e) => isValueEdge(e.kind), ctx.inScope, entries, limit);
+    if (key && !cached) writeCycleCache(ctx.cacheDir!, key, { all, value });
     const brief = (r: typeof all) => r.groups.map((g) => ({ size: g.size, example: g.example }));
     ctx.section.cycles = { all: brief(all), value: brief(value) };
     ctx.section.cycleAnalysis = { limit, all, value };

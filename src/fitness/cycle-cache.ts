@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CycleReport, DependencyGraph } from '../core/result-static.js';
+import { isInternalEdge } from './martin-metrics.js';
+
+/** Bump when the cycle analysis changes what it reports, so older cached reports are not reused. */
+const FORMAT = 'cycles-1';
+
+export interface CycleReports {
+  all: CycleReport;
+  value: CycleReport;
+}
+
+/**
+ * A digest of everything the cycle reports depend on: the judged modules, the internal edges with their kinds, the
+ * entry points and the limit. A warm re-run whose changed files kept their imports gets the same digest.
+ */
+export function cycleInputKey(
+  graph: DependencyGraph,
+  scope: (file: string) => boolean,
+  entries: Set<string>,
+  limit: number,
+): string {
+  const parts = [FORMAT, String(limit), [...entries].sort().join('\0'), '\u0001'];
+  for (const m of graph.modules) if (!m.external && scope(m.path)) parts.push(m.path);
+  parts.push('\u0001');
+  for (const e of graph.edges) if (isInternalEdge(e)) parts.push(`${e.from}\0${e.to}\0${e.kind}`);
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+const fileOf = (dir: string) => path.join(dir, 'static-cycle-cache.json');
+
+/** The reports cached in `dir` for `key`; undefined when there are none, they are for other input, or unreadable. */
+export function readCycleCache(dir: string, key: string): CycleReports | undefined {
+  try {
+    const cached = JSON.parse(fs.readFileSync(fileOf(dir), 'utf8')) as { key?: string; reports?: CycleReports };
+    return cached.key === key ? cached.reports : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs the next run the analysis. */
+export function writeCycleCache(dir: string, key: string, reports: CycleReports): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${fileOf(dir)}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key, reports }));
+    fs.renameSync(tmp, fileOf(dir));
+  } catch {
+    // ignored: see above
+  }
+}
