@@ -159,7 +159,11 @@ export function proposeFromRoutes(root: string): RouteProposal {
         if (!body) continue;
         const inner = new Set<string>();
         referencedNames(body, inner);
-        for (const n of inner) if (!seen.has(n)) seen.add(n), queue.push(n);
+        for (const n of inner) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          queue.push(n);
+        }
       }
       let set = seeds.get(domain);
       if (!set) seeds.set(domain, (set = new Set()));
@@ -188,7 +192,11 @@ export function proposeFromRoutes(root: string): RouteProposal {
     const queue = [...start];
     const seen = new Set(queue);
     for (let i = 0; i < queue.length; i++) {
-      for (const f of localImports(queue[i])) if (!seen.has(f)) seen.add(f), queue.push(f);
+      for (const f of localImports(queue[i])) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        queue.push(f);
+      }
     }
     for (const f of seen) {
       let s = reachedBy.get(f);

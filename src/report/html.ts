@@ -4,7 +4,15 @@ import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { domainViewHtml } from './domain-view-html.js';
 import { moduleViewHtml } from './module-view-html.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatBaseline, formatTimestamp, formatValue } from '../core/format.js';
+import {
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatSigned,
+  formatBaseline,
+  formatTimestamp,
+  formatValue,
+} from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
 import { formatTarget } from '../core/target.js';
 import { renderDependencyGraph } from './svg/dependency-graph.js';
@@ -279,7 +287,9 @@ export function renderHtml(result: Result): string {
 
   if (result.capacity) {
     const c = result.capacity;
-    body.push(`<h2 id="capacity">Capacity · ${c.maxSustainableRate ?? 'none'} req/s sustained (SLO p99 &lt; ${c.slo.p99Ms} ms)</h2>`);
+    body.push(
+      `<h2 id="capacity">Capacity · ${c.maxSustainableRate ?? 'none'} req/s sustained (SLO p99 &lt; ${c.slo.p99Ms} ms)</h2>`,
+    );
     body.push(`<div class="panel">${renderCapacityPlot(c)}</div>`);
     body.push(`<p>${esc([c.confidence, c.stoppedEarly, c.traffic?.note].filter(Boolean).join(' · '))}</p>`);
   }

@@ -2,7 +2,15 @@ import type { FitnessOutcome, Result, Verdict } from '../core/result.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { sparkline } from './sparkline.js';
-import { formatDuration, formatMs, formatPercent, formatSigned, formatBaseline, formatTimestamp, formatValue } from '../core/format.js';
+import {
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatSigned,
+  formatBaseline,
+  formatTimestamp,
+  formatValue,
+} from '../core/format.js';
 import { formatFunctionTarget } from './format-value.js';
 import { formatTarget } from '../core/target.js';
 
