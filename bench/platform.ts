@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
  *   --rates 250,500,1000,1500  --seconds 10  --warmup 5  --vus 64  --users 200 --pitches 500
  *   --workers N   (platform workers, all on the server core)   --pg   (PostgreSQL via scripts/pg-cluster.mjs; the
  *   server CPU per request counts the platform's processes only, not PostgreSQL's)
+ *   --cpu-prof DIR   (the platform process writes a V8 CPU profile there when it stops: where the CPU goes)
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -26,6 +27,7 @@ const { values: o } = parseArgs({
     pitches: { type: 'string', default: '500' },
     workers: { type: 'string', default: '1' },
     pg: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const GOAL_RATE = 1000;
@@ -95,6 +97,7 @@ async function startPlatform(dataDir: string, db: string): Promise<{ url: string
   ];
   const [cmd, ...rest] = pin(1, [
     process.execPath,
+    ...(o['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(o['cpu-prof'])] : []),
     path.join(root, 'dist', 'platform', 'cli.js'),
     ...args,
     '--rate-limit',

@@ -7,6 +7,8 @@ import { Guard, type GuardOptions } from './resilience.js';
 /** Anything that runs parameterised SQL: the database itself or an open transaction. */
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** True inside a transaction no other can run beside (embedded PGlite runs one at a time): no advisory locks. */
+  readonly exclusive?: boolean;
 }
 
 export interface Db extends Queryable {
@@ -108,6 +110,7 @@ async function openPglite(dataDir: string | null): Promise<Db> {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return lite.transaction(async (tx) =>
         fn({
+          exclusive: true,
           async query<R>(sql: string, params?: unknown[]) {
             return (await tx.query<R>(sql, params)).rows;
           },

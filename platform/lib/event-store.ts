@@ -68,7 +68,28 @@ function insertAndNotify(columns: string, values: string[]): string {
 // a subscriber that has read up to seq N never later sees a commit with a smaller seq.
 const APPEND_LOCK = 74_1101;
 
-/** Returns the new stream version. `expectedVersion` 'any' skips the optimistic check (append-only side streams). */
+// The whole append in one statement: idempotency check, current stream version, optimistic check, insert and NOTIFY
+// (sent at commit, only when something was inserted). Nothing is inserted when any event id is known or the expected
+// version ($3, NULL for 'any') does not match; the caller tells those apart from the counts. The ids come again as an
+// array ($5) so the idempotency check is an index lookup (a join with the batch plans as a scan of every event).
+const APPEND_SQL = `WITH batch AS (
+    SELECT (x.e->>'id')::uuid AS event_id, x.e->>'type' AS type, x.e->'data' AS data, x.ord::int AS ord
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)),
+  known AS (SELECT count(*)::int AS n FROM eventstore.events WHERE event_id = ANY($5::uuid[])),
+  cur AS (SELECT COALESCE(MAX(version), 0)::int AS v FROM eventstore.events WHERE stream = $2),
+  ins AS (
+    INSERT INTO eventstore.events (event_id, stream, version, type, data, traceparent)
+    SELECT b.event_id, $2, cur.v + b.ord, b.type, b.data, $4 FROM batch b, cur, known
+     WHERE known.n = 0 AND ($3::int IS NULL OR cur.v = $3::int) ORDER BY b.ord
+    RETURNING type)
+  SELECT cur.v AS current, known.n AS known, (SELECT count(*)::int FROM ins) AS inserted,
+    (SELECT pg_notify('${EVENTS_CHANNEL}', string_agg(DISTINCT type, ',')) FROM ins HAVING count(*) > 0) AS notified
+  FROM cur, known`;
+
+/**
+ * Returns the new stream version. `expectedVersion` 'any' skips the optimistic check (append-only side streams).
+ * One statement on an exclusive connection (embedded PGlite runs one transaction at a time), two elsewhere.
+ */
 export async function appendEvents(
   tx: Queryable,
   stream: string,
@@ -76,36 +97,26 @@ export async function appendEvents(
   events: NewEvent[],
 ): Promise<{ version: number; duplicate: boolean }> {
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-  const ids = events.map((e) => e.eventId ?? randomUUID());
-  const known = await tx.query<{ event_id: string }>(
-    'SELECT event_id FROM eventstore.events WHERE event_id = ANY($1::uuid[])',
-    [ids],
-  );
-  const cur = await tx.query<{ v: number }>(
-    'SELECT COALESCE(MAX(version), 0)::int AS v FROM eventstore.events WHERE stream = $1',
-    [stream],
-  );
-  const current = cur[0]!.v;
-  if (known.length === ids.length) return { version: current, duplicate: true };
-  if (known.length > 0) throw new Error(`stream ${stream}: a batch was partially appended before (event ids reused)`);
-  if (expectedVersion !== 'any' && current !== expectedVersion)
-    throw new ConcurrencyError(stream, expectedVersion, current);
-  const values: string[] = [];
-  const params: unknown[] = [];
-  const traceparent = currentTraceparent();
-  events.forEach((e, i) => {
-    const p = params.length;
-    values.push(`($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6})`);
-    params.push(ids[i], stream, current + i + 1, e.type, JSON.stringify(e.data), traceparent);
-  });
+  if (!tx.exclusive) await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+  const batch = events.map((e) => ({ id: e.eventId ?? randomUUID(), type: e.type, data: e.data }));
+  const expected = expectedVersion === 'any' ? null : expectedVersion;
+  let r: { current: number; known: number; inserted: number };
   try {
-    await tx.query(insertAndNotify('event_id, stream, version, type, data, traceparent', values), params);
+    [r] = (await tx.query(APPEND_SQL, [
+      JSON.stringify(batch),
+      stream,
+      expected,
+      currentTraceparent(),
+      batch.map((e) => e.id),
+    ])) as [typeof r];
   } catch (e) {
-    if (sqlState(e) === '23505') throw new ConcurrencyError(stream, current, current + 1);
+    if (sqlState(e) === '23505') throw new ConcurrencyError(stream, expected ?? 0, (expected ?? 0) + 1);
     throw e;
   }
-  return { version: current + events.length, duplicate: false };
+  if (r.known === events.length) return { version: r.current, duplicate: true };
+  if (r.known > 0) throw new Error(`stream ${stream}: a batch was partially appended before (event ids reused)`);
+  if (r.inserted !== events.length) throw new ConcurrencyError(stream, expected ?? 0, r.current);
+  return { version: r.current + events.length, duplicate: false };
 }
 
 interface EventRow {

@@ -163,6 +163,7 @@ function ipcChildDb(q: Queryable, call: (req: Omit<IpcRequest, 't' | 'id'>) => P
       let result: T;
       try {
         result = await fn({
+          exclusive: true, // the owner's PGlite transaction
           async query<R>(sql: string, params?: unknown[]) {
             return (await call({ op: 'query', sql, params, tx })) as R[];
           },
