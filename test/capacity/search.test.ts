@@ -9,10 +9,12 @@ import { startOneAtATimeServer } from './one-at-a-time-server.js';
 
 const slo = { p99Ms: 50, maxErrorRate: 0.01 };
 /** A server with a hard capacity of 500 req/s: fine below, queueing without bound (and dropping) at or above. */
-const model = async (rate: number): Promise<TrialMeasure> =>
-  rate < 500
-    ? { p99Ms: 5, errorRate: 0, droppedIterations: 0, generatorSaturated: false, achievedRate: rate }
-    : { p99Ms: 1000, errorRate: 0, droppedIterations: 40, generatorSaturated: false, achievedRate: 500 };
+const model = (rate: number): Promise<TrialMeasure> =>
+  Promise.resolve(
+    rate < 500
+      ? { p99Ms: 5, errorRate: 0, droppedIterations: 0, generatorSaturated: false, achievedRate: rate }
+      : { p99Ms: 1000, errorRate: 0, droppedIterations: 40, generatorSaturated: false, achievedRate: 500 },
+  );
 
 const section = (
   search: Awaited<ReturnType<typeof searchCapacity>>,
@@ -149,13 +151,8 @@ describe('searchCapacity: bracketing by doubling, then bisection', () => {
   });
 
   it('a system that breaks the SLO at every rate fails the capacity target with a measured 0', async () => {
-    const broken = async (): Promise<TrialMeasure> => ({
-      p99Ms: 900,
-      errorRate: 0.5,
-      droppedIterations: 0,
-      generatorSaturated: false,
-      achievedRate: 1,
-    });
+    const broken = (): Promise<TrialMeasure> =>
+      Promise.resolve({ p99Ms: 900, errorRate: 0.5, droppedIterations: 0, generatorSaturated: false, achievedRate: 1 });
     const r = await searchCapacity({
       probe: broken,
       slo,

@@ -23,7 +23,7 @@ describe('judgeFunction', () => {
   });
 
   it('accepts booleans against boolean targets and async tests', async () => {
-    const r = await judgeFunction('b', fn({ target: true, test: async () => true }), ctx);
+    const r = await judgeFunction('b', fn({ target: true, test: () => Promise.resolve(true) }), ctx);
     expect(r.verdict).toBe('pass');
   });
 

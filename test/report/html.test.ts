@@ -122,7 +122,10 @@ describe('renderHtml in headless Chromium', () => {
       const table = rows[0].closest('table')!;
       const col = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent === 'Baseline');
       return Object.fromEntries(
-        rows.map((r) => [r.getAttribute('data-function'), r.querySelectorAll('td')[col].textContent]),
+        rows.map((r): [string, string | null] => [
+          r.getAttribute('data-function')!,
+          r.querySelectorAll('td')[col].textContent,
+        ]),
       );
     });
     await page.close();

@@ -37,7 +37,7 @@ if (cluster.isPrimary) {
 export interface ClusterServer {
   url: string;
   primary: number;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function startClusterServer(workers: number): Promise<ClusterServer> {

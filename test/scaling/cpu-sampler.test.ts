@@ -12,12 +12,18 @@ describe('/proc parsing', () => {
   });
 
   it('reads pid, ppid and utime+stime even when the command name has spaces and parentheses', () => {
-    const text = '4242 (node (worker) 1) S 4200 4242 4200 0 -1 4194560 1500 0 0 0 731 205 0 0 20 0 11 0 9999 1000000 5000 18446744073709551615';
+    const text =
+      '4242 (node (worker) 1) S 4200 4242 4200 0 -1 4194560 1500 0 0 0 731 205 0 0 20 0 11 0 9999 1000000 5000 18446744073709551615';
     expect(parsePidStat(text)).toEqual({ pid: 4242, ppid: 4200, ticks: 731 + 205 });
   });
 
   it('collects descendants', () => {
-    const all = [{ pid: 1, ppid: 0, ticks: 0 }, { pid: 10, ppid: 1, ticks: 0 }, { pid: 11, ppid: 10, ticks: 0 }, { pid: 12, ppid: 1, ticks: 0 }];
+    const all = [
+      { pid: 1, ppid: 0, ticks: 0 },
+      { pid: 10, ppid: 1, ticks: 0 },
+      { pid: 11, ppid: 10, ticks: 0 },
+      { pid: 12, ppid: 1, ticks: 0 },
+    ];
     expect([...withDescendants([10], all)].sort()).toEqual([10, 11]);
   });
 });
@@ -27,15 +33,23 @@ describe.runIf(process.platform === 'linux')('CpuSampler on this machine', () =>
 
   /** A busy process that is not our descendant: the shell starts it in the background and exits, so it is re-parented. */
   async function withForeignBusyProcess<T>(ms: number, measure: (pid: number) => Promise<T>): Promise<T> {
-    const sh = spawn('sh', ['-c', `"${process.execPath}" -e '${busy(ms)}' >/dev/null 2>&1 & echo $!`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const sh = spawn('sh', ['-c', `"${process.execPath}" -e '${busy(ms)}' >/dev/null 2>&1 & echo $!`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
-    sh.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    sh.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     await new Promise((r) => sh.once('exit', r));
     const pid = Number(out.trim());
     try {
       return await measure(pid);
     } finally {
-      try { process.kill(pid); } catch { /* already ended */ }
+      try {
+        process.kill(pid);
+      } catch {
+        /* already ended */
+      }
     }
   }
 
@@ -44,7 +58,11 @@ describe.runIf(process.platform === 'linux')('CpuSampler on this machine', () =>
     try {
       return await measure(child.pid!);
     } finally {
-      if (child.exitCode === null) await new Promise((r) => { child.once('exit', r); child.kill(); });
+      if (child.exitCode === null)
+        await new Promise((r) => {
+          child.once('exit', r);
+          child.kill();
+        });
     }
   }
 

@@ -91,10 +91,12 @@ describe('a step over maxErrorRate stops the sweep, stated, and the target N nev
         durationSec: 0.5,
         path: '/',
         fit: { bootstrap: 0 },
-        startTarget: async (n) =>
-          n === 1
-            ? { url: healthy.url, pids: [], stop: async () => {} }
-            : { url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}`, pids: [], stop: async () => {} },
+        startTarget: (n) =>
+          Promise.resolve(
+            n === 1
+              ? { url: healthy.url, pids: [], stop: async () => {} }
+              : { url: `http://127.0.0.1:${(dying.address() as AddressInfo).port}`, pids: [], stop: async () => {} },
+          ),
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ScaleSweepError);
       const partial = (err as ScaleSweepError).partial;

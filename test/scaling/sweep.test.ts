@@ -72,7 +72,7 @@ describe('runSweep against a local node:http server (concurrency mode)', () => {
         warmupSec: 0,
         durationSec: 1,
         steps: [1, 2],
-        startTarget: async () => ({ url: s.url, pids: [s.pid], stop: async () => {} }),
+        startTarget: () => Promise.resolve({ url: s.url, pids: [s.pid], stop: async () => {} }),
       });
       const served = (await s.count()) - before - 1; // minus the /count request itself
       expect(section.engine).toBe('native');

@@ -36,7 +36,7 @@ export interface TestServer {
   /** The last request to /echo: method, path, content-type, authorization, body. */
   last(): Promise<Record<string, string | null> | null>;
   pid: number;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** `failAll`: every request gets a 500. */
@@ -56,13 +56,15 @@ export async function startTestServer(opts: { failAll?: boolean } = {}): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     count: async () => Number(await (await fetch(`http://127.0.0.1:${port}/count`)).text()),
-    last: async () => (await (await fetch(`http://127.0.0.1:${port}/last`)).json()) as Record<string, string | null> | null,
+    last: async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/last`)).json()) as Record<string, string | null> | null,
     pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
