@@ -116,6 +116,7 @@ export const BoundaryAdviceSchema = z
       z.strictObject({
         service: z.string(),
         autonomy: ShareSchema.describe('Internal weight / (internal + crossing weight) of its modules.'),
+        crossingsTotal: CountSchema.describe('Crossings in all; the heaviest 500 are listed.'),
         crossings: z
           .array(BoundaryCrossingSchema)
           .describe('What crosses the boundary: heaviest first, then tables, co-changes, imports.'),

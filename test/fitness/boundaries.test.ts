@@ -99,6 +99,27 @@ describe('fixtures/worker-monolith history: boundary advice', async () => {
     expect(nda.autonomy).toBe(0);
   });
 
+  it('reuses the last advice while its inputs are unchanged (warm runs), recomputes when an import changes', async () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const first = (await collectStatic({ ...opts, static: {}, cacheDir })).section.boundaries!;
+    expect(first).toEqual(b);
+    const file = path.join(cacheDir, 'static-boundary-cache.json');
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; advice: { seed: number } };
+    fs.writeFileSync(file, JSON.stringify({ ...cached, advice: { ...cached.advice, seed: 99 } }));
+    expect((await collectStatic({ ...opts, static: {}, cacheDir })).section.boundaries!.seed).toBe(99);
+    const ndas = path.join(repo, 'src/handlers/ndas.ts');
+    const text = fs.readFileSync(ndas, 'utf8');
+    fs.writeFileSync(ndas, `import '../services/user-service';\n${text}`);
+    try {
+      const changed = (await collectStatic({ ...opts, static: {}, cacheDir })).section.boundaries!;
+      expect(changed.seed).toBe(1);
+      // One more crossing for nda: the new import of user's module.
+      expect(changed.services.find((s) => s.service === 'nda')!.crossingsTotal).toBe(7);
+    } finally {
+      fs.writeFileSync(ndas, text);
+    }
+  });
+
   it('checks that each aggregate’s tables are written only by its owning service', async () => {
     const domainBoundaries = {
       aggregates: [

@@ -1,7 +1,8 @@
 import { fingerprintOf } from '../fingerprint.js';
 import { isValueEdge } from '../martin-metrics.js';
 import type { StaticAnalysis } from '../static-analysis.js';
-import { adviseBoundaries } from './boundary-advice.js';
+import { adviseBoundaries, type BoundaryInput } from './boundary-advice.js';
+import { boundaryInputKey, cachedAdvice } from './boundary-cache.js';
 import { checkAggregates } from './domain-boundaries.js';
 
 /** Boundary advice over the judged graph; writes of an aggregate's tables outside its owning service are findings. */
@@ -10,14 +11,15 @@ export const boundaryAnalysis: StaticAnalysis = {
   run(ctx) {
     const cfg = ctx.config.boundaries;
     if (cfg === false) return;
-    const advice = adviseBoundaries({
+    const input: BoundaryInput = {
       judged: ctx.judged,
       counts: (e) => ctx.countTypeOnly || isValueEdge(e.kind),
       ...(ctx.section.tables ? { tables: ctx.section.tables } : {}),
       ...(ctx.section.changeCoupling?.available ? { changeCoupling: ctx.section.changeCoupling } : {}),
       ...(cfg?.weights ? { weights: cfg.weights } : {}),
       ...(cfg?.seed !== undefined ? { seed: cfg.seed } : {}),
-    });
+    };
+    const advice = { ...cachedAdvice(ctx.cacheDir, boundaryInputKey(input), () => adviseBoundaries(input)) };
     const domain = ctx.config.domainBoundaries;
     if (domain) {
       advice.aggregates = checkAggregates(domain, Object.keys(ctx.services), ctx.section.tables);

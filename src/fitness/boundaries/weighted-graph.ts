@@ -21,6 +21,20 @@ export class ModuleGraph {
     else this.graph.addEdge(a, b, { weight });
   }
 
+  /** Adds many links at once, summing the weights of links between the same two modules first. */
+  addAll(links: Array<{ a: string; b: string; weight: number }>): void {
+    const sum = new Map<string, number>();
+    for (const { a, b, weight } of links) {
+      if (a === b || weight <= 0) continue;
+      const k = a < b ? `${a}\0${b}` : `${b}\0${a}`;
+      sum.set(k, (sum.get(k) ?? 0) + weight);
+    }
+    for (const [k, weight] of sum) {
+      const [a, b] = k.split('\0');
+      this.add(a, b, weight);
+    }
+  }
+
   /** Newman's weighted modularity of a partition: Σ_c [ W_c / W − (D_c / 2W)² ]. */
   modularity(groupOf: (node: string) => string): number {
     const total = this.graph.reduceEdges((sum, _e, attr) => sum + attr.weight, 0);
