@@ -49,8 +49,18 @@ interface EntryRoutes {
   routes: Map<string, number>;
 }
 
-/** The first argument of a call that is a string literal path (`'/api/users/:id'`), and the arguments after it. */
+/** Method names that register a route (`this.register`, `router.get`, `app.use`, `hono.on`, `r.addRoute`, ...). */
+const ROUTE_METHOD_RE =
+  /^(register|registerRoute|route|add|addRoute|on|handle|use|mount|all|any|get|post|put|patch|delete|del|head|options)$/i;
+
+/**
+ * A route registration: a call of a route method whose first argument (or second, after a method string) is a string
+ * literal path (`'/api/users/:id'`); returns the path and the arguments after it. `path.join('/tmp', x)` is not one.
+ */
 function routeCall(call: TS.CallExpression): { route: string; handlers: TS.Expression[] } | undefined {
+  const callee = call.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  if (!ROUTE_METHOD_RE.test(name)) return undefined;
   const i = call.arguments.findIndex((a) => ts.isStringLiteralLike(a) && a.text.startsWith('/'));
   if (i < 0 || i > 1 || i === call.arguments.length - 1) return undefined;
   if (i === 1 && !ts.isStringLiteralLike(call.arguments[0])) return undefined;

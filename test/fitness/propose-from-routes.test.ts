@@ -71,6 +71,26 @@ describe('init on a worker whose code is one entry file (fixtures/worker-single-
     expect(c.section.serviceEdges).toEqual([]);
   });
 
+  it('reads Express-style registrations and ignores other calls with a path argument', () => {
+    const dir = path.join(tmp, 'express');
+    fs.cpSync(root, dir, { recursive: true });
+    const worker = path.join(dir, 'src', 'worker.ts');
+    const text = fs.readFileSync(worker, 'utf8');
+    // `app.get('/users/:id', …)` without `/api`, and a file-system call whose path names no domain.
+    const express = text
+      .replace("this.register('GET', '/api/users/:id', getUser)", "router.get('/users/:id', getUser)")
+      .replace("this.register('POST', '/api/media/upload', uploadAsset)", "void readFile('/uploads', uploadAsset)")
+      .replace(
+        'export class Worker {',
+        'declare const router: { get(p: string, h: Handler): void };\n' +
+          'declare function readFile(p: string, h: unknown): void;\nexport class Worker {',
+      );
+    fs.writeFileSync(worker, express);
+    const p = proposeFromRoutes(dir);
+    expect(p.routes).toEqual({ user: 3, pitch: 2, nda: 2, notification: 1, health: 1 });
+    expect(Object.keys(p.services)).toEqual(['nda', 'notification', 'pitch', 'user']);
+  });
+
   it('a copy with routes of one domain only proposes nothing from routes', () => {
     const dir = path.join(tmp, 'one-domain');
     fs.cpSync(root, dir, { recursive: true });
