@@ -17,10 +17,10 @@ const [url, dataDir, rate, seconds, vuArg, warmupArg] = process.argv.slice(2) as
 const vus = Number(vuArg ?? 64);
 const warmup = Number(warmupArg ?? 5);
 const manifest = JSON.parse(readFileSync(path.join(dataDir, 'seed-manifest.json'), 'utf8')) as SeedManifest;
-const base = defaultPlatformScenarios(manifest)['browse-88']!;
+const base = defaultPlatformScenarios(manifest)['browse-88'];
 // Sessions were opened once by bench/platform.js (tokens by email): no step pays 64 scrypt sign-ins again.
 const tokens = JSON.parse(readFileSync(path.join(dataDir, 'bench-tokens.json'), 'utf8')) as Record<string, string>;
-const rows = seedManifestRows(manifest).map((row) => ({ ...row, token: tokens[row.email]! }));
+const rows = seedManifestRows(manifest).map((row) => ({ ...row, token: tokens[row.email] }));
 const requests = base.requests.map((q) =>
   q.headers?.authorization ? { ...q, headers: { ...q.headers, authorization: 'Bearer ${data.token}' } } : q,
 );
@@ -42,13 +42,13 @@ const scenario = {
 const outDir = mkdtempSync(path.join(tmpdir(), 'pf-bench-platform-'));
 const load = await runLoad({ baseUrl: url, outDir, workers: 0, scenarios: { mix: scenario } });
 rmSync(outDir, { recursive: true, force: true });
-const s = load.scenarios[0]!;
-const d = s.metrics.http_req_duration!.values;
+const s = load.scenarios[0];
+const d = s.metrics.http_req_duration.values;
 process.stdout.write(
   `${JSON.stringify({
     rate: r,
-    rps: s.metrics.http_reqs!.values.count! / (s.durationMs / 1000),
-    requests: s.metrics.http_reqs!.values.count,
+    rps: s.metrics.http_reqs.values.count / (s.durationMs / 1000),
+    requests: s.metrics.http_reqs.values.count,
     failed: s.metrics.http_req_failed?.values.passes ?? 0,
     p50: d.med,
     p99: d['p(99)'],

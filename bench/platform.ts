@@ -68,7 +68,7 @@ function treeCpuMs(pid: number): number {
   const stats = new Map<number, { ppid: number; ms: number }>();
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
-      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ');
       stats.set(Number(d), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
     } catch {
       // the process ended while we looked
@@ -103,11 +103,11 @@ async function startPlatform(dataDir: string, db: string): Promise<{ url: string
     '--rate-limit',
     'off',
   ]);
-  const child = spawn(cmd!, [...rest, ...(Number(o.workers) > 1 ? ['--workers', o.workers] : [])], {
+  const child = spawn(cmd, [...rest, ...(Number(o.workers) > 1 ? ['--workers', o.workers] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (l) =>
+    createInterface({ input: child.stdout }).once('line', (l) =>
       resolve(JSON.parse(l) as { url: string; pid: number }),
     );
     child.once('exit', (c) => reject(new Error(`platform exited ${c} before it was ready`)));
@@ -146,7 +146,7 @@ async function step(url: string, pid: number, dataDir: string, rate: number): Pr
   const served0 = await served(url);
   const client = path.join(here, 'platform-client.js');
   const [cmd, ...args] = pin(0, [process.execPath, client, url, dataDir, String(rate), o.seconds, o.vus, o.warmup]);
-  const r = spawnSync(cmd!, args, { encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`load client failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const s = JSON.parse(r.stdout.trim().split('\n').pop()!) as Step;
   const cpu = treeCpuMs(pid) - cpu0;
