@@ -50,8 +50,11 @@ interface EntryRoutes {
 }
 
 /** Method names that register a route (`this.register`, `router.get`, `app.use`, `hono.on`, `r.addRoute`, ...). */
-const ROUTE_METHOD_RE =
-  /^(register|registerRoute|route|add|addRoute|on|handle|use|mount|all|any|get|post|put|patch|delete|del|head|options)$/i;
+const ROUTE_METHOD_RE = new RegExp(
+  '^(register|registerRoute|route|add|addRoute|on|handle|use|mount|all|any|' +
+    'get|post|put|patch|delete|del|head|options)$',
+  'i',
+);
 
 /**
  * A route registration: a call of a route method whose first argument (or second, after a method string) is a string
