@@ -45,9 +45,10 @@ export function assignServices(
   // A file owned by two services would silently count for the first one only (issue 14 item 26).
   const owners = matcher.names.map((n) => ({ n, isMatch: picomatch(services[n].map(stripDotSlash), { dot: true }) }));
   for (const m of internal) {
-    m.service = matcher.serviceOf(m.path);
-    if (m.service === null) m.sharedClass = matcher.isShared(m.path) ? 'shared-allowed' : 'unclassified';
+    // One pass over the services' globs per module: the first owner in config order is its service.
     const [first, second] = owners.filter((o) => o.isMatch(m.path)).map((o) => o.n);
+    m.service = first ?? null;
+    if (m.service === null) m.sharedClass = matcher.isShared(m.path) ? 'shared-allowed' : 'unclassified';
     if (second !== undefined) {
       const message = `${JSON.stringify(m.path)} is also owned by services.${first}: a file belongs to one service`;
       throw new ConfigError(message, `services.${second}`);
