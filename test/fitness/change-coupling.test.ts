@@ -104,6 +104,10 @@ describe('fixtures/worker-monolith history: change coupling', async () => {
     ]);
   });
 
+  it('refuses a window git does not read as a date (git would silently use now)', async () => {
+    await expect(run({ since: 'garbage' })).rejects.toThrow('--since "garbage" is not a date git understands');
+  });
+
   it('is not measured outside a git work tree, and the fitness function is then inconclusive', async () => {
     const plain = path.join(tmp, 'plain');
     fs.cpSync(path.join(repo, 'src'), path.join(plain, 'src'), { recursive: true });
