@@ -29,7 +29,13 @@ export async function* readLines(file: string): AsyncGenerator<{ line: string; n
 interface MetricLine {
   type: 'Metric';
   metric: string;
-  data: { name?: string; type: MetricType; contains?: MetricContains; thresholds?: string[] | null; submetrics?: Array<{ name?: string; suffix?: string; tags?: Record<string, string>; thresholds?: string[] }> | null };
+  data: {
+    name?: string;
+    type: MetricType;
+    contains?: MetricContains;
+    thresholds?: string[] | null;
+    submetrics?: Array<{ name?: string; suffix?: string; tags?: Record<string, string>; thresholds?: string[] }> | null;
+  };
 }
 
 interface PointLine {
@@ -48,17 +54,22 @@ function parseLine(file: string, n: number, line: string): MetricLine | PointLin
   }
   const o = obj as Partial<MetricLine | PointLine>;
   if (!o || typeof o !== 'object' || typeof o.metric !== 'string' || !o.data || typeof o.data !== 'object') {
-    throw new InputError(`${file}:${n}: expected a k6 JSON output line {"type":"Metric"|"Point","data":{…},"metric":"…"}`);
+    throw new InputError(
+      `${file}:${n}: expected a k6 JSON output line {"type":"Metric"|"Point","data":{…},"metric":"…"}`,
+    );
   }
   if (o.type === 'Metric') {
-    const d = o.data as MetricLine['data'];
-    if (!TYPES.includes(d.type)) throw new InputError(`${file}:${n}: metric ${o.metric} has unknown type ${JSON.stringify(d.type)}`);
+    const d = o.data;
+    if (!TYPES.includes(d.type))
+      throw new InputError(`${file}:${n}: metric ${o.metric} has unknown type ${JSON.stringify(d.type)}`);
     return o as MetricLine;
   }
   if (o.type === 'Point') {
-    const d = o.data as PointLine['data'];
-    if (typeof d.value !== 'number' || !Number.isFinite(d.value)) throw new InputError(`${file}:${n}: point of ${o.metric} has no numeric value`);
-    if (typeof d.time !== 'string' || Number.isNaN(Date.parse(d.time))) throw new InputError(`${file}:${n}: point of ${o.metric} has an invalid time ${JSON.stringify(d.time)}`);
+    const d = o.data;
+    if (typeof d.value !== 'number' || !Number.isFinite(d.value))
+      throw new InputError(`${file}:${n}: point of ${o.metric} has no numeric value`);
+    if (typeof d.time !== 'string' || Number.isNaN(Date.parse(d.time)))
+      throw new InputError(`${file}:${n}: point of ${o.metric} has an invalid time ${JSON.stringify(d.time)}`);
     return o as PointLine;
   }
   throw new InputError(`${file}:${n}: unknown line type ${JSON.stringify(o.type)} (expected Metric or Point)`);
@@ -114,7 +125,11 @@ export interface NdjsonRun {
 }
 
 /** Pass 2: the points of one runner's file into its own store (raw samples kept: exact percentiles). */
-export async function loadPoints(file: string, decl: NdjsonDeclarations, extraSubmetrics: MetricReference[]): Promise<NdjsonRun> {
+export async function loadPoints(
+  file: string,
+  decl: NdjsonDeclarations,
+  extraSubmetrics: MetricReference[],
+): Promise<NdjsonRun> {
   const store = new MetricStore(true, {});
   for (const def of decl.definitions.values()) store.define(def);
   for (const ref of [...decl.submetrics, ...extraSubmetrics]) {
