@@ -51,7 +51,7 @@ function appendInChild(url: string, prefix: string, count: number): Promise<void
 }
 
 async function listening(bus: EventBus): Promise<void> {
-  await waitFor(async () => bus.isListening, 5000);
+  await waitFor(() => bus.isListening, 5000);
 }
 
 describe('event delivery through LISTEN/NOTIFY on PGlite (in-process)', () => {
@@ -72,8 +72,8 @@ describe('event delivery through LISTEN/NOTIFY on PGlite (in-process)', () => {
       await db.transaction((tx) =>
         appendEvents(tx, 'lite-1', 0, [{ type: 'UserFollowed', data: { followerId: 'a', followeeId: 'b' } }]),
       );
-      await waitFor(async () => r.seen.length === 1, 2000);
-      expect(r.seen[0]!.at - t0).toBeLessThan(1000);
+      await waitFor(() => r.seen.length === 1, 2000);
+      expect(r.seen[0].at - t0).toBeLessThan(1000);
       await bus.stop();
     } finally {
       await db.close();
@@ -104,11 +104,11 @@ describe.runIf(PG_AVAILABLE)('event delivery across processes through LISTEN/NOT
     bus.start();
     await listening(bus);
     await appendInChild(url, 'p1', 25);
-    await waitFor(async () => r.seen.length === 25, 3000);
+    await waitFor(() => r.seen.length === 25, 3000);
     const effects = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.rec'`,
     );
-    expect(effects[0]!.n).toBe(25);
+    expect(effects[0].n).toBe(25);
     expect(new Set(r.seen.map((s) => s.id)).size).toBe(25);
     await bus.stop();
   });
@@ -119,7 +119,7 @@ describe.runIf(PG_AVAILABLE)('event delivery across processes through LISTEN/NOT
     bus.subscribe(r.sub);
     bus.start();
     await listening(bus);
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM eventstore.events'))[0]!.n;
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM eventstore.events'))[0].n;
     // Kill the LISTEN backend, then append while it is gone: those NOTIFYs are lost for this consumer.
     const killed = await db.query<{ ok: boolean }>(
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query ILIKE 'LISTEN pitchey_events%' AND pid <> pg_backend_pid()`,
@@ -131,14 +131,14 @@ describe.runIf(PG_AVAILABLE)('event delivery across processes through LISTEN/NOT
     await appendInChild(url, 'p2', 5);
     const total = before + 6;
     // Everything so far (25 from the first test, 6 now) reaches this new subscriber once.
-    await waitFor(async () => r.seen.length === total, 5000);
+    await waitFor(() => r.seen.length === total, 5000);
     const effects = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM public.delivered WHERE subscriber = 'pg.reconnect'`,
     );
-    expect(effects[0]!.n).toBe(total);
+    expect(effects[0].n).toBe(total);
     // A NOTIFY after the reconnect is delivered live again.
     await appendInChild(url, 'p3', 1);
-    await waitFor(async () => r.seen.length === total + 1, 3000);
+    await waitFor(() => r.seen.length === total + 1, 3000);
     await bus.stop();
   });
 });

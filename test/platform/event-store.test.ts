@@ -25,7 +25,9 @@ describe.each(BACKENDS)('event store and bus on %s', (backend) => {
   it('appends with optimistic concurrency: a conflicting append fails and overwrites nothing', async () => {
     const a = await db.transaction((tx) => appendEvents(tx, 's-1', 0, [followed('a', 'b'), followed('a', 'c')]));
     expect(a).toEqual({ version: 2, duplicate: false });
-    await expect(db.transaction((tx) => appendEvents(tx, 's-1', 1, [followed('x', 'y')]))).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(db.transaction((tx) => appendEvents(tx, 's-1', 1, [followed('x', 'y')]))).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     const stream = await readStream(db, 's-1');
     expect(stream.map((e) => [e.version, (e.data as { followeeId: string }).followeeId])).toEqual([
       [1, 'b'],
@@ -37,7 +39,9 @@ describe.each(BACKENDS)('event store and bus on %s', (backend) => {
       db.transaction((tx) => appendEvents(tx, 's-2', 0, [followed('p', 'r')])),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(
+      ConcurrencyError,
+    );
     expect(await readStream(db, 's-2')).toHaveLength(1);
   });
 
@@ -49,7 +53,7 @@ describe.each(BACKENDS)('event store and bus on %s', (backend) => {
     expect(again).toEqual({ version: 1, duplicate: true });
     const seqs = (await db.query<{ seq: number }>('SELECT seq FROM eventstore.events ORDER BY seq')).map((r) => r.seq);
     expect(seqs.length).toBe(4);
-    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!)).toBe(true);
+    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1])).toBe(true);
   });
 
   it('delivers at least once, de-duplicates by event id and keeps checkpoints', async () => {
@@ -74,7 +78,9 @@ describe.each(BACKENDS)('event store and bus on %s', (backend) => {
     await bus.kick(); // fails on the second event: the whole batch rolls back
     expect(errors).toEqual(['transient']);
     await bus.drain();
-    const rows = await db.query<{ event_id: string; n: number }>('SELECT event_id, sum(n)::int AS n FROM public.seen GROUP BY event_id');
+    const rows = await db.query<{ event_id: string; n: number }>(
+      'SELECT event_id, sum(n)::int AS n FROM public.seen GROUP BY event_id',
+    );
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.n === 1)).toBe(true);
 
@@ -107,20 +113,25 @@ describe.each(BACKENDS)('replay on %s', (backend) => {
     const { api } = h;
     const users: Array<Awaited<ReturnType<typeof signUp>>> = [];
     for (let i = 0; i < 6; i++) users.push(await signUp(h, i % 2 ? 'investor' : 'creator'));
-    for (const a of users) for (const b of users.slice(0, 3)) if (a !== b) await api('POST', `/api/follows/${b.user.id}`, { token: a.token });
+    for (const a of users)
+      for (const b of users.slice(0, 3))
+        if (a !== b) await api('POST', `/api/follows/${b.user.id}`, { token: a.token });
     await h.p.bus.drain();
     const mid = new Date();
     await new Promise((r) => setTimeout(r, 20));
-    await api('PUT', '/api/user/profile', { token: users[0]!.token, body: { displayName: 'Renamed', company: 'Acme' } });
-    await api('DELETE', `/api/follows/${users[1]!.user.id}`, { token: users[4]!.token });
-    await api('POST', `/api/follows/${users[5]!.user.id}`, { token: users[2]!.token });
+    await api('PUT', '/api/user/profile', { token: users[0].token, body: { displayName: 'Renamed', company: 'Acme' } });
+    await api('DELETE', `/api/follows/${users[1].user.id}`, { token: users[4].token });
+    await api('POST', `/api/follows/${users[5].user.id}`, { token: users[2].token });
     await h.p.bus.drain();
     const live = await snapshot();
-    expect(live.creators.find((c: any) => c.user_id === users[0]!.user.id)).toMatchObject({ display_name: 'Renamed', company: 'Acme' });
+    expect(live.creators.find((c) => c.user_id === users[0].user.id)).toMatchObject({
+      display_name: 'Renamed',
+      company: 'Acme',
+    });
     expect(live.followers.length).toBe(6 * 3 - 3 - 1 + 1);
 
     // Damage the read models, then rebuild from the beginning.
-    await h.p.db.query('DELETE FROM notification_svc.followers WHERE follower_id = $1', [users[3]!.user.id]);
+    await h.p.db.query('DELETE FROM notification_svc.followers WHERE follower_id = $1', [users[3].user.id]);
     await h.p.db.query(`UPDATE pitch_svc.creators SET display_name = 'garbage'`);
     await h.p.bus.replay(new Date(0));
     expect(await snapshot()).toEqual(live);

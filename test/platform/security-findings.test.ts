@@ -6,8 +6,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startPlatform } from '../../platform/index.js';
 import { seedPlatform } from '../../platform/gateway/seed.js';
-import { apiClient, registerAndSignIn } from './api-client.js';
+import {
+  apiClient,
+  parseEnvelope,
+  registerAndSignIn,
+  type Created,
+  type Items,
+  type PitchView,
+  type Session,
+} from './api-client.js';
 import { signUp, signUpAdmin, usePlatform, type Harness } from './platform-harness.js';
+
+/** A media row or NDA request as a caller sees it: the owner's id only once access is granted. */
+interface Owned extends Created {
+  ownerId: string | null;
+}
 
 const pdf = (text: string) => ({
   fileName: 'deck.pdf',
@@ -17,7 +30,7 @@ const pdf = (text: string) => ({
 
 /** A published, NDA-gated pitch with one public (not NDA-gated) media file attached. */
 async function gatedPitch(h: Harness, creator: { token: string }) {
-  const c = await h.api('POST', '/api/pitches', {
+  const c = await h.api<Created>('POST', '/api/pitches', {
     token: creator.token,
     body: {
       title: 'Glass Harbour',
@@ -28,18 +41,18 @@ async function gatedPitch(h: Harness, creator: { token: string }) {
     },
   });
   expect(c.status, JSON.stringify(c.body)).toBe(201);
-  const id = c.body.data.id as string;
-  const up = await h.api('POST', '/api/media', {
+  const id = c.body.data.id;
+  const up = await h.api<Created>('POST', '/api/media', {
     token: creator.token,
     body: { ...pdf('public teaser'), pitchId: id, requiresNda: false },
   });
   expect(up.status).toBe(201);
   expect((await h.api('POST', `/api/pitches/${id}/publish`, { token: creator.token })).status).toBe(200);
-  return { pitchId: id, mediaId: up.body.data.id as string };
+  return { pitchId: id, mediaId: up.body.data.id };
 }
 
 async function grantNda(h: Harness, pitchId: string, creator: { token: string }, investor: { token: string }) {
-  const req = await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } });
+  const req = await h.api<Created>('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } });
   expect(req.status).toBe(201);
   expect((await h.api('POST', `/api/ndas/${req.body.data.id}/approve`, { token: creator.token })).status).toBe(200);
   expect(
@@ -52,16 +65,17 @@ async function grantNda(h: Harness, pitchId: string, creator: { token: string },
   ).toBe(200);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe('High: tokens of signed-out or deactivated users stop working on every route', () => {
   const h = usePlatform('pglite');
 
   it('sign-out ends that session everywhere (other sessions of the user keep working)', async () => {
     const u = await signUp(h, 'creator');
-    const other = await h.api('POST', '/api/auth/sign-in', {
+    const other = await h.api<Session>('POST', '/api/auth/sign-in', {
       body: {
-        email: (await h.api('GET', '/api/auth/session', { token: u.token })).body.data.user.email,
+        email: (await h.api<{ user: { email: string } }>('GET', '/api/auth/session', { token: u.token })).body.data.user
+          .email,
         password: 'correct horse 1',
       },
     });
@@ -88,11 +102,11 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
     const creator = await signUp(h, 'creator');
     const investor = await signUp(h, 'investor');
     const admin = await signUpAdmin(h);
-    const gated = await h.api('POST', '/api/media', {
+    const gated = await h.api<Created>('POST', '/api/media', {
       token: creator.token,
       body: { ...pdf('gated'), requiresNda: true },
     });
-    const c = await h.api('POST', '/api/pitches', {
+    const c = await h.api<Created>('POST', '/api/pitches', {
       token: creator.token,
       body: {
         title: 'Iron Choir',
@@ -103,18 +117,19 @@ describe('High: tokens of signed-out or deactivated users stop working on every 
         protected: { revenueModel: 'RM-7' },
       },
     });
-    const pitchId = c.body.data.id as string;
+    const pitchId = c.body.data.id;
     await h.api('POST', `/api/pitches/${pitchId}/publish`, { token: creator.token });
     await grantNda(h, pitchId, creator, investor);
     expect(
-      (await h.api('GET', `/api/pitches/${pitchId}`, { token: investor.token })).body.data.protected.revenueModel,
+      (await h.api<PitchView>('GET', `/api/pitches/${pitchId}`, { token: investor.token })).body.data.protected
+        ?.revenueModel,
     ).toBe('RM-7');
     expect((await h.api('GET', `/api/media/${gated.body.data.id}`, { token: investor.token })).status).toBe(200);
 
     expect(
       (await h.api('POST', `/api/admin/users/${investor.user.id}/deactivate`, { token: admin.token })).status,
     ).toBe(200);
-    const after = await h.api('GET', `/api/pitches/${pitchId}`, { token: investor.token });
+    const after = await h.api<PitchView>('GET', `/api/pitches/${pitchId}`, { token: investor.token });
     expect(after.body.data.protected).toBeNull();
     expect(after.body.data.access).toBe('none');
     expect((await h.api('GET', `/api/media/${gated.body.data.id}`, { token: investor.token })).status).toBe(404);
@@ -149,8 +164,8 @@ describe('High: a failed create never deletes media attached to another pitch', 
 
   it('a retried POST /api/pitches with attached media answers 409 and the media stays with its pitch', async () => {
     const creator = await signUp(h, 'creator');
-    const m1 = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('m1 bytes') })).body.data
-      .id as string;
+    const m1 = (await h.api<Created>('POST', '/api/media', { token: creator.token, body: pdf('m1 bytes') })).body.data
+      .id;
     const body = {
       title: 'Retry Me',
       logline: 'Timeout then retry',
@@ -158,13 +173,15 @@ describe('High: a failed create never deletes media attached to another pitch', 
       requiresNda: false,
       mediaIds: [m1],
     };
-    const first = await h.api('POST', '/api/pitches', { token: creator.token, body });
+    const first = await h.api<Created>('POST', '/api/pitches', { token: creator.token, body });
     expect(first.status).toBe(201);
     const retry = await h.api('POST', '/api/pitches', { token: creator.token, body });
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('media_attached');
-    const list = await h.api('GET', `/api/pitches/${first.body.data.id}/media`, { token: creator.token });
-    expect(list.body.data.items.map((m: { id: string }) => m.id)).toEqual([m1]);
+    const list = await h.api<Items<Created>>('GET', `/api/pitches/${first.body.data.id}/media`, {
+      token: creator.token,
+    });
+    expect(list.body.data.items.map((m) => m.id)).toEqual([m1]);
     const content = await fetch(`${h.p.url}/api/media/${m1}/content`, {
       headers: { authorization: `Bearer ${creator.token}` },
     });
@@ -181,42 +198,46 @@ describe('Medium: the creator of an NDA-gated pitch is not revealed to callers w
     const investor = await signUp(h, 'investor');
     const { pitchId, mediaId } = await gatedPitch(h, creator);
     const seen: string[] = [];
-    const asInvestor = async (method: string, p: string, body?: unknown) => {
-      const r = await h.api(method, p, { token: investor.token, body });
+    const asInvestor = async <T = unknown>(method: string, p: string, body?: unknown) => {
+      const r = await h.api<T>(method, p, { token: investor.token, body });
       seen.push(`${method} ${p} ${JSON.stringify(r.body)}`);
       return r;
     };
+    const anonMedia = await h.api<Owned>('GET', `/api/media/${mediaId}`);
     const anon = [
-      await h.api('GET', `/api/media/${mediaId}`),
+      anonMedia,
       await h.api('GET', `/api/pitches/${pitchId}/media`),
       await h.api('GET', `/api/pitches/${pitchId}`),
     ];
     for (const r of anon) expect(JSON.stringify(r.body)).not.toContain(creator.user.id);
-    expect(anon[0]!.body.data.ownerId).toBeNull();
+    expect(anonMedia.body.data.ownerId).toBeNull();
 
     await asInvestor('GET', `/api/media/${mediaId}`);
     await asInvestor('GET', `/api/pitches/${pitchId}/media`);
     await asInvestor('GET', `/api/pitches/${pitchId}`);
-    const first = await asInvestor('POST', '/api/ndas/request', { pitchId });
+    const first = await asInvestor<Owned>('POST', '/api/ndas/request', { pitchId });
     expect(first.body.data.ownerId).toBeNull();
     await asInvestor('GET', `/api/ndas/pitch/${pitchId}/status`);
     await asInvestor('GET', '/api/ndas/outgoing');
     await asInvestor('GET', `/api/ndas/${first.body.data.id}`);
     expect((await h.api('POST', `/api/ndas/${first.body.data.id}/reject`, { token: creator.token })).status).toBe(200);
     await asInvestor('GET', `/api/ndas/${first.body.data.id}`);
-    const second = await asInvestor('POST', '/api/ndas/request', { pitchId });
-    const approved = await h.api('POST', `/api/ndas/${second.body.data.id}/approve`, { token: creator.token });
+    const second = await asInvestor<Owned>('POST', '/api/ndas/request', { pitchId });
+    const approved = await h.api<Owned>('POST', `/api/ndas/${second.body.data.id}/approve`, { token: creator.token });
     expect(approved.body.data.ownerId).toBe(creator.user.id); // the owner sees their own id
     await asInvestor('GET', '/api/ndas/outgoing');
     await h.p.bus.drain();
-    const notes = await asInvestor('GET', '/api/notifications');
-    expect(notes.body.data.items.map((n: { type: string }) => n.type).sort()).toEqual(['nda_approved', 'nda_rejected']);
+    const notes = await asInvestor<Items<{ type: string }>>('GET', '/api/notifications');
+    expect(notes.body.data.items.map((n) => n.type).sort()).toEqual(['nda_approved', 'nda_rejected']);
     for (const s of seen) expect(s).not.toContain(creator.user.id);
 
     // Signing grants access: from then on the creator is shown.
-    const signed = await asInvestor('POST', `/api/ndas/${second.body.data.id}/sign`, { fullName: 'I', signature: 'i' });
+    const signed = await asInvestor<Owned>('POST', `/api/ndas/${second.body.data.id}/sign`, {
+      fullName: 'I',
+      signature: 'i',
+    });
     expect(signed.body.data.ownerId).toBe(creator.user.id);
-    expect((await asInvestor('GET', `/api/pitches/${pitchId}`)).body.data.creator.id).toBe(creator.user.id);
+    expect((await asInvestor<PitchView>('GET', `/api/pitches/${pitchId}`)).body.data.creator?.id).toBe(creator.user.id);
   });
 });
 
@@ -262,7 +283,7 @@ describe('Medium: sign-in abuse', () => {
     const wrong: number[] = [];
     const unknown: number[] = [];
     for (let i = 0; i < 12; i++) {
-      wrong.push(await time(known[i % 4]!));
+      wrong.push(await time(known[i % 4]));
       unknown.push(await time(`nobody${i}-${Date.now()}@example.com`));
     }
     const ratio = median(unknown) / median(wrong);
@@ -296,8 +317,8 @@ describe('Medium: a sign-in flood does not starve the thread pool', () => {
 
   it('a flood of failing sign-ins does not starve file reads of the thread pool', async () => {
     const creator = await signUp(h, 'creator');
-    const m = (await h.api('POST', '/api/media', { token: creator.token, body: pdf('x'.repeat(64 * 1024)) })).body.data
-      .id as string;
+    const m = (await h.api<Created>('POST', '/api/media', { token: creator.token, body: pdf('x'.repeat(64 * 1024)) }))
+      .body.data.id;
     const read = async () => {
       const t0 = performance.now();
       const r = await fetch(`${h.p.url}/api/media/${m}/content`, {
@@ -331,8 +352,8 @@ describe('Medium: client input never answers 500', () => {
     const creator = await signUp(h, 'creator');
     const investor = await signUp(h, 'investor');
     const { pitchId } = await gatedPitch(h, creator);
-    const nda = (await h.api('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body.data
-      .id as string;
+    const nda = (await h.api<Created>('POST', '/api/ndas/request', { token: investor.token, body: { pitchId } })).body
+      .data.id;
     const NUL = 'a\u0000b';
     const su = (over: object) => ({
       email: 'n@example.com',
@@ -402,14 +423,14 @@ describe('Medium: client input never answers 500', () => {
     const raw = await new Promise<string>((resolve) => {
       const s = net.connect(Number(new URL(h.p.url).port), '127.0.0.1');
       let out = '';
-      s.on('data', (d) => (out += d));
+      s.on('data', (d) => (out += String(d)));
       s.on('close', () => resolve(out));
       s.write(
         'GET /api/pitches/public HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
       );
     });
     expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-    expect(JSON.parse(raw.split('\r\n\r\n')[1]!).error.code).toBe('malformed_request');
+    expect(parseEnvelope(raw.split('\r\n\r\n')[1]).error.code).toBe('malformed_request');
   });
 });
 
@@ -457,31 +478,33 @@ describe('Low findings', () => {
     const investor = await signUp(h, 'investor');
     const { pitchId } = await gatedPitch(h, creator);
     const counted: boolean[] = [];
-    for (let i = 0; i < 5; i++) counted.push((await h.api('POST', `/api/pitches/${pitchId}/view`)).body.data.counted);
+    for (let i = 0; i < 5; i++)
+      counted.push((await h.api<{ counted: boolean }>('POST', `/api/pitches/${pitchId}/view`)).body.data.counted);
     expect(counted).toEqual([true, false, false, false, false]);
     for (let i = 0; i < 2; i++)
-      expect((await h.api('POST', `/api/pitches/${pitchId}/view`, { token: investor.token })).body.data.counted).toBe(
-        true,
-      );
+      expect(
+        (await h.api<{ counted: boolean }>('POST', `/api/pitches/${pitchId}/view`, { token: investor.token })).body.data
+          .counted,
+      ).toBe(true);
     const n = await h.p.db.query<{ view_count: number }>('SELECT view_count FROM pitch_svc.pitches WHERE id = $1', [
       pitchId,
     ]);
-    expect(n[0]!.view_count).toBe(3);
+    expect(n[0].view_count).toBe(3);
   });
 
   it('POST /api/pitches honours Idempotency-Key: a retry returns the same pitch; another body with the key is 422', async () => {
     const creator = await signUp(h, 'creator');
     const body = { title: `Idem ${Date.now()}`, logline: 'Once only', genre: 'drama' };
     const headers = { 'idempotency-key': `k-${Date.now()}` };
-    const a = await h.api('POST', '/api/pitches', { token: creator.token, body, headers });
-    const b = await h.api('POST', '/api/pitches', { token: creator.token, body, headers });
+    const a = await h.api<Created>('POST', '/api/pitches', { token: creator.token, body, headers });
+    const b = await h.api<Created>('POST', '/api/pitches', { token: creator.token, body, headers });
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body.data.id).toBe(a.body.data.id);
     const rows = await h.p.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM pitch_svc.pitches WHERE title = $1',
       [body.title],
     );
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0].n).toBe(1);
     const c = await h.api('POST', '/api/pitches', {
       token: creator.token,
       body: { ...body, logline: 'changed' },
@@ -489,7 +512,7 @@ describe('Low findings', () => {
     });
     expect([c.status, c.body.error.code]).toEqual([422, 'idempotency_key_reused']);
     const other = await signUp(h, 'creator'); // keys are per caller
-    expect((await h.api('POST', '/api/pitches', { token: other.token, body, headers })).body.data.id).not.toBe(
+    expect((await h.api<Created>('POST', '/api/pitches', { token: other.token, body, headers })).body.data.id).not.toBe(
       a.body.data.id,
     );
   });
@@ -497,7 +520,7 @@ describe('Low findings', () => {
   it('/metrics answers loopback peers only, or callers with the metrics token when one is set', async () => {
     const remote = await h.p.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3' });
     expect(remote.statusCode).toBe(403);
-    expect(JSON.parse(remote.body).error.code).toBe('forbidden');
+    expect(parseEnvelope(remote.body).error.code).toBe('forbidden');
     expect((await h.p.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
     const p = await startPlatform({ metricsToken: 'scrape-me' });
     try {

@@ -12,21 +12,35 @@ describe('NDA rules', () => {
   it('follows the state machine exactly', () => {
     const all = ['requested', 'approved', 'rejected', 'signed', 'revoked', 'expired'] as const;
     const allowed: string[] = [];
-    for (const from of all) for (const a of ['approve', 'reject', 'sign', 'revoke', 'expire'] as const) {
-      const to = nextStatus(from, a);
-      if (to) allowed.push(`${from}-${a}->${to}`);
-    }
+    for (const from of all)
+      for (const a of ['approve', 'reject', 'sign', 'revoke', 'expire'] as const) {
+        const to = nextStatus(from, a);
+        if (to) allowed.push(`${from}-${a}->${to}`);
+      }
     expect(allowed.sort()).toEqual(
-      ['requested-approve->approved', 'requested-reject->rejected', 'approved-sign->signed', 'approved-revoke->revoked', 'signed-revoke->revoked', 'signed-expire->expired'].sort(),
+      [
+        'requested-approve->approved',
+        'requested-reject->rejected',
+        'approved-sign->signed',
+        'approved-revoke->revoked',
+        'signed-revoke->revoked',
+        'signed-expire->expired',
+      ].sort(),
     );
   });
 
   it('grants access only to owner, admin, or signed and unexpired', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     const inv = { userId: 'u', role: 'investor' as const };
-    expect(decideAccess({ userId: 'o', role: 'creator' }, 'o', undefined, now)).toEqual({ granted: true, reason: 'owner' });
+    expect(decideAccess({ userId: 'o', role: 'creator' }, 'o', undefined, now)).toEqual({
+      granted: true,
+      reason: 'owner',
+    });
     expect(decideAccess({ userId: 'a', role: 'admin' }, 'o', undefined, now).reason).toBe('admin');
-    expect(decideAccess(inv, 'o', { status: 'signed', expires_at: '2026-06-01T00:00:01Z' }, now)).toEqual({ granted: true, reason: 'nda' });
+    expect(decideAccess(inv, 'o', { status: 'signed', expires_at: '2026-06-01T00:00:01Z' }, now)).toEqual({
+      granted: true,
+      reason: 'nda',
+    });
     expect(decideAccess(inv, 'o', { status: 'signed', expires_at: '2026-06-01T00:00:00Z' }, now).granted).toBe(false);
     expect(decideAccess(inv, 'o', { status: 'signed', expires_at: null }, now).granted).toBe(false);
     for (const status of ['requested', 'approved', 'rejected', 'revoked', 'expired'] as const) {
@@ -104,8 +118,11 @@ describe('seed data', () => {
     expect(published).toBeGreaterThan(0.35);
     expect(published).toBeLessThan(0.45);
     // Zipf: the most viewed pitch is far above the median.
-    const views = a.pitches.filter((p) => p.status !== 'draft').map((p) => p.viewCount).sort((x, y) => y - x);
-    expect(views[0]! / Math.max(1, views[Math.floor(views.length / 2)]!)).toBeGreaterThan(100);
+    const views = a.pitches
+      .filter((p) => p.status !== 'draft')
+      .map((p) => p.viewCount)
+      .sort((x, y) => y - x);
+    expect(views[0] / Math.max(1, views[Math.floor(views.length / 2)])).toBeGreaterThan(100);
     expect(new Set(a.follows.map((f) => `${f.followerId}|${f.followeeId}`)).size).toBe(a.follows.length);
   });
 });

@@ -4,7 +4,7 @@ import { openDb } from '../../../platform/lib/db.js';
 import { appendEvents } from '../../../platform/lib/event-store.js';
 
 const [url, prefix, countText] = process.argv.slice(2);
-const db = await openDb({ kind: 'pg', url: url! });
+const db = await openDb({ kind: 'pg', url: url });
 const count = Number(countText);
 for (let i = 0; i < count; i++) {
   await db.transaction((tx) =>
