@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type Queryable } from '../../platform/lib/db.js';
-import { appendEvents, ConcurrencyError, EVENTS_CHANNEL, eventStoreMigrations } from '../../platform/lib/event-store.js';
+import {
+  appendEvents,
+  ConcurrencyError,
+  EVENTS_CHANNEL,
+  eventStoreMigrations,
+} from '../../platform/lib/event-store.js';
 import { migrate } from '../../platform/lib/migrations.js';
 
 const followed = (a: string, b: string) => ({ type: 'UserFollowed' as const, data: { followerId: a, followeeId: b } });
