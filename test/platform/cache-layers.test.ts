@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
-import { apiClient, registerAndSignIn } from './api-client.js';
+import { apiClient, parseEnvelope, registerAndSignIn, type Created, type PitchView } from './api-client.js';
 import { HAVE_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 async function get(url: string, token?: string, etag?: string) {
@@ -63,7 +63,7 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
       displayName: 'O',
       role: 'investor',
     });
-    const created = await api('POST', '/api/pitches', {
+    const created = await api<Created>('POST', '/api/pitches', {
       token: creator.token,
       body: {
         title: 'Cached',
@@ -74,9 +74,9 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.data.id as string;
+    const id = created.body.data.id;
     expect((await api('POST', `/api/pitches/${id}/publish`, { token: creator.token })).status).toBe(200);
-    const nda = await api('POST', '/api/ndas/request', { token: inv.token, body: { pitchId: id } });
+    const nda = await api<Created>('POST', '/api/ndas/request', { token: inv.token, body: { pitchId: id } });
     await api('POST', `/api/ndas/${nda.body.data.id}/approve`, { token: creator.token });
     await api('POST', `/api/ndas/${nda.body.data.id}/sign`, {
       token: inv.token,
@@ -97,7 +97,7 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
     const stranger = await get(url, other.token, full.etag!);
     expect(stranger.status).toBe(200);
     expect(stranger.text).not.toContain(secret);
-    expect(JSON.parse(stranger.text).data.protected).toBeNull();
+    expect(parseEnvelope<PitchView>(stranger.text).data.protected).toBeNull();
     const anon = await get(url, undefined, full.etag!);
     expect(anon.status).toBe(200);
     expect(anon.text).not.toContain(secret);
@@ -122,19 +122,19 @@ describe.runIf(HAVE_REDIS)('multi-layer cache (edge, Redis, in-process)', () => 
       displayName: 'W',
       role: 'creator',
     });
-    const created = await api('POST', '/api/pitches', {
+    const created = await api<Created>('POST', '/api/pitches', {
       token: creator.token,
       body: { title: 'Before', logline: 'L', genre: 'drama' },
     });
-    const id = created.body.data.id as string;
+    const id = created.body.data.id;
     await api('POST', `/api/pitches/${id}/publish`, { token: creator.token });
-    expect(JSON.parse((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('Before');
+    expect(parseEnvelope<{ title: string }>((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('Before');
     const versionBefore = Number((await raw.get(`pitchey:cache:v:pitch-row:${id}`)) ?? 0);
     expect((await api('PUT', `/api/pitches/${id}`, { token: creator.token, body: { title: 'After' } })).status).toBe(
       200,
     );
     expect(Number(await raw.get(`pitchey:cache:v:pitch-row:${id}`))).toBeGreaterThan(versionBefore);
-    expect(JSON.parse((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('After');
-    expect(JSON.parse((await raw.get(`pitchey:cache:d:pitch-row:${id}`))!).title).toBe('After');
+    expect(parseEnvelope<{ title: string }>((await get(`${p.url}/api/pitches/${id}`)).text).data.title).toBe('After');
+    expect((JSON.parse((await raw.get(`pitchey:cache:d:pitch-row:${id}`))!) as { title: string }).title).toBe('After');
   });
 });

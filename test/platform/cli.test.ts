@@ -5,6 +5,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { SeedManifest } from '../../platform/gateway/seed.js';
+import type { ApiEnvelope, Items } from './api-client.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'platform', 'cli.js');
@@ -18,20 +20,31 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** The one JSON line `platform start` prints when it serves. */
+interface ReadyLine {
+  event: string;
+  url: string;
+  pid: number;
+  workers: number;
+  db: string;
+}
+
 const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
 
-function startCli(args: string[]): Promise<{ child: ReturnType<typeof spawn>; ready: any; stdoutLines: string[] }> {
+function startCli(
+  args: string[],
+): Promise<{ child: ReturnType<typeof spawn>; ready: ReadyLine; stdoutLines: string[] }> {
   const child = spawn(process.execPath, [cli, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdoutLines: string[] = [];
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ready line; stderr: ${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       stdoutLines.push(line);
       if (stdoutLines.length === 1) {
         clearTimeout(t);
-        resolve({ child, ready: JSON.parse(line), stdoutLines });
+        resolve({ child, ready: JSON.parse(line) as ReadyLine, stdoutLines });
       }
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
@@ -40,7 +53,15 @@ function startCli(args: string[]): Promise<{ child: ReturnType<typeof spawn>; re
 
 describe('platform CLI', () => {
   it('rejects bad flags with one line on stderr and exit 2', () => {
-    for (const args of [['start', '--port', 'abc'], ['start', '--bogus'], ['start', '--db', 'mysql://x'], ['start', '--mode', 'mesh'], ['seed', '--users', '-5'], ['frobnicate'], ['start', '--users', '5']]) {
+    for (const args of [
+      ['start', '--port', 'abc'],
+      ['start', '--bogus'],
+      ['start', '--db', 'mysql://x'],
+      ['start', '--mode', 'mesh'],
+      ['seed', '--users', '-5'],
+      ['frobnicate'],
+      ['start', '--users', '5'],
+    ]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -59,12 +80,12 @@ describe('platform CLI', () => {
     const rb = run(['seed', '--data-dir', b, '--users', '60', '--pitches', '120']);
     expect(ra.status, ra.stderr).toBe(0);
     expect(rb.status, rb.stderr).toBe(0);
-    const ma = JSON.parse(readFileSync(path.join(a, 'seed-manifest.json'), 'utf8'));
-    const mb = JSON.parse(readFileSync(path.join(b, 'seed-manifest.json'), 'utf8'));
+    const ma = JSON.parse(readFileSync(path.join(a, 'seed-manifest.json'), 'utf8')) as SeedManifest;
+    const mb = JSON.parse(readFileSync(path.join(b, 'seed-manifest.json'), 'utf8')) as SeedManifest;
     expect(ma).toEqual(mb);
     expect(ma.counts.users).toBe(60);
     expect(ma.counts.pitches).toBe(120);
-    expect(ma.users.filter((u: { role: string }) => u.role === 'creator').length).toBeGreaterThan(0);
+    expect(ma.users.filter((u) => u.role === 'creator').length).toBeGreaterThan(0);
     expect(ma.publishedPitchIds.length).toBe(ma.counts.publishedPitches);
     const again = run(['seed', '--data-dir', a]);
     expect(again.status).toBe(2);
@@ -73,17 +94,36 @@ describe('platform CLI', () => {
 
   it('start --seed prints one ready line, serves seeded data, writes the pid file, and stop ends it', async () => {
     const dir = tmp();
-    const { child, ready, stdoutLines } = await startCli(['--port', '0', '--data-dir', dir, '--seed', '--users', '40', '--pitches', '80']);
+    const { child, ready, stdoutLines } = await startCli([
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--seed',
+      '--users',
+      '40',
+      '--pitches',
+      '80',
+    ]);
     try {
       expect(Object.keys(ready).sort()).toEqual(['db', 'event', 'pid', 'url', 'workers']);
       expect(ready).toMatchObject({ event: 'ready', pid: child.pid, workers: 1, db: 'pglite' });
       expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(JSON.parse(readFileSync(path.join(dir, 'platform.pid'), 'utf8'))).toEqual({ pid: child.pid, url: ready.url });
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'seed-manifest.json'), 'utf8'));
-      const list = await (await fetch(`${ready.url}/api/pitches/public?tab=new&limit=100`)).json();
+      expect(JSON.parse(readFileSync(path.join(dir, 'platform.pid'), 'utf8'))).toEqual({
+        pid: child.pid,
+        url: ready.url,
+      });
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'seed-manifest.json'), 'utf8')) as SeedManifest;
+      const list = (await (await fetch(`${ready.url}/api/pitches/public?tab=new&limit=100`)).json()) as ApiEnvelope<
+        Items<unknown>
+      >;
       expect(list.data.items.length).toBe(manifest.counts.publishedPitches);
-      const inv = manifest.users.find((u: { role: string }) => u.role === 'investor');
-      const signIn = await fetch(`${ready.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: inv.email, password: inv.password }) });
+      const inv = manifest.users.find((u) => u.role === 'investor')!;
+      const signIn = await fetch(`${ready.url}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: inv.email, password: inv.password }),
+      });
       expect(signIn.status).toBe(200);
       const second = run(['start', '--port', '0', '--data-dir', dir]);
       expect(second.status).toBe(2);

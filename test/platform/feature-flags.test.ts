@@ -5,6 +5,17 @@ import { evaluateFlag, FeatureFlags, rolloutBucket } from '../../platform/lib/fe
 import { BACKENDS } from './backends.js';
 import { seededAdminToken, signUp, signUpAdmin, usePlatform, type Harness } from './platform-harness.js';
 import { startPlatformCli as startCli, stopPlatformClis } from './platform-cli-process.js';
+import type { Items } from './api-client.js';
+
+/** An admin's view of one flag (GET/PUT /api/admin/feature-flags). */
+interface FeatureFlag {
+  key: string;
+  updatedAt: string | null;
+}
+/** What a caller sees: flag key → on for this caller. */
+interface Flags {
+  flags: Record<string, boolean>;
+}
 
 afterAll(stopPlatformClis);
 
@@ -39,12 +50,15 @@ describe('rollout evaluation', () => {
       expect(ids.filter((id) => evaluateFlag(f, { userId: id }))).toEqual(on);
     }
     // Monotone: raising the percentage only adds users.
-    const at = (p: number) => new Set(ids.filter((id) => evaluateFlag({ key: 'k', enabled: true, rolloutPercent: p }, { userId: id })));
+    const at = (p: number) =>
+      new Set(ids.filter((id) => evaluateFlag({ key: 'k', enabled: true, rolloutPercent: p }, { userId: id })));
     const ten = at(10);
     const fifty = at(50);
     expect([...ten].every((id) => fifty.has(id))).toBe(true);
     // Independent per flag: another key picks a different 10 %.
-    const other = new Set(ids.filter((id) => evaluateFlag({ key: 'other', enabled: true, rolloutPercent: 10 }, { userId: id })));
+    const other = new Set(
+      ids.filter((id) => evaluateFlag({ key: 'other', enabled: true, rolloutPercent: 10 }, { userId: id })),
+    );
     expect([...ten].filter((id) => other.has(id)).length).toBeLessThan(40);
   });
 });
@@ -59,18 +73,38 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
     expect((await api('GET', '/api/feature-flags')).body).toEqual({ success: true, data: { flags: { search: true } } });
     expect((await api('GET', '/api/admin/feature-flags')).status).toBe(401);
     expect((await api('GET', '/api/admin/feature-flags', { token: investor.token })).status).toBe(403);
-    const list = await api('GET', '/api/admin/feature-flags', { token: admin });
+    const list = await api<Items<FeatureFlag>>('GET', '/api/admin/feature-flags', { token: admin });
     expect(list.status).toBe(200);
     expect(list.body.data.items).toEqual([
-      { key: 'search', enabled: true, rolloutPercent: 100, description: expect.stringContaining('search'), updatedAt: null, updatedBy: null },
+      {
+        key: 'search',
+        enabled: true,
+        rolloutPercent: 100,
+        description: expect.stringContaining('search') as unknown,
+        updatedAt: null,
+        updatedBy: null,
+      },
     ]);
     // Identity is settled before the body: 401/403 whatever is sent.
     expect((await api('PUT', '/api/admin/feature-flags/search', { body: { enabled: false } })).status).toBe(401);
     expect((await api('PUT', '/api/admin/feature-flags/search', { raw: '{bad' })).status).toBe(401);
-    const denied = await api('PUT', '/api/admin/feature-flags/search', { token: investor.token, body: { enabled: false } });
+    const denied = await api('PUT', '/api/admin/feature-flags/search', {
+      token: investor.token,
+      body: { enabled: false },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('forbidden');
-    for (const body of [{}, { enabled: 'false' }, { enabled: 1 }, { enabled: true, rolloutPercent: 101 }, { enabled: true, rolloutPercent: -1 }, { enabled: true, rolloutPercent: 12.5 }, { enabled: true, rollout: 5 }, { enabled: true, description: 'x'.repeat(501) }, [true]]) {
+    for (const body of [
+      {},
+      { enabled: 'false' },
+      { enabled: 1 },
+      { enabled: true, rolloutPercent: 101 },
+      { enabled: true, rolloutPercent: -1 },
+      { enabled: true, rolloutPercent: 12.5 },
+      { enabled: true, rollout: 5 },
+      { enabled: true, description: 'x'.repeat(501) },
+      [true],
+    ]) {
       const r = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code, JSON.stringify(body)).toBe('validation_error');
@@ -78,9 +112,13 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
     const malformed = await api('PUT', '/api/admin/feature-flags/search', { token: admin, raw: '{"enabled":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('malformed_body');
-    expect((await api('PUT', '/api/admin/feature-flags/Not%20A%20Key', { token: admin, body: { enabled: true } })).status).toBe(400);
+    expect(
+      (await api('PUT', '/api/admin/feature-flags/Not%20A%20Key', { token: admin, body: { enabled: true } })).status,
+    ).toBe(400);
     // None of the rejected requests changed anything.
-    expect((await api('GET', '/api/admin/feature-flags', { token: admin })).body.data.items[0].updatedAt).toBeNull();
+    expect(
+      (await api<Items<FeatureFlag>>('GET', '/api/admin/feature-flags', { token: admin })).body.data.items[0].updatedAt,
+    ).toBeNull();
   });
 
   it('an admin switching search off takes effect on the next request, and back on', async () => {
@@ -88,18 +126,28 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
     const admin = await adminToken(h);
     const adminId = h.p.signer.verify(admin)!.sub;
     expect((await api('GET', '/api/search?q=anything')).status).toBe(200);
-    const off = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: false } });
+    const off = await api<FeatureFlag>('PUT', '/api/admin/feature-flags/search', {
+      token: admin,
+      body: { enabled: false },
+    });
     expect(off.status).toBe(200);
     expect(off.body.data).toMatchObject({ key: 'search', enabled: false, rolloutPercent: 100, updatedBy: adminId });
-    expect(Date.parse(off.body.data.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(off.body.data.updatedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     const r = await api('GET', '/api/search?q=anything');
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ success: false, error: { code: 'feature_disabled', message: 'feature search is disabled' } });
-    expect((await api('GET', '/api/feature-flags')).body.data.flags).toEqual({ search: false });
+    expect(r.body).toEqual({
+      success: false,
+      error: { code: 'feature_disabled', message: 'feature search is disabled' },
+    });
+    expect((await api<Flags>('GET', '/api/feature-flags')).body.data.flags).toEqual({ search: false });
     // Stored durably: a fresh instance with an empty cache reads the same value from the table.
-    const fresh = new FeatureFlags(h.p.db, new LocalInvalidationBus(), { defaults: [{ key: 'search', enabled: true, description: 'd' }] });
+    const fresh = new FeatureFlags(h.p.db, new LocalInvalidationBus(), {
+      defaults: [{ key: 'search', enabled: true, description: 'd' }],
+    });
     expect(await fresh.get('search')).toMatchObject({ enabled: false, updatedBy: adminId });
-    expect((await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true } })).status).toBe(200);
+    expect(
+      (await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true } })).status,
+    ).toBe(200);
     expect((await api('GET', '/api/search?q=anything')).status).toBe(200);
   });
 
@@ -107,22 +155,37 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
     const { api } = h;
     const admin = await adminToken(h);
     const users = await Promise.all(Array.from({ length: 8 }, () => signUp(h, 'investor')));
-    const set = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true, rolloutPercent: 50, description: 'half' } });
+    const set = await api('PUT', '/api/admin/feature-flags/search', {
+      token: admin,
+      body: { enabled: true, rolloutPercent: 50, description: 'half' },
+    });
     expect(set.body.data).toMatchObject({ enabled: true, rolloutPercent: 50, description: 'half' });
     for (const u of users) {
       const expected = rolloutBucket('search', u.user.id) < 50;
       expect((await api('GET', '/api/search?q=x', { token: u.token })).status).toBe(expected ? 200 : 503);
-      expect((await api('GET', '/api/feature-flags', { token: u.token })).body.data.flags.search).toBe(expected);
+      expect((await api<Flags>('GET', '/api/feature-flags', { token: u.token })).body.data.flags.search).toBe(expected);
     }
     expect((await api('GET', '/api/search?q=x')).status).toBe(503);
     // Omitted fields keep their stored values.
     const kept = await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true } });
     expect(kept.body.data).toMatchObject({ rolloutPercent: 50, description: 'half' });
-    const created = await api('PUT', '/api/admin/feature-flags/beta.pitch-decks', { token: admin, body: { enabled: true, rolloutPercent: 0 } });
-    expect(created.body.data).toMatchObject({ key: 'beta.pitch-decks', enabled: true, rolloutPercent: 0, description: '' });
-    const keys = (await api('GET', '/api/admin/feature-flags', { token: admin })).body.data.items.map((f: { key: string }) => f.key);
+    const created = await api('PUT', '/api/admin/feature-flags/beta.pitch-decks', {
+      token: admin,
+      body: { enabled: true, rolloutPercent: 0 },
+    });
+    expect(created.body.data).toMatchObject({
+      key: 'beta.pitch-decks',
+      enabled: true,
+      rolloutPercent: 0,
+      description: '',
+    });
+    const keys = (
+      await api<Items<FeatureFlag>>('GET', '/api/admin/feature-flags', { token: admin })
+    ).body.data.items.map((f) => f.key);
     expect(keys).toEqual(['beta.pitch-decks', 'search']);
-    expect((await api('GET', '/api/feature-flags', { token: users[0]!.token })).body.data.flags['beta.pitch-decks']).toBe(false);
+    expect(
+      (await api<Flags>('GET', '/api/feature-flags', { token: users[0].token })).body.data.flags['beta.pitch-decks'],
+    ).toBe(false);
     await api('PUT', '/api/admin/feature-flags/search', { token: admin, body: { enabled: true, rolloutPercent: 100 } });
     expect((await api('GET', '/api/search?q=x')).status).toBe(200);
   });
@@ -130,7 +193,12 @@ describe.each(BACKENDS)('feature flags over HTTP on %s', (backend) => {
 
 // ---- multi-process: every request on its own connection, so node:cluster spreads them over the workers ----
 
-function freshRequest(url: string, method: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+function freshRequest(
+  url: string,
+  method: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { connection: 'close' };
@@ -139,14 +207,17 @@ function freshRequest(url: string, method: string, token?: string, body?: unknow
     const req = http.request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as unknown }));
     });
     req.on('error', reject);
     req.end(data);
   });
 }
 
-describe.each([['--workers', '2'], ['--mode', 'services']])('feature flags with %s %s', (flag, value) => {
+describe.each([
+  ['--workers', '2'],
+  ['--mode', 'services'],
+])('feature flags with %s %s', (flag, value) => {
   it('a change made through one process is in effect in every process when the PUT answers', async () => {
     const { url, dir } = await startCli([flag, value, '--seed', '--users', '100', '--pitches', '10']);
     const admin = await seededAdminToken(url, dir);
@@ -157,7 +228,11 @@ describe.each([['--workers', '2'], ['--mode', 'services']])('feature flags with 
     };
     // Warm every process's flag cache first, so a missed invalidation would serve the stale value.
     expect(await searchStatuses()).toEqual([200, 200, 200, 200, 200, 200]);
-    for (const [enabled, expected] of [[false, 503], [true, 200], [false, 503]] as const) {
+    for (const [enabled, expected] of [
+      [false, 503],
+      [true, 200],
+      [false, 503],
+    ] as const) {
       expect((await freshRequest(`${url}/api/admin/feature-flags/search`, 'PUT', admin, { enabled })).status).toBe(200);
       expect(await searchStatuses()).toEqual(Array(6).fill(expected));
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import type { SagaFaults } from '../../platform/lib/saga-runner.js';
-import { apiClient, registerAndSignIn } from './api-client.js';
+import { apiClient, registerAndSignIn, type Created } from './api-client.js';
 import { BACKENDS, startPgCluster, type PgCluster } from './backends.js';
 
 const STEPS = ['CreateDraft', 'ProcessMedia', 'GenerateNDA', 'NotifyCreation'] as const;
@@ -15,7 +15,8 @@ async function tableCounts(p: RunningPlatform): Promise<Record<string, number>> 
       WHERE table_schema IN ('user_svc','pitch_svc','nda_svc','notification_svc','media_svc') AND table_name <> 'saga_runs' ORDER BY 1, 2`,
   );
   const out: Record<string, number> = {};
-  for (const { s, t } of tables) out[`${s}.${t}`] = (await p.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.${t}`))[0]!.n;
+  for (const { s, t } of tables)
+    out[`${s}.${t}`] = (await p.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.${t}`))[0].n;
   return out;
 }
 
@@ -59,27 +60,50 @@ describe.each(BACKENDS)('pitch-creation saga on %s', (backend) => {
   async function setup() {
     const api = apiClient(p.url);
     const email = `saga${Math.random().toString(36).slice(2)}@example.com`;
-    const { token } = await registerAndSignIn(api, { email, password: 'correct horse 1', displayName: 'Saga', role: 'creator' });
-    const up = await api('POST', '/api/media', { token, body: { fileName: 'deck.pdf', mimeType: 'application/pdf', contentBase64: Buffer.from('deck').toString('base64') } });
+    const { token } = await registerAndSignIn(api, {
+      email,
+      password: 'correct horse 1',
+      displayName: 'Saga',
+      role: 'creator',
+    });
+    const up = await api<Created>('POST', '/api/media', {
+      token,
+      body: {
+        fileName: 'deck.pdf',
+        mimeType: 'application/pdf',
+        contentBase64: Buffer.from('deck').toString('base64'),
+      },
+    });
     expect(up.status).toBe(201);
     await p.bus.drain();
-    return { api, token, mediaId: up.body.data.id as string };
+    return { api, token, mediaId: up.body.data.id };
   }
 
-  const body = (mediaId: string) => ({ title: 'Doomed Draft', logline: 'Never lands', genre: 'drama', requiresNda: true, mediaIds: [mediaId], ndaTerms: 'Keep it quiet', protected: { budgetBreakdown: 'x' } });
+  const body = (mediaId: string) => ({
+    title: 'Doomed Draft',
+    logline: 'Never lands',
+    genre: 'drama',
+    requiresNda: true,
+    mediaIds: [mediaId],
+    ndaTerms: 'Keep it quiet',
+    protected: { budgetBreakdown: 'x' },
+  });
 
   it('succeeds without faults and creates every part', async () => {
     const { api, token, mediaId } = await setup();
     const before = await tableCounts(p);
-    const r = await api('POST', '/api/pitches', { token, body: body(mediaId) });
+    const r = await api<Created>('POST', '/api/pitches', { token, body: body(mediaId) });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     await p.bus.drain();
     const after = await tableCounts(p);
-    expect(after['pitch_svc.pitches']).toBe(before['pitch_svc.pitches']! + 1);
-    expect(after['pitch_svc.pitch_protected']).toBe(before['pitch_svc.pitch_protected']! + 1);
-    expect(after['nda_svc.templates']).toBe(before['nda_svc.templates']! + 1);
-    expect(after['notification_svc.notifications']).toBe(before['notification_svc.notifications']! + 1);
-    const m = await p.db.query<{ pitch_id: string; state: string }>('SELECT pitch_id, state FROM media_svc.media WHERE id = $1', [mediaId]);
+    expect(after['pitch_svc.pitches']).toBe(before['pitch_svc.pitches'] + 1);
+    expect(after['pitch_svc.pitch_protected']).toBe(before['pitch_svc.pitch_protected'] + 1);
+    expect(after['nda_svc.templates']).toBe(before['nda_svc.templates'] + 1);
+    expect(after['notification_svc.notifications']).toBe(before['notification_svc.notifications'] + 1);
+    const m = await p.db.query<{ pitch_id: string; state: string }>(
+      'SELECT pitch_id, state FROM media_svc.media WHERE id = $1',
+      [mediaId],
+    );
     expect(m[0]).toEqual({ pitch_id: r.body.data.id, state: 'processed' });
   });
 
@@ -101,10 +125,12 @@ describe.each(BACKENDS)('pitch-creation saga on %s', (backend) => {
       const after = await tableCounts(p);
       // DeleteMedia removes the uploaded file the saga was given (from ProcessMedia on); nothing else changes.
       const mediaGone = step !== 'CreateDraft' ? 1 : 0;
-      expect(after).toEqual({ ...before, 'media_svc.media': before['media_svc.media']! - mediaGone });
+      expect(after).toEqual({ ...before, 'media_svc.media': before['media_svc.media'] - mediaGone });
       expect(fileCount(dataDir)).toBe(files - mediaGone);
-      const saga = await p.db.query<{ state: string }>(`SELECT state FROM pitch_svc.saga_runs ORDER BY created_at DESC LIMIT 1`);
-      expect(saga[0]!.state).toBe('compensated');
+      const saga = await p.db.query<{ state: string }>(
+        `SELECT state FROM pitch_svc.saga_runs ORDER BY created_at DESC LIMIT 1`,
+      );
+      expect(saga[0].state).toBe('compensated');
     });
   }
 
@@ -126,8 +152,10 @@ describe.each(BACKENDS)('pitch-creation saga on %s', (backend) => {
       await p.bus.drain();
       const after = await tableCounts(p);
       // Recovery also compensates the step that may have been in flight, so the media given to the saga go too.
-      expect(after).toEqual({ ...before, 'media_svc.media': before['media_svc.media']! - 1 });
-      expect(await p.db.query(`SELECT 1 FROM pitch_svc.saga_runs WHERE state IN ('running','compensating')`)).toHaveLength(0);
+      expect(after).toEqual({ ...before, 'media_svc.media': before['media_svc.media'] - 1 });
+      expect(
+        await p.db.query(`SELECT 1 FROM pitch_svc.saga_runs WHERE state IN ('running','compensating')`),
+      ).toHaveLength(0);
     });
   }
 });
