@@ -19,17 +19,22 @@ export interface CliPlatform {
 }
 
 /** `node dist/platform/cli.js start --port 0 --data-dir <fresh dir> …args`, resolved on its ready line. */
-export async function startPlatformCli(args: string[], opts: { parentDir?: string; timeoutMs?: number } = {}): Promise<CliPlatform> {
+export async function startPlatformCli(
+  args: string[],
+  opts: { parentDir?: string; timeoutMs?: number } = {},
+): Promise<CliPlatform> {
   const dir = mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'pitchey-cli-'));
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push({ child, dir });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const ready = await new Promise<CliPlatform['ready']>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ready line: ${stderr}`)), opts.timeoutMs ?? 90_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (l) => {
+    readline.createInterface({ input: child.stdout }).once('line', (l) => {
       clearTimeout(t);
-      resolve(JSON.parse(l));
+      resolve(JSON.parse(l) as CliPlatform['ready']);
     });
     child.once('exit', (c) => reject(new Error(`platform exited ${c}: ${stderr}`)));
   });

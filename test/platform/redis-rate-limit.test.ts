@@ -12,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../platform/lib/http-app.js';
 import { registerRateLimit, DEFAULT_RATE_LIMIT } from '../../platform/lib/rate-limit.js';
 import { RedisRateLimitStore } from '../../platform/lib/redis-rate-limit.js';
+import { parseEnvelope } from './api-client.js';
 import { startPlatformCli, stopPlatformClis } from './platform-cli-process.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const haveRedis = existsSync(REDIS_SERVER);
-if (!haveRedis) console.warn(`[redis-rate-limit.test] SKIPPED: ${REDIS_SERVER} is not installed (apt-get install redis-server)`);
+if (!haveRedis)
+  console.warn(`[redis-rate-limit.test] SKIPPED: ${REDIS_SERVER} is not installed (apt-get install redis-server)`);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'platform', 'cli.js');
@@ -47,12 +49,16 @@ async function exited(child: ChildProcess): Promise<void> {
 async function startRedis(port?: number): Promise<{ port: number; url: string; child: ChildProcess }> {
   const p = port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmp, 'redis-'));
-  const child = spawn(REDIS_SERVER, ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    REDIS_SERVER,
+    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`redis-server not ready: ${out}`)), 10_000);
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       if (out.includes('Ready to accept connections')) {
         clearTimeout(t);
@@ -64,14 +70,20 @@ async function startRedis(port?: number): Promise<{ port: number; url: string; c
   return { port: p, url: `redis://127.0.0.1:${p}`, child };
 }
 
-async function newStore(url: string, opts: Parameters<typeof RedisRateLimitStore.open>[1] = {}): Promise<RedisRateLimitStore> {
+async function newStore(
+  url: string,
+  opts: Parameters<typeof RedisRateLimitStore.open>[1] = {},
+): Promise<RedisRateLimitStore> {
   const s = await RedisRateLimitStore.open(url, opts);
   stores.push(s);
   return s;
 }
 
 /** One request on its own TCP connection, so node:cluster hands it to the next worker. */
-function freshGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function freshGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, headers: { connection: 'close', ...headers } }, (res) => {
       let body = '';
@@ -87,7 +99,8 @@ function freshGet(url: string, headers: Record<string, string> = {}): Promise<{ 
 async function burst(url: string, n: number) {
   const t0 = Date.now();
   const answers = [];
-  for (let i = 0; i < n; i++) answers.push(await freshGet(`${url}/api/pitches/public`, { 'x-forwarded-for': `10.9.${i >> 8}.${i & 255}` }));
+  for (let i = 0; i < n; i++)
+    answers.push(await freshGet(`${url}/api/pitches/public`, { 'x-forwarded-for': `10.9.${i >> 8}.${i & 255}` }));
   return { answers, elapsedMs: Date.now() - t0 };
 }
 
@@ -95,7 +108,10 @@ async function burst(url: string, n: number) {
 async function workerCounts(url: string): Promise<{ ok: number; limited: number }> {
   const m = (await freshGet(`${url}/metrics`)).body;
   const count = (status: string) => {
-    const r = new RegExp(`^http_requests_total\\{[^}]*route="/api/pitches/public"[^}]*status="${status}"[^}]*\\} (\\d+)$`, 'm').exec(m);
+    const r = new RegExp(
+      `^http_requests_total\\{[^}]*route="/api/pitches/public"[^}]*status="${status}"[^}]*\\} (\\d+)$`,
+      'm',
+    ).exec(m);
     return r ? Number(r[1]) : 0;
   };
   return { ok: count('200'), limited: count('429') };
@@ -156,13 +172,23 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
     expect(await store.take('user', 'general', '127.0.0.1', 1)).toBe(0);
     expect(await store.take('pitch', 'auth', '127.0.0.1', 1)).toBe(0);
     expect(await store.take('pitch', 'general', '::1', 1)).toBe(0);
-    expect((await raw.keys('apart:*')).sort()).toEqual(['apart:pitch|auth|127.0.0.1', 'apart:pitch|general|127.0.0.1', 'apart:pitch|general|::1', 'apart:user|general|127.0.0.1']);
+    expect((await raw.keys('apart:*')).sort()).toEqual([
+      'apart:pitch|auth|127.0.0.1',
+      'apart:pitch|general|127.0.0.1',
+      'apart:pitch|general|::1',
+      'apart:user|general|127.0.0.1',
+    ]);
   });
 
   it('is atomic: 400 concurrent takes from two connections (two "processes") grant exactly the capacity', async () => {
-    const [a, b] = await Promise.all([newStore(redis.url, { keyPrefix: 'race:' }), newStore(redis.url, { keyPrefix: 'race:' })]);
+    const [a, b] = await Promise.all([
+      newStore(redis.url, { keyPrefix: 'race:' }),
+      newStore(redis.url, { keyPrefix: 'race:' }),
+    ]);
     const t0 = Date.now();
-    const waits = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).take('pitch', 'general', '127.0.0.1', 50)));
+    const waits = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).take('pitch', 'general', '127.0.0.1', 50)),
+    );
     const elapsed = Date.now() - t0;
     const granted = waits.filter((w) => w === 0).length;
     // 50/min refills one token per 1200 ms: with no refill in the window exactly 50 pass.
@@ -176,7 +202,11 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
   it('fails open when Redis goes away (null, one log line per outage) and resumes when it is back', async () => {
     const own = await startRedis();
     const lines: string[] = [];
-    const store = await newStore(own.url, { keyPrefix: 'outage:', log: (l) => lines.push(l), guard: { minimumCalls: 2, halfOpenAfterMs: 300 } });
+    const store = await newStore(own.url, {
+      keyPrefix: 'outage:',
+      log: (l) => lines.push(l),
+      guard: { minimumCalls: 2, halfOpenAfterMs: 300 },
+    });
     expect(await store.take('pitch', 'general', '127.0.0.1', 10)).toBe(0);
     await exited(own.child);
     const during = [];
@@ -205,10 +235,10 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
     const store = await newStore(`redis://127.0.0.1:${deadPort}`, { log: (l) => lines.push(l) });
     const app = createHttpApp();
     registerRateLimit(app, { ...DEFAULT_RATE_LIMIT, perMinute: 3, shared: store.forScope('pitch') }, () => false);
-    app.get('/api/pitches/public', async () => ({ success: true }));
+    app.get('/api/pitches/public', () => Promise.resolve({ success: true }));
     await app.ready();
     const statuses = [];
-    let last;
+    let last: Awaited<ReturnType<typeof app.inject>> | undefined;
     for (let i = 0; i < 5; i++) {
       last = await app.inject({ method: 'GET', url: '/api/pitches/public', remoteAddress: '127.0.0.1' });
       statuses.push(last.statusCode);
@@ -216,77 +246,90 @@ describe.skipIf(!haveRedis)('RedisRateLimitStore against a real redis-server', (
     await app.close();
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(last!.headers['retry-after']).toBe('20');
-    expect(JSON.parse(last!.body)).toEqual({ success: false, error: { code: 'rate_limited', message: 'too many requests' } });
+    expect(JSON.parse(last!.body)).toEqual({
+      success: false,
+      error: { code: 'rate_limited', message: 'too many requests' },
+    });
     expect(lines).toHaveLength(1);
   });
 });
 
-describe.skipIf(!haveRedis)('platform start --workers 2: one limit across workers with --redis-url, one per worker without', () => {
-  const LIMIT = 30;
-  let shared: Awaited<ReturnType<typeof startPlatformCli>>;
-  let local: Awaited<ReturnType<typeof startPlatformCli>>;
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let raw: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    raw = rawClient(redis.url);
-    const common = ['--workers', '2', '--rate-limit-per-min', String(LIMIT)];
-    [shared, local] = await Promise.all([startPlatformCli([...common, '--redis-url', redis.url], { parentDir: tmp }), startPlatformCli(common, { parentDir: tmp })]);
-  });
+describe.skipIf(!haveRedis)(
+  'platform start --workers 2: one limit across workers with --redis-url, one per worker without',
+  () => {
+    const LIMIT = 30;
+    let shared: Awaited<ReturnType<typeof startPlatformCli>>;
+    let local: Awaited<ReturnType<typeof startPlatformCli>>;
+    let redis: Awaited<ReturnType<typeof startRedis>>;
+    let raw: Redis;
+    beforeAll(async () => {
+      redis = await startRedis();
+      raw = rawClient(redis.url);
+      const common = ['--workers', '2', '--rate-limit-per-min', String(LIMIT)];
+      [shared, local] = await Promise.all([
+        startPlatformCli([...common, '--redis-url', redis.url], { parentDir: tmp }),
+        startPlatformCli(common, { parentDir: tmp }),
+      ]);
+    });
 
-  it('with Redis, one client address gets the single global limit, not 2×, and X-Forwarded-For changes nothing', async () => {
-    const { answers, elapsedMs } = await burst(shared.url, 45);
-    const statuses = answers.map((a) => a.status);
-    const firstLimited = statuses.indexOf(429);
-    // 30/min refills one token per 2000 ms of the burst.
-    const refill = Math.floor(elapsedMs / 2000);
-    expect(firstLimited, statuses.join(',')).toBeGreaterThanOrEqual(LIMIT);
-    expect(firstLimited).toBeLessThanOrEqual(LIMIT + refill);
-    const ok = statuses.filter((s) => s === 200).length;
-    expect(ok).toBeGreaterThanOrEqual(LIMIT);
-    expect(ok).toBeLessThanOrEqual(LIMIT + refill);
-    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
-    const limited = answers[firstLimited]!;
-    expect(JSON.parse(limited.body).error.code).toBe('rate_limited');
-    expect(['1', '2']).toContain(limited.headers['retry-after']);
-    // One bucket, keyed by the socket address: the forwarded addresses made none.
-    expect(await raw.keys('pitchey:rl:*')).toEqual(['pitchey:rl:pitch|general|127.0.0.1']);
-    // Both workers answered (45 is odd, so their counts differ), and their 200s add up to the one limit.
-    const seen = new Map<string, { ok: number; limited: number }>();
-    for (let i = 0; i < 20 && seen.size < 2; i++) {
-      const c = await workerCounts(shared.url);
-      seen.set(`${c.ok}/${c.limited}`, c);
-    }
-    const perWorker = [...seen.values()];
-    expect(perWorker).toHaveLength(2);
-    expect(perWorker.every((c) => c.ok > 0)).toBe(true);
-    expect(perWorker.reduce((s, c) => s + c.ok, 0)).toBe(ok);
-    expect(perWorker.reduce((s, c) => s + c.ok + c.limited, 0)).toBe(45);
-  });
+    it('with Redis, one client address gets the single global limit, not 2×, and X-Forwarded-For changes nothing', async () => {
+      const { answers, elapsedMs } = await burst(shared.url, 45);
+      const statuses = answers.map((a) => a.status);
+      const firstLimited = statuses.indexOf(429);
+      // 30/min refills one token per 2000 ms of the burst.
+      const refill = Math.floor(elapsedMs / 2000);
+      expect(firstLimited, statuses.join(',')).toBeGreaterThanOrEqual(LIMIT);
+      expect(firstLimited).toBeLessThanOrEqual(LIMIT + refill);
+      const ok = statuses.filter((s) => s === 200).length;
+      expect(ok).toBeGreaterThanOrEqual(LIMIT);
+      expect(ok).toBeLessThanOrEqual(LIMIT + refill);
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      const limited = answers[firstLimited];
+      expect(parseEnvelope(limited.body).error.code).toBe('rate_limited');
+      expect(['1', '2']).toContain(limited.headers['retry-after']);
+      // One bucket, keyed by the socket address: the forwarded addresses made none.
+      expect(await raw.keys('pitchey:rl:*')).toEqual(['pitchey:rl:pitch|general|127.0.0.1']);
+      // Both workers answered (45 is odd, so their counts differ), and their 200s add up to the one limit.
+      const seen = new Map<string, { ok: number; limited: number }>();
+      for (let i = 0; i < 20 && seen.size < 2; i++) {
+        const c = await workerCounts(shared.url);
+        seen.set(`${c.ok}/${c.limited}`, c);
+      }
+      const perWorker = [...seen.values()];
+      expect(perWorker).toHaveLength(2);
+      expect(perWorker.every((c) => c.ok > 0)).toBe(true);
+      expect(perWorker.reduce((s, c) => s + c.ok, 0)).toBe(ok);
+      expect(perWorker.reduce((s, c) => s + c.ok + c.limited, 0)).toBe(45);
+    });
 
-  it('without Redis each worker has its own bucket, so the same client gets up to 2× the limit', async () => {
-    const { answers, elapsedMs } = await burst(local.url, 90);
-    const ok = answers.filter((a) => a.status === 200).length;
-    // Connections alternate between the two workers (node:cluster round-robin), each holding 30 tokens.
-    expect(ok).toBeGreaterThan(LIMIT);
-    expect(ok).toBeLessThanOrEqual(2 * (LIMIT + Math.floor(elapsedMs / 2000)));
-  });
+    it('without Redis each worker has its own bucket, so the same client gets up to 2× the limit', async () => {
+      const { answers, elapsedMs } = await burst(local.url, 90);
+      const ok = answers.filter((a) => a.status === 200).length;
+      // Connections alternate between the two workers (node:cluster round-robin), each holding 30 tokens.
+      expect(ok).toBeGreaterThan(LIMIT);
+      expect(ok).toBeLessThanOrEqual(2 * (LIMIT + Math.floor(elapsedMs / 2000)));
+    });
 
-  it('keeps serving when Redis dies: each worker logs once and falls back to its own buckets', async () => {
-    await exited(redis.child);
-    const { answers } = await burst(shared.url, 8);
-    // Fresh in-process buckets (30 each) take over: nothing fails, nothing is a 5xx.
-    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-    const logged = shared.stderr().match(/rate limit: Redis at .* unavailable/g) ?? [];
-    expect(logged).toHaveLength(2);
-  });
-});
+    it('keeps serving when Redis dies: each worker logs once and falls back to its own buckets', async () => {
+      await exited(redis.child);
+      const { answers } = await burst(shared.url, 8);
+      // Fresh in-process buckets (30 each) take over: nothing fails, nothing is a 5xx.
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const logged = shared.stderr().match(/rate limit: Redis at .* unavailable/g) ?? [];
+      expect(logged).toHaveLength(2);
+    });
+  },
+);
 
 describe('platform start --redis-url validation', () => {
   it('rejects a URL that is not redis:// or rediss:// with one line and exit 2', async () => {
-    const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', path.join(tmp, 'bad-url'), '--redis-url', 'http://127.0.0.1:6379'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'start', '--port', '0', '--data-dir', path.join(tmp, 'bad-url'), '--redis-url', 'http://127.0.0.1:6379'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(2);
     expect(stderr).toBe('platform: --redis-url must be a redis:// or rediss:// URL, got http://127.0.0.1:6379\n');

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
-import { apiClient, registerAndSignIn, waitFor } from './api-client.js';
+import { apiClient, registerAndSignIn, waitFor, type Created, type Items, type Session } from './api-client.js';
 import { PG_AVAILABLE, startPgCluster, type PgCluster } from './backends.js';
 
 async function onReplica(url: string, sql: string): Promise<void> {
@@ -33,17 +33,17 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
   });
 
   it('sends read-model queries to the replica and sees primary writes there', async () => {
-    expect((await p.db.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(true);
-    expect((await p.db.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(false);
+    expect((await p.db.reader.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(true);
+    expect((await p.db.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r'))[0].r).toBe(false);
     const api = apiClient(p.url);
-    const su = await api('POST', '/api/auth/sign-up', {
+    const su = await api<Partial<Session> | undefined>('POST', '/api/auth/sign-up', {
       body: { email: 'rep@example.com', password: 'correct horse 1', displayName: 'Rep', role: 'creator' },
     });
-    const signin = await api('POST', '/api/auth/sign-in', {
+    const signin = await api<Session>('POST', '/api/auth/sign-in', {
       body: { email: 'rep@example.com', password: 'correct horse 1' },
     });
     const token = su.body.data?.token ?? signin.body.data.token;
-    const c = await api('POST', '/api/pitches', {
+    const c = await api<Created>('POST', '/api/pitches', {
       token,
       body: { title: 'Replica Run', logline: 'Read elsewhere', genre: 'comedy', requiresNda: false },
     });
@@ -51,8 +51,8 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
     await api('POST', `/api/pitches/${c.body.data.id}/publish`, { token });
     await waitFor(
       async () =>
-        (await api('GET', '/api/pitches/public?tab=new')).body.data.items.some(
-          (x: { id: string }) => x.id === c.body.data.id,
+        (await api<Items<Created>>('GET', '/api/pitches/public?tab=new')).body.data.items.some(
+          (x) => x.id === c.body.data.id,
         ),
       5000,
     );
@@ -84,22 +84,22 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
       expect(lsnToken).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
       expect(p.db.router!.inRotation).toBe(true);
       // The writer: routed to the primary because the replica has not replayed its write.
-      const following = await api('GET', '/api/follows/following', { token: a.token });
-      expect(following.body.data.map((u: { id: string }) => u.id)).toEqual([b.user.id]);
+      const following = await api<Created[]>('GET', '/api/follows/following', { token: a.token });
+      expect(following.body.data.map((u) => u.id)).toEqual([b.user.id]);
       // Someone who wrote nothing reads the replica, which really is behind: this is what routing protects against.
       const followers = await api('GET', '/api/follows/followers', { token: b.token });
       expect(followers.body.data).toEqual([]);
       // The same reader presenting the writer's token is served at least that fresh.
-      const withToken = await api('GET', '/api/follows/followers', {
+      const withToken = await api<Created[]>('GET', '/api/follows/followers', {
         token: b.token,
         headers: { 'x-pitchey-lsn': lsnToken! },
       });
-      expect(withToken.body.data.map((u: { id: string }) => u.id)).toEqual([a.user.id]);
+      expect(withToken.body.data.map((u) => u.id)).toEqual([a.user.id]);
     } finally {
       await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_resume()');
     }
     await waitFor(
-      async () => (await api('GET', '/api/follows/followers', { token: b.token })).body.data.length === 1,
+      async () => (await api<Created[]>('GET', '/api/follows/followers', { token: b.token })).body.data.length === 1,
       5000,
     );
   });
@@ -107,7 +107,7 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
   it('a replica lagging beyond the bound leaves rotation; reads fall back to the primary; it returns when caught up', async () => {
     const lines: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => (lines.push(String(s)), write(s))) as typeof process.stderr.write;
+    process.stderr.write = (s: string) => (lines.push(String(s)), write(s));
     try {
       strict = await startPlatform({
         db: cluster.url,
@@ -130,22 +130,22 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
         role: 'investor',
       });
       await strict.db.syncReplica!();
-      await waitFor(async () => strict!.db.router!.inRotation, 3000);
+      await waitFor(() => strict!.db.router!.inRotation, 3000);
       await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_pause()');
       try {
         expect((await api('POST', `/api/follows/${b.user.id}`, { token: a.token })).status).toBe(201);
-        await waitFor(async () => !strict!.db.router!.inRotation, 3000);
+        await waitFor(() => !strict!.db.router!.inRotation, 3000);
         expect(strict.db.router!.replicaLagMs).toBeGreaterThan(300);
         const scrape = await (await fetch(`${strict.url}/metrics`)).text();
         expect(scrape).toMatch(/^pitchey_replica_in_rotation 0$/m);
         expect(Number(/^pitchey_replica_lag_seconds ([\d.]+)$/m.exec(scrape)?.[1])).toBeGreaterThan(0.3);
         // B wrote nothing, yet sees the write: the lagging replica is out of rotation.
-        const followers = await api('GET', '/api/follows/followers', { token: b.token });
-        expect(followers.body.data.map((u: { id: string }) => u.id)).toEqual([a.user.id]);
+        const followers = await api<Created[]>('GET', '/api/follows/followers', { token: b.token });
+        expect(followers.body.data.map((u) => u.id)).toEqual([a.user.id]);
       } finally {
         await onReplica(cluster.replicaUrl!, 'SELECT pg_wal_replay_resume()');
       }
-      await waitFor(async () => strict!.db.router!.inRotation, 5000);
+      await waitFor(() => strict!.db.router!.inRotation, 5000);
       const scrape = await (await fetch(`${strict.url}/metrics`)).text();
       expect(scrape).toMatch(/^pitchey_replica_in_rotation 1$/m);
       expect(Number(/^pitchey_read_queries_total\{target="primary"\} (\d+)/m.exec(scrape)?.[1])).toBeGreaterThan(0);
@@ -172,13 +172,13 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
     });
     await api('POST', `/api/follows/${b.user.id}`, { token: a.token });
     await p.db.syncReplica!();
-    await waitFor(async () => p.db.router!.inRotation, 3000);
+    await waitFor(() => p.db.router!.inRotation, 3000);
     const before = { ...p.db.router!.stats };
     const results: Array<{ status: number; ok: boolean; body?: string }> = [];
     let stopped = false;
     const worker = async () => {
       for (let i = 0; i < 60; i++) {
-        const r = await api('GET', '/api/follows/followers', { token: b.token });
+        const r = await api<Created[] | undefined>('GET', '/api/follows/followers', { token: b.token });
         const ok = r.body.data?.[0]?.id === a.user.id;
         results.push({ status: r.status, ok, ...(ok ? {} : { body: JSON.stringify(r.body).slice(0, 200) }) });
         if (results.length === 80 && !stopped) {

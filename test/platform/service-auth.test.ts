@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlatformApp, type PlatformApp } from '../../platform/gateway/platform-app.js';
 import { loadOrCreateSecret } from '../../platform/gateway/platform-secret.js';
 import { ServiceTokens } from '../../platform/lib/service-auth.js';
+import type { ApiEnvelope } from './api-client.js';
 import { startPlatformCli, stopPlatformClis } from './platform-cli-process.js';
 
 describe('service tokens (jose, caller → callee)', () => {
@@ -28,7 +29,7 @@ describe('service tokens (jose, caller → callee)', () => {
   it('rejects forged, tampered, alg:none, foreign-key and expired tokens', async () => {
     const t = await pitch.tokenFor('media');
     const [h, p, s] = t.split('.');
-    const flipped = `${h}.${p}.${s!.slice(0, -2)}${s!.endsWith('AA') ? 'BB' : 'AA'}`;
+    const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
     expect(await nda.verify(flipped, 'media')).toBeNull();
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
     expect(await nda.verify(none, 'media')).toBeNull();
@@ -76,7 +77,7 @@ describe('a service process port admits only the gateway and admitted services',
     for (const path of ['/api/ndas/incoming', '/healthz', '/metrics']) {
       const r = await fetch(base + path);
       expect(r.status, path).toBe(401);
-      expect((await r.json()).error.code).toBe('service_token_required');
+      expect(((await r.json()) as ApiEnvelope<never>).error.code).toBe('service_token_required');
     }
     const internal = await fetch(`${base}/internal/ndas/counts?userId=00000000-0000-4000-8000-000000000000`);
     expect(internal.status).toBe(401);
@@ -84,7 +85,7 @@ describe('a service process port admits only the gateway and admitted services',
 
   it('lets the gateway forward and a calling service in; the audience and the caller matter', async () => {
     const secret = loadOrCreateSecret(dataDir);
-    const gateway = new ServiceTokens(secret!, 'gateway');
+    const gateway = new ServiceTokens(secret, 'gateway');
     const health = await fetch(`${base}/healthz`, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('nda') } });
     expect(health.status).toBe(200);
     const wrongAud = await fetch(`${base}/healthz`, {
@@ -97,11 +98,11 @@ describe('a service process port admits only the gateway and admitted services',
       (await fetch(base + counts, { headers: { 'x-pitchey-gateway': await gateway.tokenFor('nda') } })).status,
     ).toBe(403);
     const fromPitch = await fetch(base + counts, {
-      headers: { 'x-pitchey-internal': await new ServiceTokens(secret!, 'pitch').tokenFor('nda') },
+      headers: { 'x-pitchey-internal': await new ServiceTokens(secret, 'pitch').tokenFor('nda') },
     });
     expect(fromPitch.status).toBe(200);
     const fromNotification = await fetch(base + counts, {
-      headers: { 'x-pitchey-internal': await new ServiceTokens(secret!, 'notification').tokenFor('nda') },
+      headers: { 'x-pitchey-internal': await new ServiceTokens(secret, 'notification').tokenFor('nda') },
     });
     expect(fromNotification.status).toBe(401);
   });

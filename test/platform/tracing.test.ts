@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, registerAndSignIn, waitFor } from './api-client.js';
+import { apiClient, registerAndSignIn, waitFor, type Created } from './api-client.js';
 import { startPlatformCli, stopPlatformClis, type CliPlatform } from './platform-cli-process.js';
 
 interface ReceivedSpan {
@@ -102,7 +102,7 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const need = ['saga pitch-creation', 'POST /internal/nda-templates', 'POST /internal/notifications'];
-    await waitFor(async () => {
+    await waitFor(() => {
       const names = spans.filter((s) => s.traceId === tp.traceId).map((s) => s.name);
       return need.every((n) => names.some((x) => x.startsWith(n)));
     }, 10_000);
@@ -130,7 +130,7 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
       displayName: 'T2',
       role: 'creator',
     });
-    const created = await api('POST', '/api/pitches', {
+    const created = await api<Created>('POST', '/api/pitches', {
       token: creator.token,
       body: { title: 'Evented', logline: 'L', genre: 'drama' },
     });
@@ -141,8 +141,7 @@ describe('OpenTelemetry traces across gateway → services → events (--mode se
     });
     expect(pub.status).toBe(200);
     await waitFor(
-      async () =>
-        spans.some((s) => s.traceId === tp.traceId && s.name === 'deliver PitchPublished to notification.feed'),
+      () => spans.some((s) => s.traceId === tp.traceId && s.name === 'deliver PitchPublished to notification.feed'),
       10_000,
     );
     await new Promise((r) => setTimeout(r, 400));
