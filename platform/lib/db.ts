@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { checkChannel, PgListener, type Listen } from './pg-listener.js';
+import { PgliteStatements } from './pglite-statements.js';
 import { ReadRouter, type ReadRouterOptions } from './read-router.js';
 import { Guard, type GuardOptions } from './resilience.js';
 
@@ -94,12 +95,19 @@ export function guardDb(db: Db, guard: Guard): Db {
   };
 }
 
+const DDL = /^\s*(?:--[^\n]*\n\s*)*(CREATE|ALTER|DROP|TRUNCATE|COMMENT|GRANT|REVOKE|DEALLOCATE)\b/i;
+
 async function openPglite(dataDir: string | null): Promise<Db> {
   // int8 as JS number so PGlite and pg return the same shapes (our counters stay far below 2^53).
   const lite = await PGlite.create(dataDir ?? undefined, { parsers: { [INT8_OID]: (v: string) => Number(v) } });
+  const statements = new PgliteStatements(lite);
+  // Schema changes go unprepared and drop the prepared statements (a cached plan must not outlive its table's shape).
+  const prepared = (sql: string, params?: unknown[]) => statements.accepts(params) && !DDL.test(sql);
   const q: Queryable = {
     async query<T>(sql: string, params?: unknown[]) {
+      if (prepared(sql, params)) return statements.query<T>(sql, params, false);
       const r = await lite.query<T>(sql, params);
+      if (DDL.test(sql)) await statements.reset();
       return r.rows;
     },
   };
@@ -112,13 +120,17 @@ async function openPglite(dataDir: string | null): Promise<Db> {
         fn({
           exclusive: true,
           async query<R>(sql: string, params?: unknown[]) {
-            return (await tx.query<R>(sql, params)).rows;
+            if (prepared(sql, params)) return statements.query<R>(sql, params, true);
+            const rows = (await tx.query<R>(sql, params)).rows;
+            if (DDL.test(sql)) await tx.exec('DEALLOCATE ALL').then(() => statements.forget());
+            return rows;
           },
         }),
       );
     },
     async exec(sql: string) {
       await lite.exec(sql);
+      await statements.reset();
     },
     async listen(channel, onPayload) {
       const unlisten = await lite.listen(checkChannel(channel), onPayload);
