@@ -87,6 +87,12 @@ describe('tables of a SQL statement (PostgreSQL grammar)', () => {
       unparsed: 1,
     });
   });
+
+  it('reads no table from method names inherited from Object.prototype', () => {
+    // `x.toString('users')` once looked up BUILDER_ACCESS.toString: a function, not an access kind.
+    const src = "const a = x.toString('users');\nconst b = y.constructor('pitches');\nconst c = z.valueOf('ndas');";
+    expect(sqlOfFile('b.ts', src)).toEqual({ uses: [], statements: 0, unparsed: 0 });
+  });
 });
 
 describe('fixtures/worker-monolith: table ownership', async () => {

@@ -105,7 +105,9 @@ function builderUse(node: TS.CallExpression, line: number): BuilderUse | undefin
   if (!TABLE_NAME_RE.test(arg.text)) return undefined;
   const e = node.expression;
   const access = ts.isPropertyAccessExpression(e)
-    ? BUILDER_ACCESS[e.name.text]
+    ? Object.hasOwn(BUILDER_ACCESS, e.name.text) // not `toString` & co. from Object.prototype
+      ? BUILDER_ACCESS[e.name.text]
+      : undefined
     : ts.isIdentifier(e) && BUILDER_FUNCTIONS.has(e.text)
       ? 'chain'
       : undefined;
