@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import type pg from 'pg';
+import pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
@@ -61,10 +61,11 @@ export interface ReadRouterOptions {
 const WRITE_SQL = /^\s*(insert|update|delete|merge)\b|\b(insert\s+into|update\s+\S+\s+set|delete\s+from)\b/i;
 
 function isReplicaFault(e: unknown): boolean {
-  const code = (e as { code?: unknown }).code;
-  // No SQLSTATE: connection refused/reset. 08 connection, 57 shutdown/cancel, 53 resources, 58 system,
-  // 40001 a standby cancelling a query that conflicts with recovery.
-  return typeof code !== 'string' || /^(08|57|53|58)/.test(code) || code === '40001';
+  // Not an error the server answered (no SQLSTATE): the connection failed (ECONNREFUSED, ECONNRESET, a timeout).
+  if (!(e instanceof pg.DatabaseError)) return true;
+  // 08 connection, 57 shutdown/cancel, 53 resources, 58 system, 40001 a standby cancelling a conflicting query.
+  const code = e.code ?? '';
+  return /^(08|57|53|58)/.test(code) || code === '40001';
 }
 
 export class ReadRouter {
