@@ -21,11 +21,21 @@ export default defineConfig({
     rules: {
       forbidden: [
         // `circular` is true for an edge on a cycle of the full graph, type-only edges included.
-        { name: 'no-cycles-in-src', comment: 'no import cycle in src/, type-only edges counted', from: { path: '^src/' }, to: { circular: true } },
-        { name: 'commands-do-not-import-commands', from: { path: '^src/cli/commands/([^/]+)\\.ts$' }, to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1\\.ts$' } },
+        {
+          name: 'no-cycles-in-src',
+          comment: 'no import cycle in src/, type-only edges counted',
+          from: { path: '^src/' },
+          to: { circular: true },
+        },
+        {
+          name: 'commands-do-not-import-commands',
+          from: { path: '^src/cli/commands/([^/]+)\\.ts$' },
+          to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1\\.ts$' },
+        },
         {
           name: 'only-run-composes-collectors',
-          comment: 'src/cli wires commands; it reaches src/fitness and src/load (collectors, offline inputs) only through src/run',
+          comment:
+            'src/cli wires commands; it reaches src/fitness and src/load (collectors, offline inputs) only through src/run',
           from: { path: '^src/cli/' },
           to: { path: '^src/(fitness|load)/' },
         },
@@ -36,13 +46,35 @@ export default defineConfig({
           from: { path: '^src/load/' },
           to: { path: '^src/bundled-platform/' },
         },
-        { name: 'core-is-a-leaf', comment: 'src/core imports nothing of ours', from: { path: '^src/core/' }, to: { path: '^(src|platform|bin)/', pathNot: '^src/core/' } },
-        { name: 'reporters-read-only-the-result', from: { path: '^src/report/' }, to: { path: '^(src|platform)/', pathNot: '^src/(core|report)/' } },
+        {
+          name: 'core-is-a-leaf',
+          comment: 'src/core imports nothing of ours',
+          from: { path: '^src/core/' },
+          to: { path: '^(src|platform|bin)/', pathNot: '^src/core/' },
+        },
+        {
+          name: 'reporters-read-only-the-result',
+          from: { path: '^src/report/' },
+          to: { path: '^(src|platform)/', pathNot: '^src/(core|report)/' },
+        },
         { name: 'fitness-not-load', from: { path: '^src/fitness/' }, to: { path: '^src/load/' } },
         { name: 'load-not-fitness', from: { path: '^src/load/' }, to: { path: '^src/fitness/' } },
-        { name: 'src-never-imports-platform', comment: 'the CLI starts the platform as a process', from: { path: '^(src|bin)/' }, to: { path: '^platform/' } },
-        { name: 'lib-imports-no-service', from: { path: '^platform/lib/' }, to: { path: '^platform/(services|gateway)/' } },
-        { name: 'contracts-are-types-only', from: { path: '^platform/contracts/' }, to: { path: '^platform/(lib|services|gateway)/' } },
+        {
+          name: 'src-never-imports-platform',
+          comment: 'the CLI starts the platform as a process',
+          from: { path: '^(src|bin)/' },
+          to: { path: '^platform/' },
+        },
+        {
+          name: 'lib-imports-no-service',
+          from: { path: '^platform/lib/' },
+          to: { path: '^platform/(services|gateway)/' },
+        },
+        {
+          name: 'contracts-are-types-only',
+          from: { path: '^platform/contracts/' },
+          to: { path: '^platform/(lib|services|gateway)/' },
+        },
       ],
     },
   },

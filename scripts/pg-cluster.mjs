@@ -6,7 +6,16 @@
 //   node scripts/pg-cluster.mjs stop-node|start-node --node primary|replica --data-dir <dir> → one server down / up
 // As root, server binaries run as the `postgres` user (initdb refuses root) and the directory is owned by it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+  mkdirSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +30,9 @@ export function findPgBin() {
   if (process.env.PG_BIN && existsSync(path.join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'initdb'))) return path.join(root, v, 'bin');
   return null;
 }
@@ -39,7 +50,10 @@ function run(bin, args, opts = {}) {
   const cmd = isRoot ? 'runuser' : bin;
   const argv = isRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
   const r = spawnSync(cmd, argv, { encoding: 'utf8', ...opts });
-  if (r.status !== 0) throw new Error(`${path.basename(bin)} failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${path.basename(bin)} failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return r.stdout;
 }
 
@@ -80,19 +94,43 @@ async function start(opts) {
   if (!bin) fail('PostgreSQL server binaries not found (install the Debian package postgresql)');
   const user = isRoot ? pgUser() : null;
   if (isRoot && !user) fail('running as root but there is no postgres user to run the server as');
-  const dataDir = opts['data-dir'] ? path.resolve(opts['data-dir']) : mkdtempSync(path.join(os.tmpdir(), 'pitchey-pg-'));
+  const dataDir = opts['data-dir']
+    ? path.resolve(opts['data-dir'])
+    : mkdtempSync(path.join(os.tmpdir(), 'pitchey-pg-'));
   mkdirSync(dataDir, { recursive: true });
   if (user) chownSync(dataDir, user.uid, user.gid);
   const primary = path.join(dataDir, 'primary');
   const port = await freePort();
-  run(path.join(bin, 'initdb'), ['-D', primary, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  run(path.join(bin, 'initdb'), [
+    '-D',
+    primary,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   configure(primary, port);
   run(path.join(bin, 'pg_ctl'), ['-D', primary, '-l', path.join(dataDir, 'primary.log'), '-w', '-t', '30', 'start']);
   const out = { url: `postgres://postgres@127.0.0.1:${port}/postgres`, replicaUrl: null, dataDir };
   if (opts.replica) {
     const replica = path.join(dataDir, 'replica');
     const rport = await freePort();
-    run(path.join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', replica, '-R', '-X', 'stream']);
+    run(path.join(bin, 'pg_basebackup'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-D',
+      replica,
+      '-R',
+      '-X',
+      'stream',
+    ]);
     appendFileSync(path.join(replica, 'postgresql.conf'), `port = ${rport}\nunix_socket_directories = '${replica}'\n`);
     run(path.join(bin, 'pg_ctl'), ['-D', replica, '-l', path.join(dataDir, 'replica.log'), '-w', '-t', '30', 'start']);
     out.replicaUrl = `postgres://postgres@127.0.0.1:${rport}/postgres`;
@@ -148,7 +186,11 @@ function startNode(opts) {
 const [cmd, ...rest] = process.argv.slice(2);
 let opts;
 try {
-  opts = parseArgs({ args: rest, options: { replica: { type: 'boolean' }, 'data-dir': { type: 'string' }, node: { type: 'string' } }, strict: true }).values;
+  opts = parseArgs({
+    args: rest,
+    options: { replica: { type: 'boolean' }, 'data-dir': { type: 'string' }, node: { type: 'string' } },
+    strict: true,
+  }).values;
 } catch (e) {
   fail(e.message.split('\n')[0]);
 }
@@ -159,7 +201,10 @@ try {
   else if (cmd === 'stop-node') stopNode(opts);
   else if (cmd === 'start-node') startNode(opts);
   else if (cmd === 'bin') process.stdout.write((findPgBin() ?? '') + '\n');
-  else fail('usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir | stop-replica --data-dir dir | stop-node|start-node --node primary|replica --data-dir dir');
+  else
+    fail(
+      'usage: pg-cluster.mjs start [--replica] [--data-dir dir] | stop --data-dir dir | stop-replica --data-dir dir | stop-node|start-node --node primary|replica --data-dir dir',
+    );
 } catch (e) {
   fail(e.message);
 }

@@ -80,9 +80,7 @@ async function importConfigModule(file: string, options: LoadConfigOptions): Pro
  */
 function withoutComments(text: string, ext: string): string {
   if (ext === '.json') return text;
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*(\/\/|#!).*$/gm, '');
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*(\/\/|#!).*$/gm, '');
 }
 
 /** Evaluates a JS/TS config module and returns its default export, awaited. */

@@ -324,7 +324,10 @@ export const ScaleConfigSchema = z.strictObject({
     .max(1)
     .optional()
     .describe("Flag a step when processes outside the run used more than this share of the machine's CPU (0..1)."),
-  engine: z.enum(['autocannon', 'native']).optional().describe("Closed-model generator per step (default 'autocannon')."),
+  engine: z
+    .enum(['autocannon', 'native'])
+    .optional()
+    .describe("Closed-model generator per step (default 'autocannon')."),
   cpuQuota: z
     .union([
       z.literal(false),
@@ -338,7 +341,9 @@ export const ScaleConfigSchema = z.strictObject({
     .describe('Workers mode: the scale model, each worker and the primary in its own CPU-quota cgroup; false: off.'),
   replicas: z
     .strictObject({
-      command: str.describe("Sets the replica count: '{n}' is replaced, e.g. 'kubectl scale deploy/api --replicas={n}'."),
+      command: str.describe(
+        "Sets the replica count: '{n}' is replaced, e.g. 'kubectl scale deploy/api --replicas={n}'.",
+      ),
       readyUrl: z.url().optional().describe('Polled until it answers 2xx before each step is measured.'),
       readyCommand: str.optional().describe("Run until it exits 0 before each step ('{n}' is replaced)."),
       readyTimeout: duration.optional().describe("How long to wait for readiness (default '120s')."),

@@ -2,7 +2,10 @@ import { ExitCode } from './exit-codes.js';
 
 /** An error a user can cause. `message` is the one line they read; the CLI never shows its stack unless --debug. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -17,7 +20,10 @@ export class UsageError extends UserError {
 
 /** An invalid config file; the message names the key path, e.g. `fitness.serviceCoupling.target`. Exit 2. */
 export class ConfigError extends UserError {
-  constructor(message: string, readonly keyPath?: string) {
+  constructor(
+    message: string,
+    readonly keyPath?: string,
+  ) {
     super(keyPath ? `config ${keyPath}: ${message}` : `config: ${message}`, ExitCode.UsageOrInput);
   }
 }

@@ -111,7 +111,8 @@ export const staticFitnessFunctions: FitnessFunctions = {
     needs: ['static'],
     test(ctx): FitnessValue {
       const cc = requireStatic(ctx).changeCoupling;
-      if (!cc) return { value: null, verdict: 'inconclusive', reason: 'change coupling is off (static.changeCoupling)' };
+      if (!cc)
+        return { value: null, verdict: 'inconclusive', reason: 'change coupling is off (static.changeCoupling)' };
       if (!cc.available) return { value: null, verdict: 'inconclusive', reason: cc.reason ?? 'no git history' };
       if (cc.crossServiceShare === null) {
         return { value: null, verdict: 'inconclusive', reason: 'no commit in the window changed a service' };

@@ -19,12 +19,16 @@ export const BUILTIN_IDS = [
 
 /** The built-in functions, registered exactly like user functions. Loaded lazily: the collectors are heavy. */
 export async function loadBuiltins(): Promise<FitnessFunctions> {
-  const [{ staticFitnessFunctions }, { loadFitnessFunctions }, { scaleFitnessFunctions }, { capacityFitnessFunctions }] =
-    await Promise.all([
-      import('../fitness/builtin-functions.js'),
-      import('../load/builtin-functions.js'),
-      import('../load/scaling/builtin-functions.js'),
-      import('../load/capacity/builtin-functions.js'),
-    ]);
+  const [
+    { staticFitnessFunctions },
+    { loadFitnessFunctions },
+    { scaleFitnessFunctions },
+    { capacityFitnessFunctions },
+  ] = await Promise.all([
+    import('../fitness/builtin-functions.js'),
+    import('../load/builtin-functions.js'),
+    import('../load/scaling/builtin-functions.js'),
+    import('../load/capacity/builtin-functions.js'),
+  ]);
   return { ...staticFitnessFunctions, ...loadFitnessFunctions, ...scaleFitnessFunctions, ...capacityFitnessFunctions };
 }

@@ -10,7 +10,10 @@ import { capacityCollector } from './collectors/capacity.js';
  */
 // capacity after scale: its traffic model reads the scale section's USL fit.
 const COLLECTORS: ReadonlyArray<Collector> = [
-  staticCollector, loadCollector, scaleCollector, capacityCollector,
+  staticCollector,
+  loadCollector,
+  scaleCollector,
+  capacityCollector,
 ] as Collector[];
 
 export function collectorNames(): CollectorName[] {

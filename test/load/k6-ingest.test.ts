@@ -39,8 +39,10 @@ describe('k6 NDJSON (--out json) ingestion', () => {
     expect(t.observed).toBeCloseTo(38.5, 9);
   });
 
-  it('extra thresholds (e.g. the config\'s) are evaluated on the merged samples', async () => {
-    const load = await ingestK6([fx('runner1.ndjson'), fx('runner2.ndjson')], { thresholds: { http_req_duration: ['p(99)<200'] } });
+  it("extra thresholds (e.g. the config's) are evaluated on the merged samples", async () => {
+    const load = await ingestK6([fx('runner1.ndjson'), fx('runner2.ndjson')], {
+      thresholds: { http_req_duration: ['p(99)<200'] },
+    });
     const t = load.scenarios[0].thresholds.find((x) => x.expression === 'p(99)<200')!;
     expect(t.ok).toBe(false);
     expect(t.observed).toBeCloseTo(932.8, 9);
@@ -49,10 +51,14 @@ describe('k6 NDJSON (--out json) ingestion', () => {
   it('truncated or malformed files are InputErrors naming file and line', async () => {
     await expect(ingestK6([fx('truncated.ndjson')])).rejects.toThrow(InputError);
     await expect(ingestK6([fx('truncated.ndjson')])).rejects.toThrow(/truncated\.ndjson:7: /);
-    await expect(ingestK6([fx('malformed-point.ndjson')])).rejects.toThrow(/malformed-point\.ndjson:4: point of http_reqs has no numeric value/);
+    await expect(ingestK6([fx('malformed-point.ndjson')])).rejects.toThrow(
+      /malformed-point\.ndjson:4: point of http_reqs has no numeric value/,
+    );
     await expect(ingestK6([fx('ANSWERS.md')])).rejects.toThrow(/ANSWERS\.md:1: invalid JSON/);
     // a summary cut inside line 19 (inside a key string)
-    await expect(ingestK6([fx('summary-export-truncated.json')])).rejects.toThrow(/summary-export-truncated\.json:19: invalid JSON/);
+    await expect(ingestK6([fx('summary-export-truncated.json')])).rejects.toThrow(
+      /summary-export-truncated\.json:19: invalid JSON/,
+    );
     await expect(ingestK6([fx('no-such-file.ndjson')])).rejects.toThrow(/no-such-file\.ndjson: cannot read: ENOENT/);
   });
 });
@@ -84,7 +90,10 @@ describe('k6 summary ingestion', () => {
     const p99 = await loadFitnessFunctions.p99Latency.test(ctx);
     // 3 dropped iterations: the value is reported, the verdict is inconclusive
     expect(p99).toMatchObject({ value: 240.3, verdict: 'inconclusive' });
-    const allowed = await loadFitnessFunctions.p99Latency.test({ ...ctx, load: { ...load, allowDroppedIterations: true } });
+    const allowed = await loadFitnessFunctions.p99Latency.test({
+      ...ctx,
+      load: { ...load, allowDroppedIterations: true },
+    });
     expect(allowed).toMatchObject({ value: 240.3 });
     expect((allowed as { verdict?: string }).verdict).toBeUndefined();
     expect(await loadFitnessFunctions.errorRate.test(ctx)).toMatchObject({ value: 0.4 });
@@ -102,12 +111,19 @@ describe('distributed runs', () => {
   });
 
   it('k6-operator TestRun manifest with parallelism N and the script in a ConfigMap', () => {
-    const yaml = generateK6OperatorManifest({ name: 'pitchey-load', parallelism: 4, script: "import http from 'k6/http';\nexport default function () {}\n", baseUrl: 'http://pitchey:8080' });
+    const yaml = generateK6OperatorManifest({
+      name: 'pitchey-load',
+      parallelism: 4,
+      script: "import http from 'k6/http';\nexport default function () {}\n",
+      baseUrl: 'http://pitchey:8080',
+    });
     expect(yaml).toContain('kind: TestRun');
     expect(yaml).toContain('apiVersion: k6.io/v1alpha1');
     expect(yaml).toMatch(/\n {2}parallelism: 4\n/);
     expect(yaml).toContain('      name: pitchey-load-script\n      file: script.js');
     expect(yaml).toContain("  script.js: |\n    import http from 'k6/http';");
-    expect(() => generateK6OperatorManifest({ name: 'Bad_Name', parallelism: 2, script: '', baseUrl: 'x' })).toThrow(/invalid TestRun name/);
+    expect(() => generateK6OperatorManifest({ name: 'Bad_Name', parallelism: 2, script: '', baseUrl: 'x' })).toThrow(
+      /invalid TestRun name/,
+    );
   });
 });

@@ -4,8 +4,12 @@ import { runAutocannon } from '../../src/load/engines/autocannon.js';
 import { closedPort, startTestServer, type TestServer } from './test-server.js';
 
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer(); });
-afterAll(async () => { await server.stop(); });
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
 
 describe('runAutocannon', () => {
   it('counts exactly the requested amount and summarises latency in whole ms', async () => {
@@ -15,7 +19,8 @@ describe('runAutocannon', () => {
     expect(r.non2xx).toBe(0);
     expect(r.latency.count).toBe(200);
     expect(r.latency.resolutionMs).toBe(1);
-    for (const v of [r.latency.p50, r.latency.p90, r.latency.p99, r.latency.max]) expect(Number.isInteger(v)).toBe(true);
+    for (const v of [r.latency.p50, r.latency.p90, r.latency.p99, r.latency.max])
+      expect(Number.isInteger(v)).toBe(true);
     expect(r.latency.p50).toBeLessThanOrEqual(r.latency.p99);
     expect(r.latency.p99).toBeLessThanOrEqual(r.latency.max);
     expect(r.activeMs).toBeLessThanOrEqual(r.durationMs);
@@ -42,24 +47,47 @@ describe('runAutocannon', () => {
 
   it('sends the method, headers and JSON body it is given', async () => {
     const r = await runAutocannon({
-      url: `${server.url}/echo`, method: 'post', headers: { authorization: 'Bearer t' }, body: { a: 1 }, connections: 1, amount: 3,
+      url: `${server.url}/echo`,
+      method: 'post',
+      headers: { authorization: 'Bearer t' },
+      body: { a: 1 },
+      connections: 1,
+      amount: 3,
     });
     expect(r.requests).toBe(3);
-    expect(await server.last()).toEqual({ method: 'POST', path: '/echo', contentType: 'application/json', auth: 'Bearer t', body: '{"a":1}' });
+    expect(await server.last()).toEqual({
+      method: 'POST',
+      path: '/echo',
+      contentType: 'application/json',
+      auth: 'Bearer t',
+      body: '{"a":1}',
+    });
   });
 
   it('cycles through a list of requests', async () => {
     const r = await runAutocannon({
-      url: server.url, connections: 1, amount: 2,
+      url: server.url,
+      connections: 1,
+      amount: 2,
       requests: [{ path: '/ok' }, { method: 'PUT', path: '/echo?x=1', body: 'raw' }],
     });
     expect(r.requests).toBe(2);
-    expect(await server.last()).toEqual({ method: 'PUT', path: '/echo?x=1', contentType: null, auth: null, body: 'raw' });
+    expect(await server.last()).toEqual({
+      method: 'PUT',
+      path: '/echo?x=1',
+      contentType: null,
+      auth: null,
+      body: 'raw',
+    });
   });
 
   it('counts timeouts among the errors', async () => {
     const r = await runAutocannon({
-      url: server.url, connections: 1, durationSec: 1.5, timeoutSec: 1, requests: [{ path: '/ok' }, { path: '/hang' }],
+      url: server.url,
+      connections: 1,
+      durationSec: 1.5,
+      timeoutSec: 1,
+      requests: [{ path: '/ok' }, { path: '/hang' }],
     });
     expect(r.requests).toBeGreaterThanOrEqual(1);
     expect(r.timeouts).toBeGreaterThanOrEqual(1);
@@ -69,7 +97,9 @@ describe('runAutocannon', () => {
   it('throws TargetUnreachableError when nothing listens', async () => {
     const port = await closedPort();
     const started = Date.now();
-    await expect(runAutocannon({ url: `http://127.0.0.1:${port}/`, connections: 1, durationSec: 5 })).rejects.toThrow(TargetUnreachableError);
+    await expect(runAutocannon({ url: `http://127.0.0.1:${port}/`, connections: 1, durationSec: 5 })).rejects.toThrow(
+      TargetUnreachableError,
+    );
     expect(Date.now() - started).toBeLessThan(2500);
     await expect(runAutocannon({ url: `http://127.0.0.1:${port}/`, connections: 1, durationSec: 5 })).rejects.toThrow(
       `target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`,

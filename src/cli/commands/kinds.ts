@@ -33,9 +33,18 @@ export function registerKindCommands(program: Command, state: CliState): void {
     .command('load')
     .description('load fitness only: run the scenarios (native engine by default), k6-style summary, p99 verdict')
     .option('--export-k6 <file>', 'write the scenario(s) as a k6 script instead of running them')
-    .option('--k6-operator <parallelism>', 'with --export-k6: also write a k6-operator TestRun manifest and per-runner commands')
-    .option('--from-k6 <files...>', "judge k6 outputs instead of running: --summary-export JSON, handleSummary JSON or --out json NDJSON (several runners' NDJSON are merged)")
-    .option('--sequential-runs', 'with --from-k6: the NDJSON files are runs one after another, each reported with its own rates');
+    .option(
+      '--k6-operator <parallelism>',
+      'with --export-k6: also write a k6-operator TestRun manifest and per-runner commands',
+    )
+    .option(
+      '--from-k6 <files...>',
+      "judge k6 outputs instead of running: --summary-export JSON, handleSummary JSON or --out json NDJSON (several runners' NDJSON are merged)",
+    )
+    .option(
+      '--sequential-runs',
+      'with --from-k6: the NDJSON files are runs one after another, each reported with its own rates',
+    );
   addCollectOptions(loadCmd, ['load']);
   addRunOptions(loadCmd);
   loadCmd.action(async (_o, c: Command) => {
@@ -54,24 +63,36 @@ export function registerKindCommands(program: Command, state: CliState): void {
     }
     if (flags.fromK6) {
       const resolved = await resolveConfig(process.cwd(), flags.config, flags.outDir);
-      const section = await offline.ingestK6(flags.fromK6.map((f) => path.resolve(f)), {
-        thresholds: resolved.config.load?.thresholds,
-        allowDroppedIterations: resolved.config.load?.allowDroppedIterations,
-        sequentialRuns: flags.sequentialRuns,
-      });
+      const section = await offline.ingestK6(
+        flags.fromK6.map((f) => path.resolve(f)),
+        {
+          thresholds: resolved.config.load?.thresholds,
+          allowDroppedIterations: resolved.config.load?.allowDroppedIterations,
+          sequentialRuns: flags.sequentialRuns,
+        },
+      );
       printSummary(section);
       await runCommand(state, c, { kinds: ['load'], command: 'load', resolved, provided: { load: section } });
       return;
     }
     await runCommand(state, c, {
-      kinds: ['load'], command: 'load', beforeReport: (result) => { if (result.load) printSummary(result.load); },
+      kinds: ['load'],
+      command: 'load',
+      beforeReport: (result) => {
+        if (result.load) printSummary(result.load);
+      },
     });
   });
 
   const scaleCmd = program
     .command('scale')
-    .description('scaling efficiency only: sweep N (platform workers or concurrency), E(N), Universal Scalability Law fit')
-    .option('--from-points <file>', 'fit and judge measured points (CSV or JSON with columns N and X, optionally latency) instead of sweeping')
+    .description(
+      'scaling efficiency only: sweep N (platform workers or concurrency), E(N), Universal Scalability Law fit',
+    )
+    .option(
+      '--from-points <file>',
+      'fit and judge measured points (CSV or JSON with columns N and X, optionally latency) instead of sweeping',
+    )
     .option('--target-n <n>', 'with --from-points: N at which efficiency is judged (default: the largest N)');
   addCollectOptions(scaleCmd, ['scale']);
   addRunOptions(scaleCmd);
@@ -80,18 +101,22 @@ export function registerKindCommands(program: Command, state: CliState): void {
     if (flags.fromPoints) {
       const offline = await import('../../run/offline.js');
       const targetN = flags.targetN === undefined ? undefined : Number(flags.targetN);
-      if (targetN !== undefined && (!Number.isInteger(targetN) || targetN < 1)) throw new UsageError(`--target-n must be a positive whole number, got '${flags.targetN}'`);
+      if (targetN !== undefined && (!Number.isInteger(targetN) || targetN < 1))
+        throw new UsageError(`--target-n must be a positive whole number, got '${flags.targetN}'`);
       const points = offline.readPointsFile(path.resolve(flags.fromPoints));
       // The same rule as scale.targetN against scale.steps: the target N must be a measured N.
       const measured = [...new Set(points.map((p) => p.n))].sort((a, b) => a - b);
       if (targetN !== undefined && !measured.includes(targetN)) {
-        throw new UsageError(`--target-n ${targetN} is not a measured N in ${flags.fromPoints} (${measured.join(', ')})`);
+        throw new UsageError(
+          `--target-n ${targetN} is not a measured N in ${flags.fromPoints} (${measured.join(', ')})`,
+        );
       }
       const section = offline.analysePoints(points, { targetN });
       await runCommand(state, c, { kinds: ['scale'], command: 'scale', provided: { scale: section } });
       return;
     }
-    if (flags.targetN !== undefined) throw new UsageError('--target-n needs --from-points (a sweep judges scale.targetN)');
+    if (flags.targetN !== undefined)
+      throw new UsageError('--target-n needs --from-points (a sweep judges scale.targetN)');
     await runCommand(state, c, { kinds: ['scale'], command: 'scale' });
   });
 }
@@ -102,7 +127,8 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
   let parallelism: number | undefined;
   if (flags.k6Operator !== undefined) {
     parallelism = Number(flags.k6Operator);
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new UsageError(`--k6-operator must be a positive whole number, got '${flags.k6Operator}'`);
+    if (!Number.isInteger(parallelism) || parallelism < 1)
+      throw new UsageError(`--k6-operator must be a positive whole number, got '${flags.k6Operator}'`);
   }
   checkOutputTargets([{ flag: '--export-k6', path: flags.exportK6!, kind: 'file' }]);
   const offline = await import('../../run/offline.js');
@@ -114,7 +140,9 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
   }
   if (!scenarios) throw new UsageError('no load scenarios to export: define load.scenarios in the config');
   const names = flags.scenario ?? Object.keys(scenarios);
-  for (const n of names) if (!scenarios[n]) throw new UsageError(`--scenario: no scenario named '${n}'; defined: ${Object.keys(scenarios).join(', ')}`);
+  for (const n of names)
+    if (!scenarios[n])
+      throw new UsageError(`--scenario: no scenario named '${n}'; defined: ${Object.keys(scenarios).join(', ')}`);
   const script = offline.generateK6Script(Object.fromEntries(names.map((n) => [n, scenarios[n]])), {
     baseUrl: flags.baseUrl ?? resolved.config.load?.baseUrl ?? 'http://127.0.0.1:4600',
     thresholds: resolved.config.load?.thresholds,
@@ -124,10 +152,17 @@ async function exportK6(state: CliState, cmd: Command, flags: LoadFlags): Promis
   fs.writeFileSync(file, script);
   io.err(`wrote k6 script ${file} (${names.join(', ')}); run it with: k6 run ${file}`);
   if (parallelism !== undefined) {
-    const manifest = offline.generateK6OperatorManifest({ scriptFile: path.basename(file), parallelism, name: 'pitchey-fit' });
+    const manifest = offline.generateK6OperatorManifest({
+      scriptFile: path.basename(file),
+      parallelism,
+      name: 'pitchey-fit',
+    });
     const manifestFile = file.replace(/\.[cm]?js$/, '') + '.testrun.yaml';
     fs.writeFileSync(manifestFile, manifest);
-    io.err(`wrote k6-operator TestRun ${manifestFile} (parallelism ${parallelism}); without the operator, run each segment:`);
-    for (const line of offline.segmentCommands(parallelism, file, flags.baseUrl ?? resolved.config.load?.baseUrl)) io.out(line);
+    io.err(
+      `wrote k6-operator TestRun ${manifestFile} (parallelism ${parallelism}); without the operator, run each segment:`,
+    );
+    for (const line of offline.segmentCommands(parallelism, file, flags.baseUrl ?? resolved.config.load?.baseUrl))
+      io.out(line);
   }
 }

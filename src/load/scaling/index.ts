@@ -3,8 +3,14 @@ export { runSweep, validateSteps, ScaleSweepError, type ScaleTarget, type SweepO
 export { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, type AnalyseOptions, type PointInput } from './analyse.js';
 export { readPointsFile, parsePointsCsv, parsePointsJson } from './points-file.js';
 export {
-  fitUsl, fitUslNormalised, leastSquaresUsl, peakConcurrency, uslThroughput,
-  type UslCoefficients, type UslFitOptions, type UslPoint,
+  fitUsl,
+  fitUslNormalised,
+  leastSquaresUsl,
+  peakConcurrency,
+  uslThroughput,
+  type UslCoefficients,
+  type UslFitOptions,
+  type UslPoint,
 } from './usl-fit.js';
 export { scaleFitnessFunctions, judgeScalingEfficiency } from './builtin-functions.js';
 export { formatScaleSection } from './format.js';
