@@ -83,7 +83,10 @@ async function start(o: StartOptions): Promise<void> {
     return;
   }
   const s = await serveGateway(o);
-  if (s.seeded) process.stderr.write(`platform: seeded ${s.seeded.users} users / ${s.seeded.pitches} pitches in ${s.seeded.ms} ms\n`);
+  if (s.seeded)
+    process.stderr.write(
+      `platform: seeded ${s.seeded.users} users / ${s.seeded.pitches} pitches in ${s.seeded.ms} ms\n`,
+    );
   ready(o, s.url, 1);
   onShutdown(o.dataDir, () => s.platform.close());
 }
@@ -108,7 +111,8 @@ async function stop(dataDir: string): Promise<void> {
 async function seed(argv: string[]): Promise<void> {
   const o = parseSeed(argv);
   const running = readRunning(o.dataDir);
-  if (running && o.db === 'pglite') fail(`a platform is running on ${o.dataDir} (pid ${running.pid}); stop it before seeding`);
+  if (running && o.db === 'pglite')
+    fail(`a platform is running on ${o.dataDir} (pid ${running.pid}); stop it before seeding`);
   ensurePrivateDir(o.dataDir);
   const p = await buildPlatformApp({ dataDir: o.dataDir, db: o.db, runSubscribers: false });
   try {

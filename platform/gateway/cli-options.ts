@@ -41,7 +41,10 @@ const SERVICES: readonly ServiceName[] = ['user', 'pitch', 'nda', 'notification'
 
 function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (e) {
     throw new PlatformUsageError((e as Error).message.split('\n')[0]!);
   }
@@ -49,7 +52,8 @@ function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeo
 
 function int(v: string | boolean | undefined, flag: string, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new PlatformUsageError(`--${flag} must be an integer, got ${String(v)}`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v))
+    throw new PlatformUsageError(`--${flag} must be an integer, got ${String(v)}`);
   const n = Number(v);
   if (n < min || n > max) throw new PlatformUsageError(`--${flag} must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -57,11 +61,13 @@ function int(v: string | boolean | undefined, flag: string, dflt: number, min: n
 
 function dbSpec(v: string | boolean | undefined, flag = 'db'): string {
   const s = typeof v === 'string' ? v : 'pglite';
-  if (s !== 'pglite' && !/^postgres(ql)?:\/\/\S+$/.test(s)) throw new PlatformUsageError(`--${flag} must be pglite or a postgres:// URL, got ${s}`);
+  if (s !== 'pglite' && !/^postgres(ql)?:\/\/\S+$/.test(s))
+    throw new PlatformUsageError(`--${flag} must be pglite or a postgres:// URL, got ${s}`);
   return s;
 }
 
-const dataDirOf = (v: string | boolean | undefined) => path.resolve(typeof v === 'string' ? v : path.join('.pitchey-fit', 'platform'));
+const dataDirOf = (v: string | boolean | undefined) =>
+  path.resolve(typeof v === 'string' ? v : path.join('.pitchey-fit', 'platform'));
 
 export function parseStart(argv: string[]): StartOptions {
   const v = parse(argv, {
@@ -86,13 +92,19 @@ export function parseStart(argv: string[]): StartOptions {
   const rl = v['rate-limit'] ?? 'on';
   if (rl !== 'on' && rl !== 'off') throw new PlatformUsageError(`--rate-limit must be on or off, got ${String(rl)}`);
   const mode = v.mode ?? 'gateway';
-  if (mode !== 'gateway' && mode !== 'services') throw new PlatformUsageError(`--mode must be gateway or services, got ${String(mode)}`);
-  if ((v.users !== undefined || v.pitches !== undefined) && !v.seed) throw new PlatformUsageError('--users and --pitches need --seed');
-  if (mode === 'services' && v.workers !== undefined && v.workers !== '1') throw new PlatformUsageError('--workers applies to --mode gateway only');
+  if (mode !== 'gateway' && mode !== 'services')
+    throw new PlatformUsageError(`--mode must be gateway or services, got ${String(mode)}`);
+  if ((v.users !== undefined || v.pitches !== undefined) && !v.seed)
+    throw new PlatformUsageError('--users and --pitches need --seed');
+  if (mode === 'services' && v.workers !== undefined && v.workers !== '1')
+    throw new PlatformUsageError('--workers applies to --mode gateway only');
   const rateLimit: Partial<RateLimitConfig> = { enabled: rl === 'on' };
-  if (v['rate-limit-per-min'] !== undefined) rateLimit.perMinute = int(v['rate-limit-per-min'], 'rate-limit-per-min', 0, 1, 1e9);
-  if (v['rate-limit-auth-per-min'] !== undefined) rateLimit.authPerMinute = int(v['rate-limit-auth-per-min'], 'rate-limit-auth-per-min', 0, 1, 1e9);
-  if (v['rate-limit-nda-per-min'] !== undefined) rateLimit.ndaPerMinute = int(v['rate-limit-nda-per-min'], 'rate-limit-nda-per-min', 0, 1, 1e9);
+  if (v['rate-limit-per-min'] !== undefined)
+    rateLimit.perMinute = int(v['rate-limit-per-min'], 'rate-limit-per-min', 0, 1, 1e9);
+  if (v['rate-limit-auth-per-min'] !== undefined)
+    rateLimit.authPerMinute = int(v['rate-limit-auth-per-min'], 'rate-limit-auth-per-min', 0, 1, 1e9);
+  if (v['rate-limit-nda-per-min'] !== undefined)
+    rateLimit.ndaPerMinute = int(v['rate-limit-nda-per-min'], 'rate-limit-nda-per-min', 0, 1, 1e9);
   const redisUrl = v['redis-url'];
   if (redisUrl !== undefined && (typeof redisUrl !== 'string' || !/^rediss?:\/\/\S+$/.test(redisUrl))) {
     throw new PlatformUsageError(`--redis-url must be a redis:// or rediss:// URL, got ${String(redisUrl)}`);
@@ -102,7 +114,9 @@ export function parseStart(argv: string[]): StartOptions {
     for (const part of v['service-rate-limit'].split(',')) {
       const m = /^([a-z]+)=(\d+)$/.exec(part.trim());
       if (!m || !SERVICES.includes(m[1] as ServiceName)) {
-        throw new PlatformUsageError(`--service-rate-limit expects name=perMinute[,name=perMinute] with names ${SERVICES.join('|')}, got ${part}`);
+        throw new PlatformUsageError(
+          `--service-rate-limit expects name=perMinute[,name=perMinute] with names ${SERVICES.join('|')}, got ${part}`,
+        );
       }
       serviceRateLimits[m[1] as ServiceName] = { perMinute: Number(m[2]) };
     }
@@ -126,7 +140,12 @@ export function parseStart(argv: string[]): StartOptions {
 }
 
 export function parseSeed(argv: string[]): SeedOptions {
-  const v = parse(argv, { 'data-dir': { type: 'string' }, db: { type: 'string' }, users: { type: 'string' }, pitches: { type: 'string' } });
+  const v = parse(argv, {
+    'data-dir': { type: 'string' },
+    db: { type: 'string' },
+    users: { type: 'string' },
+    pitches: { type: 'string' },
+  });
   return {
     dataDir: dataDirOf(v['data-dir']),
     db: dbSpec(v.db),

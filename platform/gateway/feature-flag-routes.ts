@@ -2,7 +2,13 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { badRequest, ok } from '../lib/api-error.js';
 import type { TokenSigner } from '../lib/auth-token.js';
-import { FLAG_KEY_PATTERN, isValidFlagKey, type FeatureFlags, type FlagChange, type FlagDefault } from '../lib/feature-flags.js';
+import {
+  FLAG_KEY_PATTERN,
+  isValidFlagKey,
+  type FeatureFlags,
+  type FlagChange,
+  type FlagDefault,
+} from '../lib/feature-flags.js';
 import { requireRole, viewerOf } from '../lib/request-auth.js';
 import { pitchFlags } from '../services/pitch/pitch-flags.js';
 

@@ -5,7 +5,12 @@ import type { ServiceTransport, TransportResponse } from '../lib/service-client.
 export class InjectTransport implements ServiceTransport {
   constructor(private readonly app: () => FastifyInstance) {}
 
-  async request(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<TransportResponse> {
+  async request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<TransportResponse> {
     const res = await this.app().inject({
       method: method as 'GET',
       url: path,

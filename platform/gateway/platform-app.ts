@@ -133,7 +133,10 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const tempMedia = opts.mediaDir || opts.dataDir ? null : mkdtempSync(path.join(os.tmpdir(), 'pitchey-media-'));
   const mediaRoot = opts.mediaDir ?? opts.dataDir ?? tempMedia!;
   ensurePrivateDir(mediaRoot);
-  const bus = new EventBus(db, { pollMs: opts.busPollMs ?? 100, onError: (s, e) => process.stderr.write(`[platform] subscriber ${s}: ${(e as Error).message}\n`) });
+  const bus = new EventBus(db, {
+    pollMs: opts.busPollMs ?? 100,
+    onError: (s, e) => process.stderr.write(`[platform] subscriber ${s}: ${(e as Error).message}\n`),
+  });
 
   let app: FastifyInstance | null = null;
   const transports = new Map<ServiceName, ServiceTransport>();
@@ -153,7 +156,8 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const metrics = new Registry();
   const caches = opts.caches ?? new LocalInvalidationBus();
   const flags = new FeatureFlags(db, opts.flagCaches ?? caches, { defaults: PLATFORM_FLAGS });
-  const rateLimitStore = opts.redisUrl && opts.rateLimit?.enabled !== false ? await RedisRateLimitStore.open(opts.redisUrl) : null;
+  const rateLimitStore =
+    opts.redisUrl && opts.rateLimit?.enabled !== false ? await RedisRateLimitStore.open(opts.redisUrl) : null;
   if (db.guard) exposeGuardMetrics(metrics, db.guard);
   if (db.router) exposeReplicaMetrics(metrics, db.router);
   if (rateLimitStore) exposeGuardMetrics(metrics, rateLimitStore.guard);
@@ -182,7 +186,12 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
       bus,
       signer,
       client: clientFor,
-      rateLimit: { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit, ...opts.serviceRateLimits?.[name], ...(rateLimitStore ? { shared: rateLimitStore.forScope(name) } : {}) },
+      rateLimit: {
+        ...DEFAULT_RATE_LIMIT,
+        ...opts.rateLimit,
+        ...opts.serviceRateLimits?.[name],
+        ...(rateLimitStore ? { shared: rateLimitStore.forScope(name) } : {}),
+      },
       dataDir: mediaRoot,
       sagaFaults: opts.sagaFaults,
       metrics,

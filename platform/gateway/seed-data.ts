@@ -41,13 +41,105 @@ export interface SeedData {
   ndas: SeedNda[];
 }
 
-const FIRST = ['Ava', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lena', 'Milo', 'Nia', 'Omar', 'Pia', 'Quinn', 'Rosa', 'Sami', 'Tess'];
-const LAST = ['Adler', 'Brooks', 'Castro', 'Dunn', 'Ekwueme', 'Fischer', 'Garcia', 'Holm', 'Ito', 'Jensen', 'Khan', 'Larsen', 'Moreau', 'Novak', 'Okafor', 'Park'];
-const ADJ = ['Silent', 'Broken', 'Golden', 'Last', 'Hidden', 'Northern', 'Electric', 'Midnight', 'Paper', 'Iron', 'Velvet', 'Distant', 'Burning', 'Glass'];
-const NOUN = ['Harbor', 'Signal', 'Orchard', 'Frontier', 'Archive', 'Kingdom', 'Circuit', 'Lighthouse', 'Garden', 'Empire', 'Tide', 'Mirror', 'Summit', 'Engine'];
-const HOOK = ['a disgraced pilot', 'two rival chefs', 'a retired spy', 'an orphaned inventor', 'a small-town mayor', 'a deep-sea crew', 'a teenage hacker', 'a jazz trio'];
-const TWIST = ['uncovers a conspiracy', 'must win one last race', 'fakes a haunting', 'inherits a failing circus', 'races a hurricane', 'hides a second family', 'rebuilds a lost city'];
-const COMPANIES = ['Northlight Capital', 'Blue Door Pictures', 'Harbor Media Fund', 'Kestrel Studios', 'Meridian Partners', 'Slate & Reel'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Cleo',
+  'Dev',
+  'Eli',
+  'Fay',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jun',
+  'Kai',
+  'Lena',
+  'Milo',
+  'Nia',
+  'Omar',
+  'Pia',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tess',
+];
+const LAST = [
+  'Adler',
+  'Brooks',
+  'Castro',
+  'Dunn',
+  'Ekwueme',
+  'Fischer',
+  'Garcia',
+  'Holm',
+  'Ito',
+  'Jensen',
+  'Khan',
+  'Larsen',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Park',
+];
+const ADJ = [
+  'Silent',
+  'Broken',
+  'Golden',
+  'Last',
+  'Hidden',
+  'Northern',
+  'Electric',
+  'Midnight',
+  'Paper',
+  'Iron',
+  'Velvet',
+  'Distant',
+  'Burning',
+  'Glass',
+];
+const NOUN = [
+  'Harbor',
+  'Signal',
+  'Orchard',
+  'Frontier',
+  'Archive',
+  'Kingdom',
+  'Circuit',
+  'Lighthouse',
+  'Garden',
+  'Empire',
+  'Tide',
+  'Mirror',
+  'Summit',
+  'Engine',
+];
+const HOOK = [
+  'a disgraced pilot',
+  'two rival chefs',
+  'a retired spy',
+  'an orphaned inventor',
+  'a small-town mayor',
+  'a deep-sea crew',
+  'a teenage hacker',
+  'a jazz trio',
+];
+const TWIST = [
+  'uncovers a conspiracy',
+  'must win one last race',
+  'fakes a haunting',
+  'inherits a failing circus',
+  'races a hurricane',
+  'hides a second family',
+  'rebuilds a lost city',
+];
+const COMPANIES = [
+  'Northlight Capital',
+  'Blue Door Pictures',
+  'Harbor Media Fund',
+  'Kestrel Studios',
+  'Meridian Partners',
+  'Slate & Reel',
+];
 
 /** Zipf-like popularity: weight of rank r is 1/r^s. */
 function zipfViews(rank: number, maxViews: number): number {
@@ -103,11 +195,26 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
       productionTimeline: `Pre-production ${2 + Math.floor(rnd() * 6)} months; shoot ${4 + Math.floor(rnd() * 12)} weeks`,
       attachedTalent: `${pick(FIRST)} ${pick(LAST)} (lead), ${pick(FIRST)} ${pick(LAST)} (director)`,
       financialProjections: `Projected gross ${(5 + Math.floor(rnd() * 200)) / 10}M`,
-      distributionPlan: pick(['Festival circuit then streaming', 'Wide theatrical', 'Streaming first', 'Broadcast co-production']),
-      marketingStrategy: pick(['Social-first campaign', 'Festival buzz', 'Star-led press tour', 'Community screenings']),
+      distributionPlan: pick([
+        'Festival circuit then streaming',
+        'Wide theatrical',
+        'Streaming first',
+        'Broadcast co-production',
+      ]),
+      marketingStrategy: pick([
+        'Social-first campaign',
+        'Festival buzz',
+        'Star-led press tour',
+        'Community screenings',
+      ]),
       privateAttachments: `deck-${i}.pdf`,
       contactDetails: `${owner.email}`,
-      revenueModel: pick(['Pre-sales + gap financing', 'Equity + tax credit', 'Streamer buyout', 'Co-production split']),
+      revenueModel: pick([
+        'Pre-sales + gap financing',
+        'Equity + tax credit',
+        'Streamer buyout',
+        'Co-production split',
+      ]),
     };
     pitches.push({
       id: seedUuid(`pitch:${i}`),
@@ -139,7 +246,11 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
     const key = `${follower.id}|${followee.id}`;
     if (follower.id === followee.id || followSeen.has(key)) continue;
     followSeen.add(key);
-    follows.push({ followerId: follower.id, followeeId: followee.id, createdAt: iso(SEED_EPOCH + 2 * 86_400_000 + i * 30_000) });
+    follows.push({
+      followerId: follower.id,
+      followeeId: followee.id,
+      createdAt: iso(SEED_EPOCH + 2 * 86_400_000 + i * 30_000),
+    });
   }
 
   const pairs = (count: number, tag: string) => {
@@ -152,7 +263,11 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
       const key = `${p.id}|${u.id}`;
       if (seen.has(key) || u.id === p.ownerId) continue;
       seen.add(key);
-      out.push({ pitchId: p.id, userId: u.id, createdAt: iso(SEED_EPOCH + 3 * 86_400_000 + i * 10_000 + (tag === 'save' ? 5000 : 0)) });
+      out.push({
+        pitchId: p.id,
+        userId: u.id,
+        createdAt: iso(SEED_EPOCH + 3 * 86_400_000 + i * 10_000 + (tag === 'save' ? 5000 : 0)),
+      });
     }
     return out;
   };

@@ -11,7 +11,13 @@ import { openDb } from '../lib/db.js';
 import { FeatureFlags } from '../lib/feature-flags.js';
 import { createHttpApp } from '../lib/http-app.js';
 import { serveDbOverIpc } from '../lib/ipc-db.js';
-import { CLIENT_IP_HEADER, GATEWAY_HEADER, registerViewerResolution, SessionRevocations, type AuthState } from '../lib/request-auth.js';
+import {
+  CLIENT_IP_HEADER,
+  GATEWAY_HEADER,
+  registerViewerResolution,
+  SessionRevocations,
+  type AuthState,
+} from '../lib/request-auth.js';
 import { HttpTransport, INTERNAL_HEADER, ServiceClient } from '../lib/service-client.js';
 import { GATEWAY_TOKEN_HEADER, ServiceTokens } from '../lib/service-auth.js';
 import { flushTracing, initTracing, injectTraceHeaders, registerTracing } from '../lib/tracing.js';
@@ -35,26 +41,47 @@ function freePort(): Promise<number> {
   });
 }
 
-const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', INTERNAL_HEADER, GATEWAY_HEADER, CLIENT_IP_HEADER]);
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  INTERNAL_HEADER,
+  GATEWAY_HEADER,
+  CLIENT_IP_HEADER,
+]);
 
 /**
  * `--mode services`: each service runs as its own process on its own loopback port; this process is the gateway
  * that proxies public paths to the owning service. With PGlite this process owns the database and serves the
  * service processes over IPC; with PostgreSQL every service connects itself.
  */
-export async function runServicesMode(o: StartOptions): Promise<{ url: string; workers: number; close(): Promise<void> }> {
+export async function runServicesMode(
+  o: StartOptions,
+): Promise<{ url: string; workers: number; close(): Promise<void> }> {
   ensurePrivateDir(o.dataDir);
   const secret = loadOrCreateSecret(o.dataDir);
   const signer = new TokenSigner(secret);
   const tokens = new ServiceTokens(secret, 'gateway');
-  const db = await openDb(o.db === 'pglite' ? { kind: 'pglite', dataDir: path.join(o.dataDir, 'pgdata') } : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl });
+  const db = await openDb(
+    o.db === 'pglite'
+      ? { kind: 'pglite', dataDir: path.join(o.dataDir, 'pgdata') }
+      : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl },
+  );
   await migratePlatform(db);
   if (o.seed && !(await hasUsers(db))) {
     const r = await seedPlatform(db, o.dataDir, o.users, o.pitches);
     process.stderr.write(`platform: seeded ${o.users} users / ${o.pitches} pitches in ${Math.round(r.ms)} ms\n`);
   }
-  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
-  const remote = Object.fromEntries(SERVICE_NAMES.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (n) => [n, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
+  const remote = Object.fromEntries(SERVICE_NAMES.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<
+    ServiceName,
+    string
+  >;
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service-main.js');
   const children = new Map<ServiceName, ChildProcess>();
   // The gateway serves the feature-flag endpoints; a change reaches every service process before the PUT answers.
@@ -64,7 +91,10 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
   await Promise.all(
     SERVICE_NAMES.map((service) => {
       const child = fork(script, [], {
-        env: { ...process.env, PITCHEY_SERVICE_OPTIONS: JSON.stringify({ ...o, service, servicePort: ports[service], remote }) },
+        env: {
+          ...process.env,
+          PITCHEY_SERVICE_OPTIONS: JSON.stringify({ ...o, service, servicePort: ports[service], remote }),
+        },
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
@@ -86,7 +116,12 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     }),
   );
 
-  const pools = Object.fromEntries(SERVICE_NAMES.map((n) => [n, new Pool(remote[n], { connections: 64, headersTimeout: 10_000, bodyTimeout: 10_000 })])) as Record<ServiceName, Pool>;
+  const pools = Object.fromEntries(
+    SERVICE_NAMES.map((n) => [
+      n,
+      new Pool(remote[n], { connections: 64, headersTimeout: 10_000, bodyTimeout: 10_000 }),
+    ]),
+  ) as Record<ServiceName, Pool>;
   const app = createHttpApp();
   initTracing('pitchey-gateway');
   registerTracing(app);
@@ -99,7 +134,11 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
     // Admin calls are rare: each one asks the user service whether the token's session is still live (no cache).
     const users = new ServiceClient('user', new HttpTransport(remote.user), () => tokens.tokenFor('user'));
-    registerViewerResolution(scope, signer, new SessionRevocations((id) => users.call<AuthState>('GET', `/internal/users/${id}/auth-state`), null));
+    registerViewerResolution(
+      scope,
+      signer,
+      new SessionRevocations((id) => users.call<AuthState>('GET', `/internal/users/${id}/auth-state`), null),
+    );
     registerFeatureFlagRoutes(scope, flags, signer);
   });
   app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
@@ -107,7 +146,11 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
     const states = await Promise.all(
       SERVICE_NAMES.map(async (n) => {
         try {
-          const r = await pools[n].request({ method: 'GET', path: '/readyz', headers: { [GATEWAY_TOKEN_HEADER]: await tokens.tokenFor(n) } });
+          const r = await pools[n].request({
+            method: 'GET',
+            path: '/readyz',
+            headers: { [GATEWAY_TOKEN_HEADER]: await tokens.tokenFor(n) },
+          });
           await r.body.dump();
           return [n, r.statusCode === 200] as const;
         } catch {
@@ -116,26 +159,58 @@ export async function runServicesMode(o: StartOptions): Promise<{ url: string; w
       }),
     );
     const ok = states.every(([, up]) => up);
-    return reply.code(ok ? 200 : 503).send(ok ? { success: true, data: { status: 'ready', services: SERVICE_NAMES } } : { success: false, error: { code: 'not_ready', message: `down: ${states.filter(([, u]) => !u).map(([n]) => n).join(', ')}` } });
+    return reply.code(ok ? 200 : 503).send(
+      ok
+        ? { success: true, data: { status: 'ready', services: SERVICE_NAMES } }
+        : {
+            success: false,
+            error: {
+              code: 'not_ready',
+              message: `down: ${states
+                .filter(([, u]) => !u)
+                .map(([n]) => n)
+                .join(', ')}`,
+            },
+          },
+    );
   });
   app.get<{ Params: { service: string } }>('/metrics/:service', async (req, reply) => {
     assertMayScrape(req, process.env[METRICS_TOKEN_ENV]);
     const n = req.params.service as ServiceName;
-    if (!SERVICE_NAMES.includes(n)) return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no service ${n}` } });
+    if (!SERVICE_NAMES.includes(n))
+      return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no service ${n}` } });
     const auth = req.headers.authorization;
     const gw = { [GATEWAY_TOKEN_HEADER]: await tokens.tokenFor(n) };
-    const r = await pools[n].request({ method: 'GET', path: '/metrics', headers: auth ? { ...gw, authorization: auth } : gw });
-    return reply.code(r.statusCode).header('content-type', String(r.headers['content-type'] ?? 'text/plain')).send(await r.body.text());
+    const r = await pools[n].request({
+      method: 'GET',
+      path: '/metrics',
+      headers: auth ? { ...gw, authorization: auth } : gw,
+    });
+    return reply
+      .code(r.statusCode)
+      .header('content-type', String(r.headers['content-type'] ?? 'text/plain'))
+      .send(await r.body.text());
   });
   app.all('/*', async (req, reply) => {
     const target = serviceForPath(req.url);
-    if (!target) return reply.code(404).send({ success: false, error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    if (!target)
+      return reply
+        .code(404)
+        .send({
+          success: false,
+          error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` },
+        });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && typeof v === 'string') headers[k] = v;
     headers[GATEWAY_HEADER] = await tokens.tokenFor(target);
     injectTraceHeaders(headers);
     headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
-    const res = await pools[target].request({ method: req.method as 'GET', path: req.url, headers, body: (req.body as Buffer | undefined) ?? undefined });
+    const res = await pools[target].request({
+      method: req.method as 'GET',
+      path: req.url,
+      headers,
+      body: (req.body as Buffer | undefined) ?? undefined,
+    });
     reply.code(res.statusCode);
     for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) reply.header(k, v);
     return reply.send(Buffer.from(await res.body.arrayBuffer()));

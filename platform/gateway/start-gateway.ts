@@ -13,7 +13,17 @@ export interface Served {
 }
 
 /** Single-process gateway: every service in this process behind one port. */
-export async function serveGateway(o: StartOptions, extra: { caches?: CacheInvalidationBus; openedDb?: Db; skipMigrations?: boolean; runSubscribers?: boolean; backgroundJobs?: boolean; listen?: boolean } = {}): Promise<Served> {
+export async function serveGateway(
+  o: StartOptions,
+  extra: {
+    caches?: CacheInvalidationBus;
+    openedDb?: Db;
+    skipMigrations?: boolean;
+    runSubscribers?: boolean;
+    backgroundJobs?: boolean;
+    listen?: boolean;
+  } = {},
+): Promise<Served> {
   ensurePrivateDir(o.dataDir);
   const platform = await buildPlatformApp({
     dataDir: o.dataDir,

@@ -15,8 +15,14 @@ import { serveGateway } from './start-gateway.js';
 export async function runWorkerCluster(o: StartOptions): Promise<{ url: string; close(): Promise<void> }> {
   const relay = new InvalidationRelay();
   // The primary serves no HTTP, so it needs no connection to the rate-limit store.
-  const primary = await serveGateway({ ...o, redisUrl: undefined }, { listen: false, caches: new RelayingInvalidationBus(relay) });
-  if (primary.seeded) process.stderr.write(`platform: seeded ${primary.seeded.users} users / ${primary.seeded.pitches} pitches in ${primary.seeded.ms} ms\n`);
+  const primary = await serveGateway(
+    { ...o, redisUrl: undefined },
+    { listen: false, caches: new RelayingInvalidationBus(relay) },
+  );
+  if (primary.seeded)
+    process.stderr.write(
+      `platform: seeded ${primary.seeded.users} users / ${primary.seeded.pitches} pitches in ${primary.seeded.ms} ms\n`,
+    );
   cluster.setupPrimary({
     exec: path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.js'),
     serialization: 'advanced',

@@ -10,7 +10,13 @@ const o = JSON.parse(process.env.PITCHEY_WORKER_OPTIONS ?? '{}') as StartOptions
 runForkedChild(async () => {
   const served = await serveGateway(
     { ...o, seed: false },
-    { caches: new WorkerInvalidationBus(), openedDb: o.db === 'pglite' ? ipcDb() : undefined, skipMigrations: true, runSubscribers: false, backgroundJobs: false },
+    {
+      caches: new WorkerInvalidationBus(),
+      openedDb: o.db === 'pglite' ? ipcDb() : undefined,
+      skipMigrations: true,
+      runSubscribers: false,
+      backgroundJobs: false,
+    },
   );
   const addr = served.platform.app.server.address();
   return { port: typeof addr === 'object' && addr ? addr.port : o.port, close: () => served.platform.close() };

@@ -72,7 +72,10 @@ export function rolloutBucket(key: string, userId: string): number {
   return createHash('sha256').update(`${key}:${userId}`).digest().readUInt32BE(0) % 100;
 }
 
-export function evaluateFlag(flag: Pick<FeatureFlag, 'key' | 'enabled' | 'rolloutPercent'> | undefined, ctx: EvaluationContext = {}): boolean {
+export function evaluateFlag(
+  flag: Pick<FeatureFlag, 'key' | 'enabled' | 'rolloutPercent'> | undefined,
+  ctx: EvaluationContext = {},
+): boolean {
   if (!flag || !flag.enabled || flag.rolloutPercent <= 0) return false;
   if (flag.rolloutPercent >= 100) return true;
   return ctx.userId ? rolloutBucket(flag.key, ctx.userId) < flag.rolloutPercent : false;
@@ -119,11 +122,22 @@ export class FeatureFlags {
   // Bumped by every invalidation: a load that raced with a change is not kept.
   private epoch = 0;
 
-  constructor(private readonly db: Db, private readonly caches: CacheInvalidationBus, opts: FeatureFlagsOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly caches: CacheInvalidationBus,
+    opts: FeatureFlagsOptions = {},
+  ) {
     this.defaults = new Map(
       (opts.defaults ?? []).map((d) => [
         d.key,
-        { key: d.key, enabled: d.enabled, rolloutPercent: d.rolloutPercent ?? 100, description: d.description, updatedAt: null, updatedBy: null },
+        {
+          key: d.key,
+          enabled: d.enabled,
+          rolloutPercent: d.rolloutPercent ?? 100,
+          description: d.description,
+          updatedAt: null,
+          updatedBy: null,
+        },
       ]),
     );
     this.maxAgeMs = opts.maxAgeMs ?? 30_000;
@@ -160,7 +174,8 @@ export class FeatureFlags {
   async set(key: string, change: FlagChange, actor: string | null = null): Promise<FeatureFlag> {
     if (!isValidFlagKey(key)) throw new RangeError(`invalid flag key ${JSON.stringify(key)}`);
     const p = change.rolloutPercent;
-    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 100)) throw new RangeError(`rolloutPercent must be an integer 0-100, got ${p}`);
+    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 100))
+      throw new RangeError(`rolloutPercent must be an integer 0-100, got ${p}`);
     const declared = this.defaults.get(key);
     const rows = await this.db.query<FlagRow>(
       `INSERT INTO platform_lib.feature_flags AS f (key, enabled, rollout_percent, description, updated_at, updated_by)
@@ -207,7 +222,9 @@ export class FeatureFlags {
 
   // From the primary, not a replica: an admin's change must be read back at once.
   private async load(): Promise<ReadonlyMap<string, FeatureFlag>> {
-    const rows = await this.db.query<FlagRow>('SELECT key, enabled, rollout_percent, description, updated_at, updated_by FROM platform_lib.feature_flags');
+    const rows = await this.db.query<FlagRow>(
+      'SELECT key, enabled, rollout_percent, description, updated_at, updated_by FROM platform_lib.feature_flags',
+    );
     const m = new Map(this.defaults);
     for (const r of rows) m.set(r.key, toFlag(r));
     return m;

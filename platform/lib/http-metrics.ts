@@ -15,8 +15,18 @@ function metricSet(registry: Registry): HttpMetricSet {
   let s = sets.get(registry);
   if (!s) {
     s = {
-      requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests handled', labelNames, registers: [registry] }),
-      errors: new Counter({ name: 'http_request_errors_total', help: 'HTTP requests answered with status >= 500', labelNames, registers: [registry] }),
+      requests: new Counter({
+        name: 'http_requests_total',
+        help: 'HTTP requests handled',
+        labelNames,
+        registers: [registry],
+      }),
+      errors: new Counter({
+        name: 'http_request_errors_total',
+        help: 'HTTP requests answered with status >= 500',
+        labelNames,
+        registers: [registry],
+      }),
       duration: new Histogram({
         name: 'http_request_duration_seconds',
         help: 'HTTP request duration',
@@ -37,7 +47,12 @@ function metricSet(registry: Registry): HttpMetricSet {
 export function registerHttpMetrics(app: FastifyInstance, service: string, registry: Registry): Registry {
   const m = metricSet(registry);
   app.addHook('onResponse', async (req, reply) => {
-    const labels = { service, method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    const labels = {
+      service,
+      method: req.method,
+      route: req.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
     m.requests.inc(labels);
     if (reply.statusCode >= 500) m.errors.inc(labels);
     m.duration.observe(labels, reply.elapsedTime / 1000);

@@ -23,7 +23,10 @@ export async function migrate(db: Db, schema: string, migrations: Migration[]): 
   for (const m of [...migrations].sort((a, b) => a.id.localeCompare(b.id))) {
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const rows = await tx.query('SELECT 1 FROM public.schema_migrations WHERE schema_name = $1 AND id = $2', [schema, m.id]);
+      const rows = await tx.query('SELECT 1 FROM public.schema_migrations WHERE schema_name = $1 AND id = $2', [
+        schema,
+        m.id,
+      ]);
       if (rows.length > 0) return true;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
       await tx.query('INSERT INTO public.schema_migrations (schema_name, id) VALUES ($1, $2)', [schema, m.id]);

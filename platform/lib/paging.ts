@@ -1,7 +1,11 @@
 import { badRequest } from './api-error.js';
 
 /** Parses `page`/`limit` query values into bounded integers (always passed to SQL as parameters). */
-export function parsePaging(q: { page?: unknown; limit?: unknown }, defaultLimit = 20, maxLimit = 100): { page: number; limit: number; offset: number } {
+export function parsePaging(
+  q: { page?: unknown; limit?: unknown },
+  defaultLimit = 20,
+  maxLimit = 100,
+): { page: number; limit: number; offset: number } {
   const page = intParam(q.page, 'page', 1, 1, 10_000);
   const limit = intParam(q.limit, 'limit', defaultLimit, 1, maxLimit);
   return { page, limit, offset: (page - 1) * limit };

@@ -120,15 +120,13 @@ export function registerServiceAuth(
         return void calls.set(req, { caller: 'gateway', via: 'gateway' });
     }
     if (requireToken) {
-      return reply
-        .code(401)
-        .send({
-          success: false,
-          error: {
-            code: 'service_token_required',
-            message: `${callee} accepts calls through the gateway or from services only`,
-          },
-        });
+      return reply.code(401).send({
+        success: false,
+        error: {
+          code: 'service_token_required',
+          message: `${callee} accepts calls through the gateway or from services only`,
+        },
+      });
     }
   });
 }

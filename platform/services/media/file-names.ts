@@ -3,7 +3,10 @@ import path from 'node:path';
 /** A safe file name: no directories, no dot-files, only [A-Za-z0-9._-], at most 100 characters. */
 export function sanitizeFileName(name: string): string {
   const base = path.posix.basename(name.replace(/\\/g, '/'));
-  let s = base.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/_+/g, '_');
+  let s = base
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/_+/g, '_');
   s = s.replace(/^[._]+/, '');
   if (s.length > 100) {
     const ext = path.posix.extname(s).slice(0, 10);

@@ -11,7 +11,15 @@ import { appendEvents } from '../../lib/event-store.js';
 import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { uuidParam } from '../../lib/paging.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
-import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, viewerOf, type Viewer } from '../../lib/request-auth.js';
+import {
+  clientAddressOf,
+  isInternalCall,
+  requireInternal,
+  requireRole,
+  requireViewer,
+  viewerOf,
+  type Viewer,
+} from '../../lib/request-auth.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
 import { ALLOWED_MIME, MAX_MEDIA_BYTES, sanitizeFileName } from './file-names.js';
 import { MEDIA_SCHEMA, mediaMigrations } from './schema.js';
@@ -30,7 +38,8 @@ interface MediaRow {
   created_at: Date;
 }
 
-const isOwnerOrAdmin = (r: MediaRow, viewer: Viewer | null) => viewer !== null && (viewer.userId === r.owner_id || viewer.role === 'admin');
+const isOwnerOrAdmin = (r: MediaRow, viewer: Viewer | null) =>
+  viewer !== null && (viewer.userId === r.owner_id || viewer.role === 'admin');
 
 /** Metadata as `viewer` may see it: the uploader's id only for the uploader and admins (it names the creator). */
 function toDto(r: MediaRow, viewer: Viewer | null): MediaDto {
@@ -93,13 +102,19 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     // 404 rather than 403 so gated media do not reveal that they exist.
     if (!r) throw notFound('media not found');
     // Media of a draft, archived or deleted pitch are served to its owner (and admins) only.
-    if (r.pitch_id && !isOwnerOrAdmin(r, viewer) && (await pitchStatus(r.pitch_id)) !== 'published') throw notFound('media not found');
+    if (r.pitch_id && !isOwnerOrAdmin(r, viewer) && (await pitchStatus(r.pitch_id)) !== 'published')
+      throw notFound('media not found');
     if (!(await mayRead(r, viewer))) throw notFound('media not found');
     return r;
   }
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registerRateLimit(
+      app,
+      ctx.rateLimit,
+      (req) => isInternalCall(req, signer),
+      (req) => clientAddressOf(req, signer),
+    );
     registry = registerHttpMetrics(app, 'media', ctx.metrics);
 
     app.post<{ Body: UploadMedia }>(
@@ -126,7 +141,8 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
         if (!ALLOWED_MIME.has(b.mimeType)) throw badRequest(`mimeType ${b.mimeType} is not accepted`);
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b.contentBase64)) throw badRequest('contentBase64 is not base64');
         const bytes = Buffer.from(b.contentBase64, 'base64');
-        if (bytes.length === 0 || bytes.length > MAX_MEDIA_BYTES) throw badRequest(`file must be 1..${MAX_MEDIA_BYTES} bytes`);
+        if (bytes.length === 0 || bytes.length > MAX_MEDIA_BYTES)
+          throw badRequest(`file must be 1..${MAX_MEDIA_BYTES} bytes`);
         let pitchId: string | null = null;
         if (b.pitchId) {
           const p = await pitch.call<PitchSummaryDto>('GET', `/internal/pitches/${b.pitchId.toLowerCase()}/summary`);
@@ -144,10 +160,24 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
             const r = await tx.query<MediaRow>(
               `INSERT INTO media_svc.media (id, owner_id, pitch_id, file_name, mime_type, size, storage_path, checksum, state, requires_nda)
                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
-              [id, viewer.userId, pitchId, fileName, b.mimeType, bytes.length, storagePath, checksum, pitchId ? 'processed' : 'pending', b.requiresNda ?? true],
+              [
+                id,
+                viewer.userId,
+                pitchId,
+                fileName,
+                b.mimeType,
+                bytes.length,
+                storagePath,
+                checksum,
+                pitchId ? 'processed' : 'pending',
+                b.requiresNda ?? true,
+              ],
             );
             await appendEvents(tx, `media-${id}`, 0, [
-              { type: 'MediaUploaded', data: { mediaId: id, ownerId: viewer.userId, pitchId, requiresNda: b.requiresNda ?? true } },
+              {
+                type: 'MediaUploaded',
+                data: { mediaId: id, ownerId: viewer.userId, pitchId, requiresNda: b.requiresNda ?? true },
+              },
             ]);
             return r[0]!;
           });
@@ -167,7 +197,10 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     app.get<{ Params: { id: string } }>('/api/media/:id/content', async (req, reply) => {
       const r = await readable(uuidParam(req.params.id), viewerOf(req, signer));
       const bytes = await readFile(path.join(root, r.storage_path));
-      return reply.header('content-type', r.mime_type).header('content-disposition', `attachment; filename="${r.file_name}"`).send(bytes);
+      return reply
+        .header('content-type', r.mime_type)
+        .header('content-disposition', `attachment; filename="${r.file_name}"`)
+        .send(bytes);
     });
 
     app.get<{ Params: { id: string } }>('/api/pitches/:id/media', async (req) => {
@@ -179,7 +212,10 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
       });
       const isOwner = viewer?.userId === p.ownerId || viewer?.role === 'admin';
       if (p.status !== 'published' && !isOwner) throw notFound('pitch not found');
-      const rows = await db.query<MediaRow>('SELECT * FROM media_svc.media WHERE pitch_id = $1 ORDER BY created_at, id', [pitchId]);
+      const rows = await db.query<MediaRow>(
+        'SELECT * FROM media_svc.media WHERE pitch_id = $1 ORDER BY created_at, id',
+        [pitchId],
+      );
       const out: MediaDto[] = [];
       let gatedAllowed: boolean | null = isOwner ? true : null;
       for (const r of rows) {
@@ -196,12 +232,14 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
       const viewer = requireViewer(req, signer);
       const id = uuidParam(req.params.id);
       const rows = await db.transaction(async (tx) => {
-        const r = await tx.query<MediaRow>('DELETE FROM media_svc.media WHERE id = $1 AND (owner_id = $2 OR $3) RETURNING *', [
-          id,
-          viewer.userId,
-          viewer.role === 'admin',
-        ]);
-        for (const m of r) await appendEvents(tx, `media-${m.id}`, 'any', [{ type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } }]);
+        const r = await tx.query<MediaRow>(
+          'DELETE FROM media_svc.media WHERE id = $1 AND (owner_id = $2 OR $3) RETURNING *',
+          [id, viewer.userId, viewer.role === 'admin'],
+        );
+        for (const m of r)
+          await appendEvents(tx, `media-${m.id}`, 'any', [
+            { type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } },
+          ]);
         return r;
       });
       if (rows.length === 0) throw notFound('media not found');
@@ -210,47 +248,59 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     });
 
     // Saga step ProcessMedia: verify each file's checksum and attach it to the new pitch.
-    app.post<{ Body: { pitchId: string; ownerId: string; mediaIds: string[]; requiresNda: boolean } }>('/internal/media/attach', async (req) => {
-      requireInternal(req, signer);
-      const b = req.body;
-      const ids = b.mediaIds.map((x) => uuidParam(x, 'mediaId'));
-      await db.transaction(async (tx) => {
-        const rows = await tx.query<MediaRow>('SELECT * FROM media_svc.media WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids]);
-        if (rows.length !== ids.length) throw notFound('media not found');
-        for (const r of rows) {
-          if (r.owner_id !== b.ownerId) throw forbidden('media belongs to someone else');
-          if (r.pitch_id && r.pitch_id !== b.pitchId) throw conflict('media already attached to another pitch', 'media_attached');
-          const bytes = await readFile(path.join(root, r.storage_path));
-          const ok2 = createHash('sha256').update(bytes).digest('hex') === r.checksum;
-          await tx.query('UPDATE media_svc.media SET pitch_id = $2, state = $3, requires_nda = $4 WHERE id = $1', [
-            r.id,
-            b.pitchId,
-            ok2 ? 'processed' : 'failed',
-            b.requiresNda || r.requires_nda,
+    app.post<{ Body: { pitchId: string; ownerId: string; mediaIds: string[]; requiresNda: boolean } }>(
+      '/internal/media/attach',
+      async (req) => {
+        requireInternal(req, signer);
+        const b = req.body;
+        const ids = b.mediaIds.map((x) => uuidParam(x, 'mediaId'));
+        await db.transaction(async (tx) => {
+          const rows = await tx.query<MediaRow>('SELECT * FROM media_svc.media WHERE id = ANY($1::uuid[]) FOR UPDATE', [
+            ids,
           ]);
-          if (!ok2) throw new ApiError(422, 'media_corrupt', `media ${r.id} failed its checksum`);
-        }
-      });
-      return ok({ attached: ids.length });
-    });
+          if (rows.length !== ids.length) throw notFound('media not found');
+          for (const r of rows) {
+            if (r.owner_id !== b.ownerId) throw forbidden('media belongs to someone else');
+            if (r.pitch_id && r.pitch_id !== b.pitchId)
+              throw conflict('media already attached to another pitch', 'media_attached');
+            const bytes = await readFile(path.join(root, r.storage_path));
+            const ok2 = createHash('sha256').update(bytes).digest('hex') === r.checksum;
+            await tx.query('UPDATE media_svc.media SET pitch_id = $2, state = $3, requires_nda = $4 WHERE id = $1', [
+              r.id,
+              b.pitchId,
+              ok2 ? 'processed' : 'failed',
+              b.requiresNda || r.requires_nda,
+            ]);
+            if (!ok2) throw new ApiError(422, 'media_corrupt', `media ${r.id} failed its checksum`);
+          }
+        });
+        return ok({ attached: ids.length });
+      },
+    );
 
     // Compensation DeleteMedia: the saga's files that are unattached or attached to its own pitch, never another's.
-    app.post<{ Body: { ownerId: string; pitchId: string; mediaIds: string[] } }>('/internal/media/discard', async (req) => {
-      requireInternal(req, signer);
-      const ids = req.body.mediaIds.map((x) => uuidParam(x, 'mediaId'));
-      const pitchId = uuidParam(req.body.pitchId, 'pitchId');
-      const rows = await db.transaction(async (tx) => {
-        const r = await tx.query<MediaRow>(
-          `DELETE FROM media_svc.media WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND (pitch_id IS NULL OR pitch_id = $3)
+    app.post<{ Body: { ownerId: string; pitchId: string; mediaIds: string[] } }>(
+      '/internal/media/discard',
+      async (req) => {
+        requireInternal(req, signer);
+        const ids = req.body.mediaIds.map((x) => uuidParam(x, 'mediaId'));
+        const pitchId = uuidParam(req.body.pitchId, 'pitchId');
+        const rows = await db.transaction(async (tx) => {
+          const r = await tx.query<MediaRow>(
+            `DELETE FROM media_svc.media WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND (pitch_id IS NULL OR pitch_id = $3)
            RETURNING *`,
-          [ids, req.body.ownerId, pitchId],
-        );
-        for (const m of r) await appendEvents(tx, `media-${m.id}`, 'any', [{ type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } }]);
-        return r;
-      });
-      await removeFiles(rows);
-      return ok({ discarded: rows.length });
-    });
+            [ids, req.body.ownerId, pitchId],
+          );
+          for (const m of r)
+            await appendEvents(tx, `media-${m.id}`, 'any', [
+              { type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } },
+            ]);
+          return r;
+        });
+        await removeFiles(rows);
+        return ok({ discarded: rows.length });
+      },
+    );
   }
 
   /** Deleting a pitch deletes its media rows and files. */
@@ -260,7 +310,10 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     async handle(tx, e) {
       const { pitchId } = e.data as { pitchId: string };
       const rows = await tx.query<MediaRow>('DELETE FROM media_svc.media WHERE pitch_id = $1 RETURNING *', [pitchId]);
-      for (const m of rows) await appendEvents(tx, `media-${m.id}`, 'any', [{ type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } }]);
+      for (const m of rows)
+        await appendEvents(tx, `media-${m.id}`, 'any', [
+          { type: 'MediaDeleted', data: { mediaId: m.id, ownerId: m.owner_id } },
+        ]);
       await removeFiles(rows);
     },
   };

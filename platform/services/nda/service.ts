@@ -11,7 +11,14 @@ import { appendEvents, type NewEvent } from '../../lib/event-store.js';
 import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { parsePaging, uuidParam } from '../../lib/paging.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
-import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, type Viewer } from '../../lib/request-auth.js';
+import {
+  clientAddressOf,
+  isInternalCall,
+  requireInternal,
+  requireRole,
+  requireViewer,
+  type Viewer,
+} from '../../lib/request-auth.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
 import { TtlCache } from '../../lib/ttl-cache.js';
 import { decideAccess } from './nda-access.js';
@@ -61,7 +68,13 @@ function toDto(r: NdaRow, viewer: { userId: string; role: Role }, now: Date): Nd
 const DEFAULT_NDA_DAYS = 365;
 
 function ndaData(r: NdaRow) {
-  return { ndaId: r.id, pitchId: r.pitch_id, pitchTitle: r.pitch_title, requesterId: r.requester_id, ownerId: r.owner_id };
+  return {
+    ndaId: r.id,
+    pitchId: r.pitch_id,
+    pitchTitle: r.pitch_title,
+    requesterId: r.requester_id,
+    ownerId: r.owner_id,
+  };
 }
 
 export function createNdaService(ctx: ServiceContext): PlatformService {
@@ -119,7 +132,8 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       if (!cur) throw notFound('nda not found');
       const actorIsOwner = cur.owner_id === viewer.userId || viewer.role === 'admin';
       const allowed = action === 'sign' ? cur.requester_id === viewer.userId : actorIsOwner;
-      if (!allowed) throw forbidden(action === 'sign' ? 'only the requester signs' : 'only the pitch owner may do this');
+      if (!allowed)
+        throw forbidden(action === 'sign' ? 'only the requester signs' : 'only the pitch owner may do this');
       const to = nextStatus(cur.status, action);
       if (!to) throw conflict(`cannot ${action} an NDA that is ${cur.status}`, 'invalid_transition');
       const a = apply(cur);
@@ -136,7 +150,12 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
   }
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registerRateLimit(
+      app,
+      ctx.rateLimit,
+      (req) => isInternalCall(req, signer),
+      (req) => clientAddressOf(req, signer),
+    );
     registry = registerHttpMetrics(app, 'nda', ctx.metrics);
 
     app.post<{ Body: RequestNda }>(
@@ -153,7 +172,10 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       },
       async (req, reply) => {
         const viewer = requireRole(req, signer, ['investor', 'production']);
-        const pitch = await pitchClient.call<PitchSummaryDto>('GET', `/internal/pitches/${req.body.pitchId.toLowerCase()}/summary`);
+        const pitch = await pitchClient.call<PitchSummaryDto>(
+          'GET',
+          `/internal/pitches/${req.body.pitchId.toLowerCase()}/summary`,
+        );
         if (pitch.status !== 'published') throw notFound('pitch not found');
         if (pitch.ownerId === viewer.userId) throw forbidden('you cannot request an NDA on your own pitch');
         const id = randomUUID();
@@ -185,7 +207,10 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           body: {
             type: ['object', 'null'],
             additionalProperties: false,
-            properties: { customTerms: { type: 'string', maxLength: 20_000 }, expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+            properties: {
+              customTerms: { type: 'string', maxLength: 20_000 },
+              expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
+            },
           },
         },
       },
@@ -203,7 +228,15 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
 
     app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       '/api/ndas/:id/reject',
-      { schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } } } },
+      {
+        schema: {
+          body: {
+            type: ['object', 'null'],
+            additionalProperties: false,
+            properties: { reason: { type: 'string', maxLength: 2000 } },
+          },
+        },
+      },
       async (req) => {
         const viewer = requireViewer(req, signer);
         const reason = req.body?.reason ?? null;
@@ -224,14 +257,19 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
             type: 'object',
             required: ['fullName', 'signature'],
             additionalProperties: false,
-            properties: { fullName: { type: 'string', minLength: 1, maxLength: 200 }, signature: { type: 'string', minLength: 1, maxLength: 10_000 } },
+            properties: {
+              fullName: { type: 'string', minLength: 1, maxLength: 200 },
+              signature: { type: 'string', minLength: 1, maxLength: 10_000 },
+            },
           },
         },
       },
       async (req) => {
         const viewer = requireViewer(req, signer);
         const id = uuidParam(req.params.id);
-        const termDays = (await db.query<{ d: number | null }>('SELECT term_days AS d FROM nda_svc.ndas WHERE id = $1', [id]))[0]?.d;
+        const termDays = (
+          await db.query<{ d: number | null }>('SELECT term_days AS d FROM nda_svc.ndas WHERE id = $1', [id])
+        )[0]?.d;
         const signedAt = ctx.now();
         const expiresAt = new Date(signedAt.getTime() + (termDays ?? DEFAULT_NDA_DAYS) * 86_400_000);
         const row = await transition(id, 'sign', viewer, (r) => ({
@@ -242,7 +280,10 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
             expiresAt.toISOString(),
           ],
           events: [
-            { type: 'NDASigned', data: { ...ndaData(r), signedAt: signedAt.toISOString(), expiresAt: expiresAt.toISOString() } },
+            {
+              type: 'NDASigned',
+              data: { ...ndaData(r), signedAt: signedAt.toISOString(), expiresAt: expiresAt.toISOString() },
+            },
             { type: 'AccessGranted', data: { ...ndaData(r), expiresAt: expiresAt.toISOString() } },
           ],
         }));
@@ -252,7 +293,15 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
 
     app.post<{ Params: { id: string }; Body: RevokeNda | undefined }>(
       '/api/ndas/:id/revoke',
-      { schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { reason: { type: 'string', maxLength: 2000 } } } } },
+      {
+        schema: {
+          body: {
+            type: ['object', 'null'],
+            additionalProperties: false,
+            properties: { reason: { type: 'string', maxLength: 2000 } },
+          },
+        },
+      },
       async (req) => {
         const viewer = requireViewer(req, signer);
         const reason = req.body?.reason ?? null;
@@ -291,7 +340,8 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
     app.get<{ Params: { id: string } }>('/api/ndas/:id', async (req) => {
       const viewer = requireViewer(req, signer);
       const r = (await db.query<NdaRow>('SELECT * FROM nda_svc.ndas WHERE id = $1', [uuidParam(req.params.id)]))[0];
-      if (!r || (r.owner_id !== viewer.userId && r.requester_id !== viewer.userId && viewer.role !== 'admin')) throw notFound('nda not found');
+      if (!r || (r.owner_id !== viewer.userId && r.requester_id !== viewer.userId && viewer.role !== 'admin'))
+        throw notFound('nda not found');
       return ok(toDto(r, viewer, ctx.now()));
     });
 
@@ -314,29 +364,32 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       });
     }
 
-    app.post<{ Body: { pitchId: string; ownerId: string; userId: string; role: Role } }>('/internal/nda/access', async (req) => {
-      requireInternal(req, signer);
-      const { pitchId, ownerId, userId, role } = req.body;
-      const viewer = { userId, role };
-      if (userId === ownerId || role === 'admin') return ok(decideAccess(viewer, ownerId, undefined, ctx.now()));
-      const key = accessKey(pitchId, userId);
-      let nda = accessCache.get(key);
-      if (nda === undefined) {
-        const seen = epoch;
-        const rows = await db.query<NdaRow>(
-          `SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 AND status = 'signed' ORDER BY created_at DESC LIMIT 1`,
-          [pitchId, userId],
-        );
-        nda = rows[0] ? { status: rows[0].status, expires_at: rows[0].expires_at } : null;
-        if (epoch === seen) accessCache.set(key, nda);
-      }
-      const decision = decideAccess(viewer, ownerId, nda ?? undefined, ctx.now());
-      if (nda && !decision.granted) {
-        await forget(await db.transaction((tx) => expireDue(tx, { pitchId, requesterId: userId })));
-        void ctx.bus.kick();
-      }
-      return ok(decision);
-    });
+    app.post<{ Body: { pitchId: string; ownerId: string; userId: string; role: Role } }>(
+      '/internal/nda/access',
+      async (req) => {
+        requireInternal(req, signer);
+        const { pitchId, ownerId, userId, role } = req.body;
+        const viewer = { userId, role };
+        if (userId === ownerId || role === 'admin') return ok(decideAccess(viewer, ownerId, undefined, ctx.now()));
+        const key = accessKey(pitchId, userId);
+        let nda = accessCache.get(key);
+        if (nda === undefined) {
+          const seen = epoch;
+          const rows = await db.query<NdaRow>(
+            `SELECT * FROM nda_svc.ndas WHERE pitch_id = $1 AND requester_id = $2 AND status = 'signed' ORDER BY created_at DESC LIMIT 1`,
+            [pitchId, userId],
+          );
+          nda = rows[0] ? { status: rows[0].status, expires_at: rows[0].expires_at } : null;
+          if (epoch === seen) accessCache.set(key, nda);
+        }
+        const decision = decideAccess(viewer, ownerId, nda ?? undefined, ctx.now());
+        if (nda && !decision.granted) {
+          await forget(await db.transaction((tx) => expireDue(tx, { pitchId, requesterId: userId })));
+          void ctx.bus.kick();
+        }
+        return ok(decision);
+      },
+    );
 
     app.get<{ Querystring: { userId?: string } }>('/internal/ndas/counts', async (req) => {
       requireInternal(req, signer);
@@ -349,35 +402,45 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
         [userId, ctx.now().toISOString()],
       );
       const x = r[0]!;
-      return ok({ incomingPending: x.incoming_pending, outgoingActive: x.outgoing_active, signedAccess: x.signed_access });
+      return ok({
+        incomingPending: x.incoming_pending,
+        outgoingActive: x.outgoing_active,
+        signedAccess: x.signed_access,
+      });
     });
 
-    app.post<{ Body: { templateId: string; pitchId: string; ownerId: string; terms: string | null } }>('/internal/nda-templates', async (req, reply) => {
-      requireInternal(req, signer);
-      const b = req.body;
-      await db.transaction(async (tx) => {
-        const r = await tx.query('INSERT INTO nda_svc.templates (id, pitch_id, owner_id, terms) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING 1', [
-          b.templateId,
-          b.pitchId,
-          b.ownerId,
-          b.terms,
-        ]);
-        if (r.length > 0) {
-          await appendEvents(tx, `nda-template-${b.templateId}`, 0, [
-            { type: 'NDAGenerated', data: { templateId: b.templateId, pitchId: b.pitchId, ownerId: b.ownerId } },
-          ]);
-        }
-      });
-      return reply.code(201).send(ok({ templateId: b.templateId }));
-    });
+    app.post<{ Body: { templateId: string; pitchId: string; ownerId: string; terms: string | null } }>(
+      '/internal/nda-templates',
+      async (req, reply) => {
+        requireInternal(req, signer);
+        const b = req.body;
+        await db.transaction(async (tx) => {
+          const r = await tx.query(
+            'INSERT INTO nda_svc.templates (id, pitch_id, owner_id, terms) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING 1',
+            [b.templateId, b.pitchId, b.ownerId, b.terms],
+          );
+          if (r.length > 0) {
+            await appendEvents(tx, `nda-template-${b.templateId}`, 0, [
+              { type: 'NDAGenerated', data: { templateId: b.templateId, pitchId: b.pitchId, ownerId: b.ownerId } },
+            ]);
+          }
+        });
+        return reply.code(201).send(ok({ templateId: b.templateId }));
+      },
+    );
 
     app.delete<{ Params: { id: string } }>('/internal/nda-templates/:id', async (req) => {
       requireInternal(req, signer);
       const id = uuidParam(req.params.id);
       await db.transaction(async (tx) => {
-        const r = await tx.query<{ pitch_id: string }>('DELETE FROM nda_svc.templates WHERE id = $1 RETURNING pitch_id', [id]);
+        const r = await tx.query<{ pitch_id: string }>(
+          'DELETE FROM nda_svc.templates WHERE id = $1 RETURNING pitch_id',
+          [id],
+        );
         if (r.length > 0) {
-          await appendEvents(tx, `nda-template-${id}`, 'any', [{ type: 'NDATemplateRevoked', data: { templateId: id, pitchId: r[0]!.pitch_id } }]);
+          await appendEvents(tx, `nda-template-${id}`, 'any', [
+            { type: 'NDATemplateRevoked', data: { templateId: id, pitchId: r[0]!.pitch_id } },
+          ]);
         }
       });
       return ok({ removed: true });
@@ -400,7 +463,10 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
           WHERE pitch_id = $1 AND status = 'requested' RETURNING *`,
         [pitchId],
       );
-      for (const r of rows) await appendEvents(tx, `nda-${r.id}`, 'any', [{ type: 'NDARevoked', data: { ...ndaData(r), reason: 'pitch deleted' } }]);
+      for (const r of rows)
+        await appendEvents(tx, `nda-${r.id}`, 'any', [
+          { type: 'NDARevoked', data: { ...ndaData(r), reason: 'pitch deleted' } },
+        ]);
       await tx.query('DELETE FROM nda_svc.templates WHERE pitch_id = $1', [pitchId]);
       // The pitch is already gone, so no protected content can be served for it; this keeps the cache honest.
       await forget([...rows, ...closed]);

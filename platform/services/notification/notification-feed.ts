@@ -9,9 +9,15 @@ export const followersProjection: Subscriber = {
   async handle(tx, e) {
     const d = e.data as UserFollowed['data'];
     if (e.type === 'UserFollowed') {
-      await tx.query('INSERT INTO notification_svc.followers (followee_id, follower_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [d.followeeId, d.followerId]);
+      await tx.query(
+        'INSERT INTO notification_svc.followers (followee_id, follower_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [d.followeeId, d.followerId],
+      );
     } else {
-      await tx.query('DELETE FROM notification_svc.followers WHERE followee_id = $1 AND follower_id = $2', [d.followeeId, d.followerId]);
+      await tx.query('DELETE FROM notification_svc.followers WHERE followee_id = $1 AND follower_id = $2', [
+        d.followeeId,
+        d.followerId,
+      ]);
     }
   },
   async handleBatch(tx, events) {
@@ -59,31 +65,79 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
   switch (e.type) {
     case 'NDARequested': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.ownerId], type: 'nda_requested', title: 'New NDA request', body: `An NDA was requested for "${d.pitchTitle}".`, pitchId: d.pitchId, relatedUserId: d.requesterId };
+      return {
+        userIds: [d.ownerId],
+        type: 'nda_requested',
+        title: 'New NDA request',
+        body: `An NDA was requested for "${d.pitchTitle}".`,
+        pitchId: d.pitchId,
+        relatedUserId: d.requesterId,
+      };
     }
     case 'NDAApproved': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_approved', title: 'NDA approved', body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`, pitchId: d.pitchId, relatedUserId: null };
+      return {
+        userIds: [d.requesterId],
+        type: 'nda_approved',
+        title: 'NDA approved',
+        body: `Your NDA for "${d.pitchTitle}" was approved; sign it to get access.`,
+        pitchId: d.pitchId,
+        relatedUserId: null,
+      };
     }
     case 'NDARejected': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_rejected', title: 'NDA rejected', body: `Your NDA request for "${d.pitchTitle}" was rejected.`, pitchId: d.pitchId, relatedUserId: null };
+      return {
+        userIds: [d.requesterId],
+        type: 'nda_rejected',
+        title: 'NDA rejected',
+        body: `Your NDA request for "${d.pitchTitle}" was rejected.`,
+        pitchId: d.pitchId,
+        relatedUserId: null,
+      };
     }
     case 'NDASigned': {
       const d = e.data as NDASigned['data'];
-      return { userIds: [d.ownerId], type: 'nda_signed', title: 'NDA signed', body: `An NDA for "${d.pitchTitle}" was signed.`, pitchId: d.pitchId, relatedUserId: d.requesterId };
+      return {
+        userIds: [d.ownerId],
+        type: 'nda_signed',
+        title: 'NDA signed',
+        body: `An NDA for "${d.pitchTitle}" was signed.`,
+        pitchId: d.pitchId,
+        relatedUserId: d.requesterId,
+      };
     }
     case 'NDARevoked': {
       const d = e.data as NDARequested['data'];
-      return { userIds: [d.requesterId], type: 'nda_revoked', title: 'NDA revoked', body: `Your access to "${d.pitchTitle}" was revoked.`, pitchId: d.pitchId, relatedUserId: null };
+      return {
+        userIds: [d.requesterId],
+        type: 'nda_revoked',
+        title: 'NDA revoked',
+        body: `Your access to "${d.pitchTitle}" was revoked.`,
+        pitchId: d.pitchId,
+        relatedUserId: null,
+      };
     }
     case 'PitchPublished': {
       const d = e.data as PitchPublished['data'];
-      return { userIds: followersOf(d.ownerId), type: 'pitch_published', title: 'New pitch', body: `"${d.title}" was just published.`, pitchId: d.pitchId, relatedUserId: d.ownerId };
+      return {
+        userIds: followersOf(d.ownerId),
+        type: 'pitch_published',
+        title: 'New pitch',
+        body: `"${d.title}" was just published.`,
+        pitchId: d.pitchId,
+        relatedUserId: d.ownerId,
+      };
     }
     case 'UserFollowed': {
       const d = e.data as UserFollowed['data'];
-      return { userIds: [d.followeeId], type: 'new_follower', title: 'New follower', body: 'Someone started following you.', relatedUserId: d.followerId };
+      return {
+        userIds: [d.followeeId],
+        type: 'new_follower',
+        title: 'New follower',
+        body: 'Someone started following you.',
+        relatedUserId: d.followerId,
+      };
     }
     default:
       return null;
@@ -92,7 +146,9 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
 
 /** Inserts the notifications of a run of events in one statement; one row per (event, recipient), so redelivery inserts nothing. */
 async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<string[]> {
-  const owners = events.filter((e) => e.type === 'PitchPublished').map((e) => (e.data as PitchPublished['data']).ownerId);
+  const owners = events
+    .filter((e) => e.type === 'PitchPublished')
+    .map((e) => (e.data as PitchPublished['data']).ownerId);
   const followers = new Map<string, string[]>();
   if (owners.length > 0) {
     const rows = await tx.query<{ followee_id: string; follower_id: string }>(
@@ -106,7 +162,9 @@ async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<string
     const n = notesFor(e, (u) => followers.get(u) ?? []);
     if (!n) continue;
     for (const u of n.userIds) {
-      [u, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt].forEach((v, i) => cols[i]!.push(v));
+      [u, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt].forEach(
+        (v, i) => cols[i]!.push(v),
+      );
     }
   }
   if (cols[0]!.length === 0) return [];

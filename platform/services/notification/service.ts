@@ -51,14 +51,20 @@ export function createNotificationService(ctx: ServiceContext): PlatformService 
   };
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registerRateLimit(
+      app,
+      ctx.rateLimit,
+      (req) => isInternalCall(req, signer),
+      (req) => clientAddressOf(req, signer),
+    );
     registry = registerHttpMetrics(app, 'notification', ctx.metrics);
 
     app.get<{ Querystring: { unread?: string; page?: string; limit?: string } }>('/api/notifications', async (req) => {
       const viewer = requireViewer(req, signer);
       const { page, limit, offset } = parsePaging(req.query);
       const unread = req.query.unread;
-      if (unread !== undefined && unread !== 'true' && unread !== 'false') throw badRequest('unread must be true or false');
+      if (unread !== undefined && unread !== 'true' && unread !== 'false')
+        throw badRequest('unread must be true or false');
       const items = await pages.get(viewer.userId, `${unread === 'true'}|${limit}|${offset}`, async () => {
         const rows = await db.query<NotificationRow>(
           `SELECT * FROM notification_svc.notifications WHERE user_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL)
@@ -95,31 +101,34 @@ export function createNotificationService(ctx: ServiceContext): PlatformService 
 
     app.put('/api/notifications/read-all', async (req) => {
       const viewer = requireViewer(req, signer);
-      const r = await db.query('UPDATE notification_svc.notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING 1', [viewer.userId]);
+      const r = await db.query(
+        'UPDATE notification_svc.notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING 1',
+        [viewer.userId],
+      );
       if (r.length > 0) await forget(viewer.userId);
       return ok({ marked: r.length });
     });
 
     // Saga step NotifyCreation and its compensation RetractNotification.
-    app.post<{ Body: { id: string; userId: string; type: string; title: string; body: string; pitchId: string | null } }>(
-      '/internal/notifications',
-      async (req, reply) => {
-        requireInternal(req, signer);
-        const b = req.body;
-        await db.query(
-          `INSERT INTO notification_svc.notifications (id, user_id, type, title, body, pitch_id) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (id) DO NOTHING`,
-          [uuidParam(b.id), uuidParam(b.userId), b.type, b.title, b.body, b.pitchId],
-        );
-        await forget(b.userId);
-        return reply.code(201).send(ok({ id: b.id }));
-      },
-    );
+    app.post<{
+      Body: { id: string; userId: string; type: string; title: string; body: string; pitchId: string | null };
+    }>('/internal/notifications', async (req, reply) => {
+      requireInternal(req, signer);
+      const b = req.body;
+      await db.query(
+        `INSERT INTO notification_svc.notifications (id, user_id, type, title, body, pitch_id) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (id) DO NOTHING`,
+        [uuidParam(b.id), uuidParam(b.userId), b.type, b.title, b.body, b.pitchId],
+      );
+      await forget(b.userId);
+      return reply.code(201).send(ok({ id: b.id }));
+    });
 
     app.delete<{ Params: { id: string } }>('/internal/notifications/:id', async (req) => {
       requireInternal(req, signer);
-      const r = await db.query<{ user_id: string }>('DELETE FROM notification_svc.notifications WHERE id = $1 RETURNING user_id', [
-        uuidParam(req.params.id),
-      ]);
+      const r = await db.query<{ user_id: string }>(
+        'DELETE FROM notification_svc.notifications WHERE id = $1 RETURNING user_id',
+        [uuidParam(req.params.id)],
+      );
       for (const x of r) await forget(x.user_id);
       return ok({ retracted: true });
     });

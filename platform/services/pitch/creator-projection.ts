@@ -16,7 +16,9 @@ export function creatorProjection(onChange: () => void): Subscriber {
           [d.userId, d.displayName, d.company],
         );
       } else {
-        await tx.query('UPDATE pitch_svc.creators SET active = false WHERE user_id = $1', [(e.data as UserDeactivated['data']).userId]);
+        await tx.query('UPDATE pitch_svc.creators SET active = false WHERE user_id = $1', [
+          (e.data as UserDeactivated['data']).userId,
+        ]);
       }
       onChange();
     },

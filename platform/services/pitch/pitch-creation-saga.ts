@@ -11,14 +11,19 @@ export interface PitchCreationData {
   ownerId: string;
   ndaTemplateId: string;
   notificationId: string;
-  input: Required<Pick<CreatePitch, 'title' | 'logline' | 'genre' | 'format' | 'budgetBand' | 'shortSynopsis' | 'requiresNda'>> & {
+  input: Required<
+    Pick<CreatePitch, 'title' | 'logline' | 'genre' | 'format' | 'budgetBand' | 'shortSynopsis' | 'requiresNda'>
+  > & {
     protected: Record<string, string>;
     mediaIds: string[];
     ndaTerms: string | null;
   };
 }
 
-export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: ServiceClient; notification: ServiceClient }): SagaDefinition<PitchCreationData> {
+export function pitchCreationSaga(
+  db: Db,
+  clients: { media: ServiceClient; nda: ServiceClient; notification: ServiceClient },
+): SagaDefinition<PitchCreationData> {
   return {
     kind: 'pitch-creation',
     steps: [
@@ -30,7 +35,17 @@ export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: 
             await tx.query(
               `INSERT INTO pitch_svc.pitches (id, owner_id, title, logline, genre, format, budget_band, short_synopsis, status, requires_nda)
                VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'draft',$9)`,
-              [d.pitchId, d.ownerId, i.title, i.logline, i.genre, i.format, i.budgetBand, i.shortSynopsis, i.requiresNda],
+              [
+                d.pitchId,
+                d.ownerId,
+                i.title,
+                i.logline,
+                i.genre,
+                i.format,
+                i.budgetBand,
+                i.shortSynopsis,
+                i.requiresNda,
+              ],
             );
             const cols = Object.values(PROTECTED_COLUMNS);
             const vals = Object.keys(PROTECTED_COLUMNS).map((k) => i.protected[k] ?? null);
@@ -39,7 +54,16 @@ export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: 
               [d.pitchId, ...vals],
             );
             await appendEvents(tx, `pitch-${d.pitchId}`, 0, [
-              { type: 'PitchCreated', data: { pitchId: d.pitchId, ownerId: d.ownerId, title: i.title, genre: i.genre, requiresNda: i.requiresNda } },
+              {
+                type: 'PitchCreated',
+                data: {
+                  pitchId: d.pitchId,
+                  ownerId: d.ownerId,
+                  title: i.title,
+                  genre: i.genre,
+                  requiresNda: i.requiresNda,
+                },
+              },
             ]);
           });
           return {};
@@ -48,7 +72,9 @@ export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: 
           await db.transaction(async (tx) => {
             const r = await tx.query('DELETE FROM pitch_svc.pitches WHERE id = $1 RETURNING 1', [d.pitchId]);
             if (r.length > 0) {
-              await appendEvents(tx, `pitch-${d.pitchId}`, 'any', [{ type: 'PitchDeleted', data: { pitchId: d.pitchId, ownerId: d.ownerId } }]);
+              await appendEvents(tx, `pitch-${d.pitchId}`, 'any', [
+                { type: 'PitchDeleted', data: { pitchId: d.pitchId, ownerId: d.ownerId } },
+              ]);
             }
           });
         },
@@ -69,7 +95,11 @@ export function pitchCreationSaga(db: Db, clients: { media: ServiceClient; nda: 
         async compensate(d) {
           if (d.input.mediaIds.length === 0) return;
           // Only files not attached to another pitch: a retried create must never take media from the pitch that has them.
-          await clients.media.call('POST', '/internal/media/discard', { ownerId: d.ownerId, pitchId: d.pitchId, mediaIds: d.input.mediaIds });
+          await clients.media.call('POST', '/internal/media/discard', {
+            ownerId: d.ownerId,
+            pitchId: d.pitchId,
+            mediaIds: d.input.mediaIds,
+          });
         },
       },
       {

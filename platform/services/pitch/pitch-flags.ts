@@ -5,5 +5,10 @@ export const SEARCH_FLAG = 'search';
 
 /** The feature flags the pitch service evaluates, with their values until an admin changes them. */
 export const pitchFlags: readonly FlagDefault[] = [
-  { key: SEARCH_FLAG, enabled: true, rolloutPercent: 100, description: 'Full-text pitch search (GET /api/search); off answers 503 feature_disabled' },
+  {
+    key: SEARCH_FLAG,
+    enabled: true,
+    rolloutPercent: 100,
+    description: 'Full-text pitch search (GET /api/search); off answers 503 feature_disabled',
+  },
 ];

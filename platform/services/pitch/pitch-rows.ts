@@ -61,6 +61,17 @@ export function toProtected(row: Record<string, string | null>): ProtectedPitchC
   return out;
 }
 
-export const GENRES = ['drama', 'comedy', 'thriller', 'horror', 'sci-fi', 'documentary', 'animation', 'romance', 'action', 'fantasy'] as const;
+export const GENRES = [
+  'drama',
+  'comedy',
+  'thriller',
+  'horror',
+  'sci-fi',
+  'documentary',
+  'animation',
+  'romance',
+  'action',
+  'fantasy',
+] as const;
 export const FORMATS = ['feature', 'series', 'limited-series', 'short', 'documentary'] as const;
 export const BUDGET_BANDS = ['micro', 'low', 'medium', 'high', 'tentpole'] as const;

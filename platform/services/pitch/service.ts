@@ -3,7 +3,13 @@ import { LRUCache } from 'lru-cache';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CreatePitch, UpdatePitch } from '../../contracts/commands.js';
-import type { AccessDecisionDto, PitchDetailDto, PitchPublicDto, PitchSummaryDto, ProtectedPitchContent } from '../../contracts/dto.js';
+import type {
+  AccessDecisionDto,
+  PitchDetailDto,
+  PitchPublicDto,
+  PitchSummaryDto,
+  ProtectedPitchContent,
+} from '../../contracts/dto.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, ok } from '../../lib/api-error.js';
 import type { Queryable } from '../../lib/db.js';
 import { appendEvents } from '../../lib/event-store.js';
@@ -11,7 +17,15 @@ import { featureDisabled } from '../../lib/feature-flags.js';
 import { registerHttpMetrics } from '../../lib/http-metrics.js';
 import { parsePaging, uuidParam } from '../../lib/paging.js';
 import { registerRateLimit } from '../../lib/rate-limit.js';
-import { clientAddressOf, isInternalCall, requireInternal, requireRole, requireViewer, viewerOf, type Viewer } from '../../lib/request-auth.js';
+import {
+  clientAddressOf,
+  isInternalCall,
+  requireInternal,
+  requireRole,
+  requireViewer,
+  viewerOf,
+  type Viewer,
+} from '../../lib/request-auth.js';
 import { SagaFailedError, SagaRunner } from '../../lib/saga-runner.js';
 import type { PlatformService, ServiceContext } from '../../lib/service-context.js';
 import { LayeredCache } from '../../lib/layered-cache.js';
@@ -19,10 +33,22 @@ import { TtlCache } from '../../lib/ttl-cache.js';
 import { creatorProjection } from './creator-projection.js';
 import { pitchCreationSaga, type PitchCreationData } from './pitch-creation-saga.js';
 import { SEARCH_FLAG } from './pitch-flags.js';
-import { BUDGET_BANDS, FORMATS, GENRES, PITCH_COLUMNS, PITCH_FROM, PROTECTED_COLUMNS, toProtected, toPublicDto, type PitchRow } from './pitch-rows.js';
+import {
+  BUDGET_BANDS,
+  FORMATS,
+  GENRES,
+  PITCH_COLUMNS,
+  PITCH_FROM,
+  PROTECTED_COLUMNS,
+  toProtected,
+  toPublicDto,
+  type PitchRow,
+} from './pitch-rows.js';
 import { PITCH_SCHEMA, pitchMigrations } from './schema.js';
 
-const protectedProps = Object.fromEntries(Object.keys(PROTECTED_COLUMNS).map((k) => [k, { type: ['string', 'null'], maxLength: 20_000 }]));
+const protectedProps = Object.fromEntries(
+  Object.keys(PROTECTED_COLUMNS).map((k) => [k, { type: ['string', 'null'], maxLength: 20_000 }]),
+);
 const pitchFields = {
   title: { type: 'string', minLength: 1, maxLength: 200 },
   logline: { type: 'string', minLength: 1, maxLength: 500 },
@@ -45,7 +71,9 @@ const createSchema = {
     },
   },
 } as const;
-const updateSchema = { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: pitchFields } } as const;
+const updateSchema = {
+  body: { type: 'object', additionalProperties: false, minProperties: 1, properties: pitchFields },
+} as const;
 
 type Access = PitchDetailDto['access'];
 
@@ -68,7 +96,13 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   // Rows and protected content are cached per process and invalidated everywhere on every write; whether a viewer may
   // see protected content is decided per request (by the NDA service), so a revoke takes effect at once.
   // App layer over the regional layer (Redis with --redis-url); refills are versioned against concurrent writes.
-  const rowCache = new LayeredCache<PitchRow>({ name: 'pitch-row', max: 20_000, ttlMs: 2_000, shared: ctx.sharedCache, sharedTtlMs: 5_000 });
+  const rowCache = new LayeredCache<PitchRow>({
+    name: 'pitch-row',
+    max: 20_000,
+    ttlMs: 2_000,
+    shared: ctx.sharedCache,
+    sharedTtlMs: 5_000,
+  });
   const protectedCache = new TtlCache<ProtectedPitchContent>(20_000, 30_000);
   const listCache = new TtlCache<PitchPublicDto[]>(2_000, 1_000);
   // Search results are public list data (creator hidden on gated pitches), cached and dropped like the browse lists.
@@ -101,23 +135,34 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     await ctx.caches.invalidate('pitch', pitchId ?? null);
   };
   const clients = { media: ctx.client('media'), nda: ctx.client('nda'), notification: ctx.client('notification') };
-  const saga = new SagaRunner<PitchCreationData>(db, 'pitch_svc.saga_runs', pitchCreationSaga(db, clients), ctx.sagaFaults);
+  const saga = new SagaRunner<PitchCreationData>(
+    db,
+    'pitch_svc.saga_runs',
+    pitchCreationSaga(db, clients),
+    ctx.sagaFaults,
+  );
 
   async function loadRow(id: string): Promise<PitchRow | undefined> {
     // Single rows come from the primary (read-your-writes after create/publish); lists and search may use a replica.
-    return rowCache.get(id, async () => (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0]);
+    return rowCache.get(
+      id,
+      async () => (await db.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1`, [id]))[0],
+    );
   }
 
   /** The row if `viewer` may see the pitch at all: published pitches for everyone, others for owner and admin. */
   async function visibleRow(id: string, viewer: Viewer | null): Promise<PitchRow> {
     const r = await loadRow(id);
     if (!r) throw notFound('pitch not found');
-    if (r.status !== 'published' && viewer?.userId !== r.owner_id && viewer?.role !== 'admin') throw notFound('pitch not found');
+    if (r.status !== 'published' && viewer?.userId !== r.owner_id && viewer?.role !== 'admin')
+      throw notFound('pitch not found');
     return r;
   }
 
   async function ownedRow(tx: Queryable, id: string, viewer: Viewer): Promise<PitchRow> {
-    const r = (await tx.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1 FOR UPDATE OF p`, [id]))[0];
+    const r = (
+      await tx.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.id = $1 FOR UPDATE OF p`, [id])
+    )[0];
     if (!r) throw notFound('pitch not found');
     if (r.owner_id !== viewer.userId && viewer.role !== 'admin') throw forbidden('not your pitch');
     return r;
@@ -147,7 +192,11 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       prot = protectedCache.get(r.id) ?? null;
       if (!prot) {
         const seen = epoch;
-        const p = (await db.query<Record<string, string | null>>('SELECT * FROM pitch_svc.pitch_protected WHERE pitch_id = $1', [r.id]))[0];
+        const p = (
+          await db.query<Record<string, string | null>>('SELECT * FROM pitch_svc.pitch_protected WHERE pitch_id = $1', [
+            r.id,
+          ])
+        )[0];
         prot = toProtected(p ?? {});
         if (epoch === seen) protectedCache.set(r.id, prot);
       }
@@ -155,7 +204,12 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     return { ...toPublicDto(r, access !== 'none'), protected: prot, access };
   }
 
-  async function listPublic(tab: string, genre: string | null, limit: number, offset: number): Promise<PitchPublicDto[]> {
+  async function listPublic(
+    tab: string,
+    genre: string | null,
+    limit: number,
+    offset: number,
+  ): Promise<PitchPublicDto[]> {
     const key = `${tab}|${genre ?? ''}|${limit}|${offset}`;
     const hit = listCache.get(key);
     if (hit) return hit;
@@ -165,10 +219,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.status = 'published' AND p.genre = $1 ORDER BY ${order} LIMIT $2 OFFSET $3`,
           [genre, limit, offset],
         )
-      : await db.reader.query<PitchRow>(`SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.status = 'published' ORDER BY ${order} LIMIT $1 OFFSET $2`, [
-          limit,
-          offset,
-        ]);
+      : await db.reader.query<PitchRow>(
+          `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.status = 'published' ORDER BY ${order} LIMIT $1 OFFSET $2`,
+          [limit, offset],
+        );
     const out = rows.map((r) => toPublicDto(r, false));
     listCache.set(key, out);
     return out;
@@ -209,11 +263,20 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     const weight = kind === 'like' ? 3 : 2;
     const changed = await db.transaction(async (tx) => {
       const r = on
-        ? await tx.query(`INSERT INTO ${table} (pitch_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [pitchId, viewer.userId])
-        : await tx.query(`DELETE FROM ${table} WHERE pitch_id = $1 AND user_id = $2 RETURNING 1`, [pitchId, viewer.userId]);
+        ? await tx.query(
+            `INSERT INTO ${table} (pitch_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+            [pitchId, viewer.userId],
+          )
+        : await tx.query(`DELETE FROM ${table} WHERE pitch_id = $1 AND user_id = $2 RETURNING 1`, [
+            pitchId,
+            viewer.userId,
+          ]);
       if (r.length === 0) return false;
       const delta = on ? 1 : -1;
-      await tx.query(`UPDATE pitch_svc.pitches SET ${counter} = ${counter} + $2, trend_score = trend_score + $3 WHERE id = $1`, [pitchId, delta, delta * weight]);
+      await tx.query(
+        `UPDATE pitch_svc.pitches SET ${counter} = ${counter} + $2, trend_score = trend_score + $3 WHERE id = $1`,
+        [pitchId, delta, delta * weight],
+      );
       await appendEvents(tx, `pitch-activity-${pitchId}`, 'any', [
         kind === 'like'
           ? { type: 'PitchLiked', data: { pitchId, userId: viewer.userId, liked: on } }
@@ -226,39 +289,52 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   }
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registerRateLimit(
+      app,
+      ctx.rateLimit,
+      (req) => isInternalCall(req, signer),
+      (req) => clientAddressOf(req, signer),
+    );
     registry = registerHttpMetrics(app, 'pitch', ctx.metrics);
 
-    app.get<{ Querystring: { tab?: string; genre?: string; page?: string; limit?: string } }>('/api/pitches/public', async (req) => {
-      const tab = req.query.tab ?? 'trending';
-      if (tab !== 'trending' && tab !== 'new') throw badRequest('tab must be trending or new');
-      const genre = req.query.genre || null;
-      if (genre && !(GENRES as readonly string[]).includes(genre)) throw badRequest(`genre must be one of ${GENRES.join(', ')}`);
-      const { page, limit, offset } = parsePaging(req.query);
-      return ok({ items: await listPublic(tab, genre, limit, offset), page, limit });
-    });
+    app.get<{ Querystring: { tab?: string; genre?: string; page?: string; limit?: string } }>(
+      '/api/pitches/public',
+      async (req) => {
+        const tab = req.query.tab ?? 'trending';
+        if (tab !== 'trending' && tab !== 'new') throw badRequest('tab must be trending or new');
+        const genre = req.query.genre || null;
+        if (genre && !(GENRES as readonly string[]).includes(genre))
+          throw badRequest(`genre must be one of ${GENRES.join(', ')}`);
+        const { page, limit, offset } = parsePaging(req.query);
+        return ok({ items: await listPublic(tab, genre, limit, offset), page, limit });
+      },
+    );
 
-    app.get<{ Querystring: { q?: string; genre?: string; page?: string; limit?: string } }>('/api/search', async (req) => {
-      if (!(await ctx.flags.isEnabled(SEARCH_FLAG, { userId: viewerOf(req, signer)?.userId }))) throw featureDisabled(SEARCH_FLAG);
-      const q = (req.query.q ?? '').trim();
-      if (q.length === 0 || q.length > 200) throw badRequest('q must be 1-200 characters');
-      const { page, limit, offset } = parsePaging(req.query);
-      const genre = req.query.genre || null;
-      const key = JSON.stringify([q, genre, limit, offset]);
-      let items = searchCache.get(key);
-      if (!items) {
-        const seen = epoch;
-        const rows = await db.reader.query<PitchRow>(
-          `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM}
+    app.get<{ Querystring: { q?: string; genre?: string; page?: string; limit?: string } }>(
+      '/api/search',
+      async (req) => {
+        if (!(await ctx.flags.isEnabled(SEARCH_FLAG, { userId: viewerOf(req, signer)?.userId })))
+          throw featureDisabled(SEARCH_FLAG);
+        const q = (req.query.q ?? '').trim();
+        if (q.length === 0 || q.length > 200) throw badRequest('q must be 1-200 characters');
+        const { page, limit, offset } = parsePaging(req.query);
+        const genre = req.query.genre || null;
+        const key = JSON.stringify([q, genre, limit, offset]);
+        let items = searchCache.get(key);
+        if (!items) {
+          const seen = epoch;
+          const rows = await db.reader.query<PitchRow>(
+            `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM}
             WHERE p.status = 'published' AND p.search @@ plainto_tsquery('english', $1) AND ($2::text IS NULL OR p.genre = $2)
             ORDER BY p.trend_score DESC, p.id LIMIT $3 OFFSET $4`,
-          [q, genre, limit, offset],
-        );
-        items = rows.map((r) => toPublicDto(r, false));
-        if (seen === epoch) searchCache.set(key, items);
-      }
-      return ok({ items, page, limit });
-    });
+            [q, genre, limit, offset],
+          );
+          items = rows.map((r) => toPublicDto(r, false));
+          if (seen === epoch) searchCache.set(key, items);
+        }
+        return ok({ items, page, limit });
+      },
+    );
 
     app.get<{ Params: { id: string } }>('/api/pitches/:id', async (req) => {
       const viewer = viewerOf(req, signer);
@@ -275,8 +351,12 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         const claimed = await claimIdempotencyKey(viewer.userId, key, requestHash(b), pitchId);
         if (claimed.replay) {
           const existing = await loadRow(claimed.pitchId);
-          if (!existing) throw conflict('the first request with this Idempotency-Key is still in progress', 'request_in_progress');
-          return reply.code(201).header('idempotent-replayed', 'true').send(ok(await detail(existing, viewer)));
+          if (!existing)
+            throw conflict('the first request with this Idempotency-Key is still in progress', 'request_in_progress');
+          return reply
+            .code(201)
+            .header('idempotent-replayed', 'true')
+            .send(ok(await detail(existing, viewer)));
         }
         pitchId = claimed.pitchId;
       }
@@ -293,7 +373,9 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           budgetBand: b.budgetBand ?? 'medium',
           shortSynopsis: b.shortSynopsis ?? '',
           requiresNda: b.requiresNda ?? true,
-          protected: Object.fromEntries(Object.entries(b.protected ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')),
+          protected: Object.fromEntries(
+            Object.entries(b.protected ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+          ),
           mediaIds: [...new Set(b.mediaIds ?? [])],
           ndaTerms: b.ndaTerms ?? null,
         },
@@ -302,7 +384,11 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         await saga.run(data);
       } catch (e) {
         // Nothing was created: the same key may be retried.
-        if (key) await db.query('DELETE FROM pitch_svc.idempotency_keys WHERE owner_id = $1 AND key = $2', [viewer.userId, key]);
+        if (key)
+          await db.query('DELETE FROM pitch_svc.idempotency_keys WHERE owner_id = $1 AND key = $2', [
+            viewer.userId,
+            key,
+          ]);
         if (e instanceof SagaFailedError) {
           const cause = e.reason;
           if (cause instanceof ApiError && cause.status < 500) throw cause;
@@ -316,40 +402,65 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       return reply.code(201).send(ok(await detail(r!, viewer)));
     });
 
-    app.put<{ Params: { id: string }; Body: UpdatePitch }>('/api/pitches/:id', { schema: updateSchema }, async (req) => {
-      const viewer = requireViewer(req, signer);
-      const id = uuidParam(req.params.id);
-      const b = req.body;
-      await db.transaction(async (tx) => {
-        const cur = await ownedRow(tx, id, viewer);
-        if (cur.status === 'archived') throw conflict('archived pitches cannot be edited', 'invalid_state');
-        const next = {
-          title: b.title?.trim() ?? cur.title,
-          logline: b.logline?.trim() ?? cur.logline,
-          genre: b.genre ?? cur.genre,
-          format: b.format ?? cur.format,
-          budgetBand: b.budgetBand ?? cur.budget_band,
-          shortSynopsis: b.shortSynopsis ?? cur.short_synopsis,
-          requiresNda: b.requiresNda ?? cur.requires_nda,
-        };
-        await tx.query(
-          `UPDATE pitch_svc.pitches SET title=$2, logline=$3, genre=$4, format=$5, budget_band=$6, short_synopsis=$7, requires_nda=$8,
+    app.put<{ Params: { id: string }; Body: UpdatePitch }>(
+      '/api/pitches/:id',
+      { schema: updateSchema },
+      async (req) => {
+        const viewer = requireViewer(req, signer);
+        const id = uuidParam(req.params.id);
+        const b = req.body;
+        await db.transaction(async (tx) => {
+          const cur = await ownedRow(tx, id, viewer);
+          if (cur.status === 'archived') throw conflict('archived pitches cannot be edited', 'invalid_state');
+          const next = {
+            title: b.title?.trim() ?? cur.title,
+            logline: b.logline?.trim() ?? cur.logline,
+            genre: b.genre ?? cur.genre,
+            format: b.format ?? cur.format,
+            budgetBand: b.budgetBand ?? cur.budget_band,
+            shortSynopsis: b.shortSynopsis ?? cur.short_synopsis,
+            requiresNda: b.requiresNda ?? cur.requires_nda,
+          };
+          await tx.query(
+            `UPDATE pitch_svc.pitches SET title=$2, logline=$3, genre=$4, format=$5, budget_band=$6, short_synopsis=$7, requires_nda=$8,
              version = version + 1, updated_at = now() WHERE id = $1`,
-          [id, next.title, next.logline, next.genre, next.format, next.budgetBand, next.shortSynopsis, next.requiresNda],
-        );
-        const prot = Object.entries(b.protected ?? {});
-        if (prot.length > 0) {
-          const sets = prot.map(([k], n) => `${PROTECTED_COLUMNS[k as keyof typeof PROTECTED_COLUMNS]} = $${n + 2}`);
-          await tx.query(`UPDATE pitch_svc.pitch_protected SET ${sets.join(', ')} WHERE pitch_id = $1`, [id, ...prot.map(([, v]) => v ?? null)]);
-        }
-        await appendEvents(tx, `pitch-${id}`, 'any', [
-          { type: 'PitchUpdated', data: { pitchId: id, ownerId: cur.owner_id, title: next.title, genre: next.genre, requiresNda: next.requiresNda } },
-        ]);
-      });
-      await invalidate(id);
-      void ctx.bus.kick();
-      return ok(await detail((await loadRow(id))!, viewer));
-    });
+            [
+              id,
+              next.title,
+              next.logline,
+              next.genre,
+              next.format,
+              next.budgetBand,
+              next.shortSynopsis,
+              next.requiresNda,
+            ],
+          );
+          const prot = Object.entries(b.protected ?? {});
+          if (prot.length > 0) {
+            const sets = prot.map(([k], n) => `${PROTECTED_COLUMNS[k as keyof typeof PROTECTED_COLUMNS]} = $${n + 2}`);
+            await tx.query(`UPDATE pitch_svc.pitch_protected SET ${sets.join(', ')} WHERE pitch_id = $1`, [
+              id,
+              ...prot.map(([, v]) => v ?? null),
+            ]);
+          }
+          await appendEvents(tx, `pitch-${id}`, 'any', [
+            {
+              type: 'PitchUpdated',
+              data: {
+                pitchId: id,
+                ownerId: cur.owner_id,
+                title: next.title,
+                genre: next.genre,
+                requiresNda: next.requiresNda,
+              },
+            },
+          ]);
+        });
+        await invalidate(id);
+        void ctx.bus.kick();
+        return ok(await detail((await loadRow(id))!, viewer));
+      },
+    );
 
     for (const [action, from, to] of [
       ['publish', ['draft'], 'published'],
@@ -360,7 +471,8 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         const id = uuidParam(req.params.id);
         await db.transaction(async (tx) => {
           const cur = await ownedRow(tx, id, viewer);
-          if (!(from as readonly string[]).includes(cur.status)) throw conflict(`cannot ${action} a ${cur.status} pitch`, 'invalid_state');
+          if (!(from as readonly string[]).includes(cur.status))
+            throw conflict(`cannot ${action} a ${cur.status} pitch`, 'invalid_state');
           await tx.query(
             `UPDATE pitch_svc.pitches SET status = $2, version = version + 1, updated_at = now(),
                published_at = CASE WHEN $2 = 'published' THEN now() ELSE published_at END WHERE id = $1`,
@@ -384,25 +496,31 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       await db.transaction(async (tx) => {
         const cur = await ownedRow(tx, id, viewer);
         await tx.query('DELETE FROM pitch_svc.pitches WHERE id = $1', [id]);
-        await appendEvents(tx, `pitch-${id}`, 'any', [{ type: 'PitchDeleted', data: { pitchId: id, ownerId: cur.owner_id } }]);
+        await appendEvents(tx, `pitch-${id}`, 'any', [
+          { type: 'PitchDeleted', data: { pitchId: id, ownerId: cur.owner_id } },
+        ]);
       });
       await invalidate(id);
       void ctx.bus.kick();
       return ok({ deleted: true });
     });
 
-    app.get<{ Querystring: { status?: string; page?: string; limit?: string } }>('/api/creator/pitches', async (req) => {
-      const viewer = requireRole(req, signer, ['creator', 'production']);
-      const status = req.query.status ?? null;
-      if (status && !['draft', 'published', 'archived'].includes(status)) throw badRequest('status must be draft, published or archived');
-      const { page, limit, offset } = parsePaging(req.query);
-      const rows = await db.query<PitchRow>(
-        `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.owner_id = $1 AND ($2::text IS NULL OR p.status = $2)
+    app.get<{ Querystring: { status?: string; page?: string; limit?: string } }>(
+      '/api/creator/pitches',
+      async (req) => {
+        const viewer = requireRole(req, signer, ['creator', 'production']);
+        const status = req.query.status ?? null;
+        if (status && !['draft', 'published', 'archived'].includes(status))
+          throw badRequest('status must be draft, published or archived');
+        const { page, limit, offset } = parsePaging(req.query);
+        const rows = await db.query<PitchRow>(
+          `SELECT ${PITCH_COLUMNS} FROM ${PITCH_FROM} WHERE p.owner_id = $1 AND ($2::text IS NULL OR p.status = $2)
           ORDER BY p.created_at DESC, p.id LIMIT $3 OFFSET $4`,
-        [viewer.userId, status, limit, offset],
-      );
-      return ok({ items: rows.map((r) => toPublicDto(r, true)), page, limit });
-    });
+          [viewer.userId, status, limit, offset],
+        );
+        return ok({ items: rows.map((r) => toPublicDto(r, true)), page, limit });
+      },
+    );
 
     app.post<{ Params: { id: string } }>('/api/pitches/:id/view', async (req) => {
       const viewer = viewerOf(req, signer);
@@ -421,7 +539,9 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
            UPDATE pitch_svc.pitches SET view_count = view_count + 1, trend_score = trend_score + 1 WHERE id = $1`,
           [r.id, viewerId],
         );
-        await appendEvents(tx, `pitch-activity-${r.id}`, 'any', [{ type: 'PitchViewed', data: { pitchId: r.id, viewerId } }]);
+        await appendEvents(tx, `pitch-activity-${r.id}`, 'any', [
+          { type: 'PitchViewed', data: { pitchId: r.id, viewerId } },
+        ]);
       });
       return ok({ counted: true });
     });
@@ -434,7 +554,8 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           handler: async (req) => {
             const viewer = requireViewer(req, signer);
             const r = await visibleRow(uuidParam(req.params.id), viewer);
-            if (on && r.status !== 'published') throw conflict(`only published pitches can be ${kind}d`, 'invalid_state');
+            if (on && r.status !== 'published')
+              throw conflict(`only published pitches can be ${kind}d`, 'invalid_state');
             const changed = await toggle(kind, r.id, viewer, on);
             return ok({ [kind === 'like' ? 'liked' : 'saved']: on, changed });
           },
@@ -477,7 +598,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
 
     async function dashboardOf(viewer: Viewer): Promise<object> {
       const ndas = await clients.nda
-        .call<{ incomingPending: number; outgoingActive: number; signedAccess: number }>('GET', `/internal/ndas/counts?userId=${viewer.userId}`)
+        .call<{ incomingPending: number; outgoingActive: number; signedAccess: number }>(
+          'GET',
+          `/internal/ndas/counts?userId=${viewer.userId}`,
+        )
         .catch(() => null);
       if (viewer.role === 'creator' || viewer.role === 'production') {
         const r = await db.reader.query<{ status: string; n: number; views: number; likes: number }>(
@@ -485,7 +609,9 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
              FROM pitch_svc.pitches WHERE owner_id = $1 GROUP BY status`,
           [viewer.userId],
         );
-        const byStatus = Object.fromEntries(['draft', 'published', 'archived'].map((s) => [s, r.find((x) => x.status === s)?.n ?? 0]));
+        const byStatus = Object.fromEntries(
+          ['draft', 'published', 'archived'].map((s) => [s, r.find((x) => x.status === s)?.n ?? 0]),
+        );
         return {
           role: viewer.role,
           pitches: byStatus,
@@ -494,7 +620,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
           ndas,
         };
       }
-      const saved = await db.reader.query<{ n: number }>('SELECT count(*)::int AS n FROM pitch_svc.saves WHERE user_id = $1', [viewer.userId]);
+      const saved = await db.reader.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pitch_svc.saves WHERE user_id = $1',
+        [viewer.userId],
+      );
       return { role: viewer.role, savedPitches: saved[0]!.n, ndas };
     }
 
@@ -502,7 +631,13 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       requireInternal(req, signer);
       const r = await loadRow(uuidParam(req.params.id));
       if (!r) throw notFound('pitch not found');
-      const s: PitchSummaryDto = { id: r.id, ownerId: r.owner_id, title: r.title, status: r.status, requiresNda: r.requires_nda };
+      const s: PitchSummaryDto = {
+        id: r.id,
+        ownerId: r.owner_id,
+        title: r.title,
+        status: r.status,
+        requiresNda: r.requires_nda,
+      };
       return ok(s);
     });
   }

@@ -16,10 +16,28 @@ export async function writeSeedUsers(tx: Queryable, users: readonly SeedUser[]):
     tx,
     'user_svc.users',
     ['id', 'email', 'display_name', 'role', 'company', 'bio', 'password_hash', 'created_at', 'updated_at'],
-    users.map((u) => [u.id, u.email, u.displayName, u.role, u.company, u.bio, u.passwordHash, u.createdAt, u.createdAt]),
+    users.map((u) => [
+      u.id,
+      u.email,
+      u.displayName,
+      u.role,
+      u.company,
+      u.bio,
+      u.passwordHash,
+      u.createdAt,
+      u.createdAt,
+    ]),
   );
 }
 
-export async function writeSeedFollows(tx: Queryable, follows: ReadonlyArray<{ followerId: string; followeeId: string; createdAt: string }>): Promise<void> {
-  await bulkInsert(tx, 'user_svc.follows', ['follower_id', 'followee_id', 'created_at'], follows.map((f) => [f.followerId, f.followeeId, f.createdAt]));
+export async function writeSeedFollows(
+  tx: Queryable,
+  follows: ReadonlyArray<{ followerId: string; followeeId: string; createdAt: string }>,
+): Promise<void> {
+  await bulkInsert(
+    tx,
+    'user_svc.follows',
+    ['follower_id', 'followee_id', 'created_at'],
+    follows.map((f) => [f.followerId, f.followeeId, f.createdAt]),
+  );
 }

@@ -85,7 +85,11 @@ export function createUserService(ctx: ServiceContext): PlatformService {
   async function issueSession(user: UserRow): Promise<string> {
     const sid = randomUUID();
     const exp = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
-    await db.query('INSERT INTO user_svc.sessions (id, user_id, expires_at) VALUES ($1, $2, to_timestamp($3))', [sid, user.id, exp]);
+    await db.query('INSERT INTO user_svc.sessions (id, user_id, expires_at) VALUES ($1, $2, to_timestamp($3))', [
+      sid,
+      user.id,
+      exp,
+    ]);
     return signer.sign({ sub: user.id, role: user.role, sid, exp });
   }
 
@@ -94,7 +98,12 @@ export function createUserService(ctx: ServiceContext): PlatformService {
   }
 
   async function register(app: FastifyInstance): Promise<void> {
-    registerRateLimit(app, ctx.rateLimit, (req) => isInternalCall(req, signer), (req) => clientAddressOf(req, signer));
+    registerRateLimit(
+      app,
+      ctx.rateLimit,
+      (req) => isInternalCall(req, signer),
+      (req) => clientAddressOf(req, signer),
+    );
     registry = registerHttpMetrics(app, 'user', ctx.metrics);
 
     app.post<{ Body: RegisterUser }>('/api/auth/sign-up', { schema: signUpSchema }, async (req, reply) => {
@@ -110,7 +119,10 @@ export function createUserService(ctx: ServiceContext): PlatformService {
             [id, email, b.displayName.trim(), b.role, b.company ?? null, hash],
           );
           await appendEvents(tx, `user-${id}`, 0, [
-            { type: 'UserRegistered', data: { userId: id, email, displayName: b.displayName.trim(), role: b.role, company: b.company ?? null } },
+            {
+              type: 'UserRegistered',
+              data: { userId: id, email, displayName: b.displayName.trim(), role: b.role, company: b.company ?? null },
+            },
           ]);
           return r[0]!;
         });
@@ -143,7 +155,9 @@ export function createUserService(ctx: ServiceContext): PlatformService {
 
     app.post('/api/auth/sign-out', async (req) => {
       const v = requireViewer(req, signer);
-      await db.query('UPDATE user_svc.sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [v.sessionId]);
+      await db.query('UPDATE user_svc.sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+        v.sessionId,
+      ]);
       await forgetSessions(v.userId);
       return ok({ signedOut: true });
     });
@@ -174,7 +188,9 @@ export function createUserService(ctx: ServiceContext): PlatformService {
           'UPDATE user_svc.users SET display_name = $2, company = $3, bio = $4, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *',
           [v.userId, displayName, company, bio],
         );
-        await appendEvents(tx, `user-${v.userId}`, 'any', [{ type: 'ProfileUpdated', data: { userId: v.userId, displayName, company, bio } }]);
+        await appendEvents(tx, `user-${v.userId}`, 'any', [
+          { type: 'ProfileUpdated', data: { userId: v.userId, displayName, company, bio } },
+        ]);
         return r[0]!;
       });
       void ctx.bus.kick();
@@ -183,7 +199,10 @@ export function createUserService(ctx: ServiceContext): PlatformService {
 
     app.get('/api/user/preferences', async (req) => {
       const v = requireViewer(req, signer);
-      const r = await db.query<{ data: Record<string, unknown> }>('SELECT data FROM user_svc.preferences WHERE user_id = $1', [v.userId]);
+      const r = await db.query<{ data: Record<string, unknown> }>(
+        'SELECT data FROM user_svc.preferences WHERE user_id = $1',
+        [v.userId],
+      );
       return ok(r[0]?.data ?? {});
     });
 
@@ -210,11 +229,14 @@ export function createUserService(ctx: ServiceContext): PlatformService {
       const t = await userById(target);
       if (!t || !t.active) throw notFound('user not found');
       const created = await db.transaction(async (tx) => {
-        const r = await tx.query('INSERT INTO user_svc.follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
-          v.userId,
-          target,
-        ]);
-        if (r.length > 0) await appendEvents(tx, `follows-${v.userId}`, 'any', [{ type: 'UserFollowed', data: { followerId: v.userId, followeeId: target } }]);
+        const r = await tx.query(
+          'INSERT INTO user_svc.follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
+          [v.userId, target],
+        );
+        if (r.length > 0)
+          await appendEvents(tx, `follows-${v.userId}`, 'any', [
+            { type: 'UserFollowed', data: { followerId: v.userId, followeeId: target } },
+          ]);
         return r.length > 0;
       });
       if (created) void ctx.bus.kick();
@@ -225,8 +247,14 @@ export function createUserService(ctx: ServiceContext): PlatformService {
       const v = requireViewer(req, signer);
       const target = uuidParam(req.params.userId, 'userId');
       const removed = await db.transaction(async (tx) => {
-        const r = await tx.query('DELETE FROM user_svc.follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1', [v.userId, target]);
-        if (r.length > 0) await appendEvents(tx, `follows-${v.userId}`, 'any', [{ type: 'UserUnfollowed', data: { followerId: v.userId, followeeId: target } }]);
+        const r = await tx.query(
+          'DELETE FROM user_svc.follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1',
+          [v.userId, target],
+        );
+        if (r.length > 0)
+          await appendEvents(tx, `follows-${v.userId}`, 'any', [
+            { type: 'UserUnfollowed', data: { followerId: v.userId, followeeId: target } },
+          ]);
         return r.length > 0;
       });
       if (removed) void ctx.bus.kick();
@@ -254,9 +282,14 @@ export function createUserService(ctx: ServiceContext): PlatformService {
       const id = uuidParam(req.params.id);
       if (id === v.userId) throw forbidden('admins cannot deactivate themselves');
       const done = await db.transaction(async (tx) => {
-        const r = await tx.query('UPDATE user_svc.users SET active = false, updated_at = now() WHERE id = $1 AND active RETURNING 1', [id]);
+        const r = await tx.query(
+          'UPDATE user_svc.users SET active = false, updated_at = now() WHERE id = $1 AND active RETURNING 1',
+          [id],
+        );
         if (r.length === 0) return false;
-        await tx.query('UPDATE user_svc.sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
+        await tx.query('UPDATE user_svc.sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
+          id,
+        ]);
         await appendEvents(tx, `user-${id}`, 'any', [{ type: 'UserDeactivated', data: { userId: id } }]);
         return true;
       });
