@@ -46,7 +46,7 @@ function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeo
       string | boolean | undefined
     >;
   } catch (e) {
-    throw new PlatformUsageError((e as Error).message.split('\n')[0]!);
+    throw new PlatformUsageError((e as Error).message.split('\n')[0]);
   }
 }
 

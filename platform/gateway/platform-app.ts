@@ -121,7 +121,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   const secret = opts.dataDir ? loadOrCreateSecret(opts.dataDir) : randomBytes(32);
   const signer = new TokenSigner(secret);
   // Calls from this process name it: the one service it hosts on its own port, or the whole in-process platform.
-  const tokens = new ServiceTokens(secret, opts.requireServiceToken ? hosted[0]! : 'platform');
+  const tokens = new ServiceTokens(secret, opts.requireServiceToken ? hosted[0] : 'platform');
   const db =
     opts.openedDb ??
     (await openDb(
@@ -218,7 +218,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
   registerTracing(app);
   registerCallerContext(app);
   registerViewerResolution(app, signer, sessions);
-  if (opts.requireServiceToken) registerServiceAuth(app, hosted[0]!, tokens, true);
+  if (opts.requireServiceToken) registerServiceAuth(app, hosted[0], tokens, true);
   for (const s of services) {
     await app.register(async (scope) => {
       if (!opts.requireServiceToken) registerServiceAuth(scope, s.name, tokens, false);
@@ -255,7 +255,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     async close() {
       if (closed) return;
       closed = true;
-      await app!.close();
+      await app.close();
       await bus.stop();
       if (opts.backgroundJobs !== false) for (const s of services) await s.stop?.();
       for (const t of transports.values()) await t.close?.();

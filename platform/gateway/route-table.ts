@@ -11,7 +11,7 @@ const ROUTES: Array<[RegExp, ServiceName]> = [
 ];
 
 export function serviceForPath(url: string): ServiceName | null {
-  const p = url.split('?')[0]!;
+  const p = url.split('?')[0];
   for (const [re, name] of ROUTES) if (re.test(p)) return name;
   return null;
 }

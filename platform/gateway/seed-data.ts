@@ -20,8 +20,8 @@ export function prng(seed: number): () => number {
 /** A stable uuid (version-4 layout) derived from a name. */
 export function seedUuid(name: string): string {
   const h = createHash('sha256').update(`pitchey-seed:${name}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x40;
-  h[8] = (h[8]! & 0x3f) | 0x80;
+  h[6] = (h[6] & 0x0f) | 0x40;
+  h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -155,12 +155,12 @@ function roleFor(r: number): Role {
 
 export function generateSeed(userCount: number, pitchCount: number): SeedData {
   const rnd = prng(0x5eed ^ (userCount * 31 + pitchCount));
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const iso = (ms: number) => new Date(ms).toISOString();
   const users: SeedUserData[] = [];
   for (let i = 0; i < userCount; i++) {
     // Guarantee each role exists even in tiny seeds.
-    const role = i < 4 ? (['creator', 'investor', 'production', 'admin'] as const)[i]! : roleFor(rnd());
+    const role = i < 4 ? (['creator', 'investor', 'production', 'admin'] as const)[i] : roleFor(rnd());
     const first = pick(FIRST);
     const last = pick(LAST);
     users.push({
@@ -179,17 +179,17 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
   const ranks = Array.from({ length: pitchCount }, (_, i) => i + 1);
   for (let i = ranks.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
-    [ranks[i], ranks[j]] = [ranks[j]!, ranks[i]!];
+    [ranks[i], ranks[j]] = [ranks[j], ranks[i]];
   }
   const pitches: SeedPitch[] = [];
   for (let i = 0; i < pitchCount; i++) {
-    const owner = owners[Math.floor(rnd() * owners.length)]!;
+    const owner = owners[Math.floor(rnd() * owners.length)];
     const s = rnd();
     const status = s < 0.4 ? 'published' : s < 0.85 ? 'draft' : 'archived';
     const created = SEED_EPOCH + 86_400_000 + i * 90_000;
     const title = `The ${pick(ADJ)} ${pick(NOUN)}`;
     const genre = pick(GENRES);
-    const views = status === 'draft' ? 0 : zipfViews(ranks[i]!, 20_000);
+    const views = status === 'draft' ? 0 : zipfViews(ranks[i], 20_000);
     const prot: ProtectedPitchContent = {
       budgetBreakdown: `Above the line ${(1 + Math.floor(rnd() * 40)) / 10}M; below the line ${(1 + Math.floor(rnd() * 90)) / 10}M`,
       productionTimeline: `Pre-production ${2 + Math.floor(rnd() * 6)} months; shoot ${4 + Math.floor(rnd() * 12)} weeks`,
@@ -241,8 +241,8 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
   const followSeen = new Set<string>();
   const creators = users.filter((u) => u.role === 'creator');
   for (let i = 0; i < userCount * 4 && creators.length > 0 && userCount > 1; i++) {
-    const follower = users[Math.floor(rnd() * users.length)]!;
-    const followee = creators[Math.floor(rnd() * creators.length)]!;
+    const follower = users[Math.floor(rnd() * users.length)];
+    const followee = creators[Math.floor(rnd() * creators.length)];
     const key = `${follower.id}|${followee.id}`;
     if (follower.id === followee.id || followSeen.has(key)) continue;
     followSeen.add(key);
@@ -258,8 +258,8 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
     const seen = new Set<string>();
     for (let i = 0; i < count && published.length > 0 && viewers.length > 0; i++) {
       // Popular pitches get more interactions: square the uniform draw to skew towards the front of the ranking.
-      const p = published[Math.floor(rnd() * rnd() * published.length)]!;
-      const u = viewers[Math.floor(rnd() * viewers.length)]!;
+      const p = published[Math.floor(rnd() * rnd() * published.length)];
+      const u = viewers[Math.floor(rnd() * viewers.length)];
       const key = `${p.id}|${u.id}`;
       if (seen.has(key) || u.id === p.ownerId) continue;
       seen.add(key);
@@ -280,8 +280,8 @@ export function generateSeed(userCount: number, pitchCount: number): SeedData {
   const ndas: SeedNda[] = [];
   const ndaSeen = new Set<string>();
   for (let i = 0; i < Math.round(pitchCount * 0.32) && published.length > 0 && viewers.length > 0; i++) {
-    const p = published[Math.floor(rnd() * rnd() * published.length)]!;
-    const u = viewers[Math.floor(rnd() * viewers.length)]!;
+    const p = published[Math.floor(rnd() * rnd() * published.length)];
+    const u = viewers[Math.floor(rnd() * viewers.length)];
     const key = `${p.id}|${u.id}`;
     if (ndaSeen.has(key) || u.id === p.ownerId) continue;
     ndaSeen.add(key);

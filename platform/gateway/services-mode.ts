@@ -206,7 +206,7 @@ export async function runServicesMode(
     injectTraceHeaders(headers);
     headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const res = await pools[target].request({
-      method: req.method as 'GET',
+      method: req.method,
       path: req.url,
       headers,
       body: (req.body as Buffer | undefined) ?? undefined,

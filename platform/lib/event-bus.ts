@@ -125,7 +125,7 @@ export class EventBus {
       if (this.followFrom === null) {
         this.followFrom = (
           await this.db.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events')
-        )[0]!.h;
+        )[0].h;
         return;
       }
       const rows = await this.db.query<{ seq: number; stream: string; type: string; data: unknown }>(
@@ -231,7 +231,7 @@ export class EventBus {
                             LEFT JOIN eventstore.checkpoints c ON c.subscriber = s.name), 0) AS lag`,
       [this.subscribers.map((x) => x.name)],
     );
-    return r[0]!.lag;
+    return r[0].lag;
   }
 
   private async pendingCount(): Promise<number> {
@@ -242,7 +242,7 @@ export class EventBus {
           WHERE seq > COALESCE((SELECT position FROM eventstore.checkpoints WHERE subscriber = $1), 0) AND type = ANY($2::text[])`,
         [s.name, s.types],
       );
-      total += r[0]!.n;
+      total += r[0].n;
     }
     return total;
   }
@@ -255,7 +255,7 @@ export class EventBus {
         'SELECT position FROM eventstore.checkpoints WHERE subscriber = $1 FOR UPDATE',
         [s.name],
       );
-      const from = cp[0]!.position;
+      const from = cp[0].position;
       let upTo = Number.MAX_SAFE_INTEGER;
       if (s.after?.length) {
         const deps = await tx.query<{ p: number }>(
@@ -266,11 +266,11 @@ export class EventBus {
           'SELECT count(*)::int AS n FROM eventstore.checkpoints WHERE subscriber = ANY($1::text[])',
           [s.after],
         );
-        upTo = known[0]!.n === s.after.length ? deps[0]!.p : 0;
+        upTo = known[0].n === s.after.length ? deps[0].p : 0;
       }
       // Commit order equals sequence order (appends hold a lock until commit), so every event up to the head read
       // here is visible; the checkpoint may then skip over events of types this subscriber ignores.
-      const head = (await tx.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0]!.h;
+      const head = (await tx.query<{ h: number }>('SELECT COALESCE(MAX(seq), 0) AS h FROM eventstore.events'))[0].h;
       const limitSeq = Math.min(head, upTo);
       if (limitSeq <= from) return 0;
       const rows = await tx.query<{
@@ -332,7 +332,7 @@ export class EventBus {
         for (const span of spans) span.end();
       }
       const full = rows.length === this.batchSize;
-      const position = full ? rows[rows.length - 1]!.seq : limitSeq;
+      const position = full ? rows[rows.length - 1].seq : limitSeq;
       await tx.query('UPDATE eventstore.checkpoints SET position = $2, updated_at = now() WHERE subscriber = $1', [
         s.name,
         position,

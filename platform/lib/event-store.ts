@@ -170,7 +170,7 @@ export async function positionBefore(db: Db, at: Date): Promise<number> {
     'SELECT COALESCE(MAX(seq), 0) AS p FROM eventstore.events WHERE recorded_at < $1::timestamptz',
     [at.toISOString()],
   );
-  return r[0]!.p;
+  return r[0].p;
 }
 
 /**

@@ -195,7 +195,7 @@ export class FeatureFlags {
       ],
     );
     await this.caches.invalidate(CACHE_SCOPE, key);
-    return toFlag(rows[0]!);
+    return toFlag(rows[0]);
   }
 
   private snapshot(): ReadonlyMap<string, FeatureFlag> | Promise<ReadonlyMap<string, FeatureFlag>> {

@@ -67,7 +67,7 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
     }
     // A dependency refused at once (breaker open, bulkhead full, timeout): unavailable, not a fault of ours.
     if (err instanceof GuardRejectedError) return reply.code(503).send(envelope('unavailable', err.message));
-    const fe = err as FastifyError;
+    const fe = err;
     if (fe.validation) return reply.code(400).send(envelope('validation_error', fe.message));
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply.code(400).send(envelope('body_too_large', 'request body too large'));

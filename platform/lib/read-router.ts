@@ -119,19 +119,19 @@ export class ReadRouter {
     const was = this.inRotation;
     try {
       const now = Date.now();
-      const p = (await this.primary.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
+      const p = (await this.primary.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0].l;
       this.samples.push({ at: now, lsn: parseLsn(p)! });
       try {
         const r = (await this.replica.query<{ l: string | null }>('SELECT pg_last_wal_replay_lsn()::text AS l'))
-          .rows[0]!.l;
+          .rows[0].l;
         this.replayed = r ? parseLsn(r)! : -1n;
         this.healthy = r !== null;
       } catch {
         this.healthy = false;
       }
       // Lag = age of the oldest primary position the replica has not replayed yet (0 when it has replayed all).
-      while (this.samples.length > 0 && this.samples[0]!.lsn <= this.replayed) this.samples.shift();
-      this.lagMs = this.samples.length > 0 ? now - this.samples[0]!.at : 0;
+      while (this.samples.length > 0 && this.samples[0].lsn <= this.replayed) this.samples.shift();
+      this.lagMs = this.samples.length > 0 ? now - this.samples[0].at : 0;
       if (this.samples.length > 1000) this.samples.splice(0, this.samples.length - 1000);
     } catch {
       // The primary itself failed: nothing to learn about the replica this round.
@@ -153,7 +153,7 @@ export class ReadRouter {
     const c = callerContext.getStore();
     if (!c) return;
     const r = await this.primary.query<{ l: string }>('SELECT pg_current_wal_insert_lsn()::text AS l');
-    const lsn = parseLsn(r.rows[0]!.l)!;
+    const lsn = parseLsn(r.rows[0].l)!;
     c.wroteLsn = lsn;
     const prev = this.lastWrite.get(c.caller);
     if (prev === undefined || lsn > prev) this.lastWrite.set(c.caller, lsn);

@@ -80,7 +80,7 @@ export class SagaRunner<D extends object> {
       [id, this.def.kind, JSON.stringify(data)],
     );
     for (let i = 0; i < this.def.steps.length; i++) {
-      const step = this.def.steps[i]!;
+      const step = this.def.steps[i];
       try {
         data = { ...data, ...(await this.runStep(step, data)) };
         // Injected after the step took effect: the harder case, where compensation must really undo it.
@@ -120,7 +120,7 @@ export class SagaRunner<D extends object> {
       [id, error],
     );
     for (let j = upTo; j >= 0; j--) {
-      const step = this.def.steps[j]!;
+      const step = this.def.steps[j];
       if (tracingEnabled())
         await inSpan(`saga ${this.def.kind} compensate ${step.name}`, SpanKind.INTERNAL, () => step.compensate(data));
       else await step.compensate(data);

@@ -38,7 +38,7 @@ export class HttpTransport implements ServiceTransport {
     signal?: AbortSignal,
   ): Promise<TransportResponse> {
     const res = await this.pool.request({
-      method: method as 'GET',
+      method: method,
       signal,
       path,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
@@ -86,7 +86,7 @@ export class ServiceClient {
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     if (!tracingEnabled()) return this.send<T>(method, path, body);
     return inSpan(
-      `${method} ${this.target}${path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`,
+      `${method} ${this.target}${path.split('?')[0].replace(/[0-9a-f-]{36}/g, ':id')}`,
       SpanKind.CLIENT,
       () => this.send<T>(method, path, body),
     );

@@ -179,7 +179,7 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
                 data: { mediaId: id, ownerId: viewer.userId, pitchId, requiresNda: b.requiresNda ?? true },
               },
             ]);
-            return r[0]!;
+            return r[0];
           });
           return reply.code(201).send(ok(toDto(row, viewer)));
         } catch (e) {

@@ -142,7 +142,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
         [id, to, ...a.params],
       );
       await appendEvents(tx, `nda-${id}`, 'any', a.events);
-      return updated[0]!;
+      return updated[0];
     });
     await forget([...expired, row]);
     void ctx.bus.kick();
@@ -187,8 +187,8 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
                VALUES ($1, $2, $3, $4, $5, 'requested', $6, (SELECT terms FROM nda_svc.templates WHERE pitch_id = $2)) RETURNING *`,
               [id, pitch.id, pitch.title, viewer.userId, pitch.ownerId, req.body.message ?? null],
             );
-            await appendEvents(tx, `nda-${id}`, 0, [{ type: 'NDARequested', data: ndaData(r[0]!) }]);
-            return r[0]!;
+            await appendEvents(tx, `nda-${id}`, 0, [{ type: 'NDARequested', data: ndaData(r[0]) }]);
+            return r[0];
           });
           await forget([row]);
           void ctx.bus.kick();
@@ -401,7 +401,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
            (SELECT count(*)::int FROM nda_svc.ndas WHERE requester_id = $1 AND status = 'signed' AND expires_at > $2::timestamptz) AS signed_access`,
         [userId, ctx.now().toISOString()],
       );
-      const x = r[0]!;
+      const x = r[0];
       return ok({
         incomingPending: x.incoming_pending,
         outgoingActive: x.outgoing_active,
@@ -439,7 +439,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
         );
         if (r.length > 0) {
           await appendEvents(tx, `nda-template-${id}`, 'any', [
-            { type: 'NDATemplateRevoked', data: { templateId: id, pitchId: r[0]!.pitch_id } },
+            { type: 'NDATemplateRevoked', data: { templateId: id, pitchId: r[0].pitch_id } },
           ]);
         }
       });

@@ -163,11 +163,11 @@ async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<string
     if (!n) continue;
     for (const u of n.userIds) {
       [u, n.type, n.title, n.body, n.pitchId ?? null, n.relatedUserId ?? null, e.eventId, e.recordedAt].forEach(
-        (v, i) => cols[i]!.push(v),
+        (v, i) => cols[i].push(v),
       );
     }
   }
-  if (cols[0]!.length === 0) return [];
+  if (cols[0].length === 0) return [];
   await tx.query(
     `INSERT INTO notification_svc.notifications (id, user_id, type, title, body, pitch_id, related_user_id, source_event_id, created_at)
      SELECT gen_random_uuid(), * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[])

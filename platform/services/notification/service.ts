@@ -83,7 +83,7 @@ export function createNotificationService(ctx: ServiceContext): PlatformService 
           'SELECT count(*)::int AS n FROM notification_svc.notifications WHERE user_id = $1 AND read_at IS NULL',
           [viewer.userId],
         );
-        return r[0]!.n;
+        return r[0].n;
       });
       return ok({ count });
     });
@@ -96,7 +96,7 @@ export function createNotificationService(ctx: ServiceContext): PlatformService 
       );
       if (r.length === 0) throw notFound('notification not found');
       await forget(viewer.userId);
-      return ok(toDto(r[0]!));
+      return ok(toDto(r[0]));
     });
 
     app.put('/api/notifications/read-all', async (req) => {

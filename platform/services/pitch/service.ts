@@ -624,7 +624,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         'SELECT count(*)::int AS n FROM pitch_svc.saves WHERE user_id = $1',
         [viewer.userId],
       );
-      return { role: viewer.role, savedPitches: saved[0]!.n, ndas };
+      return { role: viewer.role, savedPitches: saved[0].n, ndas };
     }
 
     app.get<{ Params: { id: string } }>('/internal/pitches/:id/summary', async (req) => {

@@ -124,7 +124,7 @@ export function createUserService(ctx: ServiceContext): PlatformService {
               data: { userId: id, email, displayName: b.displayName.trim(), role: b.role, company: b.company ?? null },
             },
           ]);
-          return r[0]!;
+          return r[0];
         });
         void ctx.bus.kick();
       } catch (e) {
@@ -191,7 +191,7 @@ export function createUserService(ctx: ServiceContext): PlatformService {
         await appendEvents(tx, `user-${v.userId}`, 'any', [
           { type: 'ProfileUpdated', data: { userId: v.userId, displayName, company, bio } },
         ]);
-        return r[0]!;
+        return r[0];
       });
       void ctx.bus.kick();
       return ok(toUserDto(row));
