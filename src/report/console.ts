@@ -13,6 +13,7 @@ import {
 import { renderTextTable, truncate, wrap, type TextCell } from '../core/format-table.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
+import { capacityViewLines } from './capacity-view-console.js';
 import { domainViewLines } from './domain-view-console.js';
 import { moduleViewLines } from './module-view-console.js';
 import { formatFunctionTarget, VERDICT_LABEL } from './format-value.js';
@@ -147,6 +148,7 @@ export function renderConsole(result: Result, opts: RenderOptions): string {
     out.push(...loadEvidence(result, c, width), ...slowestEndpoints(result, c, width, opts.maxEndpoints ?? 5));
   }
   if (result.scale) out.push(...scaleEvidence(result, c, width));
+  out.push(...capacityViewLines(result, c, width));
 
   const groups = groupFindings(result);
   if (groups.length > 0) {

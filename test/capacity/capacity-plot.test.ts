@@ -68,3 +68,29 @@ describe('capacity and scale-model budgets in the Prometheus output', () => {
     }
   });
 });
+
+describe('capacity in the console report', () => {
+  it('prints the figure with its SLO, every rate tried and the traffic model', async () => {
+    const { fullRun } = await import('../fixtures-results/full-run.js');
+    const { renderConsole } = await import('../../src/report/console.js');
+    const traffic = {
+      requestsPerUserPerSec: 0.05,
+      usersPerInstance: 3000,
+      targetUsers: 50_000,
+      instancesNeeded: 17,
+      note: 'one instance sustains 150 req/s = 3,000 users',
+    };
+    const text = renderConsole({ ...fullRun, capacity: { ...section, traffic } }, { color: false, width: 100 });
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Capacity ('));
+    expect(lines[at]).toBe('Capacity (native, browse; SLO p99 < 200ms, errors < 1.0%)');
+    expect(lines[at + 1]).toBe('  150 req/s sustained; the knee lies between 150 and 200 req/s');
+    // Worst trial per rate: 22 ms at 100 req/s, 900 ms at 200 (broken), 70 ms at 150.
+    expect(lines.slice(at + 3, at + 6).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['100', 'bracket', '22', '0.00%', 'held'],
+      ['200', 'bracket', '900', '0.00%', 'broken'],
+      ['150', 'bisect', '70', '0.00%', 'held'],
+    ]);
+    expect(lines.slice(at + 6, at + 8)).toEqual(['  2 trials', '  one instance sustains 150 req/s = 3,000 users']);
+  });
+});
