@@ -1,4 +1,4 @@
-// One full static check (collect + every built-in static fitness function), as `pitchey-fit check --only static` runs it.
+// One full static check (collect + every built-in static function), as `pitchey-fit check --only static` runs it.
 //   node dist/bench/static-check-run.js <root> [cacheDir]
 import path from 'node:path';
 import { judgeFunction } from '../src/core/judge.js';

@@ -4,7 +4,7 @@ import { configSchema } from './schema.js';
 export const CONFIG_SCHEMA_ID = 'https://github.com/pitchey/pitchey-fit/schema/config.schema.json';
 
 /**
- * The published JSON Schema (draft 2020-12) of the config file, generated from its zod schema: schema/config.schema.json.
+ * The published JSON Schema (draft 2020-12) of the config file, made from its zod schema: schema/config.schema.json.
  * It serves editors (`"$schema"` in a JSON config); functions (`test`) and cross-field rules are checked on load only.
  */
 export function configJsonSchema(builtinIds: readonly string[]): Record<string, unknown> {

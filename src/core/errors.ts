@@ -28,7 +28,7 @@ export class ConfigError extends UserError {
   }
 }
 
-/** Unreadable or malformed input data (a result file, k6 output, a points CSV). Name file and line where known. Exit 2. */
+/** Unreadable or malformed input data (a result file, k6 output, a points CSV): name file and line if known. Exit 2. */
 export class InputError extends UserError {
   constructor(message: string) {
     super(message, ExitCode.UsageOrInput);

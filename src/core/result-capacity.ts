@@ -1,4 +1,4 @@
-/** Capacity search carried in the Result: the highest arrival rate at which the SLO holds. Filled by src/load/capacity. */
+/** Capacity search in the Result: the highest arrival rate at which the SLO holds. Filled by src/load/capacity. */
 import * as z from 'zod';
 
 export const CapacityTrialSchema = z.strictObject({

@@ -88,7 +88,7 @@ export const staticFitnessFunctions: FitnessFunctions = {
       const s = requireStatic(ctx);
       const cycles = s.counted === 'all' ? s.cycles.all : s.cycles.value;
       const byExample = new Map(ctx.findings.filter((f) => f.rule === 'cycle').map((f) => [f.message, f]));
-      // Each cycle carries its finding's fingerprint, so a baseline that accepts every cycle turns the fail into a pass.
+      // Each cycle carries its finding's fingerprint: a baseline that accepts every cycle turns the fail into a pass.
       const evidence: Evidence[] = cycles.map((c) => {
         const f = byExample.get(c.example.join(' -> '));
         return {

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import type { DependencyRule } from '../config/types.js';
 import type { RequiredRule, RuleSet } from './dependency-rules.js';
 
-/** Loads a user's dependency-cruiser config (its `extends` included) and returns its forbidden/allowed/required rules. */
+/** Loads a user's dependency-cruiser config (with its `extends`) and returns its forbidden/allowed/required rules. */
 export async function loadDependencyCruiserRules(file: string): Promise<RuleSet> {
   if (!fs.existsSync(file))
     throw new ConfigError(`dependency-cruiser config ${file} does not exist`, 'static.dependencyCruiserConfig');

@@ -23,7 +23,7 @@ export interface CacheEntry {
 interface CacheFile {
   format: number;
   typescript: string;
-  /** Hash of the file list and of every tsconfig / package.json / lock file: when it changes, resolutions are redone. */
+  /** Hash of the file list and of every tsconfig / package.json / lock file: when it changes, resolution is redone. */
   environment: string;
   entries: Record<string, CacheEntry>;
 }

@@ -49,7 +49,7 @@ export function isAllowed(allowed: Array<{ from: string; to: string }>, from: st
   return allowed.some((a) => wildcardMatch(a.from, from) && wildcardMatch(a.to, to));
 }
 
-/** The service of each workspace package (by its package.json path), and its runtime deps on other services' packages. */
+/** The service of each workspace package (by its package.json path) and its runtime deps on other services' ones. */
 export function packageDependencies(
   root: string,
   packages: WorkspacePackage[],

@@ -9,8 +9,9 @@ export function summaryKey(t: ParsedThreshold): string {
 }
 
 /**
- * Evaluates thresholds on already-aggregated summaries (autocannon results, k6 summaries without raw points). A statistic
- * the summary does not contain cannot be judged: the threshold is reported failed with `observed: null` and a note.
+ * Evaluates thresholds on already-aggregated summaries (autocannon results, k6 summaries without raw points). A
+ * statistic the summary does not contain cannot be judged: the threshold is reported failed with `observed: null` and
+ * a note.
  */
 export function evaluateOnSummaries(
   thresholds: ParsedThreshold[],

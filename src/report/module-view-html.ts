@@ -61,7 +61,7 @@ function cycleBlock(title: string, r: CycleReport): string {
   );
 }
 
-/** The module view as HTML tables: entry points and dead code, hubs, orphans, unresolved imports, parse errors, cycles. */
+/** The module view as HTML tables: entry points and dead code, hubs, orphans, unresolved imports, parse errors. */
 export function moduleViewHtml(st: StaticSection): string {
   const out: string[] = ['<h2 id="modules">Modules</h2>'];
   const scope = st.scope;

@@ -65,7 +65,8 @@ describe('check on the monolith fixture (the review\'s "current" column)', () =>
   it('--json prints the Result, --quiet one line', () => {
     const j = runCli(['static', '--json', '--no-history'], { cwd: dir });
     expect(j.code).toBe(1);
-    expect((JSON.parse(j.stdout) as Result).summary).toMatchObject({ failed: 3 }); // autonomy, coupling, the pitch cycle
+    // autonomy, coupling, the pitch cycle
+    expect((JSON.parse(j.stdout) as Result).summary).toMatchObject({ failed: 3 });
     const q = runCli(['static', '--quiet', '--no-history'], { cwd: dir });
     // crossServiceCoChange is inconclusive: the fixture copy is not a git work tree (no history to measure).
     expect(q.stdout.trim()).toMatch(/^FAIL: 1 passed, 3 failed, 1 inconclusive, 0 errored$/);

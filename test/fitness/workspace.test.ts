@@ -79,7 +79,7 @@ describe('workspace resolution on built packages (issue 12)', () => {
       'apps/web/package.json': JSON.stringify({ name: '@m/web' }),
       'apps/web/src/main.ts':
         "import { a } from '@m/core';\nimport { b } from '@m/core/b';\nimport { n } from '@m/nested';\n",
-      // core builds lib/ -> dist/esm and dist/cjs; its exports name only built files, the first condition a missing one.
+      // core builds lib/ -> dist/esm and dist/cjs; its exports name only built files, the first condition a missing one
       'platform/package.json': JSON.stringify({ name: '@m/platform', private: true, workspaces: ['libs/*'] }),
       'platform/libs/core/package.json': JSON.stringify({
         name: '@m/core',

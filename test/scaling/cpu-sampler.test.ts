@@ -31,7 +31,7 @@ describe('/proc parsing', () => {
 describe.runIf(process.platform === 'linux')('CpuSampler on this machine', () => {
   const busy = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end) {}`;
 
-  /** A busy process that is not our descendant: the shell starts it in the background and exits, so it is re-parented. */
+  /** A busy process that is not our descendant: the shell starts it in the background and exits (it is re-parented). */
   async function withForeignBusyProcess<T>(ms: number, measure: (pid: number) => Promise<T>): Promise<T> {
     const sh = spawn('sh', ['-c', `"${process.execPath}" -e '${busy(ms)}' >/dev/null 2>&1 & echo $!`], {
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -43,7 +43,7 @@ describe('fitUsl (σ, κ, λ by non-linear least squares) on published data sets
     expect(fit.xMax!).toBeCloseTo(uslThroughput(fit, fit.nMax!), 8);
   });
 
-  // R usl (tests/confint.Rout.save and the R package's nls output): sigma 0.057771, kappa 0 at its bound, gamma 21.848843.
+  // R usl (tests/confint.Rout.save, the R package's nls output): sigma 0.057771, kappa 0 at its bound, gamma 21.848843.
   it('raytracer matches the R usl package, with κ at its lower bound', () => {
     const fit = okFit(fitUsl(fixture('raytracer'), { bootstrap: 0 }));
     expectSignificant(fit.sigma, 0.057771, 5);
@@ -54,7 +54,8 @@ describe('fitUsl (σ, κ, λ by non-linear least squares) on published data sets
     expect(fit.xCeiling!).toBeCloseTo(fit.lambda / fit.sigma, 8);
   });
 
-  // B. Schwartz, Practical Scalability Analysis with the USL: σ 0.02671591, κ 7.690945e-4, λ 995.6486, N_max 35, X_max 12341.
+  // B. Schwartz, Practical Scalability Analysis with the USL:
+  // σ 0.02671591, κ 7.690945e-4, λ 995.6486, N_max 35, X_max 12341.
   it('Cisco benchmark matches the published coefficients', () => {
     const fit = okFit(fitUsl(fixture('cisco'), { bootstrap: 0 }));
     expectSignificant(fit.sigma, 0.02671591, 5);
@@ -64,7 +65,8 @@ describe('fitUsl (σ, κ, λ by non-linear least squares) on published data sets
     expectSignificant(uslThroughput(fit, 35), 12341, 4);
   });
 
-  // Standard errors as R's nls/nlxb print them for specsdm91 (tests/usl-nlxb.Rout.save): 0.0091217, 0.0000199, 14.2134894.
+  // Standard errors as R's nls/nlxb print them for specsdm91 (tests/usl-nlxb.Rout.save):
+  // 0.0091217, 0.0000199, 14.2134894.
   it('standard errors match the R usl package (specsdm91)', () => {
     const se = okFit(fitUsl(fixture('specsdm91'), { bootstrap: 0 })).standardErrors!;
     expectSignificant(se.sigma, 0.0091217, 5);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliState } from '../cli-state.js';
 import { platformEntry } from '../../bundled-platform/index.js';
 
-/** Runs `node dist/platform/cli.js <sub> <args>` in the foreground, forwarding signals; the exit code is the platform's. */
+/** Runs `node dist/platform/cli.js <sub> <args>` in the foreground, forwarding signals; exits with its code. */
 function forward(state: CliState, sub: string, args: string[]): Promise<void> {
   const child = spawn(process.execPath, [platformEntry(), sub, ...args], { stdio: 'inherit' });
   const relay = () => child.kill('SIGTERM');

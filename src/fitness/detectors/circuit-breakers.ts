@@ -42,7 +42,7 @@ export function patternToRegex(p: string): RegExp {
   );
 }
 
-/** Matches text that may call one of `clients` (by the first word of each pattern: `redis.*` -> `redis.` / `redis(`). */
+/** Matches text that may call one of `clients` (by each pattern's first word: `redis.*` -> `redis.` / `redis(`). */
 export function clientCallPrefilter(clients: string[]): RegExp {
   const words = [...new Set(clients.map((c) => c.split('.')[0].replaceAll('*', '')).filter(Boolean))];
   if (words.length === 0) return /$^/;

@@ -25,8 +25,8 @@ export function domainOfRouteSegment(segment: string, services: string[]): strin
 }
 
 /**
- * Files (in a service or not) whose imports or routes span at least `minDomains` service domains (own one included), ranked by
- * the number of domains: the review's "worker file still contains mixed responsibilities".
+ * Files (in a service or not) whose imports or routes span at least `minDomains` service domains (own one included),
+ * ranked by the number of domains: the review's "worker file still contains mixed responsibilities".
  */
 export function detectMixedResponsibilities(
   files: DetectedFile[],

@@ -134,7 +134,7 @@ export function ingestSummaryExport(name: string, doc: Json, file: string): Scen
   ]);
 }
 
-/** The data object k6 passes to handleSummary(): `metrics.<name>.{type, contains, values, thresholds: {expr: {ok}}}`. */
+/** The data k6 passes to handleSummary(): `metrics.<name>.{type, contains, values, thresholds: {expr: {ok}}}`. */
 export function ingestHandleSummary(name: string, doc: Json, file: string): ScenarioSummary {
   const metricsIn = doc.metrics as Record<string, Json>;
   const metrics: Record<string, MetricSummary> = {};

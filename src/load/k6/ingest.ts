@@ -98,7 +98,7 @@ function refuseDuplicates(texts: Array<{ file: string; text: string }>): void {
   }
 }
 
-/** Line of the first JSON syntax error (V8's messages do not always carry a position; TypeScript's JSON parser does). */
+/** Line of the first JSON syntax error (V8's messages do not always carry a position; TypeScript's parser does). */
 async function jsonErrorLine(text: string): Promise<number> {
   const ts = (await import('typescript')).default;
   const sf = ts.parseJsonText('input.json', text);

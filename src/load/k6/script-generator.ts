@@ -18,7 +18,7 @@ export interface K6ScriptOptions {
   /** Data rows for `${data.x}` of a single-scenario script; default: the scenario's inline rows or its data file. */
   dataRows?: DataRow[];
   baseDir?: string;
-  /** File handleSummary writes the summary data to (overridable with SUMMARY_JSON at run time). Default summary.json. */
+  /** File handleSummary writes the summary data to (SUMMARY_JSON overrides it at run time). Default summary.json. */
   summaryFile?: string;
 }
 
@@ -195,10 +195,10 @@ ${pick}
 }
 
 /**
- * A complete k6 script (ES module) for one or more scenarios: \`options.scenarios\` with the same executors (run one
- * after another through \`startTime\` when their length is known, as runLoad does), \`options.thresholds\`, the weighted
- * request mixes with the same templates, checks and captures, a per-VU sign-in on its first iteration (k6 forbids HTTP
- * in the init context) and \`handleSummary\` writing the summary data as JSON.
+ * A complete k6 script (ES module) for one or more scenarios: \`options.scenarios\` with the same executors (run
+ * one after another through \`startTime\` when their length is known, as runLoad does), \`options.thresholds\`, the
+ * weighted request mixes with the same templates, checks and captures, a per-VU sign-in on its first iteration (k6
+ * forbids HTTP in the init context) and \`handleSummary\` writing the summary data as JSON.
  */
 export function generateK6Script(scenarios: Record<string, ScenarioConfig>, opts?: K6ScriptOptions): string;
 export function generateK6Script(scenarioName: string, scenario: ScenarioConfig, opts?: K6ScriptOptions): string;

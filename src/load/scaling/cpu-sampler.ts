@@ -30,7 +30,7 @@ export interface ProcessStat {
   ticks: number;
 }
 
-/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields are counted after the last ')'. */
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields count after the last ')'. */
 export function parsePidStat(text: string): ProcessStat {
   const close = text.lastIndexOf(')');
   const pid = Number(text.slice(0, text.indexOf(' ')));

@@ -306,9 +306,9 @@ export function fitUsl(all: UslPoint[], opts: UslFitOptions = {}): UslFit | { er
 }
 
 /**
- * Residual bootstrap: the fitted curve plus (variance-inflated) residuals drawn with replacement, refitted; percentile intervals of σ
- * and κ. Resampling residuals (not points) keeps every measured N in each resample, which a sweep of a handful of
- * points needs to stay fittable.
+ * Residual bootstrap: the fitted curve plus (variance-inflated) residuals drawn with replacement, refitted;
+ * percentile intervals of σ and κ. Resampling residuals (not points) keeps every measured N in each resample, which
+ * a sweep of a handful of points needs to stay fittable.
  */
 function bootstrapIntervals(
   points: UslPoint[],
