@@ -73,13 +73,13 @@ async function start(o: StartOptions): Promise<void> {
   if (o.mode === 'services') {
     const r = await runServicesMode(o);
     ready(o, r.url, r.workers);
-    onShutdown(o.dataDir, r.close);
+    onShutdown(o.dataDir, () => r.close());
     return;
   }
   if (o.workers > 1 || o.cluster) {
     const r = await runWorkerCluster(o);
     ready(o, r.url, o.workers);
-    onShutdown(o.dataDir, r.close);
+    onShutdown(o.dataDir, () => r.close());
     return;
   }
   const s = await serveGateway(o);

@@ -5,7 +5,7 @@
 //   node scripts/pg-cluster.mjs stop-replica --data-dir <dir>         → kills the replica only (immediate shutdown)
 //   node scripts/pg-cluster.mjs stop-node|start-node --node primary|replica --data-dir <dir> → one server down / up
 // As root, server binaries run as the `postgres` user (initdb refuses root) and the directory is owned by it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chownSync,
   existsSync,

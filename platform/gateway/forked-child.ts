@@ -10,7 +10,8 @@ export function runForkedChild(start: () => Promise<{ port: number; close(): Pro
       const stop = () => {
         if (closing) return;
         closing = true;
-        child.close().finally(() => process.exit(0));
+        // The process exits either way; a failed close has nobody left to report to.
+        void child.close().finally(() => process.exit(0));
       };
       process.on('message', (m: { t?: string }) => {
         if (m?.t === 'shutdown') stop();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceTransport, TransportResponse } from '../lib/service-client.js';
 
-/** Gateway mode: a call to another service goes through fastify's router in-process (same routes, hooks and handlers). */
+/** Gateway mode: a call to another service goes through fastify's router in-process (same routes, hooks, handlers). */
 export class InjectTransport implements ServiceTransport {
   constructor(private readonly app: () => FastifyInstance) {}
 

@@ -102,7 +102,7 @@ export interface PlatformAppOptions {
   metricsToken?: string;
   /** A service on its own port (`--mode services`): refuse every request without a valid service token. */
   requireServiceToken?: boolean;
-  /** Whether this process runs the services' background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
+  /** Whether this process runs the background jobs (saga recovery, NDA expiry sweeper): exactly one should. */
   backgroundJobs?: boolean;
 }
 
@@ -226,7 +226,7 @@ export async function buildPlatformApp(opts: PlatformAppOptions): Promise<Platfo
     });
   }
   registerFeatureFlagRoutes(app, flags, signer);
-  app.get('/healthz', async () => ({ success: true, data: { status: 'ok' } }));
+  app.get('/healthz', () => ({ success: true, data: { status: 'ok' } }));
   app.get('/readyz', async (_req, reply) => {
     try {
       const eventLag = await bus.lag();

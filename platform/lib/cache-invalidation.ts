@@ -29,8 +29,9 @@ export class LocalInvalidationBus implements CacheInvalidationBus {
     this.handlers.push(fn);
   }
 
-  async invalidate(scope: string, key: string | null): Promise<void> {
+  invalidate(scope: string, key: string | null): Promise<void> {
     for (const h of this.handlers) h(scope, key);
+    return Promise.resolve();
   }
 }
 

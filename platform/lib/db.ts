@@ -113,7 +113,7 @@ async function openPglite(dataDir: string | null): Promise<Db> {
   };
   return {
     kind: 'pglite',
-    query: q.query,
+    query: q.query.bind(q),
     reader: q,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return lite.transaction(async (tx) =>
@@ -154,7 +154,7 @@ function makePool(url: string, max: number): pg.Pool {
       getTypeParser: ((oid: number, format?: string) =>
         oid === INT8_OID
           ? (v: string) => Number(v)
-          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          : (pg.types.getTypeParser(oid, format as 'text') as (v: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client losing its server must not crash the process; the next query reports the failure.
@@ -184,7 +184,7 @@ async function openPg(
   };
   return {
     kind: 'pg',
-    query: q.query,
+    query: q.query.bind(q),
     router: router ?? undefined,
     reader: router ? { query: (sql, params) => router.read(sql, params) } : q,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -220,10 +220,13 @@ async function openPg(
     async syncReplica(timeoutMs = 30_000) {
       if (!replica) return;
       // The insert position: with asynchronous commit the last commit may not be written (pg_current_wal_lsn) yet.
-      const lsn = (await pool.query('SELECT pg_current_wal_insert_lsn()::text AS l')).rows[0].l as string;
+      const lsn = (await pool.query<{ l: string }>('SELECT pg_current_wal_insert_lsn()::text AS l')).rows[0].l;
       const end = Date.now() + timeoutMs;
       for (;;) {
-        const r = await replica.query('SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS ok', [lsn]);
+        const r = await replica.query<{ ok: boolean }>(
+          'SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS ok',
+          [lsn],
+        );
         if (r.rows[0].ok) return;
         if (Date.now() > end) throw new Error(`replica did not catch up with the primary within ${timeoutMs} ms`);
         await new Promise((res) => setTimeout(res, 20));

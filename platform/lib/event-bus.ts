@@ -349,7 +349,7 @@ export class EventBus {
   async replay(from: Date): Promise<void> {
     const position = await positionBefore(this.db, from);
     await this.running?.catch(() => {});
-    for (const s of this.subscribers.filter((x) => x.reset)) {
+    for (const s of this.subscribers.filter((x) => x.reset !== undefined)) {
       await this.db.transaction(async (tx) => {
         if (position === 0) await s.reset!(tx);
         await tx.query(

@@ -50,11 +50,14 @@ export function createHttpApp(opts: { bodyLimit?: number; logErrors?: boolean } 
     if (jsonDepth(text) > MAX_JSON_DEPTH) {
       return done(new ApiError(400, 'malformed_body', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     }
-    parseJson(req, text, done);
+    // fastify's default JSON parser reports through done; its return value carries nothing.
+    void parseJson(req, text, done);
   });
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', (_req, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify hook: a throw must become a rejection
   app.addHook('preValidation', async (req) => {
     assertSingleQueryValues(req.query);
     assertStorableText(req.query, 'query');

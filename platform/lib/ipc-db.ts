@@ -144,8 +144,9 @@ export function ipcDb(channel: Channel = process as unknown as Channel): Db {
       await call({ op: 'listen', channel: ch });
     }
     set.add(onPayload);
-    return async () => {
+    return () => {
       set.delete(onPayload);
+      return Promise.resolve();
     };
   };
   return guardDb(ipcChildDb(q, call, listen), new Guard('db', DB_GUARD));
@@ -155,7 +156,7 @@ function ipcChildDb(q: Queryable, call: (req: Omit<IpcRequest, 't' | 'id'>) => P
   return {
     listen,
     kind: 'pglite',
-    query: q.query,
+    query: q.query.bind(q),
     reader: q,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const tx = randomUUID();

@@ -13,7 +13,7 @@ export function parsePaging(
 
 export function intParam(v: unknown, name: string, dflt: number, min: number, max: number): number {
   if (v === undefined || v === '') return dflt;
-  const s = String(v);
+  const s = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
   if (!/^\d{1,9}$/.test(s)) throw badRequest(`${name} must be an integer`);
   const n = Number(s);
   if (n < min || n > max) throw badRequest(`${name} must be between ${min} and ${max}`);
@@ -24,7 +24,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** Path ids are uuids; anything else is a client error (404 would hide typos, 500 would blame us). */
 export function uuidParam(v: unknown, name = 'id'): string {
-  const s = String(v ?? '');
+  const s = typeof v === 'string' ? v : '';
   if (!UUID_RE.test(s)) throw badRequest(`${name} must be a uuid`);
   return s.toLowerCase();
 }

@@ -2,7 +2,8 @@ import { parse, protocol, type PGlite } from '@electric-sql/pglite';
 
 // PGlite's query() parses, describes and plans every statement anew, in five protocol exchanges; for the platform's
 // short statements that is most of their CPU. Here a statement is parsed once under a name (per SQL text) and each
-// call is one exchange: Bind, Describe, Execute, Sync. Values are serialised and rows parsed with the same PGlite functions query() uses.
+// call is one exchange: Bind, Describe, Execute, Sync. Values are serialised and rows parsed with the same PGlite
+// functions query() uses.
 
 interface Prepared {
   name: string;

@@ -108,6 +108,7 @@ export function createMediaService(ctx: ServiceContext): PlatformService {
     return r;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugin: avvio awaits the returned promise
   async function register(app: FastifyInstance): Promise<void> {
     registerRateLimit(
       app,

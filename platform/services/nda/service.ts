@@ -149,6 +149,7 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
     return row;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugin: avvio awaits the returned promise
   async function register(app: FastifyInstance): Promise<void> {
     registerRateLimit(
       app,
@@ -495,8 +496,9 @@ export function createNdaService(ctx: ServiceContext): PlatformService {
       sweeper = setInterval(() => void sweep(), 60_000);
       sweeper.unref();
     },
-    async stop() {
+    stop() {
       if (sweeper) clearInterval(sweeper);
+      return Promise.resolve();
     },
   };
 }

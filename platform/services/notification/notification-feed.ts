@@ -144,7 +144,7 @@ function notesFor(e: EventEnvelope, followersOf: (userId: string) => string[]): 
   }
 }
 
-/** Inserts the notifications of a run of events in one statement; one row per (event, recipient), so redelivery inserts nothing. */
+/** Inserts a run of events' notifications in one statement; one row per (event, recipient): redelivery adds none. */
 async function notifyAll(tx: Queryable, events: EventEnvelope[]): Promise<string[]> {
   const owners = events
     .filter((e) => e.type === 'PitchPublished')

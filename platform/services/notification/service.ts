@@ -50,6 +50,7 @@ export function createNotificationService(ctx: ServiceContext): PlatformService 
     setTimeout(drop, 250).unref();
   };
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugin: avvio awaits the returned promise
   async function register(app: FastifyInstance): Promise<void> {
     registerRateLimit(
       app,

@@ -94,7 +94,7 @@ export function pitchCreationSaga(
         },
         async compensate(d) {
           if (d.input.mediaIds.length === 0) return;
-          // Only files not attached to another pitch: a retried create must never take media from the pitch that has them.
+          // Only files not attached to another pitch: a retried create never takes media from the pitch that has them.
           await clients.media.call('POST', '/internal/media/discard', {
             ownerId: d.ownerId,
             pitchId: d.pitchId,

@@ -288,6 +288,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
     return changed;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugin: avvio awaits the returned promise
   async function register(app: FastifyInstance): Promise<void> {
     registerRateLimit(
       app,

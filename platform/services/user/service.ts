@@ -97,6 +97,7 @@ export function createUserService(ctx: ServiceContext): PlatformService {
     return (await db.query<UserRow>('SELECT * FROM user_svc.users WHERE id = $1', [id]))[0];
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugin: avvio awaits the returned promise
   async function register(app: FastifyInstance): Promise<void> {
     registerRateLimit(
       app,
