@@ -18,7 +18,10 @@ const isWrite = (m?: string) => m !== undefined && m !== 'GET';
 describe('default platform scenarios', () => {
   it('browse-88 follows the domain mix: 88% reads, 12% writes; browse-95 has 95% reads', () => {
     const s = defaultPlatformScenarios(manifest);
-    for (const [name, reads] of [['browse-88', 88], ['browse-95', 95]] as const) {
+    for (const [name, reads] of [
+      ['browse-88', 88],
+      ['browse-95', 95],
+    ] as const) {
       const reqs = s[name].requests;
       const total = reqs.reduce((a, r) => a + r.weight!, 0);
       const readShare = reqs.filter((r) => !isWrite(r.method)).reduce((a, r) => a + r.weight!, 0);
@@ -53,7 +56,8 @@ describe('default platform scenarios', () => {
     expect(() => defaultPlatformScenarios({ ...manifest, users: manifest.users.slice(0, 1) })).toThrow(InputError);
     expect(() => defaultPlatformScenarios({ ...manifest, publishedPitchIds: [] })).toThrow(/no published pitch/);
     // creatorIds missing: creators among users are used
-    const rows = defaultPlatformScenarios({ users: manifest.users, publishedPitchIds: ['a'] })['browse-95'].data as Array<Record<string, string>>;
+    const rows = defaultPlatformScenarios({ users: manifest.users, publishedPitchIds: ['a'] })['browse-95']
+      .data as Array<Record<string, string>>;
     expect(rows[0].creatorId).toBe('c1');
   });
 });
