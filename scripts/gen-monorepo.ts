@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../src/load/seeded-random.js';
+import { mulberry32 } from '../src/core/seeded-random.js';
 
 export interface GeneratedMonorepo {
   root: string;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { ExecutorName, ScenarioConfig, Stage } from '../config/types.js';
 import { parseDuration } from './duration.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../core/seeded-random.js';
 
 export const EXECUTORS: readonly ExecutorName[] = [
   'constant-arrival-rate',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPlatformScenarios } from '../../src/bundled-platform/default-scenarios.js';
 import { seedManifestRows } from '../../src/bundled-platform/seed-manifest.js';
 import { generateK6Script } from '../../src/load/k6/script-generator.js';
-import { seedOfName, unitHash } from '../../src/load/seeded-random.js';
+import { seedOfName, unitHash } from '../../src/core/seeded-random.js';
 
 /** The parts of a generated script's `options` the tests read. */
 type K6Options = { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, unknown> };

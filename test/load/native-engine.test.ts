@@ -6,7 +6,7 @@ import { TargetUnreachableError, ConfigError } from '../../src/core/errors.js';
 import { runLoad } from '../../src/load/run-load.js';
 import { ingestK6 } from '../../src/load/k6/ingest.js';
 import { percentileR7 } from '../../src/load/percentiles.js';
-import { seedOfName, unitHash } from '../../src/load/seeded-random.js';
+import { seedOfName, unitHash } from '../../src/core/seeded-random.js';
 import { startDelayServer, type DelayServer } from './helpers/delay-server.js';
 
 let server: DelayServer;

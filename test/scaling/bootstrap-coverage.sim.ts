@@ -4,7 +4,7 @@
  * The figures quoted in docs/scale.md come from this script.
  */
 import { fitUsl, uslThroughput } from '../../src/load/scaling/usl-fit.js';
-import { mulberry32 } from '../../src/load/seeded-random.js';
+import { mulberry32 } from '../../src/core/seeded-random.js';
 
 const truth = { sigma: 0.05, kappa: 0.001, lambda: 100 };
 const rand = mulberry32(42);

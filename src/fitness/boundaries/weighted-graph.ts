@@ -1,5 +1,6 @@
 import { UndirectedGraph } from 'graphology';
 import louvainModule, { type DetailedLouvainOutput, type LouvainOptions } from 'graphology-communities-louvain';
+import { mulberry32 } from '../../core/seeded-random.js';
 
 // A CommonJS module (module.exports = fn): its default import is the function, whose types NodeNext mis-reads.
 type Detailed = (graph: unknown, options: LouvainOptions) => DetailedLouvainOutput;
@@ -61,16 +62,4 @@ export class ModuleGraph {
     const out = louvain.detailed(this.graph, { getEdgeWeight: 'weight', rng: mulberry32(seed) });
     return { communities: new Map(Object.entries(out.communities)), modularity: out.modularity };
   }
-}
-
-/** A small seeded PRNG (mulberry32): Louvain visits nodes in random order, and a fixed seed fixes the result. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -12,7 +12,7 @@ import { EndpointTrends } from '../endpoint-trends.js';
 import { equalSegments, FULL_SEGMENT, type ExecutionSegment } from '../execution-segment.js';
 import { planExecutor } from '../executor-plan.js';
 import { saturationReasons } from '../generator-saturation.js';
-import { seedOfName } from '../seeded-random.js';
+import { seedOfName } from '../../core/seeded-random.js';
 import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from '../native/segment-io.js';
 import { SegmentRunner } from '../native/segment-runner.js';

@@ -5,7 +5,7 @@ import { ConfigError } from '../../core/errors.js';
 import { loadDataRows, type DataRow } from '../data-feeder.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { SUMMARY_TREND_STATS } from '../metric-store.js';
-import { seedOfName, unitHash } from '../seeded-random.js';
+import { seedOfName, unitHash } from '../../core/seeded-random.js';
 import { parseBody, parseTemplate } from '../template/ast.js';
 import { emitBodyExpression, emitTemplateLiteral } from '../template/emit-js.js';
 import { formatMetricReference, parseMetricReference } from '../threshold-expression.js';

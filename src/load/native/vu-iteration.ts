@@ -1,5 +1,5 @@
 import type { DataRow } from '../data-feeder.js';
-import { unitHash } from '../seeded-random.js';
+import { unitHash } from '../../core/seeded-random.js';
 import type { Tags } from '../sample-sink.js';
 import type { TemplateScope } from '../template/interpret.js';
 import type { CompiledRequest } from './compiled-request.js';

@@ -11,7 +11,7 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import type { UslFit } from '../../core/result-scale.js';
 import { percentileR7 as percentile } from '../percentiles.js';
-import { mulberry32 } from '../seeded-random.js';
+import { mulberry32 } from '../../core/seeded-random.js';
 
 export interface UslPoint {
   n: number;
