@@ -234,7 +234,9 @@ describe('capacity search against a real server with a fixed service-time limit 
       // The knee can be no higher than the service time allows, and the open-model search lands in the range of the
       // closed max. The lower bound is loose: the suite runs two files at once on two cores, and the busy-waiting
       // server slows when it shares its core (seen in a CI-like run: knee 100–200 req/s against a closed max of 362).
-      expect(r.knee!.low).toBeLessThan(500);
+      // Constant pacing at exactly 500/s meets a 2 ms server without queueing (D/D/1 at ρ = 1), and in a 2 s trial a
+      // queue may grow by 50 ms (the SLO) before p99 breaks: about 2.5 % over 500 can pass.
+      expect(r.knee!.low).toBeLessThanOrEqual(525);
       expect(closed.throughput).toBeLessThanOrEqual(505);
       expect(r.knee!.high).toBeGreaterThanOrEqual(0.3 * closed.throughput);
       expect(r.knee!.low).toBeLessThanOrEqual(1.1 * closed.throughput);
