@@ -19,6 +19,8 @@ const USAGE = [
   '        [--seed [--users N --pitches M]] [--mode gateway|services] [--rate-limit on|off] [--rate-limit-per-min N]',
   '        [--rate-limit-auth-per-min N] [--rate-limit-nda-per-min N] [--service-rate-limit pitch=N,…]',
   '        [--redis-url redis://HOST:PORT]   (rate-limit buckets shared by all processes; in-process without it)',
+  '        [--replica-max-lag-ms N]   (replay lag beyond which the replica leaves read rotation; default 1000)',
+  '        [--otlp-endpoint http://HOST:4318/v1/traces]   (OTLP trace export; or the OTEL_EXPORTER_OTLP_* variables)',
   '  stop  [--data-dir DIR]',
   '  seed  [--users N] [--pitches M] [--data-dir DIR] [--db pglite|postgres://…]',
 ].join('\n');
@@ -67,6 +69,8 @@ function onShutdown(dataDir: string, close: () => Promise<void>): void {
 }
 
 async function start(o: StartOptions): Promise<void> {
+  // Set before tracing starts; worker and service processes inherit it with the environment.
+  if (o.otlpEndpoint) process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = o.otlpEndpoint;
   ensurePrivateDir(o.dataDir);
   const running = readRunning(o.dataDir);
   if (running) fail(`a platform is already running for ${o.dataDir} (pid ${running.pid}, ${running.url})`);

@@ -17,6 +17,10 @@ export interface StartOptions {
   dataDir: string;
   db: string;
   replicaUrl?: string;
+  /** Replay lag beyond which the replica leaves read rotation (`--replica-max-lag-ms`; default 1000 ms). */
+  replicaMaxLagMs?: number;
+  /** OTLP/HTTP traces endpoint (`--otlp-endpoint`); the standard OTEL_EXPORTER_OTLP_* variables apply without it. */
+  otlpEndpoint?: string;
   workers: number;
   /** Run the primary + worker cluster even for one worker, so N = 1 has the shape of N > 1 (scaling sweeps). */
   cluster: boolean;
@@ -76,6 +80,8 @@ export function parseStart(argv: string[]): StartOptions {
     'data-dir': { type: 'string' },
     db: { type: 'string' },
     'replica-url': { type: 'string' },
+    'replica-max-lag-ms': { type: 'string' },
+    'otlp-endpoint': { type: 'string' },
     workers: { type: 'string' },
     seed: { type: 'boolean' },
     users: { type: 'string' },
@@ -109,6 +115,12 @@ export function parseStart(argv: string[]): StartOptions {
   if (redisUrl !== undefined && (typeof redisUrl !== 'string' || !/^rediss?:\/\/\S+$/.test(redisUrl))) {
     throw new PlatformUsageError(`--redis-url must be a redis:// or rediss:// URL, got ${String(redisUrl)}`);
   }
+  if (v['replica-max-lag-ms'] !== undefined && v['replica-url'] === undefined)
+    throw new PlatformUsageError('--replica-max-lag-ms needs --replica-url');
+  const otlp = v['otlp-endpoint'];
+  if (otlp !== undefined && (typeof otlp !== 'string' || !/^https?:\/\/\S+$/.test(otlp))) {
+    throw new PlatformUsageError(`--otlp-endpoint must be an http:// or https:// URL, got ${String(otlp)}`);
+  }
   const serviceRateLimits: StartOptions['serviceRateLimits'] = {};
   if (typeof v['service-rate-limit'] === 'string') {
     for (const part of v['service-rate-limit'].split(',')) {
@@ -127,6 +139,10 @@ export function parseStart(argv: string[]): StartOptions {
     dataDir: dataDirOf(v['data-dir']),
     db: dbSpec(v.db),
     replicaUrl: typeof v['replica-url'] === 'string' ? dbSpec(v['replica-url'], 'replica-url') : undefined,
+    ...(v['replica-max-lag-ms'] !== undefined
+      ? { replicaMaxLagMs: int(v['replica-max-lag-ms'], 'replica-max-lag-ms', 1000, 1, 3_600_000) }
+      : {}),
+    ...(typeof otlp === 'string' ? { otlpEndpoint: otlp } : {}),
     workers: int(v.workers, 'workers', 1, 1, 64),
     cluster: v.cluster === true,
     seed: v.seed === true,

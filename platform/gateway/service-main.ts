@@ -22,6 +22,7 @@ runForkedChild(async () => {
     dataDir: o.dataDir,
     db: o.db,
     replicaUrl: o.replicaUrl,
+    replicaMaxLagMs: o.replicaMaxLagMs,
     openedDb: o.db === 'pglite' ? ipcDb() : undefined,
     skipMigrations: true,
     services: [o.service],

@@ -68,7 +68,7 @@ export async function runServicesMode(
   const db = await openDb(
     o.db === 'pglite'
       ? { kind: 'pglite', dataDir: path.join(o.dataDir, 'pgdata') }
-      : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl },
+      : { kind: 'pg', url: o.db, replicaUrl: o.replicaUrl, replica: { maxLagMs: o.replicaMaxLagMs } },
   );
   await migratePlatform(db);
   if (o.seed && !(await hasUsers(db))) {

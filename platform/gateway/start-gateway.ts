@@ -29,6 +29,7 @@ export async function serveGateway(
     dataDir: o.dataDir,
     db: o.db,
     replicaUrl: o.replicaUrl,
+    replicaMaxLagMs: o.replicaMaxLagMs,
     rateLimit: o.rateLimit,
     serviceRateLimits: o.serviceRateLimits,
     redisUrl: o.redisUrl,

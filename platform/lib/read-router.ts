@@ -109,6 +109,11 @@ export class ReadRouter {
     return this.healthy && this.lagMs <= this.maxLagMs;
   }
 
+  /** The bound beyond which the replica leaves rotation. */
+  get maxReplicaLagMs(): number {
+    return this.maxLagMs;
+  }
+
   get replicaLagMs(): number {
     return this.lagMs;
   }
@@ -215,6 +220,14 @@ export function exposeReplicaMetrics(registry: Registry, router: ReadRouter): vo
     registers: [registry],
     collect() {
       this.set(router.replicaLagMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'pitchey_replica_max_lag_seconds',
+    help: 'The lag bound beyond which the replica leaves read rotation (--replica-max-lag-ms)',
+    registers: [registry],
+    collect() {
+      this.set(router.maxReplicaLagMs / 1000);
     },
   });
   new Counter({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { apiClient, registerAndSignIn, waitFor, type Created, type Items, type Session } from './api-client.js';
 import { PG_AVAILABLE, startPgCluster, type PgCluster } from './backends.js';
+import { startPlatformCli, stopPlatformClis } from './platform-cli-process.js';
 
 async function onReplica(url: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
@@ -139,6 +140,7 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
         const scrape = await (await fetch(`${strict.url}/metrics`)).text();
         expect(scrape).toMatch(/^pitchey_replica_in_rotation 0$/m);
         expect(Number(/^pitchey_replica_lag_seconds ([\d.]+)$/m.exec(scrape)?.[1])).toBeGreaterThan(0.3);
+        expect(scrape).toMatch(/^pitchey_replica_max_lag_seconds 0\.3$/m);
         // B wrote nothing, yet sees the write: the lagging replica is out of rotation.
         const followers = await api<Created[]>('GET', '/api/follows/followers', { token: b.token });
         expect(followers.body.data.map((u) => u.id)).toEqual([a.user.id]);
@@ -153,6 +155,24 @@ describe.runIf(PG_AVAILABLE)('read replica (pg primary + streaming replica)', ()
       expect(lines.some((l) => /read replica back in rotation/.test(l))).toBe(true);
     } finally {
       process.stderr.write = write;
+    }
+  });
+
+  it('`platform start --replica-max-lag-ms 250` sets the bound the router uses (scraped from /metrics)', async () => {
+    try {
+      const cli = await startPlatformCli([
+        '--db',
+        cluster.url,
+        '--replica-url',
+        cluster.replicaUrl!,
+        '--replica-max-lag-ms',
+        '250',
+      ]);
+      const scrape = await (await fetch(`${cli.url}/metrics`)).text();
+      expect(scrape).toMatch(/^pitchey_replica_max_lag_seconds 0\.25$/m);
+      expect(scrape).toMatch(/^pitchey_replica_in_rotation [01]$/m);
+    } finally {
+      await stopPlatformClis();
     }
   });
 

@@ -25,7 +25,7 @@ export function registerPlatform(program: Command, state: CliState): void {
 
   passThrough(platform.command('start'))
     .description(
-      'start the platform (embedded PGlite by default); flags: --port, --host, --data-dir, --db pglite|postgres://…, --workers N, --seed [--users N --pitches M], --rate-limit on|off, --mode gateway|services',
+      'start the platform (embedded PGlite by default); flags: --port, --host, --data-dir, --db pglite|postgres://…, --workers N, --seed [--users N --pitches M], --rate-limit on|off, --mode gateway|services, --replica-url URL [--replica-max-lag-ms N], --redis-url URL, --otlp-endpoint URL (all: platform start --help)',
     )
     .action(async (_o, c: Command) => forward(state, 'start', c.args));
   passThrough(platform.command('stop'))
