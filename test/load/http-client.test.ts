@@ -79,4 +79,33 @@ describe('HttpClient', () => {
     expect(late.status).toBe(0);
     expect(late.error).toBe('UND_ERR_DESTROYED');
   });
+
+  it('ends a request that gets no headers, or no more body, within the timeout with undici timeout errors', async () => {
+    // one server: /silent never answers; /stall sends headers and half the body, then nothing
+    const stalled = createServer((req, res) => {
+      if (req.url === '/stall') {
+        res.writeHead(200, { 'content-length': '10' });
+        res.write('12345');
+      }
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const client = new HttpClient(`http://127.0.0.1:${(stalled.address() as AddressInfo).port}`, 300);
+    const t0 = performance.now();
+    const [silent, stall] = await Promise.all([
+      client.send('GET', '/silent', undefined, undefined, false, 0),
+      client.send('GET', '/stall', undefined, undefined, false, 1),
+    ]);
+    const elapsed = performance.now() - t0;
+    expect(silent).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT', answered: false });
+    expect(stall).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT', answered: true });
+    // never before the timeout; within one watchdog tick (30 ms here) plus scheduling slack after it
+    expect(silent.endAt - t0).toBeGreaterThanOrEqual(300);
+    expect(elapsed).toBeLessThan(1500);
+    // the lane works again afterwards (a new connection)
+    stalled.on('request', (req, res) => req.url === '/ok' && res.end('ok'));
+    expect((await client.send('GET', '/ok', undefined, undefined, true, 0)).text).toBe('ok');
+    await client.close();
+    stalled.closeAllConnections();
+    await new Promise<void>((resolve) => stalled.close(() => resolve()));
+  });
 });
