@@ -6,6 +6,8 @@ import { collectStatic, proposeServices, proposeShared, staticFitnessFunctions }
 
 const root = path.resolve(process.argv[2]);
 const cacheDir = process.argv[3];
+// CPU spent before the check: Node's start and loading our modules.
+const startupCpu = process.cpuUsage();
 const started = performance.now();
 const services = proposeServices(root);
 const shared = proposeShared(root, services);
@@ -20,10 +22,14 @@ const c = await collectStatic({
 const ctx = { root, static: c.section, graph: c.graph, findings: c.findings };
 const values: Record<string, unknown> = {};
 for (const [id, fn] of Object.entries(staticFitnessFunctions)) values[id] = (await judgeFunction(id, fn, ctx)).value;
+const totalCpu = process.cpuUsage();
 const internalEdges = c.graph.edges.filter((e) => !e.external && !e.unresolved).length;
 process.stdout.write(
   JSON.stringify({
     ms: performance.now() - started,
+    cpuMs: (totalCpu.user + totalCpu.system - startupCpu.user - startupCpu.system) / 1000,
+    startupCpuMs: (startupCpu.user + startupCpu.system) / 1000,
+    phases: c.timings.map((t) => `${t.phase} ${t.cpuMs.toFixed(0)}`).join(', '),
     modules: c.section.counts.modules,
     edges: c.section.counts.edges,
     internalEdges,

@@ -11,6 +11,7 @@ import { isValueEdge } from './martin-metrics.js';
 import { ModuleResolver } from './module-resolver.js';
 import { reachableFrom } from './reachability.js';
 import { assignServices } from './service-map.js';
+import { PhaseTimer, type PhaseTiming } from './phase-timer.js';
 import { discoverFiles } from './source-files.js';
 import { restrictGraph, type StaticAnalysisContext } from './static-analysis.js';
 import { STATIC_ANALYSES } from './static-analyses.js';
@@ -33,6 +34,8 @@ export interface StaticCollection {
   section: StaticSection;
   graph: DependencyGraph;
   findings: Finding[];
+  /** CPU and wall time per phase (file discovery, graph, each analysis). */
+  timings: PhaseTiming[];
 }
 
 function validateOptions(opts: StaticCollectOptions): void {
@@ -61,6 +64,7 @@ function validateOptions(opts: StaticCollectOptions): void {
 
 /** Collects the static section: one graph of the whole tree, its entry points and reachability, then the analyses. */
 export async function collectStatic(opts: StaticCollectOptions): Promise<StaticCollection> {
+  const timer = new PhaseTimer();
   validateOptions(opts);
   const root = path.resolve(opts.root);
   const cfg = opts.static ?? {};
@@ -71,6 +75,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   const files = discovered.sources;
   if (files.length === 0) throw new ConfigError(`no source files under ${root} match static.include`, 'static.include');
   const packages = discoverWorkspacePackages(root);
+  timer.lap('discover files');
   const tsconfig = cfg.tsconfig ? path.resolve(root, cfg.tsconfig) : undefined;
   if (tsconfig && !fs.existsSync(tsconfig)) {
     throw new ConfigError(`tsconfig ${cfg.tsconfig} does not exist`, 'static.tsconfig');
@@ -86,6 +91,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     built = buildNativeGraph(root, files, resolver, opts.cacheDir ? { dir: opts.cacheDir, environment } : undefined);
   }
   const { graph } = built;
+  timer.lap('graph');
   const services = opts.services ?? {};
   const shared = opts.shared ?? [];
   const matcher = assignServices(graph, services, shared);
@@ -96,6 +102,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   const judgeAll = cfg.scope === 'all' || reach.entries.length === 0;
   const inScope = judgeAll ? (f: string) => internalSet.has(f) : (f: string) => reach.live.has(f);
   const judged = judgeAll ? graph : restrictGraph(graph, inScope);
+  timer.lap('services, entries, reachability');
 
   const valueEdges = graph.edges.filter((e) => isValueEdge(e.kind)).length;
   const dead = internal.filter((f) => !reach.live.has(f)).sort();
@@ -145,6 +152,9 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     section,
     findings: [],
   };
-  for (const analysis of STATIC_ANALYSES) await analysis.run(ctx);
-  return { section, graph, findings: ctx.findings };
+  for (const analysis of STATIC_ANALYSES) {
+    await analysis.run(ctx);
+    timer.lap(analysis.name);
+  }
+  return { section, graph, findings: ctx.findings, timings: timer.phases };
 }

@@ -1,41 +1,69 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EdgeKind } from '../core/result-static.js';
+import { FileRecordStore } from './file-record-store.js';
 import { typescriptVersion } from './typescript-api.js';
-import type { FileExtraction } from './import-extraction.js';
+import type { FileExtraction, RawImport } from './import-extraction.js';
 
-const CACHE_FORMAT = 4;
+const RECORD_FORMAT = 5;
+/** The one-JSON-file cache of format 4 and before, removed when this one first writes. */
+const LEGACY_FILE = 'static-extraction-cache.json';
 
-/** A resolved import as cached: a file (relative path), an external package, or unresolved. */
-export type CachedResolution = { f: string } | { e: string } | { u: 1 };
+/** A resolved import as cached: a file (relative path), an external package ([name]), or unresolved (0). */
+export type CachedResolution = string | [string] | 0;
 
-export interface CacheEntry {
-  hash: string;
-  /** Size and modification time when hashed: while both are unchanged the file is not read again. */
-  size: number;
-  mtimeMs: number;
-  lines: number;
-  extraction: FileExtraction;
-  /** Resolutions of `extraction.imports`, valid while the cache's resolution environment is unchanged. */
-  resolved?: CachedResolution[];
-}
-
-interface CacheFile {
-  format: number;
-  typescript: string;
-  /** Hash of the file list and of every tsconfig / package.json / lock file: when it changes, resolution is redone. */
-  environment: string;
-  entries: Record<string, CacheEntry>;
-}
+/**
+ * One file's cached extraction, as a flat array (a third of the JSON objects would take to read on every warm run):
+ * content hash, size and mtime when hashed, line count, exported declarations, parse error (0: none), the imports
+ * flattened as specifier, kind, line, and their resolutions (0 when they must be redone).
+ */
+export type ExtractionRecord = [
+  hash: string,
+  size: number,
+  mtimeMs: number,
+  lines: number,
+  abstract: number,
+  total: number,
+  parseError: string | 0,
+  imports: Array<string | number>,
+  resolved: CachedResolution[] | 0,
+];
 
 export function contentHash(text: string): string {
   return crypto.createHash('sha1').update(text).digest('base64url');
 }
 
-/** Per-file extraction (and resolution) results keyed by content hash, persisted as one JSON file in `cacheDir`. */
+export function encodeRecord(
+  hash: string,
+  size: number,
+  mtimeMs: number,
+  lines: number,
+  extraction: FileExtraction,
+  resolved: CachedResolution[] | 0,
+): ExtractionRecord {
+  const imports: Array<string | number> = [];
+  for (const imp of extraction.imports) imports.push(imp.specifier, imp.kind, imp.line);
+  const { abstract, total } = extraction.exported;
+  return [hash, size, mtimeMs, lines, abstract, total, extraction.parseError ?? 0, imports, resolved];
+}
+
+export function decodeExtraction(record: ExtractionRecord): FileExtraction {
+  const imports: RawImport[] = [];
+  const flat = record[7];
+  for (let i = 0; i < flat.length; i += 3) {
+    imports.push({ specifier: flat[i] as string, kind: flat[i + 1] as EdgeKind, line: flat[i + 2] as number });
+  }
+  return {
+    imports,
+    exported: { abstract: record[4], total: record[5] },
+    ...(record[6] !== 0 ? { parseError: record[6] } : {}),
+  };
+}
+
+/** Per-file extraction (and resolution) results keyed by content hash, in a base file plus journal in `cacheDir`. */
 export class ExtractionCache {
-  private entries: CacheFile['entries'] = {};
-  private readonly file: string;
+  private readonly store: FileRecordStore<ExtractionRecord>;
   readonly environmentMatches: boolean;
   hits = 0;
   misses = 0;
@@ -44,51 +72,39 @@ export class ExtractionCache {
     cacheDir: string,
     readonly environment: string,
   ) {
-    this.file = path.join(cacheDir, 'static-extraction-cache.json');
-    let previousEnvironment = '';
-    try {
-      const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.typescript === typescriptVersion) {
-        this.entries = data.entries;
-        previousEnvironment = data.environment;
-      }
-    } catch {
-      // No cache yet, or an unreadable one: start empty.
-    }
-    this.environmentMatches = previousEnvironment === environment;
+    this.store = new FileRecordStore(
+      cacheDir,
+      'static-extraction',
+      `${RECORD_FORMAT}/${typescriptVersion}`,
+      LEGACY_FILE,
+    );
+    this.environmentMatches = this.store.loadedMeta === environment;
   }
 
-  /** The entry of a file whose size and modification time are unchanged since it was hashed (not counted). */
-  unchanged(relPath: string, size: number, mtimeMs: number): CacheEntry | undefined {
-    const e = this.entries[relPath];
-    return e && e.size === size && e.mtimeMs === mtimeMs ? e : undefined;
+  /** The record of a file whose size and modification time are unchanged since it was hashed (not counted). */
+  unchanged(relPath: string, size: number, mtimeMs: number): ExtractionRecord | undefined {
+    const r = this.store.get(relPath);
+    return r && r[1] === size && r[2] === mtimeMs ? r : undefined;
   }
 
-  get(relPath: string, hash: string): CacheEntry | undefined {
-    const e = this.entries[relPath];
-    if (e && e.hash === hash) {
+  get(relPath: string, hash: string): ExtractionRecord | undefined {
+    const r = this.store.get(relPath);
+    if (r && r[0] === hash) {
       this.hits++;
-      return e;
+      return r;
     }
     this.misses++;
     return undefined;
   }
 
-  /** Replaces the cache content with exactly the files of this run (skipped when nothing changed). */
-  save(current: Map<string, CacheEntry>): void {
-    if (this.misses === 0 && this.environmentMatches && current.size === Object.keys(this.entries).length) return;
-    const entries: CacheFile['entries'] = Object.fromEntries(current);
-    this.entries = entries;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = {
-      format: CACHE_FORMAT,
-      typescript: typescriptVersion,
-      environment: this.environment,
-      entries,
-    };
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, this.file);
+  /** This run's record of a file (the very record `get` returned when it still holds). */
+  keep(relPath: string, record: ExtractionRecord): void {
+    this.store.keep(relPath, record);
+  }
+
+  /** Persists exactly the files of this run (nothing is written when nothing changed). */
+  save(): void {
+    this.store.save(this.environment);
   }
 }
 

@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DependencyGraph, GraphEdge, GraphModule } from '../core/result-static.js';
+import type { DependencyGraph, EdgeKind, GraphEdge, GraphModule } from '../core/result-static.js';
 import { saveTypeScriptCodeCache, useTypeScriptCodeCache } from './typescript-api.js';
 import { extractFile, type ExportedDeclarations, type FileExtraction } from './import-extraction.js';
-import { contentHash, ExtractionCache, type CacheEntry, type CachedResolution } from './extraction-cache.js';
+import {
+  contentHash,
+  decodeExtraction,
+  encodeRecord,
+  ExtractionCache,
+  type CachedResolution,
+  type ExtractionRecord,
+} from './extraction-cache.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { lineCount } from './module-view.js';
 
@@ -38,7 +45,6 @@ export function buildNativeGraph(
 ): BuiltGraph {
   const store = cache ? new ExtractionCache(cache.dir, cache.environment) : undefined;
   if (cache) useTypeScriptCodeCache(cache.dir);
-  const current = new Map<string, CacheEntry>();
   const modules = new Map<string, GraphModule>();
   const edges: GraphEdge[] = [];
   const exported = new Map<string, ExportedDeclarations>();
@@ -49,18 +55,30 @@ export function buildNativeGraph(
 
   for (const rel of files) modules.set(rel, { path: rel, service: null });
 
+  const addEdge = (rel: string, specifier: string, kind: EdgeKind, line: number, r: CachedResolution) => {
+    if (typeof r === 'string') {
+      if (!modules.has(r)) modules.set(r, { path: r, service: null });
+      edges.push({ from: rel, to: r, kind, specifier, line });
+    } else if (r !== 0) {
+      if (!modules.has(r[0])) modules.set(r[0], { path: r[0], service: null, external: true });
+      edges.push({ from: rel, to: r[0], kind, specifier, line, external: true });
+    } else {
+      edges.push({ from: rel, to: specifier, kind, specifier, line, unresolved: true });
+    }
+  };
+
   for (const rel of files) {
     const abs = path.join(root, rel);
     let stat: fs.Stats | undefined;
     let text: string | undefined;
     let hash: string;
-    let hit: CacheEntry | undefined;
+    let hit: ExtractionRecord | undefined;
     try {
       stat = store ? fs.statSync(abs) : undefined;
       // Unchanged size and mtime: trust the cached hash and skip reading the file (a warm run reads only changes).
       hit = stat ? store!.unchanged(rel, stat.size, stat.mtimeMs) : undefined;
       if (hit) {
-        hash = hit.hash;
+        hash = hit[0];
         store!.hits++;
       } else {
         text = fs.readFileSync(abs, 'utf8');
@@ -73,7 +91,20 @@ export function buildNativeGraph(
       continue;
     }
     hashes.set(rel, hash);
-    let extraction: FileExtraction | undefined = hit?.extraction;
+    // The common warm case: same content, resolutions still valid: edges straight from the record.
+    if (hit && hit[8] !== 0 && store!.environmentMatches) {
+      if (hit[6] !== 0) parseErrors.push({ file: rel, message: hit[6] });
+      exported.set(rel, { abstract: hit[4], total: hit[5] });
+      lines.set(rel, hit[3]);
+      const flat = hit[7];
+      for (let i = 0, j = 0; i < flat.length; i += 3, j++) {
+        addEdge(rel, flat[i] as string, flat[i + 1] as EdgeKind, flat[i + 2] as number, hit[8][j]);
+      }
+      const same = hit[1] === stat!.size && hit[2] === stat!.mtimeMs;
+      store!.keep(rel, same ? hit : ([hash, stat!.size, stat!.mtimeMs, ...hit.slice(3)] as ExtractionRecord));
+      continue;
+    }
+    let extraction: FileExtraction | undefined = hit ? decodeExtraction(hit) : undefined;
     if (!extraction) {
       try {
         extraction = extractFile(abs, text!);
@@ -82,51 +113,23 @@ export function buildNativeGraph(
         continue;
       }
     }
-    const lineTotal = hit?.lines ?? lineCount(text ?? '');
+    const lineTotal = hit?.[3] ?? lineCount(text ?? '');
     lines.set(rel, lineTotal);
     // A file with syntax errors is listed and keeps the imports TypeScript's error-recovering parser still found.
     if (extraction.parseError) parseErrors.push({ file: rel, message: extraction.parseError });
     exported.set(rel, extraction.exported);
-    const reuse =
-      hit?.resolved && store!.environmentMatches && hit.resolved.length === extraction.imports.length
-        ? hit.resolved
-        : undefined;
     const resolved: CachedResolution[] = [];
-    extraction.imports.forEach((imp, i) => {
-      let r = reuse?.[i];
-      if (!r) {
-        const fresh = resolver.resolve(imp.specifier, abs, imp.kind);
-        r =
-          fresh.type === 'file'
-            ? { f: toPosixRelative(root, fresh.file) }
-            : fresh.type === 'external'
-              ? { e: fresh.name }
-              : { u: 1 };
-      }
+    for (const imp of extraction.imports) {
+      const fresh = resolver.resolve(imp.specifier, abs, imp.kind);
+      const r: CachedResolution =
+        fresh.type === 'file' ? toPosixRelative(root, fresh.file) : fresh.type === 'external' ? [fresh.name] : 0;
       resolved.push(r);
-      if ('f' in r) {
-        if (!modules.has(r.f)) modules.set(r.f, { path: r.f, service: null });
-        edges.push({ from: rel, to: r.f, kind: imp.kind, specifier: imp.specifier, line: imp.line });
-      } else if ('e' in r) {
-        if (!modules.has(r.e)) modules.set(r.e, { path: r.e, service: null, external: true });
-        edges.push({ from: rel, to: r.e, kind: imp.kind, specifier: imp.specifier, line: imp.line, external: true });
-      } else {
-        edges.push({
-          from: rel,
-          to: imp.specifier,
-          kind: imp.kind,
-          specifier: imp.specifier,
-          line: imp.line,
-          unresolved: true,
-        });
-      }
-    });
-    if (store) {
-      current.set(rel, { hash, size: stat!.size, mtimeMs: stat!.mtimeMs, lines: lineTotal, extraction, resolved });
+      addEdge(rel, imp.specifier, imp.kind, imp.line, r);
     }
+    store?.keep(rel, encodeRecord(hash, stat!.size, stat!.mtimeMs, lineTotal, extraction, resolved));
   }
   if (store) {
-    store.save(current);
+    store.save();
     saveTypeScriptCodeCache();
   }
   return {

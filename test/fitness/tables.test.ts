@@ -176,14 +176,18 @@ describe('fixtures/worker-monolith: table ownership', async () => {
     expect(cold.section.tables!.cache).toEqual({ hits: 0, misses: 21 });
     expect(warm.section.tables!.cache).toEqual({ hits: 21, misses: 0 });
     expect({ ...warm.section.tables, cache: null }).toEqual({ ...cold.section.tables, cache: null });
-    const cacheFile = JSON.parse(fs.readFileSync(path.join(cacheDir, 'static-table-cache.json'), 'utf8')) as {
-      entries: Record<string, unknown>;
+    const cacheFile = JSON.parse(fs.readFileSync(path.join(cacheDir, 'static-tables.json'), 'utf8')) as {
+      paths: string[];
     };
-    expect(Object.keys(cacheFile.entries)).toHaveLength(21);
+    expect(cacheFile.paths).toHaveLength(21);
     fs.appendFileSync(path.join(copy, 'src/handlers/media.ts'), "\nconst q = 'DELETE FROM media WHERE id = $1';\n");
     const changed = await run();
     expect(changed.section.tables!.cache).toEqual({ hits: 20, misses: 1 });
     const media = changed.section.tables!.tables.find((r) => r.table === 'media')!;
     expect(media.references.map((r) => r.line)).toEqual([9, 18]);
+    // The changed file's record went to the journal: the next run reads it back and parses nothing.
+    const again = await run();
+    expect(again.section.tables!.cache).toEqual({ hits: 21, misses: 0 });
+    expect({ ...again.section.tables, cache: null }).toEqual({ ...changed.section.tables, cache: null });
   });
 });

@@ -1,41 +1,28 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { typescriptVersion } from '../typescript-api.js';
 import { contentHash } from '../extraction-cache.js';
+import { FileRecordStore } from '../file-record-store.js';
+import { typescriptVersion } from '../typescript-api.js';
 import type { FileFacts } from './file-facts.js';
 
-const CACHE_FORMAT = 3;
+const RECORD_FORMAT = 4;
 
-interface CacheFile {
-  format: number;
-  typescript: string;
-  /** Hash of the detector options: other client / wrapper / middleware names give other facts. */
-  options: string;
-  entries: Record<string, { hash: string; facts: FileFacts }>;
-}
-
-/** Detector facts per file keyed by content hash, persisted as one JSON file next to the extraction cache. */
+/** Detector facts per file keyed by content hash, in a record store next to the extraction cache. */
 export class DetectorCache {
-  private entries: CacheFile['entries'] = {};
-  private readonly current: CacheFile['entries'] = {};
-  private readonly file: string | undefined;
-  private readonly options: string;
+  private readonly records: FileRecordStore<[hash: string, facts: FileFacts]> | undefined;
   hits = 0;
   misses = 0;
 
+  /** `options`: the detector names in use (other client / wrapper / middleware names give other facts). */
   constructor(cacheDir: string | undefined, options: unknown) {
-    this.options = crypto.createHash('sha1').update(JSON.stringify(options)).digest('base64url');
-    this.file = cacheDir ? path.join(cacheDir, 'static-detector-cache.json') : undefined;
-    if (!this.file) return;
-    try {
-      const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.typescript === typescriptVersion && data.options === this.options) {
-        this.entries = data.entries;
-      }
-    } catch {
-      // No cache yet, or an unreadable one: start empty.
-    }
+    const optionsHash = crypto.createHash('sha1').update(JSON.stringify(options)).digest('base64url');
+    this.records = cacheDir
+      ? new FileRecordStore(
+          cacheDir,
+          'static-detectors',
+          `${RECORD_FORMAT}/${typescriptVersion}/${optionsHash}`,
+          'static-detector-cache.json',
+        )
+      : undefined;
   }
 
   /**
@@ -48,34 +35,26 @@ export class DetectorCache {
     text: (rel: string) => string,
     compute: (t: string) => FileFacts,
   ): FileFacts {
-    let t: string | undefined;
-    const hash = this.file ? (knownHash ?? contentHash((t = text(rel)))) : '';
-    const hit = this.entries[rel];
-    let facts: FileFacts;
-    if (this.file && hit && hit.hash === hash) {
-      this.hits++;
-      facts = hit.facts;
-    } else {
+    if (!this.records) {
       this.misses++;
-      facts = compute(t ?? text(rel));
+      return compute(text(rel));
     }
-    this.current[rel] = { hash, facts };
+    let t: string | undefined;
+    const hash = knownHash ?? contentHash((t = text(rel)));
+    const hit = this.records.get(rel);
+    if (hit && hit[0] === hash) {
+      this.hits++;
+      this.records.keep(rel, hit);
+      return hit[1];
+    }
+    this.misses++;
+    const facts = compute(t ?? text(rel));
+    this.records.keep(rel, [hash, facts]);
     return facts;
   }
 
-  /** Writes exactly this run's files (skipped when nothing changed). */
+  /** Writes exactly this run's files (nothing when nothing changed). */
   save(): void {
-    if (!this.file) return;
-    if (this.misses === 0 && Object.keys(this.current).length === Object.keys(this.entries).length) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = {
-      format: CACHE_FORMAT,
-      typescript: typescriptVersion,
-      options: this.options,
-      entries: this.current,
-    };
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, this.file);
+    this.records?.save();
   }
 }

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { TableAccess } from './sql-tables.js';
+import { FileRecordStore } from '../file-record-store.js';
+import type { TableAccess, TableUse } from './sql-tables.js';
 
 /** The SQL facts of one file: its statements' tables, and how many SQL-looking literals were not SQL. */
 export interface FileSql {
@@ -9,57 +8,48 @@ export interface FileSql {
   unparsed: number;
 }
 
-const CACHE_FORMAT = 1;
+/** Each text given to the SQL parser and what it read (null: not SQL). */
+export type ParsedStatements = Array<[text: string, uses: TableUse[] | null]>;
 
-interface CacheFile {
-  format: number;
-  parser: string;
-  entries: Record<string, { hash: string; sql: FileSql }>;
-}
+const RECORD_FORMAT = 2;
 
-/** SQL facts per file keyed by content hash (one JSON file next to the extraction cache), like the graph's cache. */
+type TableRecord = [hash: string, sql: FileSql, parsed: ParsedStatements];
+
+/** SQL facts per file keyed by content hash (a record store next to the extraction cache), like the graph's cache. */
 export class TableCache {
-  private entries: CacheFile['entries'] = {};
-  private readonly current: CacheFile['entries'] = {};
-  private readonly file: string | undefined;
+  private readonly records: FileRecordStore<TableRecord> | undefined;
   hits = 0;
   misses = 0;
 
-  constructor(
-    cacheDir: string | undefined,
-    private readonly parser: string,
-  ) {
-    this.file = cacheDir ? path.join(cacheDir, 'static-table-cache.json') : undefined;
-    if (!this.file) return;
-    try {
-      const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === CACHE_FORMAT && data.parser === parser) this.entries = data.entries;
-    } catch {
-      // No cache yet, or an unreadable one: start empty.
-    }
+  constructor(cacheDir: string | undefined, parser: string) {
+    this.records = cacheDir
+      ? new FileRecordStore(cacheDir, 'static-tables', `${RECORD_FORMAT}/${parser}`, 'static-table-cache.json')
+      : undefined;
   }
 
   /** The cached facts of `rel` when its content hash is unchanged. */
   cached(rel: string, hash: string): FileSql | undefined {
-    const hit = this.entries[rel];
-    if (!this.file || !hit || hit.hash !== hash) return undefined;
+    const hit = this.records?.get(rel);
+    if (!hit || hit[0] !== hash) return undefined;
     this.hits++;
-    this.current[rel] = hit;
-    return hit.sql;
+    this.records!.keep(rel, hit);
+    return hit[1];
   }
 
-  store(rel: string, hash: string, sql: FileSql): void {
+  /**
+   * What the parser said of the statements of the previous version of `rel` (any content): an edit that left a
+   * file's SQL alone needs no parser (loading it costs more than the rest of a warm run's table analysis).
+   */
+  previousStatements(rel: string): Map<string, TableUse[] | null> {
+    return new Map(this.records?.get(rel)?.[2] ?? []);
+  }
+
+  store(rel: string, hash: string, sql: FileSql, parsed: ParsedStatements): void {
     this.misses++;
-    if (this.file) this.current[rel] = { hash, sql };
+    this.records?.keep(rel, [hash, sql, parsed]);
   }
 
   save(): void {
-    if (!this.file) return;
-    if (this.misses === 0 && Object.keys(this.current).length === Object.keys(this.entries).length) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: CACHE_FORMAT, parser: this.parser, entries: this.current };
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, this.file);
+    this.records?.save();
   }
 }

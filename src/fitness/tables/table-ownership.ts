@@ -5,8 +5,8 @@ import type { TableOwnership, TableReference, TableRow } from '../../core/result
 import { contentHash } from '../extraction-cache.js';
 import { fingerprintOf } from '../fingerprint.js';
 import { readsAsSql, sqlInSource } from './sql-literals.js';
-import { loadSqlParser, tablesOfSql } from './sql-tables.js';
-import { TableCache, type FileSql } from './table-cache.js';
+import { loadSqlParser, tablesOfSql, type TableUse } from './sql-tables.js';
+import { TableCache, type FileSql, type ParsedStatements } from './table-cache.js';
 
 export const NO_SERVICE_OWNER = '(no service)';
 
@@ -14,12 +14,14 @@ const require = createRequire(import.meta.url);
 const PARSER_VERSION = (require('libpg-query/package.json') as { version: string }).version;
 export const SQL_PARSER = `libpg-query ${PARSER_VERSION} (PostgreSQL grammar)`;
 
-/** The tables one file's SQL literals and query-builder calls read and write. */
-export function sqlOfFile(fileName: string, text: string): FileSql {
-  const { candidates, builder } = sqlInSource(fileName, text);
+/** The tables one file's SQL literals and query-builder calls read and write (`parse` reads one statement). */
+function sqlOfLiterals(
+  { candidates, builder }: ReturnType<typeof sqlInSource>,
+  parse: (sql: string) => TableUse[] | null,
+): FileSql {
   const out: FileSql = { uses: [...builder], statements: 0, unparsed: 0 };
   for (const c of candidates) {
-    const uses = readsAsSql(c) ? tablesOfSql(c.text) : null;
+    const uses = readsAsSql(c) ? parse(c.text) : null;
     if (uses === null) {
       out.unparsed++;
       continue;
@@ -28,6 +30,11 @@ export function sqlOfFile(fileName: string, text: string): FileSql {
     for (const u of uses) out.uses.push({ ...u, line: c.line });
   }
   return out;
+}
+
+/** The tables one file's SQL literals and query-builder calls read and write. */
+export function sqlOfFile(fileName: string, text: string): FileSql {
+  return sqlOfLiterals(sqlInSource(fileName, text), tablesOfSql);
 }
 
 export interface TableInput {
@@ -54,7 +61,6 @@ function ownerOf(m: { path: string; service: string | null }, servicesConfigured
  */
 export async function analyseTables(input: TableInput): Promise<{ tables: TableOwnership; findings: Finding[] }> {
   const cache = new TableCache(input.cacheDir, SQL_PARSER);
-  let loaded = false;
   const byTable = new Map<string, TableReference[]>();
   let statements = 0;
   let unparsed = 0;
@@ -62,10 +68,16 @@ export async function analyseTables(input: TableInput): Promise<{ tables: TableO
     const hash = input.hashes?.get(m.path) ?? contentHash(input.text(m.path));
     let sql = cache.cached(m.path, hash);
     if (!sql) {
-      if (!loaded) await loadSqlParser();
-      loaded = true;
-      sql = sqlOfFile(m.path, input.text(m.path));
-      cache.store(m.path, hash, sql);
+      const found = sqlInSource(m.path, input.text(m.path));
+      const previous = cache.previousStatements(m.path);
+      if (found.candidates.some((c) => readsAsSql(c) && !previous.has(c.text))) await loadSqlParser();
+      const parsed: ParsedStatements = [];
+      sql = sqlOfLiterals(found, (text) => {
+        const uses = previous.has(text) ? previous.get(text)! : tablesOfSql(text);
+        parsed.push([text, uses]);
+        return uses;
+      });
+      cache.store(m.path, hash, sql, parsed);
     }
     statements += sql.statements;
     unparsed += sql.unparsed;
