@@ -2,23 +2,9 @@
 import * as z from 'zod';
 import { CountSchema, PositionSchema } from './result-common.js';
 import { BoundaryAdviceSchema, ChangeCouplingSchema, TableOwnershipSchema } from './result-domain.js';
+import type { EdgeKind } from './edge-kinds.js';
 
-export type EdgeKind =
-  | 'import' // import x from / import {a} from / import * as / side-effect import (value)
-  | 'import-type' // import type {A} from, or import { type A, type B } (all specifiers types)
-  | 'export-from' // export {a} from / export * from (value)
-  | 'export-type' // export type {A} from
-  | 'typeof-import' // typeof import('x') / import('x').T in a type position
-  | 'dynamic-import' // import('x') in a value position
-  | 'require' // require('x')
-  | 'triple-slash'; // /// <reference path|types>
-
-export const TYPE_ONLY_EDGE_KINDS: ReadonlySet<EdgeKind> = new Set([
-  'import-type',
-  'export-type',
-  'typeof-import',
-  'triple-slash',
-]);
+export { TYPE_ONLY_EDGE_KINDS, type EdgeKind } from './edge-kinds.js';
 
 // The dependency graph is handed to fitness functions in memory and never serialised into the Result (it can be
 // large), so it has no runtime schema.

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ComponentMetrics, DependencyGraph, EdgeKind, GraphEdge } from '../core/result-static.js';
-import { TYPE_ONLY_EDGE_KINDS } from '../core/result-static.js';
+import { TYPE_ONLY_EDGE_KINDS } from '../core/edge-kinds.js';
 import type { ExportedDeclarations } from './import-extraction.js';
 
 export function isValueEdge(kind: EdgeKind): boolean {

@@ -1,14 +1,14 @@
 import { fingerprintOf } from '../fingerprint.js';
 import { isValueEdge } from '../martin-metrics.js';
 import type { StaticAnalysis } from '../static-analysis.js';
-import { adviseBoundaries, type BoundaryInput } from './boundary-advice.js';
+import type { BoundaryInput } from './boundary-advice.js';
 import { boundaryInputKey, cachedAdvice } from './boundary-cache.js';
 import { checkAggregates } from './domain-boundaries.js';
 
 /** Boundary advice over the judged graph; writes of an aggregate's tables outside its owning service are findings. */
 export const boundaryAnalysis: StaticAnalysis = {
   name: 'boundaries',
-  run(ctx) {
+  async run(ctx) {
     const cfg = ctx.config.boundaries;
     if (cfg === false) return;
     const input: BoundaryInput = {
@@ -19,7 +19,9 @@ export const boundaryAnalysis: StaticAnalysis = {
       ...(cfg?.weights ? { weights: cfg.weights } : {}),
       ...(cfg?.seed !== undefined ? { seed: cfg.seed } : {}),
     };
-    const advice = { ...cachedAdvice(ctx.cacheDir, boundaryInputKey(input), () => adviseBoundaries(input)) };
+    // Clustering (graphology) is loaded only when the cached advice is for other input.
+    const compute = async () => (await import('./boundary-advice.js')).adviseBoundaries(input);
+    const advice = { ...(await cachedAdvice(ctx.cacheDir, boundaryInputKey(input), compute)) };
     const domain = ctx.config.domainBoundaries;
     if (domain) {
       advice.aggregates = checkAggregates(domain, Object.keys(ctx.services), ctx.section.tables);

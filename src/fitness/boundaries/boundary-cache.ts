@@ -27,7 +27,11 @@ export function boundaryInputKey(input: BoundaryInput): string {
 }
 
 /** The last boundary advice and its input key, one JSON file in the cache folder. */
-export function cachedAdvice(cacheDir: string | undefined, key: string, compute: () => BoundaryAdvice): BoundaryAdvice {
+export async function cachedAdvice(
+  cacheDir: string | undefined,
+  key: string,
+  compute: () => Promise<BoundaryAdvice>,
+): Promise<BoundaryAdvice> {
   if (!cacheDir) return compute();
   const file = path.join(cacheDir, 'static-boundary-cache.json');
   try {
@@ -36,7 +40,7 @@ export function cachedAdvice(cacheDir: string | undefined, key: string, compute:
   } catch {
     // No cache yet, or an unreadable one.
   }
-  const advice = compute();
+  const advice = await compute();
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ key, advice }));
