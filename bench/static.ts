@@ -7,7 +7,8 @@
  * Without a path it generates two ~10,000-file profiles in a temp dir: a workspace monorepo, and a worker-shaped
  * monolith (one entry registering every route, raw SQL in a third of the files, 30% dead code). Then a warm re-run
  * after changing one file (per-file caches keyed by content hash).
- *   env: BENCH_REPEATS (default 3), BENCH_FILES (default 10000), BENCH_PROFILES (default monorepo,monolith)
+ *   env: BENCH_REPEATS (default 3), BENCH_FILES (default 10000), BENCH_PROFILES (default monorepo,monolith),
+ *   BENCH_PEER=0 skips dependency-cruiser (~6 min on the 10k monolith): for iteration only, no ratio is printed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -78,6 +79,13 @@ interface Goals {
   warmSeconds: number;
 }
 
+const peerSkipped = process.env.BENCH_PEER === '0';
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 function benchTree(target: string, label: string, repeats: number, goals: Goals): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-bench-work-'));
   try {
@@ -94,7 +102,7 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
     for (let i = 0; i < repeats; i++) {
       ours.push(timed([ourRunner, target], target));
       // A peer run over a minute is not repeated (the shared CPU): its one figure stands for the median.
-      if (i === 0 || theirs[0].ms < 60_000) {
+      if (!peerSkipped && (i === 0 || theirs[0].ms < 60_000)) {
         theirs.push(
           timed(
             [
@@ -112,12 +120,13 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
         );
       }
       const peer = theirs[Math.min(i, theirs.length - 1)];
-      console.log(
-        `  round ${i + 1}: ours ${sec(ours[i].ms)} (${mb(ours[i].maxRssKb)}), depcruise ${sec(peer.ms)} (${mb(peer.maxRssKb)})${theirs.length <= i ? ' (not repeated)' : ''}`,
-      );
+      const peerText = peer
+        ? `depcruise ${sec(peer.ms)} (${mb(peer.maxRssKb)})${theirs.length <= i ? ' (not repeated)' : ''}`
+        : 'depcruise skipped (BENCH_PEER=0)';
+      console.log(`  round ${i + 1}: ours ${sec(ours[i].ms)} (${mb(ours[i].maxRssKb)}), ${peerText}`);
     }
     const ourStats = JSON.parse(ours[ours.length - 1].stdout.trim().split('\n').pop()!) as OurStats;
-    const dc = depcruiseEdges(dcOut);
+    const dc = peerSkipped ? undefined : depcruiseEdges(dcOut);
 
     // Warm: fill the caches, change one file, re-run.
     const cacheDir = path.join(work, 'cache');
@@ -139,27 +148,35 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
     const warmStats = warm.map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!) as OurStats);
 
     const oMs = median(ours.map((r) => r.ms));
-    const dMs = median(theirs.map((r) => r.ms));
     const oRss = median(ours.map((r) => r.maxRssKb));
-    const dRss = median(theirs.map((r) => r.maxRssKb));
     const wMs = median(warm.map((r) => r.ms));
     const wIn = median(warmStats.map((w) => w.ms));
+    const wCpu = median(warmStats.map((w) => w.cpuMs));
     const last = warmStats[warmStats.length - 1];
     console.log('');
     console.log(
-      `${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, interleaved, ${os.cpus().length} CPUs)`,
+      `${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, interleaved, ${os.cpus().length} CPUs, load average ${loadAverage()})`,
     );
     console.log(
       `  ours (full check)   ${sec(oMs).padStart(9)}  peak RSS ${mb(oRss).padStart(7)}  modules ${ourStats.modules}  edges ${ourStats.edges} (internal ${ourStats.internalEdges}, unresolved ${ourStats.unresolved})`,
     );
+    if (dc) {
+      const dMs = median(theirs.map((r) => r.ms));
+      const dRss = median(theirs.map((r) => r.maxRssKb));
+      console.log(
+        `  depcruise           ${sec(dMs).padStart(9)}  peak RSS ${mb(dRss).padStart(7)}  modules ${dc.modules}  edges ${dc.edges} (internal ${dc.internalEdges})`,
+      );
+      console.log(
+        `  ratio (ours/depcruise): time ${(oMs / dMs).toFixed(2)}x (goal <= ${goals.cold}x), memory ${(oRss / dRss).toFixed(2)}x (goal <= 1x)`,
+      );
+    } else {
+      console.log('  depcruise           SKIPPED (BENCH_PEER=0, iteration only): no ratio against the peer');
+    }
     console.log(
-      `  depcruise           ${sec(dMs).padStart(9)}  peak RSS ${mb(dRss).padStart(7)}  modules ${dc.modules}  edges ${dc.edges} (internal ${dc.internalEdges})`,
+      `  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check (goal <= ${goals.warmSeconds} s), ${sec(wCpu)} CPU in the check (user+sys, all threads); graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`,
     );
     console.log(
-      `  ratio (ours/depcruise): time ${(oMs / dMs).toFixed(2)}x (goal <= ${goals.cold}x), memory ${(oRss / dRss).toFixed(2)}x (goal <= 1x)`,
-    );
-    console.log(
-      `  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check (goal <= ${goals.warmSeconds} s); graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`,
+      `    CPU ms per phase of the last warm run: ${last.phases}; node start + module loading ${last.startupCpuMs.toFixed(0)}`,
     );
     console.log(
       `  live ${ourStats.live} of ${ourStats.modules} modules; cycles (all/value) ${ourStats.cycles}; values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`,
@@ -171,6 +188,9 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
 
 interface OurStats {
   ms: number;
+  cpuMs: number;
+  startupCpuMs: number;
+  phases: string;
   modules: number;
   live: number;
   edges: number;
