@@ -42,44 +42,63 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   }, 200);
   gauge.unref();
   const hasSetup = ctx.plan.setup.length > 0;
-  const iterate = async (vu: Vu, index: number, due: number) => {
-    try {
-      if (hasSetup) await ensureSetup(env, ctx.plan, vu, ctx.setups);
-      await runIteration(env, ctx.plan, vu, index, due);
-    } finally {
-      free.push(vu);
-      state.end();
-    }
+  const arrivals = plan.arrivals();
+  let next = arrivals.next();
+  const end = origin + plan.durationMs + plan.gracefulStopMs;
+  let globalIndex = 0;
+  let finished = false;
+  let resolveSchedule!: () => void;
+  const scheduleDone = new Promise<void>((resolve) => (resolveSchedule = resolve));
+  const waker = new Waker(() => pump());
+  const finish = () => {
+    finished = true;
+    waker.dispose();
+    stop.removeEventListener('abort', onStop);
+    resolveSchedule();
   };
-  const waker = new Waker(stop);
-  const end = origin + plan.durationMs;
-  let globalIndex = -1;
-  let dispatchedSinceYield = 0;
-  for (const t of plan.arrivals()) {
-    globalIndex++;
-    if (!striping.owns(globalIndex)) continue;
-    if (stop.aborted) break;
-    const due = origin + t;
-    let now = performance.now();
-    if (due > now) {
-      // Sleep on timers (never spin): an iteration leaves at its intended time or up to ~1 ms later, never early;
-      // the lateness is measured (generator_send_lag) and counted in its latency.
-      dispatchedSinceYield = 0;
-      while (due > now && !stop.aborted) {
-        await waker.sleep(due - now);
-        now = performance.now();
+  const onStop = () => {
+    if (!finished) finish();
+  };
+  stop.addEventListener('abort', onStop);
+
+  /**
+   * Starts every iteration that is due (at most a burst of BURST, then the rest after pending I/O), and arms the timer
+   * for the next one. It runs on the timer and after every finished iteration: at high rates responses wake the loop
+   * far more often than a timer can (timers have a 1 ms floor), so iterations leave close to their intended time
+   * without the loop ever spinning; at low rates the timer's ~1 ms precision is all that is needed.
+   */
+  const pump = (): void => {
+    if (finished) return;
+    let burst = 0;
+    while (!next.done) {
+      if (!striping.owns(globalIndex)) {
+        globalIndex++;
+        next = arrivals.next();
+        continue;
       }
-      if (stop.aborted) break;
-    } else if (++dispatchedSinceYield >= 64) {
-      // behind schedule: still let responses be processed between bursts
-      dispatchedSinceYield = 0;
-      await new Promise<void>((r) => setImmediate(r));
-      now = performance.now();
-      if (stop.aborted) break;
+      const due = origin + next.value;
+      const now = performance.now();
+      if (due > now) {
+        waker.wakeAt(due - now);
+        return;
+      }
+      if (now >= end) break;
+      if (++burst > BURST) {
+        // behind schedule: let responses be processed between bursts
+        waker.soon();
+        return;
+      }
+      dispatch(globalIndex, due, now);
+      globalIndex++;
+      next = arrivals.next();
     }
-    if (now >= end + plan.gracefulStopMs) break;
+    finish();
+  };
+
+  const dispatch = (index: number, due: number, now: number): void => {
     state.scheduled++;
     state.lastDispatchMs = now - origin;
+    // the lateness is measured (generator_send_lag) and counted in the iteration's latency (from `due`)
     const lag = now - due;
     if (lag > state.maxLagMs) state.maxLagMs = lag;
     state.store.add('generator_send_lag', lag);
@@ -91,45 +110,75 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
     if (!vu) {
       state.dropped++;
       state.sink.sample('dropped_iterations', 1, tags, now);
-      continue;
+      return;
     }
     state.started++;
     state.begin();
-    void iterate(vu, globalIndex, due);
-  }
-  waker.dispose();
+    void iterate(vu, index, due);
+  };
+
+  const iterate = async (vu: Vu, index: number, due: number) => {
+    try {
+      if (hasSetup) await ensureSetup(env, ctx.plan, vu, ctx.setups);
+      await runIteration(env, ctx.plan, vu, index, due);
+    } finally {
+      free.push(vu);
+      state.end();
+      // behind schedule, the backlog goes out in bursts between I/O turns, not on every response
+      if (!waker.catchingUp) pump();
+    }
+  };
+
+  if (stop.aborted) finish();
+  else pump();
+  await scheduleDone;
   await drain(state, plan.gracefulStopMs, interruptNow);
   clearInterval(gauge);
 }
 
-/** One reusable timer for the dispatch loop: sleeps at least 1 ms (timers never fire early), wakes on stop. */
+/** Iterations started in one go when behind schedule before pending I/O gets a turn. */
+const BURST = 64;
+
+/**
+ * The dispatch loop's one timer: wakes it at the next arrival (at least 1 ms later: timers never fire early) or, when
+ * behind schedule, right after pending I/O (setImmediate). Re-armed in place, no timer object per wake-up.
+ */
 class Waker {
-  private resolve: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private immediate: NodeJS.Immediate | null = null;
   private readonly fire = () => {
-    this.timer = null;
-    const r = this.resolve;
-    this.resolve = null;
-    r?.();
+    this.armedFor = Number.POSITIVE_INFINITY;
+    this.wake();
+  };
+  private readonly fireSoon = () => {
+    this.immediate = null;
+    this.wake();
   };
 
-  constructor(private readonly stop: AbortSignal) {
-    stop.addEventListener('abort', this.onStop);
+  constructor(private readonly wake: () => void) {}
+
+  /** Wake in `ms` (or sooner if already armed sooner). */
+  wakeAt(ms: number): void {
+    const at = performance.now() + ms;
+    if (this.armedFor <= at) return;
+    this.armedFor = at;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.fire, Math.max(1, ms));
   }
 
-  private readonly onStop = () => {
-    if (this.timer) clearTimeout(this.timer);
-    this.fire();
-  };
+  soon(): void {
+    this.immediate ??= setImmediate(this.fireSoon);
+  }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.resolve = resolve;
-      this.timer = setTimeout(this.fire, Math.max(1, ms));
-    });
+  get catchingUp(): boolean {
+    return this.immediate !== null;
   }
 
   dispose(): void {
-    this.stop.removeEventListener('abort', this.onStop);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 }
