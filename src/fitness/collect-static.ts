@@ -102,7 +102,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   const judgeAll = cfg.scope === 'all' || reach.entries.length === 0;
   const inScope = judgeAll ? (f: string) => internalSet.has(f) : (f: string) => reach.live.has(f);
   const judged = judgeAll ? graph : restrictGraph(graph, inScope);
-  timer.lap('services, entries, reachability');
+  timer.lap('service map+entries+reachability');
 
   const valueEdges = graph.edges.filter((e) => isValueEdge(e.kind)).length;
   const dead = internal.filter((f) => !reach.live.has(f)).sort();

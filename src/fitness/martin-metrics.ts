@@ -46,37 +46,79 @@ export function parentFolders(modulePath: string): string[] {
 }
 
 /**
+ * Small integer ids for paths, so distinct (from, to) pairs are counted with one Set of numbers instead of a Set of
+ * paths per module (on a 10k-module graph that was most of the metrics' time).
+ */
+class PathIds {
+  private readonly ids = new Map<string, number>();
+  id(p: string): number {
+    let i = this.ids.get(p);
+    if (i === undefined) this.ids.set(p, (i = this.ids.size));
+    return i;
+  }
+}
+
+/** Calls `visit` once per distinct (from, to) pair among the edges `keep` accepts, in edge order. */
+function forDistinctPairs(
+  edges: GraphEdge[],
+  keep: (e: GraphEdge) => boolean,
+  visit: (from: string, to: string) => void,
+): void {
+  const ids = new PathIds();
+  const seen = new Set<number>();
+  for (const e of edges) {
+    if (!keep(e)) continue;
+    // 2^26 paths per side keeps the pair key an exact integer.
+    const key = ids.id(e.from) * 67_108_864 + ids.id(e.to);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    visit(e.from, e.to);
+  }
+}
+
+/**
  * Folder metrics with dependency-cruiser's definitions (so they can be cross-checked against `depcruise --metrics`):
  * Ca = for each module in the folder (sub-folders included), the distinct modules outside the folder depending on it,
  * summed; Ce = for each module, its distinct dependencies outside the folder (external and unresolved ones
  * included), summed. All edge kinds count. fanIn/fanOut equal Ca/Ce here.
  */
 export function folderMetrics(graph: DependencyGraph, exported: Map<string, ExportedDeclarations>): ComponentMetrics[] {
-  const internalModules = graph.modules.filter((m) => !m.external).map((m) => m.path);
-  const dependents = new Map<string, Set<string>>();
-  const dependencies = new Map<string, Set<string>>();
-  for (const e of graph.edges) {
-    const target = e.to;
-    let deps = dependencies.get(e.from);
-    if (!deps) dependencies.set(e.from, (deps = new Set()));
-    deps.add(target);
-    if (isInternalEdge(e)) {
-      let ds = dependents.get(target);
-      if (!ds) dependents.set(target, (ds = new Set()));
-      ds.add(e.from);
+  const folders = new Map<string, { prefix: string; modules: string[]; ca: number; ce: number }>();
+  // Each module's ancestor folders, computed once per directory.
+  const chains = new Map<string, Array<{ prefix: string; modules: string[]; ca: number; ce: number }>>();
+  const chainOf = (modulePath: string) => {
+    const dir = path.posix.dirname(modulePath);
+    let chain = chains.get(dir);
+    if (!chain) {
+      chain = parentFolders(modulePath).map((f) => {
+        let agg = folders.get(f);
+        if (!agg) folders.set(f, (agg = { prefix: f + '/', modules: [], ca: 0, ce: 0 }));
+        return agg;
+      });
+      chains.set(dir, chain);
     }
+    return chain;
+  };
+  const internal = new Set<string>();
+  for (const m of graph.modules) {
+    if (m.external) continue;
+    internal.add(m.path);
+    for (const agg of chainOf(m.path)) agg.modules.push(m.path);
   }
-  const folders = new Map<string, { modules: string[]; ca: number; ce: number }>();
-  for (const m of internalModules) {
-    for (const f of parentFolders(m)) {
-      let agg = folders.get(f);
-      if (!agg) folders.set(f, (agg = { modules: [], ca: 0, ce: 0 }));
-      agg.modules.push(m);
-      const prefix = f + '/';
-      for (const d of dependents.get(m) ?? []) if (!d.startsWith(prefix)) agg.ca++;
-      for (const d of dependencies.get(m) ?? []) if (!d.startsWith(prefix)) agg.ce++;
-    }
-  }
+  forDistinctPairs(
+    graph.edges,
+    (e) => internal.has(e.from),
+    (from, to) => {
+      for (const agg of chainOf(from)) if (!to.startsWith(agg.prefix)) agg.ce++;
+    },
+  );
+  forDistinctPairs(
+    graph.edges,
+    (e) => isInternalEdge(e) && internal.has(e.to),
+    (from, to) => {
+      for (const agg of chainOf(to)) if (!from.startsWith(agg.prefix)) agg.ca++;
+    },
+  );
   return [...folders.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, agg]) => {
@@ -105,24 +147,25 @@ export function moduleMetrics(
   exported: Map<string, ExportedDeclarations>,
   counts: (e: GraphEdge) => boolean = () => true,
 ): ComponentMetrics[] {
-  const ca = new Map<string, Set<string>>();
-  const ce = new Map<string, Set<string>>();
+  const ca = new Map<string, number>();
+  const ce = new Map<string, number>();
   const fanIn = new Map<string, number>();
   const fanOut = new Map<string, number>();
+  const counted = (e: GraphEdge) => isInternalEdge(e) && counts(e) && e.from !== e.to;
   for (const e of graph.edges) {
-    if (!isInternalEdge(e) || !counts(e) || e.from === e.to) continue;
-    if (!ca.has(e.to)) ca.set(e.to, new Set());
-    ca.get(e.to)!.add(e.from);
-    if (!ce.has(e.from)) ce.set(e.from, new Set());
-    ce.get(e.from)!.add(e.to);
+    if (!counted(e)) continue;
     fanIn.set(e.to, (fanIn.get(e.to) ?? 0) + 1);
     fanOut.set(e.from, (fanOut.get(e.from) ?? 0) + 1);
   }
+  forDistinctPairs(graph.edges, counted, (from, to) => {
+    ca.set(to, (ca.get(to) ?? 0) + 1);
+    ce.set(from, (ce.get(from) ?? 0) + 1);
+  });
   return graph.modules
     .filter((m) => !m.external)
     .map((m) => {
-      const a = ca.get(m.path)?.size ?? 0;
-      const c = ce.get(m.path)?.size ?? 0;
+      const a = ca.get(m.path) ?? 0;
+      const c = ce.get(m.path) ?? 0;
       const i = instabilityOf(a, c);
       const abs = abstractnessOf(exported.get(m.path));
       return {
