@@ -26,6 +26,16 @@ function headerValue(raw: Buffer[], name: string): string | undefined {
   return undefined;
 }
 
+/** Receives a finished response (or a network error as status 0): the callback form of HttpClient.send. */
+export interface ResponseSink {
+  onResponse(res: HttpResponse): void;
+}
+
+/** ResponseSink of the promise form. */
+class Resolver implements ResponseSink {
+  constructor(readonly onResponse: (res: HttpResponse) => void) {}
+}
+
 /**
  * undici dispatch handler of one request, in undici's original callback form: undici 7 wraps handlers written against
  * the newer controller API in an adapter that also parses every header block into an object, work this generator never
@@ -49,7 +59,7 @@ class ResponseReader implements HttpResponse {
 
   constructor(
     private readonly needBody: boolean,
-    private readonly resolve: (r: HttpResponse) => void,
+    private readonly sink: ResponseSink,
     private readonly settled: ((r: ResponseReader) => void) | null,
   ) {}
 
@@ -76,7 +86,7 @@ class ResponseReader implements HttpResponse {
     this.endAt = performance.now();
     if (this.chunks) this.text = Buffer.concat(this.chunks).toString('utf8');
     this.settled?.(this);
-    this.resolve(this);
+    this.sink.onResponse(this);
   }
 
   onError(e: Error): void {
@@ -89,7 +99,7 @@ class ResponseReader implements HttpResponse {
     this.text = undefined;
     this.error = err.code ?? err.cause?.code ?? err.name ?? String(e);
     this.settled?.(this);
-    this.resolve(this);
+    this.sink.onResponse(this);
   }
 }
 
@@ -185,21 +195,35 @@ export class HttpClient {
     lane: number,
     origin = this.origin,
   ): Promise<HttpResponse> {
-    return new Promise<HttpResponse>((resolve) => {
-      const own = origin === this.origin;
-      const reader = new ResponseReader(needBody, resolve, own ? this.settled : null);
-      try {
-        if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
-        if (own) {
-          this.inFlight.add(reader);
-          this.watchdog ??= setInterval(this.tick, this.tickMs).unref();
-        }
-        const dispatcher = own ? this.lane(lane) : this.foreignPool(origin);
-        dispatcher.dispatch({ method: method, path, headers, body }, reader);
-      } catch (e) {
-        reader.onError(e as Error);
+    return new Promise<HttpResponse>((resolve) =>
+      this.request(method, path, headers, body, needBody, lane, origin, new Resolver(resolve)),
+    );
+  }
+
+  /** `send` in callback form: `sink.onResponse` is called once, when the body has been read or the request failed. */
+  request(
+    method: string,
+    path: string,
+    headers: Record<string, string> | undefined,
+    body: string | undefined,
+    needBody: boolean,
+    lane: number,
+    origin: string,
+    sink: ResponseSink,
+  ): void {
+    const own = origin === this.origin;
+    const reader = new ResponseReader(needBody, sink, own ? this.settled : null);
+    try {
+      if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
+      if (own) {
+        this.inFlight.add(reader);
+        this.watchdog ??= setInterval(this.tick, this.tickMs).unref();
       }
-    });
+      const dispatcher = own ? this.lane(lane) : this.foreignPool(origin);
+      dispatcher.dispatch({ method: method, path, headers, body }, reader);
+    } catch (e) {
+      reader.onError(e as Error);
+    }
   }
 
   /** Watchdog tick: a request without a new byte for timeoutTicks ticks is ended with undici's timeout error. */

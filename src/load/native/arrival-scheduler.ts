@@ -1,6 +1,7 @@
 import type { ArrivalPlan } from '../executor-plan.js';
 import { drain, newVu, type SchedulerContext } from './scheduler-context.js';
-import { ensureSetup, runIteration, type Vu } from './vu-iteration.js';
+import { asError } from './request-execution.js';
+import { ensureSetup, startIteration, type Vu } from './vu-iteration.js';
 
 /**
  * Open model: starts each iteration of this segment at its intended time on a free VU (more are allocated up to
@@ -67,8 +68,18 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
    * far more often than a timer can (timers have a 1 ms floor), so iterations leave close to their intended time
    * without the loop ever spinning; at low rates the timer's ~1 ms precision is all that is needed.
    */
+  let pumping = false;
   const pump = (): void => {
-    if (finished) return;
+    // an iteration that ends synchronously (a request refused at once) must not start a nested dispatch loop
+    if (finished || pumping) return;
+    pumping = true;
+    try {
+      dispatchDue();
+    } finally {
+      pumping = false;
+    }
+  };
+  const dispatchDue = (): void => {
     let burst = 0;
     while (!next.done) {
       if (!striping.owns(globalIndex)) {
@@ -114,19 +125,21 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
     }
     state.started++;
     state.begin();
-    void iterate(vu, index, due);
+    if (hasSetup && !vu.setupDone) {
+      ensureSetup(env, ctx.plan, vu, ctx.setups).then(
+        () => startIteration(env, ctx.plan, vu, index, due, iterationDone),
+        (e: unknown) => iterationDone(vu, asError(e)),
+      );
+    } else startIteration(env, ctx.plan, vu, index, due, iterationDone);
   };
 
-  const iterate = async (vu: Vu, index: number, due: number) => {
-    try {
-      if (hasSetup) await ensureSetup(env, ctx.plan, vu, ctx.setups);
-      await runIteration(env, ctx.plan, vu, index, due);
-    } finally {
-      free.push(vu);
-      state.end();
-      // behind schedule, the backlog goes out in bursts between I/O turns, not on every response
-      if (!waker.catchingUp) pump();
-    }
+  const iterationDone = (vu: Vu, error?: Error): void => {
+    free.push(vu);
+    state.end();
+    // an engine fault surfaces as it did from an awaited iteration: an unhandled rejection (internal error)
+    if (error !== undefined) void Promise.reject(error);
+    // behind schedule, the backlog goes out in bursts between I/O turns, not on every response
+    if (!waker.catchingUp) pump();
   };
 
   if (stop.aborted) finish();

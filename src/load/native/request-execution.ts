@@ -1,4 +1,4 @@
-import type { HttpClient, HttpResponse } from '../http-client.js';
+import type { HttpClient, HttpResponse, ResponseSink } from '../http-client.js';
 import { jsonEquals, readJsonPath } from '../json-path.js';
 import type { Tags } from '../sample-sink.js';
 import { TemplateValueMissing, type TemplateScope } from '../template/interpret.js';
@@ -150,12 +150,110 @@ function runChecks(
   return all;
 }
 
+/** Called once when a request (with its redirect hops) is done: whether it succeeded and its checks passed. */
+export type RequestDone = (ok: boolean, error?: Error) => void;
+
+/** A thrown value as an Error (the engine's own faults are Errors; anything else is wrapped). */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error('non-Error thrown', { cause: e });
+}
+
 /**
- * Sends one request of an iteration (following redirects as k6 does: each hop is a sample of its own), records its
- * samples, runs its checks and captures. Open model: the first hop's latency counts from the intended time.
- * Resolves true when the request succeeded and all its checks passed.
+ * One request of an iteration through its redirect hops (k6 follows them; each hop is a sample of its own): records
+ * its samples, runs its checks and captures. Open model: the first hop's latency counts from the intended time.
+ * Callback-driven, one small object per request: the generator's hot path has no async frame or promise per request.
  */
-export async function executeRequest(
+class RequestExchange implements ResponseSink {
+  private hop = 0;
+  private sentAt = 0;
+
+  constructor(
+    private readonly env: RequestEnv,
+    private readonly req: CompiledRequest,
+    private readonly scope: TemplateScope,
+    private readonly lane: number,
+    private readonly intendedAt: number | null,
+    private readonly phase: Phase,
+    private out: Outgoing,
+    private readonly done: RequestDone,
+  ) {}
+
+  send(): void {
+    const out = this.out;
+    this.sentAt = performance.now();
+    this.env.client.request(
+      out.method,
+      out.path,
+      out.headers,
+      out.body,
+      this.req.needBody,
+      this.lane,
+      out.origin,
+      this,
+    );
+  }
+
+  onResponse(res: HttpResponse): void {
+    let ok: boolean;
+    try {
+      const { env, req, hop } = this;
+      const { state } = env;
+      if (res.status === 0 && state.interrupt.signal.aborted) res.error = INTERRUPTED;
+      if (res.answered) state.responses++;
+      const redirect = res.location !== undefined && REDIRECT_STATUSES.has(res.status) && req.maxRedirects > 0;
+      const followNext = redirect && hop < req.maxRedirects;
+      ok = req.expected(res.status);
+      if (redirect && !followNext) {
+        ok = false;
+        res.error = TOO_MANY_REDIRECTS;
+      }
+      if (res.error !== undefined) state.countNetworkError(res.error);
+      const tags = tagsFor(env, req, res.status, ok);
+      const start = hop === 0 ? (this.intendedAt ?? this.sentAt) : this.sentAt;
+      record(env, res, tags, this.sentAt, start, ok, this.phase);
+      if (followNext && !state.interrupt.signal.aborted) {
+        this.out = follow(this.out, res.status, res.location!);
+        this.hop++;
+        this.send();
+        return;
+      }
+      ok = runChecks(env, req, res, tags, this.scope, this.phase) && ok;
+    } catch (e) {
+      this.done(false, asError(e));
+      return;
+    }
+    this.done(ok);
+  }
+}
+
+/**
+ * Starts one request of an iteration; `done` is called once, when it (with its redirects) is over. A template value
+ * that is missing sends nothing and counts as a failed request; any other error reaches `done` as its error.
+ */
+export function startRequest(
+  env: RequestEnv,
+  req: CompiledRequest,
+  scope: TemplateScope,
+  lane: number,
+  intendedAt: number | null,
+  phase: Phase,
+  done: RequestDone,
+): void {
+  let out: Outgoing;
+  try {
+    out = render(env, req, scope);
+  } catch (e) {
+    if (e instanceof TemplateValueMissing) {
+      env.state.countTemplateError(e.expression);
+      done(false);
+    } else done(false, asError(e));
+    return;
+  }
+  new RequestExchange(env, req, scope, lane, intendedAt, phase, out, done).send();
+}
+
+/** startRequest as a promise: true when the request succeeded and all its checks passed. */
+export function executeRequest(
   env: RequestEnv,
   req: CompiledRequest,
   scope: TemplateScope,
@@ -163,36 +261,9 @@ export async function executeRequest(
   intendedAt: number | null,
   phase: Phase,
 ): Promise<boolean> {
-  let out: Outgoing;
-  try {
-    out = render(env, req, scope);
-  } catch (e) {
-    if (e instanceof TemplateValueMissing) {
-      env.state.countTemplateError(e.expression);
-      return false;
-    }
-    throw e;
-  }
-  const { state, client } = env;
-  for (let hop = 0; ; hop++) {
-    const sentAt = performance.now();
-    const res = await client.send(out.method, out.path, out.headers, out.body, req.needBody, lane, out.origin);
-    if (res.status === 0 && state.interrupt.signal.aborted) res.error = INTERRUPTED;
-    if (res.answered) state.responses++;
-    const redirect = res.location !== undefined && REDIRECT_STATUSES.has(res.status) && req.maxRedirects > 0;
-    const followNext = redirect && hop < req.maxRedirects;
-    let ok = req.expected(res.status);
-    if (redirect && !followNext) {
-      ok = false;
-      res.error = TOO_MANY_REDIRECTS;
-    }
-    if (res.error !== undefined) state.countNetworkError(res.error);
-    const tags = tagsFor(env, req, res.status, ok);
-    record(env, res, tags, sentAt, hop === 0 ? (intendedAt ?? sentAt) : sentAt, ok, phase);
-    if (followNext && !state.interrupt.signal.aborted) {
-      out = follow(out, res.status, res.location!);
-      continue;
-    }
-    return runChecks(env, req, res, tags, scope, phase) && ok;
-  }
+  return new Promise((resolve, reject) =>
+    startRequest(env, req, scope, lane, intendedAt, phase, (ok, error) =>
+      error === undefined ? resolve(ok) : reject(error),
+    ),
+  );
 }

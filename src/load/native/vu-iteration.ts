@@ -3,7 +3,7 @@ import { unitHash } from '../../core/seeded-random.js';
 import type { Tags } from '../sample-sink.js';
 import type { TemplateScope } from '../template/interpret.js';
 import type { CompiledRequest } from './compiled-request.js';
-import { executeRequest, type RequestEnv } from './request-execution.js';
+import { executeRequest, startRequest, type RequestEnv } from './request-execution.js';
 
 export interface Vu {
   /** 0-based global VU number (k6's __VU is this + 1). */
@@ -95,35 +95,79 @@ export function ensureSetup(env: RequestEnv, plan: IterationPlan, vu: Vu, pool: 
   return vu.setupDone;
 }
 
-/** One iteration of a VU: one weighted request, or every request in order (`flow: 'sequence'`). */
-export async function runIteration(
+/** Called once when an iteration is over (or ended by an interrupt); `error` is an unexpected failure of the engine. */
+export type IterationDone = (vu: Vu, error?: Error) => void;
+
+/**
+ * One iteration of a VU: one weighted request, or every request in order (`flow: 'sequence'`). Callback-driven like
+ * the requests (the open model's hot path); `runIteration` is its promise form.
+ */
+class IterationRun {
+  private readonly startedAt = performance.now();
+  private readonly scope: TemplateScope;
+  private next = 0;
+  private readonly requestDone = (_ok: boolean, error?: Error) => {
+    if (error !== undefined) this.done(this.vu, error);
+    else this.step();
+  };
+
+  constructor(
+    private readonly env: RequestEnv,
+    private readonly plan: IterationPlan,
+    private readonly vu: Vu,
+    private readonly globalIteration: number,
+    private readonly intendedAt: number | null,
+    private readonly done: IterationDone,
+  ) {
+    this.scope = { data: rowFor(plan, globalIteration), vars: vu.vars, vuId: vu.index + 1, iteration: globalIteration };
+  }
+
+  /** Sends the next request, or ends the iteration when there is none left. */
+  step(): void {
+    const { env, plan } = this;
+    const { state } = env;
+    const n = this.next++;
+    // as k6: an interrupt ends the iteration before its next request (a lone request is sent: it fails at once)
+    if (state.interrupt.signal.aborted && (n > 0 || plan.sequence)) {
+      this.done(this.vu);
+      return;
+    }
+    const req = plan.sequence ? plan.requests[n] : n === 0 ? pickRequest(plan, this.globalIteration) : undefined;
+    if (req) {
+      startRequest(env, req, this.scope, this.vu.lane, n === 0 ? this.intendedAt : null, 'main', this.requestDone);
+      return;
+    }
+    const end = performance.now();
+    state.iterations++;
+    state.sink.sample('iterations', 1, plan.scenarioTags, end);
+    state.sink.sample('iteration_duration', end - (this.intendedAt ?? this.startedAt), plan.scenarioTags, end);
+    this.done(this.vu);
+  }
+}
+
+/** Starts one iteration of a VU; `done` is called once, when it is over. */
+export function startIteration(
+  env: RequestEnv,
+  plan: IterationPlan,
+  vu: Vu,
+  globalIteration: number,
+  intendedAt: number | null,
+  done: IterationDone,
+): void {
+  new IterationRun(env, plan, vu, globalIteration, intendedAt, done).step();
+}
+
+/** startIteration as a promise. */
+export function runIteration(
   env: RequestEnv,
   plan: IterationPlan,
   vu: Vu,
   globalIteration: number,
   intendedAt: number | null,
 ): Promise<void> {
-  const { state } = env;
-  const startedAt = performance.now();
-  const scope: TemplateScope = {
-    data: rowFor(plan, globalIteration),
-    vars: vu.vars,
-    vuId: vu.index + 1,
-    iteration: globalIteration,
-  };
-  if (plan.sequence) {
-    let first = true;
-    for (const req of plan.requests) {
-      if (state.interrupt.signal.aborted) return;
-      await executeRequest(env, req, scope, vu.lane, first ? intendedAt : null, 'main');
-      first = false;
-    }
-  } else {
-    await executeRequest(env, pickRequest(plan, globalIteration), scope, vu.lane, intendedAt, 'main');
-  }
-  if (state.interrupt.signal.aborted) return;
-  const end = performance.now();
-  state.iterations++;
-  state.sink.sample('iterations', 1, plan.scenarioTags, end);
-  state.sink.sample('iteration_duration', end - (intendedAt ?? startedAt), plan.scenarioTags, end);
+  return new Promise((resolve, reject) =>
+    startIteration(env, plan, vu, globalIteration, intendedAt, (_vu, error) =>
+      error === undefined ? resolve() : reject(error),
+    ),
+  );
 }
