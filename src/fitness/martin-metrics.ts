@@ -45,10 +45,7 @@ export function parentFolders(modulePath: string): string[] {
   return out;
 }
 
-/**
- * Small integer ids for paths, so distinct (from, to) pairs are counted with one Set of numbers instead of a Set of
- * paths per module (on a 10k-module graph that was most of the metrics' time).
- */
+/** Small integer ids for paths, so distinct (from, to) pairs are found without a Set of paths per module. */
 class PathIds {
   private readonly ids = new Map<string, number>();
   id(p: string): number {
@@ -58,20 +55,35 @@ class PathIds {
   }
 }
 
-/** Calls `visit` once per distinct (from, to) pair among the edges `keep` accepts, in edge order. */
+/**
+ * Calls `visit` once per distinct (from, to) pair among the edges `keep` accepts, in edge order. Each source keeps
+ * the ids of its targets in a small array (a Set once it has many): on a 10k-module graph a Set per module, or one
+ * Set of pair keys, was most of the metrics' time.
+ */
 function forDistinctPairs(
   edges: GraphEdge[],
   keep: (e: GraphEdge) => boolean,
   visit: (from: string, to: string) => void,
 ): void {
   const ids = new PathIds();
-  const seen = new Set<number>();
+  const targets: Array<number[] | Set<number>> = [];
+  let lastFrom: string | undefined;
+  let fromId = 0;
   for (const e of edges) {
     if (!keep(e)) continue;
-    // 2^26 paths per side keeps the pair key an exact integer.
-    const key = ids.id(e.from) * 67_108_864 + ids.id(e.to);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // Edges come grouped by source: one id lookup per source file, not per edge.
+    if (e.from !== lastFrom) fromId = ids.id((lastFrom = e.from));
+    const to = ids.id(e.to);
+    let seen = targets[fromId];
+    if (seen === undefined) targets[fromId] = seen = [];
+    if (Array.isArray(seen)) {
+      if (seen.includes(to)) continue;
+      seen.push(to);
+      if (seen.length > 32) targets[fromId] = new Set(seen);
+    } else {
+      if (seen.has(to)) continue;
+      seen.add(to);
+    }
     visit(e.from, e.to);
   }
 }
