@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runLoad } from '../src/load/index.js';
+import { runNativeScenario } from '../src/load/engines/native.js';
 
-// One native-engine run for bench:load, in its own (pinned) process: prints one JSON line.
+// One native-engine run for bench:load, in its own (pinned) process, in its main thread: prints one JSON line.
 // usage: load-client.js <url> closed <connections> <seconds> | open <rate> <seconds> <maxVUs>
 const [url, mode, a, b, c] = process.argv.slice(2);
 const outDir = mkdtempSync(path.join(tmpdir(), 'pf-bench-load-'));
@@ -19,9 +19,18 @@ const scenario =
         maxVUs: Number(c) * 4,
         requests: [{ path: '/' }],
       };
-const load = await runLoad({ baseUrl: url, outDir, workers: 0, scenarios: { bench: scenario } });
+const { summary: s, outputs } = await runNativeScenario({
+  name: 'bench',
+  scenario,
+  baseUrl: url,
+  thresholds: [],
+  keepSamples: false,
+  outDir,
+  workers: 0,
+  seed: 1,
+});
 rmSync(outDir, { recursive: true, force: true });
-const s = load.scenarios[0];
+const [o] = outputs;
 const d = s.metrics.http_req_duration.values;
 process.stdout.write(
   `${JSON.stringify({
@@ -35,5 +44,9 @@ process.stdout.write(
     saturated: s.generatorSaturated,
     reasons: s.saturationReasons,
     sendLagP99: s.metrics.generator_send_lag?.values['p(99)'] ?? null,
+    eventLoopBusy: o.eventLoopUtilization,
+    gcPauseMs: o.gcPauseMs,
+    gcMaxPauseMs: o.gcMaxPauseMs,
+    cpuWaitMs: o.cpuWaitMs,
   })}\n`,
 );

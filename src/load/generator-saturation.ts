@@ -41,7 +41,7 @@ export function saturationReasons(
       const why =
         elu > bounds.maxEventLoopUtilization
           ? 'the generator was CPU-bound'
-          : `its event loop was busy ${(elu * 100).toFixed(0)}% on average, so the lateness came from pauses: GC, or other processes taking the CPU`;
+          : `its event loop was busy ${(elu * 100).toFixed(0)}% on average, so the lateness came from pauses: ${pauses(outputs)}`;
       reasons.push(
         `send lag p99 ${lagP99.toFixed(1)}ms exceeds ${bounds.maxSendLagP99Ms}ms: requests left the generator late (${why})`,
       );
@@ -56,6 +56,17 @@ export function saturationReasons(
     }
   }
   return reasons;
+}
+
+/** The pauses of the generator threads as measured: GC, and waiting for a CPU other processes held. */
+function pauses(outputs: SegmentRunOutput[]): string {
+  const gc = outputs.reduce((s, o) => s + o.gcPauseMs, 0);
+  const longest = Math.max(...outputs.map((o) => o.gcMaxPauseMs));
+  const waits = outputs.map((o) => o.cpuWaitMs);
+  const gcText = `GC stopped it ${gc.toFixed(0)}ms in all (longest ${longest.toFixed(1)}ms)`;
+  if (waits.some((w) => w === null)) return `${gcText}; other processes may have taken the CPU (not measurable here)`;
+  const waited = waits.reduce<number>((s, w) => s + (w ?? 0), 0);
+  return `${gcText}; it waited ${waited.toFixed(0)}ms for a CPU that other processes held`;
 }
 
 /** Iterations dispatched (started or dropped) per second over the scheduling window. */

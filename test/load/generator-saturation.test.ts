@@ -24,6 +24,9 @@ function output(over: Partial<SegmentRunOutput>): SegmentRunOutput {
     networkErrors: {},
     templateErrors: {},
     eventLoopUtilization: 0.3,
+    gcPauseMs: 40,
+    gcMaxPauseMs: 1.5,
+    cpuWaitMs: 3,
     maxSendLagMs: 2,
     sendLagP99Ms: 1.5,
     vusAllocated: 3,
@@ -47,6 +50,18 @@ describe('generator self-watch', () => {
     // 1000 dispatched, the last at 12.5 s instead of before 10 s: 80/s of 100/s
     const late = saturationReasons(open, [output({ lastDispatchMs: 12_500 }), output({})]);
     expect(late).toEqual(['achieved arrival rate 80.0/s is short of the target 100.0/s']);
+  });
+
+  it('late sends from a loop that was not busy name the measured pauses: GC totals and the wait for a CPU', () => {
+    const two = [output({ sendLagP99Ms: 12, gcPauseMs: 90, gcMaxPauseMs: 6.25 }), output({ cpuWaitMs: 250 })];
+    expect(saturationReasons(open, two)).toEqual([
+      'send lag p99 12.0ms exceeds 10ms: requests left the generator late (its event loop was busy 30% on average, ' +
+        'so the lateness came from pauses: GC stopped it 130ms in all (longest 6.3ms); it waited 253ms for a CPU ' +
+        'that other processes held)',
+    ]);
+    expect(saturationReasons(open, [output({ sendLagP99Ms: 12, cpuWaitMs: null })])[0]).toMatch(
+      /GC stopped it 40ms in all \(longest 1\.5ms\); other processes may have taken the CPU \(not measurable here\)\)$/,
+    );
   });
 
   it("dropped iterations are the target's slowness, not the generator's", () => {

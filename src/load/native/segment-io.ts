@@ -4,6 +4,7 @@ import type { EndpointSnapshot } from '../endpoint-trends.js';
 import type { ExecutionSegment } from '../execution-segment.js';
 import type { MetricStoreSnapshot } from '../metric-store.js';
 import type { MetricReference } from '../threshold-expression.js';
+import type { ThreadPauses } from './thread-pauses.js';
 
 /** Everything one execution segment of one scenario needs; plain data so it can be posted to a worker thread. */
 export interface SegmentRunInput {
@@ -23,7 +24,7 @@ export interface SegmentRunInput {
   timeoutMs?: number;
 }
 
-export interface SegmentRunOutput {
+export interface SegmentRunOutput extends ThreadPauses {
   snapshot: MetricStoreSnapshot;
   /** Per-endpoint trends of this segment, merged exactly by the engine. */
   endpoints: EndpointSnapshot[];

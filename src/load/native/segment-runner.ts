@@ -14,6 +14,7 @@ import { compileRequest, redirectLimit, type RedirectsOption } from './compiled-
 import { RunState } from './run-state.js';
 import type { SchedulerContext } from './scheduler-context.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from './segment-io.js';
+import { PauseWatch } from './thread-pauses.js';
 import { SetupPool, type IterationPlan } from './vu-iteration.js';
 
 /**
@@ -152,6 +153,7 @@ export class SegmentRunner {
     const state = new RunState(this.measuredStore, sinks);
     const bytesBefore = this.client.bytes();
     const elu0 = performance.eventLoopUtilization();
+    const pauses = new PauseWatch();
     const startedAtEpochMs = Date.now();
     state.origin = performance.now();
     let durationMs: number;
@@ -172,6 +174,7 @@ export class SegmentRunner {
     state.sink.sample('vus_max', state.vusAllocated, scenarioTags, end);
     ndjson?.close();
     const elu = performance.eventLoopUtilization(elu0);
+    const paused = pauses.stop();
     const lag = state.store.trend('generator_send_lag')!;
     return {
       snapshot: state.store.snapshot(),
@@ -187,6 +190,7 @@ export class SegmentRunner {
       networkErrors: state.networkErrors,
       templateErrors: state.templateErrors,
       eventLoopUtilization: elu.utilization,
+      ...paused,
       maxSendLagMs: state.maxLagMs,
       sendLagP99Ms: lag.count ? lag.percentile(99) : null,
       vusAllocated: state.vusAllocated,
