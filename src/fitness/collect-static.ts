@@ -15,6 +15,7 @@ import { PhaseTimer, type PhaseTiming } from './phase-timer.js';
 import { discoverFiles } from './source-files.js';
 import { restrictGraph, type StaticAnalysisContext } from './static-analysis.js';
 import { STATIC_ANALYSES } from './static-analyses.js';
+import { structureKey } from './structure-key.js';
 import { discoverWorkspacePackages } from './workspace-packages.js';
 
 export interface StaticCollectOptions {
@@ -148,7 +149,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     inScope,
     judged,
     countTypeOnly,
-    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir, structureKey: structureKey(graph, inScope) } : {}),
     section,
     findings: [],
   };

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CycleReport, DependencyGraph } from '../core/result-static.js';
-import { isInternalEdge } from './martin-metrics.js';
+import type { CycleReport } from '../core/result-static.js';
 
 /** Bump when the cycle analysis changes what it reports, so older cached reports are not reused. */
-const FORMAT = 'cycles-1';
+const FORMAT = 'cycles-2';
 
 export interface CycleReports {
   all: CycleReport;
@@ -13,19 +12,11 @@ export interface CycleReports {
 }
 
 /**
- * A digest of everything the cycle reports depend on: the judged modules, the internal edges with their kinds, the
- * entry points and the limit. A warm re-run whose changed files kept their imports gets the same digest.
+ * A digest of everything the cycle reports depend on: the graph's structure and judged modules (structure-key.ts),
+ * the entry points and the limit. A warm re-run whose changed files kept their imports gets the same digest.
  */
-export function cycleInputKey(
-  graph: DependencyGraph,
-  scope: (file: string) => boolean,
-  entries: Set<string>,
-  limit: number,
-): string {
-  const parts = [FORMAT, String(limit), [...entries].sort().join('\0'), '\u0001'];
-  for (const m of graph.modules) if (!m.external && scope(m.path)) parts.push(m.path);
-  parts.push('\u0001');
-  for (const e of graph.edges) if (isInternalEdge(e)) parts.push(`${e.from}\0${e.to}\0${e.kind}`);
+export function cycleInputKey(structure: string, entries: Set<string>, limit: number): string {
+  const parts = [FORMAT, String(limit), [...entries].sort().join('\0'), structure];
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 

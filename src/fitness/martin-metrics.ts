@@ -88,16 +88,17 @@ function forDistinctPairs(
   }
 }
 
-/**
- * Folder metrics with dependency-cruiser's definitions (so they can be cross-checked against `depcruise --metrics`):
- * Ca = for each module in the folder (sub-folders included), the distinct modules outside the folder depending on it,
- * summed; Ce = for each module, its distinct dependencies outside the folder (external and unresolved ones
- * included), summed. All edge kinds count. fanIn/fanOut equal Ca/Ce here.
- */
-export function folderMetrics(graph: DependencyGraph, exported: Map<string, ExportedDeclarations>): ComponentMetrics[] {
-  const folders = new Map<string, { prefix: string; modules: string[]; ca: number; ce: number }>();
-  // Each module's ancestor folders, computed once per directory.
-  const chains = new Map<string, Array<{ prefix: string; modules: string[]; ca: number; ce: number }>>();
+interface FolderAggregate {
+  prefix: string;
+  modules: string[];
+  ca: number;
+  ce: number;
+}
+
+/** Every ancestor folder of the tree's modules with its modules, and each module's folder chain (once per dir). */
+function folderAggregates(graph: DependencyGraph) {
+  const folders = new Map<string, FolderAggregate>();
+  const chains = new Map<string, FolderAggregate[]>();
   const chainOf = (modulePath: string) => {
     const dir = path.posix.dirname(modulePath);
     let chain = chains.get(dir);
@@ -117,6 +118,13 @@ export function folderMetrics(graph: DependencyGraph, exported: Map<string, Expo
     internal.add(m.path);
     for (const agg of chainOf(m.path)) agg.modules.push(m.path);
   }
+  return { folders, chainOf, internal };
+}
+
+/** Ca and Ce per folder: [folder, ca, ce], the part of the folder metrics that only the graph's structure decides. */
+export type FolderCoupling = Array<[folder: string, ca: number, ce: number]>;
+
+function countFolderCoupling(graph: DependencyGraph, { chainOf, internal }: ReturnType<typeof folderAggregates>) {
   forDistinctPairs(
     graph.edges,
     (e) => internal.has(e.from),
@@ -131,6 +139,33 @@ export function folderMetrics(graph: DependencyGraph, exported: Map<string, Expo
       for (const agg of chainOf(to)) if (!from.startsWith(agg.prefix)) agg.ca++;
     },
   );
+}
+
+export function folderCoupling(graph: DependencyGraph): FolderCoupling {
+  const aggregates = folderAggregates(graph);
+  countFolderCoupling(graph, aggregates);
+  return [...aggregates.folders].map(([name, agg]) => [name, agg.ca, agg.ce]);
+}
+
+/**
+ * Folder metrics with dependency-cruiser's definitions (so they can be cross-checked against `depcruise --metrics`):
+ * Ca = for each module in the folder (sub-folders included), the distinct modules outside the folder depending on it,
+ * summed; Ce = for each module, its distinct dependencies outside the folder (external and unresolved ones
+ * included), summed. All edge kinds count. fanIn/fanOut equal Ca/Ce here. `coupling`: Ca/Ce already computed for
+ * this graph (a cache), else they are counted.
+ */
+export function folderMetrics(
+  graph: DependencyGraph,
+  exported: Map<string, ExportedDeclarations>,
+  coupling?: FolderCoupling,
+): ComponentMetrics[] {
+  const aggregates = folderAggregates(graph);
+  const { folders } = aggregates;
+  if (coupling) {
+    for (const [name, ca, ce] of coupling) Object.assign(folders.get(name) ?? {}, { ca, ce });
+  } else {
+    countFolderCoupling(graph, aggregates);
+  }
   return [...folders.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, agg]) => {
@@ -148,6 +183,17 @@ export function folderMetrics(graph: DependencyGraph, exported: Map<string, Expo
         fanOut: agg.ce,
       };
     });
+}
+
+/** Ca and Ce of each internal module in graph order (all edge kinds): the module view's part of the structure. */
+export interface ModuleCoupling {
+  ca: number[];
+  ce: number[];
+}
+
+export function moduleCoupling(graph: DependencyGraph): ModuleCoupling {
+  const rows = moduleMetrics(graph, new Map());
+  return { ca: rows.map((r) => r.ca), ce: rows.map((r) => r.ce) };
 }
 
 /**

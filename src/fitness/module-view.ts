@@ -6,7 +6,7 @@ import type {
   UnresolvedGroup,
   UnresolvedImport,
 } from '../core/result-static.js';
-import { isInternalEdge, moduleMetrics } from './martin-metrics.js';
+import { isInternalEdge, moduleCoupling, type ModuleCoupling } from './martin-metrics.js';
 import { packageNameOf } from './module-resolver.js';
 
 const URL_SPECIFIER_RE = /^[a-z][a-z\d+.-]*:/i;
@@ -43,6 +43,8 @@ export function buildModuleView(
   lines: (file: string) => number,
   parseErrors: Array<{ file: string; message: string }>,
   top = 10,
+  /** Ca/Ce of `judged` already computed (a cache), else counted. */
+  coupling: ModuleCoupling = moduleCoupling(judged),
 ): ModuleView {
   const touched = new Set<string>();
   const recovered = new Map<string, number>();
@@ -55,8 +57,9 @@ export function buildModuleView(
       touched.add(e.to);
     }
   }
-  const modules: ModuleRow[] = moduleMetrics(judged, new Map())
-    .map((m) => ({ file: m.name, lines: lines(m.name), ca: m.ca, ce: m.ce }))
+  const modules: ModuleRow[] = judged.modules
+    .filter((m) => !m.external)
+    .map((m, i) => ({ file: m.path, lines: lines(m.path), ca: coupling.ca[i], ce: coupling.ce[i] }))
     .sort((a, b) => a.file.localeCompare(b.file));
   for (const g of Object.values(unresolved)) g.sort((a, b) => a.from.localeCompare(b.from) || a.line - b.line);
   return {

@@ -10,10 +10,11 @@ import { loadDependencyCruiserRules } from './depcruise-config.js';
 import { evaluateRules, type RuleSet } from './dependency-rules.js';
 import { runDetectors } from './detectors/run-detectors.js';
 import { fingerprintOf } from './fingerprint.js';
-import { folderMetrics, isInternalEdge, isValueEdge } from './martin-metrics.js';
+import { folderCoupling, folderMetrics, isInternalEdge, isValueEdge, moduleCoupling } from './martin-metrics.js';
 import { buildModuleView, lineCount } from './module-view.js';
 import { analyseServices, packageDependencies } from './service-dependencies.js';
 import type { StaticAnalysis, StaticAnalysisContext } from './static-analysis.js';
+import { cachedByStructure } from './structure-key.js';
 import { tableAnalysis } from './tables/table-analysis.js';
 
 function readSource(root: string, rel: string): string {
@@ -38,7 +39,8 @@ export const serviceAnalysis: StaticAnalysis = {
     });
     ctx.section.services = analysis.services;
     ctx.section.serviceEdges = analysis.serviceEdges;
-    ctx.section.folders = folderMetrics(ctx.judged, ctx.built.exported);
+    const coupling = cachedByStructure(ctx.cacheDir, 'folders', ctx.structureKey, () => folderCoupling(ctx.judged));
+    ctx.section.folders = folderMetrics(ctx.judged, ctx.built.exported, coupling);
     for (const c of analysis.crossServiceImports) {
       const e = c.edge;
       ctx.findings.push({
@@ -88,8 +90,8 @@ export const cycleAnalysis: StaticAnalysis = {
   run(ctx) {
     const limit = ctx.config.cycleLimit ?? DEFAULT_CYCLE_LIMIT;
     const entries = new Set(ctx.reach.entries.map((e) => e.file));
-    // Cached by a digest of the graph: a warm re-run whose changed files kept their imports skips Johnson.
-    const key = ctx.cacheDir ? cycleInputKey(ctx.graph, ctx.inScope, entries, limit) : undefined;
+    // Cached by the graph's structure: a warm re-run whose changed files kept their imports skips Johnson.
+    const key = ctx.structureKey ? cycleInputKey(ctx.structureKey, entries, limit) : undefined;
     const cached = key ? readCycleCache(ctx.cacheDir!, key) : undefined;
     const all = cached?.all ?? analyseCycles(ctx.graph, () => true, ctx.inScope, entries, limit);
     const value = cached?.value ?? analyseCycles(ctx.graph, (e) => isValueEdge(e.kind), ctx.inScope, entries, limit);
@@ -141,7 +143,9 @@ export const moduleViewAnalysis: StaticAnalysis = {
   name: 'modules',
   run(ctx) {
     const lines = (file: string) => ctx.built.lines?.get(file) ?? lineCount(readSource(ctx.root, file));
-    ctx.section.modules = buildModuleView(ctx.graph, ctx.judged, ctx.reach.live, lines, ctx.built.parseErrors);
+    const coupling = cachedByStructure(ctx.cacheDir, 'modules', ctx.structureKey, () => moduleCoupling(ctx.judged));
+    const { graph, judged, reach, built } = ctx;
+    ctx.section.modules = buildModuleView(graph, judged, reach.live, lines, built.parseErrors, 10, coupling);
   },
 };
 

@@ -29,6 +29,8 @@ export interface StaticAnalysisContext {
   /** Counted edge kinds for autonomy, coupling and the counted cycles. */
   countTypeOnly: boolean;
   cacheDir?: string;
+  /** With a cache folder: the digest of the graph's structure and judged modules (see structure-key.ts). */
+  structureKey?: string;
   /** Filled by the analyses, in order. */
   section: StaticSection;
   findings: Finding[];

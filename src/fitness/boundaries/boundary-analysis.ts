@@ -21,7 +21,8 @@ export const boundaryAnalysis: StaticAnalysis = {
     };
     // Clustering (graphology) is loaded only when the cached advice is for other input.
     const compute = async () => (await import('./boundary-advice.js')).adviseBoundaries(input);
-    const advice = { ...(await cachedAdvice(ctx.cacheDir, boundaryInputKey(input), compute)) };
+    const key = ctx.structureKey ? boundaryInputKey(input, ctx.structureKey, ctx.countTypeOnly) : '';
+    const advice = { ...(await cachedAdvice(ctx.structureKey ? ctx.cacheDir : undefined, key, compute)) };
     const domain = ctx.config.domainBoundaries;
     if (domain) {
       advice.aggregates = checkAggregates(domain, Object.keys(ctx.services), ctx.section.tables);

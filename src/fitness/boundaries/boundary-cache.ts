@@ -4,20 +4,18 @@ import path from 'node:path';
 import type { BoundaryAdvice } from '../../core/result-domain.js';
 import type { BoundaryInput } from './boundary-advice.js';
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * A hash of everything the clustering reads: modules and their services, counted edges, table references,
  * co-change pairs, weights and seed. A warm run whose change left all of them alike reuses the last advice.
  */
-export function boundaryInputKey(input: BoundaryInput): string {
+export function boundaryInputKey(input: BoundaryInput, structure: string, countTypeOnly: boolean): string {
   const h = crypto.createHash('sha1');
-  h.update(JSON.stringify([CACHE_FORMAT, input.weights ?? null, input.seed ?? null]));
+  // The graph's structure (structure-key.ts) and which edge kinds count stand for the counted edges.
+  h.update(JSON.stringify([CACHE_FORMAT, input.weights ?? null, input.seed ?? null, structure, countTypeOnly]));
   for (const m of input.judged.modules) {
     if (!m.external) h.update(`m${m.path}\0${m.service ?? ''}\0${m.sharedClass ?? ''}\n`);
-  }
-  for (const e of input.judged.edges) {
-    if (!e.external && !e.unresolved && input.counts(e)) h.update(`e${e.from}\0${e.to}\0${e.line}\n`);
   }
   for (const t of input.tables?.tables ?? []) {
     for (const r of t.references) h.update(`t${t.table}\0${r.file}\0${r.line}\0${r.access}\0${r.live}\n`);
