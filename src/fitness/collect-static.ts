@@ -95,7 +95,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
   timer.lap('graph');
   const services = opts.services ?? {};
   const shared = opts.shared ?? [];
-  const matcher = assignServices(graph, services, shared);
+  const matcher = assignServices(graph, services, shared, opts.cacheDir);
 
   const internal = graph.modules.filter((m) => !m.external).map((m) => m.path);
   const internalSet = new Set(internal);

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { ConfigError } from '../core/errors.js';
 import type { DependencyGraph } from '../core/result-static.js';
+import { cachedByStructure } from './structure-key.js';
 
 export interface ServiceMatcher {
   /** Service of a module path (relative, forward slashes), or null. */
@@ -39,9 +41,39 @@ export function assignServices(
   graph: DependencyGraph,
   services: Record<string, string[]>,
   shared: string[],
+  cacheDir?: string,
 ): ServiceMatcher {
-  const matcher = createServiceMatcher(services, shared);
   const internal = graph.modules.filter((m) => !m.external);
+  // The same modules and globs give the same assignment (and passed the same checks): a warm run reuses it.
+  const key = cacheDir
+    ? createHash('sha1')
+        .update(JSON.stringify([services, shared]))
+        .update(internal.map((m) => m.path).join('\n'))
+        .digest('base64url')
+    : undefined;
+  const assigned = cachedByStructure(cacheDir, 'services', key, () => {
+    matchServices(internal, services, shared);
+    // Per module: its service's index in config order, else -1 (shared-allowed) or -2 (unclassified).
+    const index = new Map(Object.keys(services).map((n, i) => [n, i]));
+    return internal.map((m) =>
+      m.service !== null ? index.get(m.service)! : m.sharedClass === 'shared-allowed' ? -1 : -2,
+    );
+  });
+  const names = Object.keys(services);
+  internal.forEach((m, i) => {
+    const a = assigned[i];
+    m.service = a >= 0 ? names[a] : null;
+    if (a < 0) m.sharedClass = a === -1 ? 'shared-allowed' : 'unclassified';
+  });
+  return createServiceMatcher(services, shared);
+}
+
+function matchServices(
+  internal: DependencyGraph['modules'],
+  services: Record<string, string[]>,
+  shared: string[],
+): void {
+  const matcher = createServiceMatcher(services, shared);
   // A file owned by two services would silently count for the first one only (issue 14 item 26).
   const owners = matcher.names.map((n) => ({ n, isMatch: picomatch(services[n].map(stripDotSlash), { dot: true }) }));
   for (const m of internal) {
@@ -67,5 +99,4 @@ export function assignServices(
     if (!internal.some((m) => isMatch(m.path)))
       throw new ConfigError(`glob ${JSON.stringify(glob)} matches no source file`, `shared[${i}]`);
   });
-  return matcher;
 }

@@ -14,10 +14,10 @@ fs.cpSync(fixture('worker-monolith'), root, { recursive: true });
 const services = proposeServices(root);
 const shared = proposeShared(root, services);
 
-const collect = async (withCache: boolean) => {
+const collect = async (withCache: boolean, serviceGlobs = services) => {
   const c = await collectStatic({
     root,
-    services,
+    services: serviceGlobs,
     shared,
     allowedDependencies: [],
     static: { changeCoupling: { enabled: false } },
@@ -93,5 +93,14 @@ describe('a warm re-run after one changed file sees the change and equals an unc
     expect(warm.graph).toEqual(fresh.graph);
     // And the run after it, from the journals, still equals the uncached run.
     expect((await collect(true)).section).toEqual(fresh.section);
+  });
+
+  it('other service globs: the cached assignment is not reused', async () => {
+    const [first, ...rest] = Object.keys(services);
+    const fewer = Object.fromEntries(rest.map((n) => [n, services[n]]));
+    const warm = await collect(true, fewer);
+    expect(warm.graph.modules.some((m) => m.service === first)).toBe(false);
+    expect(warm.section).toEqual((await collect(false, fewer)).section);
+    expect((await collect(true)).section).toEqual((await collect(false)).section);
   });
 });
