@@ -108,8 +108,14 @@ export class SegmentRunner {
 
   /** Runs the load for `ms` at the scenario's average rate (or initial VUs) on a store that is thrown away. */
   private async warmUp(ms: number): Promise<void> {
-    const store = new MetricStore(false);
-    const state = new RunState(store, store);
+    // Samples go through the same kinds of sinks as in the measured run, all thrown away: the JIT then has the measured
+    // run's sample path compiled when its clock starts, instead of the first tens of ms running it cold (late sends).
+    const store = new MetricStore(this.input.keepSamples);
+    for (const ref of this.input.submetrics) store.addSubmetric(ref);
+    const state = new RunState(
+      store,
+      new SampleFanout([store, new EndpointTrends(this.input.keepSamples), new ProgressCounter()]),
+    );
     if (this.plan.kind === 'arrival') {
       const rate = (this.plan.expectedIterations / this.plan.durationMs) * 1000;
       if (!(rate > 0)) return;
