@@ -90,13 +90,17 @@ function forDistinctPairs(
 
 interface FolderAggregate {
   prefix: string;
-  modules: string[];
+  modules: number;
+  exported: ExportedDeclarations;
   ca: number;
   ce: number;
 }
 
-/** Every ancestor folder of the tree's modules with its modules, and each module's folder chain (once per dir). */
-function folderAggregates(graph: DependencyGraph) {
+/**
+ * Every ancestor folder of the tree's modules with its module count and exported declarations, and each module's
+ * folder chain (once per directory).
+ */
+function folderAggregates(graph: DependencyGraph, exported: Map<string, ExportedDeclarations> = new Map()) {
   const folders = new Map<string, FolderAggregate>();
   const chains = new Map<string, FolderAggregate[]>();
   const chainOf = (modulePath: string) => {
@@ -105,7 +109,8 @@ function folderAggregates(graph: DependencyGraph) {
     if (!chain) {
       chain = parentFolders(modulePath).map((f) => {
         let agg = folders.get(f);
-        if (!agg) folders.set(f, (agg = { prefix: f + '/', modules: [], ca: 0, ce: 0 }));
+        if (!agg)
+          folders.set(f, (agg = { prefix: f + '/', modules: 0, exported: { abstract: 0, total: 0 }, ca: 0, ce: 0 }));
         return agg;
       });
       chains.set(dir, chain);
@@ -116,7 +121,14 @@ function folderAggregates(graph: DependencyGraph) {
   for (const m of graph.modules) {
     if (m.external) continue;
     internal.add(m.path);
-    for (const agg of chainOf(m.path)) agg.modules.push(m.path);
+    const d = exported.get(m.path);
+    for (const agg of chainOf(m.path)) {
+      agg.modules++;
+      if (d) {
+        agg.exported.abstract += d.abstract;
+        agg.exported.total += d.total;
+      }
+    }
   }
   return { folders, chainOf, internal };
 }
@@ -159,7 +171,7 @@ export function folderMetrics(
   exported: Map<string, ExportedDeclarations>,
   coupling?: FolderCoupling,
 ): ComponentMetrics[] {
-  const aggregates = folderAggregates(graph);
+  const aggregates = folderAggregates(graph, exported);
   const { folders } = aggregates;
   if (coupling) {
     for (const [name, ca, ce] of coupling) Object.assign(folders.get(name) ?? {}, { ca, ce });
@@ -170,10 +182,10 @@ export function folderMetrics(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, agg]) => {
       const i = instabilityOf(agg.ca, agg.ce);
-      const a = abstractnessOf(sumExported(agg.modules, exported));
+      const a = abstractnessOf(agg.exported);
       return {
         name,
-        modules: agg.modules.length,
+        modules: agg.modules,
         ca: agg.ca,
         ce: agg.ce,
         instability: i,
