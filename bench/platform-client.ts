@@ -57,8 +57,12 @@ process.stdout.write(
     dropped: s.metrics.dropped_iterations?.values.count ?? 0,
     saturated: s.generatorSaturated,
     reasons: s.saturationReasons,
-    endpoints: (s.endpoints ?? [])
-      .slice(0, 6)
-      .map((e) => ({ name: e.name, p99: e.p99, count: e.count, failed: e.failed })),
+    endpoints: (s.endpoints ?? []).map((e) => ({
+      name: e.name,
+      p50: e.p50,
+      p99: e.p99,
+      count: e.count,
+      failed: e.failed,
+    })),
   })}\n`,
 );

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
  *   --workers N   (platform workers, all on the server core)   --pg   (PostgreSQL via scripts/pg-cluster.mjs; the
  *   server CPU per request counts the platform's processes only, not PostgreSQL's)
  *   --cpu-prof DIR   (the platform process writes a V8 CPU profile there when it stops: where the CPU goes)
+ *   --endpoints   (after each step, p50 / p99 per endpoint of the mix, slowest p99 first: which requests make the tail)
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -28,6 +29,7 @@ const { values: o } = parseArgs({
     workers: { type: 'string', default: '1' },
     pg: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    endpoints: { type: 'boolean', default: false },
   },
 });
 const GOAL_RATE = 1000;
@@ -51,6 +53,7 @@ interface Step {
   requests: number;
   saturated: boolean;
   reasons: string[];
+  endpoints: Array<{ name: string; p50: number; p99: number; count: number; failed: number }>;
   /** Server CPU per request answered during the step (warm-up included), from /proc and the platform's counter. */
   cpuMsPerRequest?: number;
 }
@@ -175,6 +178,9 @@ try {
         `${s.saturated ? '  (generator saturated)' : ''}`,
     );
     for (const reason of s.saturated ? s.reasons : []) console.log(`            ${reason}`);
+    if (o.endpoints)
+      for (const e of [...s.endpoints].sort((a, b) => b.p99 - a.p99))
+        console.log(`            ${e.name.padEnd(28)} p50 ${ms(e.p50)}  p99 ${ms(e.p99)}  n ${e.count}`);
   }
   const ok = steps.filter((s) => s.p99 < GOAL_P99_MS && s.failed === 0 && s.dropped === 0 && !s.saturated);
   const best = ok.length ? Math.max(...ok.map((s) => s.rate)) : null;

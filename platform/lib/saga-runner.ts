@@ -95,6 +95,9 @@ export class SagaRunner<D extends object> {
         JSON.stringify(data),
       ]);
       if (this.faults.crashAfter === step.name) throw new SimulatedCrash(step.name);
+      // Each step is its own transaction and the embedded database answers without I/O: without this the whole saga
+      // would run as one task, and every request that arrived meanwhile would wait for all of it.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await this.db.query(`UPDATE ${this.table} SET state = 'completed', updated_at = now() WHERE id = $1`, [id]);
     return data;

@@ -90,6 +90,9 @@ const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringif
 /** Anonymous views of one pitch from one address count once per window (signed-in views are attributable). */
 const ANONYMOUS_VIEW_WINDOW_MS = 10 * 60_000;
 
+/** Invalidation scope of a like or save: counters changed, nothing a public list or search result filters on. */
+const COUNTERS_SCOPE = 'pitch-counters';
+
 export function createPitchService(ctx: ServiceContext): PlatformService {
   const { db, signer } = ctx;
   let registry: Registry | null = null;
@@ -113,6 +116,14 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   // Bumped by every invalidation: a load that raced with a write does not store what it read.
   let epoch = 0;
   ctx.caches.onInvalidate((scope, key) => {
+    if (scope === COUNTERS_SCOPE && key) {
+      // Likes and saves move only counters: the row and the dashboards go, public lists and search results may lag
+      // by their 1 s TTL (their order by trend score included).
+      epoch++;
+      rowCache.invalidateLocal(key);
+      dashboardCache.clear();
+      return;
+    }
     if (scope !== 'pitch') return;
     epoch++;
     if (key) {
@@ -130,6 +141,10 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       rowCache.invalidateLocal((e.data as { pitchId: string }).pitchId),
     );
   }
+  const invalidateCounters = async (pitchId: string) => {
+    await rowCache.invalidate(pitchId);
+    await ctx.caches.invalidate(COUNTERS_SCOPE, pitchId);
+  };
   const invalidate = async (pitchId?: string) => {
     if (pitchId) await rowCache.invalidate(pitchId);
     await ctx.caches.invalidate('pitch', pitchId ?? null);
@@ -284,7 +299,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       ]);
       return true;
     });
-    if (changed) await invalidate(pitchId);
+    if (changed) await invalidateCounters(pitchId);
     return changed;
   }
 
