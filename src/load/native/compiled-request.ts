@@ -25,8 +25,12 @@ export interface CompiledRequest {
   maxRedirects: number;
   /** A template of the request reads `${vu.id}`: its result differs per VU. */
   usesVuId: boolean;
-  /** Sample tags per response status (and per check), built once: the hot path allocates no tag objects. */
-  tagCache: Map<string, Tags>;
+  /**
+   * Sample tags per response status (key: the status, or -1 - status when unexpected) and, per those tags, of each
+   * check: built once, so the hot path allocates no tag objects or keys.
+   */
+  tagCache: Map<number, Tags>;
+  checkTagCache: Map<Tags, Tags[]>;
 }
 
 /** `redirects`: on a request or a scenario, the most redirects to follow (k6 `maxRedirects`). */
@@ -74,6 +78,7 @@ export function compileRequest(
     usesVuId,
     maxRedirects: redirectLimit(r.redirects, `${keyPath}.redirects`) ?? scenarioRedirects ?? DEFAULT_MAX_REDIRECTS,
     tagCache: new Map(),
+    checkTagCache: new Map(),
   };
 }
 

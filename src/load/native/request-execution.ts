@@ -59,7 +59,7 @@ function follow(out: Outgoing, status: number, location: string): Outgoing {
 }
 
 function tagsFor(env: RequestEnv, req: CompiledRequest, status: number, ok: boolean): Tags {
-  const key = ok ? String(status) : `${status}!`;
+  const key = ok ? status : -1 - status;
   let tags = req.tagCache.get(key);
   if (!tags) {
     tags = {
@@ -137,9 +137,9 @@ function runChecks(
     if (c.contains !== undefined) pass &&= (res.text ?? '').includes(c.contains);
     all &&= pass;
     if (phase === 'main') {
-      const key = `${tags.status}|${tags.expected_response}|${ci}`;
-      let checkTags = req.tagCache.get(key);
-      if (!checkTags) req.tagCache.set(key, (checkTags = { ...tags, check: c.name }));
+      let perCheck = req.checkTagCache.get(tags);
+      if (!perCheck) req.checkTagCache.set(tags, (perCheck = []));
+      const checkTags = (perCheck[ci] ??= { ...tags, check: c.name });
       env.state.sink.sample('checks', pass ? 1 : 0, checkTags, res.endAt);
     }
   }
@@ -150,8 +150,10 @@ function runChecks(
   return all;
 }
 
-/** Called once when a request (with its redirect hops) is done: whether it succeeded and its checks passed. */
-export type RequestDone = (ok: boolean, error?: Error) => void;
+/** Told once when a request (with its redirect hops) is done: whether it succeeded and its checks passed. */
+export interface RequestDone {
+  requestDone(ok: boolean, error?: Error): void;
+}
 
 /** A thrown value as an Error (the engine's own faults are Errors; anything else is wrapped). */
 export function asError(e: unknown): Error {
@@ -219,10 +221,10 @@ class RequestExchange implements ResponseSink {
       }
       ok = runChecks(env, req, res, tags, this.scope, this.phase) && ok;
     } catch (e) {
-      this.done(false, asError(e));
+      this.done.requestDone(false, asError(e));
       return;
     }
-    this.done(ok);
+    this.done.requestDone(ok);
   }
 }
 
@@ -245,8 +247,8 @@ export function startRequest(
   } catch (e) {
     if (e instanceof TemplateValueMissing) {
       env.state.countTemplateError(e.expression);
-      done(false);
-    } else done(false, asError(e));
+      done.requestDone(false);
+    } else done.requestDone(false, asError(e));
     return;
   }
   new RequestExchange(env, req, scope, lane, intendedAt, phase, out, done).send();
@@ -262,8 +264,8 @@ export function executeRequest(
   phase: Phase,
 ): Promise<boolean> {
   return new Promise((resolve, reject) =>
-    startRequest(env, req, scope, lane, intendedAt, phase, (ok, error) =>
-      error === undefined ? resolve(ok) : reject(error),
-    ),
+    startRequest(env, req, scope, lane, intendedAt, phase, {
+      requestDone: (ok, error) => (error === undefined ? resolve(ok) : reject(error)),
+    }),
   );
 }

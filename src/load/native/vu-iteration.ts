@@ -3,7 +3,7 @@ import { unitHash } from '../../core/seeded-random.js';
 import type { Tags } from '../sample-sink.js';
 import type { TemplateScope } from '../template/interpret.js';
 import type { CompiledRequest } from './compiled-request.js';
-import { executeRequest, startRequest, type RequestEnv } from './request-execution.js';
+import { executeRequest, startRequest, type RequestDone, type RequestEnv } from './request-execution.js';
 
 export interface Vu {
   /** 0-based global VU number (k6's __VU is this + 1). */
@@ -102,14 +102,10 @@ export type IterationDone = (vu: Vu, error?: Error) => void;
  * One iteration of a VU: one weighted request, or every request in order (`flow: 'sequence'`). Callback-driven like
  * the requests (the open model's hot path); `runIteration` is its promise form.
  */
-class IterationRun {
+class IterationRun implements RequestDone {
   private readonly startedAt = performance.now();
   private readonly scope: TemplateScope;
   private next = 0;
-  private readonly requestDone = (_ok: boolean, error?: Error) => {
-    if (error !== undefined) this.done(this.vu, error);
-    else this.step();
-  };
 
   constructor(
     private readonly env: RequestEnv,
@@ -120,6 +116,11 @@ class IterationRun {
     private readonly done: IterationDone,
   ) {
     this.scope = { data: rowFor(plan, globalIteration), vars: vu.vars, vuId: vu.index + 1, iteration: globalIteration };
+  }
+
+  requestDone(_ok: boolean, error?: Error): void {
+    if (error !== undefined) this.done(this.vu, error);
+    else this.step();
   }
 
   /** Sends the next request, or ends the iteration when there is none left. */
@@ -134,7 +135,7 @@ class IterationRun {
     }
     const req = plan.sequence ? plan.requests[n] : n === 0 ? pickRequest(plan, this.globalIteration) : undefined;
     if (req) {
-      startRequest(env, req, this.scope, this.vu.lane, n === 0 ? this.intendedAt : null, 'main', this.requestDone);
+      startRequest(env, req, this.scope, this.vu.lane, n === 0 ? this.intendedAt : null, 'main', this);
       return;
     }
     const end = performance.now();
