@@ -152,16 +152,35 @@ export function addCollectOptions(cmd: Command, kinds: CollectorName[]): Command
       .addOption(new Option('--engine <engine>', 'load engine').choices(['native', 'autocannon', 'k6']))
       .option('--scenario <name>', 'run only this scenario (repeatable)', (v: string, p: string[] = []) => [...p, v])
       .option('--keep-samples', 'keep raw latency samples (exact k6-rule percentiles; larger files)')
-      .option('--vus <n>', 'k6-style override for every selected scenario: VUs (arrival-rate: preAllocatedVUs)')
-      .option('--duration <d>', 'k6-style override: duration like 30s or 1m30s (ramps keep their shape)')
+      .option(
+        '--vus <n>',
+        'k6-style override for every selected scenario: VUs (arrival-rate: preAllocatedVUs); ' +
+          'scale: connections per worker',
+      )
+      .option(
+        '--duration <d>',
+        'k6-style override: duration like 30s or 1m30s (ramps keep their shape); ' +
+          "scale: each step's measured run; capacity: each trial",
+      )
       .option(
         '--iterations <n>',
-        'k6-style override: total iterations (closed-model scenarios become shared-iterations)',
+        'k6-style override: total iterations (closed-model scenarios become shared-iterations); load only',
       )
       .option(
         '--rate <per-second>',
-        "k6-style override: iterations per second of arrival-rate scenarios (a ramp's peak)",
+        "k6-style override: iterations per second of arrival-rate scenarios (a ramp's peak); load only",
       );
+  } else if (kinds.includes('scale') || kinds.includes('capacity')) {
+    // The k6 flags exist here so that those without a meaning for the steps are refused by name, not as unknown.
+    const what = kinds.includes('scale') ? "each step's measured run" : 'each trial';
+    cmd
+      .option('--duration <d>', `k6-style override: ${what}, like 1s or 30s`)
+      .option(
+        '--vus <n>',
+        kinds.includes('scale') ? 'closed-model connections per worker or replica' : 'not applicable (refused)',
+      )
+      .option('--iterations <n>', 'not applicable to step-based measurement (refused)')
+      .option('--rate <per-second>', 'not applicable: the steps choose their rates (refused)');
   }
   return cmd;
 }
@@ -222,6 +241,7 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     seedPitches: positiveInt(flags.seedPitches, '--seed-pitches'),
     keepSamples: flags.keepSamples,
     loadOverrides: loadOverrides(flags),
+    strictOverrides: opts.command !== 'check',
   };
   const baseline = baselineOption(resolved, flags);
   const failures: Error[] = [];

@@ -328,6 +328,35 @@ export const ScaleConfigSchema = z.strictObject({
     .enum(['autocannon', 'native'])
     .optional()
     .describe("Closed-model generator per step (default 'autocannon')."),
+  measure: z
+    .enum(['closed-max', 'capacity'])
+    .optional()
+    .describe(
+      "How X(N) is measured per step: 'closed-max' (default), the closed-model maximum; 'capacity', a capacity " +
+        'search per step (native engine, open model): the highest arrival rate meeting the SLO. With it, repeats ' +
+        'are trials per rate and duration/warmup are per trial.',
+    ),
+  capacity: z
+    .strictObject({
+      slo: z
+        .strictObject({
+          p99Ms: num.gt(0).optional().describe('p99 must stay below this, ms (default: capacity.slo.p99Ms, else 200).'),
+          maxErrorRate: num
+            .min(0)
+            .max(1)
+            .optional()
+            .describe('Error rate must stay below this (default: capacity.slo.maxErrorRate, else 0.01).'),
+        })
+        .optional(),
+      startRate: num.gt(0).optional().describe('First rate tried at the first step, req/s (default 100).'),
+      maxRate: num.gt(0).optional().describe('Rate ceiling of every step, req/s (default 5000).'),
+      precision: num.gt(0).max(1).optional().describe('Bisect until (high − low) / low ≤ this (default 0.1).'),
+      budget: duration
+        .optional()
+        .describe("Wall-time budget of each step's search (default '30s'); past it X(N) is a lower bound."),
+    })
+    .optional()
+    .describe("measure 'capacity': the SLO, rates and the per-step time budget."),
   cpuQuota: z
     .union([
       z.literal(false),
@@ -515,6 +544,18 @@ export function configSchema(builtinIds: readonly string[]) {
       if (scale?.targetN !== undefined && scale.steps && !scale.steps.includes(scale.targetN)) {
         const message = `must be one of scale.steps (${scale.steps.join(', ')}), got ${scale.targetN}`;
         ctx.addIssue({ code: 'custom', path: ['scale', 'targetN'], message, input: scale.targetN });
+      }
+      if (scale?.measure === 'capacity' && scale.mode === 'concurrency') {
+        const message = "'capacity' needs N to be instances (mode 'workers' or 'command'), not client connections";
+        ctx.addIssue({ code: 'custom', path: ['scale', 'measure'], message, input: scale.measure });
+      }
+      if (scale?.measure === 'capacity' && scale.engine === 'autocannon') {
+        const message = "autocannon has no open model; scale.measure 'capacity' runs the native engine";
+        ctx.addIssue({ code: 'custom', path: ['scale', 'engine'], message, input: scale.engine });
+      }
+      if (scale?.capacity && scale.measure !== 'capacity') {
+        const message = "applies only with scale.measure: 'capacity'";
+        ctx.addIssue({ code: 'custom', path: ['scale', 'capacity'], message, input: scale.capacity });
       }
       const load = config.load;
       if (load?.run && load.scenarios) {

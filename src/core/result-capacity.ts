@@ -8,6 +8,8 @@ export const CapacityTrialSchema = z.strictObject({
   generatorSaturated: z.boolean(),
   /** Requests completed per second over the trial. */
   achievedRate: z.number().min(0),
+  /** Wall seconds the trial's measured phase lasted (warm-up excluded). */
+  durationSec: z.number().min(0).optional(),
   ok: z.boolean(),
   /** Why the SLO did not hold (empty when ok). */
   violations: z.array(z.string()),

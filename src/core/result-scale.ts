@@ -1,6 +1,33 @@
 /** Scaling sweep and Universal Scalability Law fit carried in the Result. Owned by src/load (scaling). */
 import * as z from 'zod';
+import { CapacityStepSchema } from './result-capacity.js';
 import { IntervalSchema, NonNegativeSchema } from './result-common.js';
+
+export const ScaleMeasureSchema = z
+  .enum(['closed-max', 'capacity'])
+  .describe(
+    "How X(N) was measured: 'closed-max', the closed-model maximum (fixed connections, as fast as answered); " +
+      "'capacity', the highest open-model arrival rate meeting the SLO (a capacity search per step).",
+  );
+export type ScaleMeasure = z.infer<typeof ScaleMeasureSchema>;
+
+/** A step measured by a capacity search: its SLO, the rates tried, and whether X(N) is only a lower bound. */
+export const StepCapacitySchema = z.strictObject({
+  slo: z.strictObject({ p99Ms: z.number().positive(), maxErrorRate: z.number().min(0).max(1) }),
+  steps: z.array(CapacityStepSchema).describe('Every rate tried at this N, in the order tried.'),
+  knee: z
+    .strictObject({ low: z.number(), high: z.number() })
+    .nullable()
+    .describe('The SLO held at `low` and broke at `high`; null when no rate broke it.'),
+  lowerBound: z
+    .boolean()
+    .describe('The SLO still held at the highest rate tried (time budget, rate ceiling or generator): X(N) ≥ this.'),
+  stoppedEarly: z.string().optional(),
+  trialSec: z.number().positive(),
+  budgetSec: z.number().positive().describe("Wall-time budget of this step's search."),
+  elapsedSec: z.number().min(0),
+});
+export type StepCapacity = z.infer<typeof StepCapacitySchema>;
 
 export const ScalePointSchema = z
   .strictObject({
@@ -26,6 +53,12 @@ export const ScalePointSchema = z
       .describe(
         'Scale model: share of CPU periods in which the units (workers) / the shared part used their whole budget.',
       ),
+    measure: ScaleMeasureSchema.optional(),
+    measuredSec: z
+      .array(NonNegativeSchema)
+      .optional()
+      .describe('Wall seconds of each measured run (closed-max repeats, or capacity trials), warm-ups excluded.'),
+    capacity: StepCapacitySchema.optional().describe("measure 'capacity': the search that gave X(N)."),
   })
   .meta({ id: 'scalePoint' });
 export type ScalePoint = z.infer<typeof ScalePointSchema>;
@@ -73,6 +106,7 @@ export const ScaleSectionSchema = z
       .optional()
       .describe('Cores the system under test may use (fewer than `cores` when the load generator is pinned apart).'),
     targetN: z.number(),
+    measure: ScaleMeasureSchema.optional(),
     points: z.array(ScalePointSchema),
     fit: UslFitSchema.nullable(),
     fitNote: z.string().optional().describe('Why there is no fit, or caveats of the fit.'),

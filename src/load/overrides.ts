@@ -137,3 +137,87 @@ export function applyOverrides(
   for (const k of Object.keys(sc) as Array<keyof ScenarioConfig>) if (sc[k] === undefined) delete sc[k];
   return { scenario: sc, applied };
 }
+
+/** The overrides as the scaling sweep and the capacity search take them, with what was and was not applied. */
+export interface StepOverrides {
+  /** Each sweep step's measured run (closed-max: each repeat; capacity: each trial), or each capacity trial, s. */
+  durationSec?: number;
+  /** Closed-model connections per worker or replica of a sweep step. */
+  connections?: number;
+  /** One line each: what was applied, and (under check) which flags do not apply here and why. */
+  notes: string[];
+}
+
+/**
+ * Applies the overrides to a step-based measurement. A flag with no meaning there is refused with a usage error
+ * naming it (`strict`, the dedicated command), or stated as not applied (check, whose load step does apply it).
+ */
+function stepOverrides(
+  o: LoadOverrides | undefined,
+  what: string,
+  refusals: Partial<Record<keyof LoadOverrides, string>>,
+  strict: boolean,
+  vusPerUnit: boolean,
+): StepOverrides {
+  const out: StepOverrides = { notes: [] };
+  if (!o) return out;
+  const applied: string[] = [];
+  const notApplied: string[] = [];
+  for (const key of ['vus', 'duration', 'iterations', 'rate'] as const) {
+    if (o[key] === undefined) continue;
+    const refusal = refusals[key];
+    if (refusal) {
+      if (strict) throw new UsageError(`--${key} does not apply to ${what}: ${refusal}`);
+      notApplied.push(`--${key} (${refusal})`);
+    } else if (key === 'duration') {
+      out.durationSec = flagDurationMs(o.duration!) / 1000;
+      applied.push(`duration=${o.duration} (each ${what === 'the capacity search' ? 'trial' : "step's measured run"})`);
+    } else if (key === 'vus' && vusPerUnit) {
+      out.connections = o.vus;
+      applied.push(`vus=${o.vus} (connections per worker or replica)`);
+    }
+  }
+  if (applied.length) out.notes.push(`overridden from the command line: ${applied.join(', ')}`);
+  if (notApplied.length) out.notes.push(`not applied to ${what}: ${notApplied.join('; ')}`);
+  return out;
+}
+
+/** `--duration` sets each step's measured length; `--vus` the connections per unit of a closed-max sweep. */
+export function sweepOverrides(
+  o: LoadOverrides | undefined,
+  sweep: { mode: string; measure: 'closed-max' | 'capacity'; strict: boolean },
+): StepOverrides {
+  const capacity = sweep.measure === 'capacity';
+  return stepOverrides(
+    o,
+    'the scaling sweep',
+    {
+      ...(capacity
+        ? { vus: "with scale.measure 'capacity' the open model sizes VUs from each rate" }
+        : sweep.mode === 'concurrency'
+          ? { vus: "in scale mode 'concurrency' N is the connection count" }
+          : {}),
+      iterations: 'its steps run for a duration',
+      rate: capacity
+        ? 'the capacity search chooses the rates (scale.capacity.startRate)'
+        : 'closed-model steps have no rate',
+    },
+    sweep.strict,
+    !capacity && sweep.mode !== 'concurrency',
+  );
+}
+
+/** `--duration` sets each capacity trial's measured length; the others have no meaning there. */
+export function capacityOverrides(o: LoadOverrides | undefined, strict: boolean): StepOverrides {
+  return stepOverrides(
+    o,
+    'the capacity search',
+    {
+      vus: 'it sizes VUs from each rate',
+      iterations: 'its trials run for a duration',
+      rate: 'it chooses the rates (capacity.startRate, capacity.maxRate)',
+    },
+    strict,
+    false,
+  );
+}

@@ -21,8 +21,16 @@ export interface CollectFlags {
   seedUsers?: number;
   seedPitches?: number;
   keepSamples?: boolean;
-  /** `--vus`, `--duration`, `--iterations`, `--rate`: applied by the load collector to every selected scenario. */
+  /**
+   * `--vus`, `--duration`, `--iterations`, `--rate`: the load collector applies them to every selected scenario; the
+   * scale and capacity collectors apply those that mean something for their steps (see load/overrides.ts).
+   */
   loadOverrides?: LoadOverrides;
+  /**
+   * An override with no meaning for a collector is a usage error (the dedicated `scale` / `capacity` command) rather
+   * than a note that it was not applied there (`check`, whose load step applies it).
+   */
+  strictOverrides?: boolean;
 }
 
 /** Progress and warnings of a run, one line each (the CLI prints them on stderr). */

@@ -98,6 +98,9 @@ export function registerKindCommands(program: Command, state: CliState): void {
   addRunOptions(scaleCmd);
   scaleCmd.action(async (_o, c: Command) => {
     const flags = c.optsWithGlobals<ScaleFlags>();
+    const override = (['vus', 'duration', 'iterations', 'rate'] as const).find((k) => flags[k] !== undefined);
+    if (override && flags.fromPoints)
+      throw new UsageError(`--${override} overrides a sweep; it does not apply to --from-points`);
     if (flags.fromPoints) {
       const offline = await import('../../run/offline.js');
       const targetN = flags.targetN === undefined ? undefined : Number(flags.targetN);

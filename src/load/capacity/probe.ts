@@ -16,6 +16,8 @@ export interface RateProbeOptions {
   outDir: string;
   signal?: AbortSignal;
   baseDir?: string;
+  /** Generator threads: 0 runs it on the caller's thread (default); 1 keeps it apart from the caller's work and GC. */
+  workers?: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export function rateProbe(o: RateProbeOptions): (rate: number) => Promise<TrialM
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.baseDir ? { baseDir: o.baseDir } : {}),
       allowDroppedIterations: true,
-      workers: 0,
+      workers: o.workers ?? 0,
     });
     const s = section.scenarios[0];
     const d = s?.metrics.http_req_duration?.values ?? {};
@@ -65,6 +67,7 @@ export function rateProbe(o: RateProbeOptions): (rate: number) => Promise<TrialM
       droppedIterations: s?.metrics.dropped_iterations?.values.count ?? 0,
       generatorSaturated: s?.generatorSaturated ?? false,
       achievedRate: reqs?.rate ?? 0,
+      ...(s ? { durationSec: s.durationMs / 1000 } : {}),
     };
   };
 }

@@ -18,6 +18,8 @@ export interface TrialMeasure {
   droppedIterations: number;
   generatorSaturated: boolean;
   achievedRate: number;
+  /** Wall seconds of the measured phase. */
+  durationSec?: number;
 }
 
 export interface CapacitySearchOptions {

@@ -19,6 +19,9 @@ export interface PointInput {
   foreignCpu?: number | null;
   flags?: string[];
   quotaThrottled?: ScalePoint['quotaThrottled'];
+  measure?: ScalePoint['measure'];
+  measuredSec?: number[];
+  capacity?: ScalePoint['capacity'];
 }
 
 /** A unit's or the shared part's budget counts as reached when it was throttled in at least this share of periods. */
@@ -40,6 +43,7 @@ export interface AnalyseOptions {
   /** The scale model's CPU budgets: N fits the system under test when N·unitCpus + sharedCpus ≤ sutCores. */
   budget?: { unitCpus: number; sharedCpus: number };
   cpuQuota?: ScaleSection['cpuQuota'];
+  measure?: ScaleSection['measure'];
   fit?: UslFitOptions;
   notes?: string[];
   partial?: boolean;
@@ -157,6 +161,9 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
       foreignCpu,
       flags,
       ...(p.quotaThrottled ? { quotaThrottled: p.quotaThrottled } : {}),
+      ...(p.measure ? { measure: p.measure } : {}),
+      ...(p.measuredSec ? { measuredSec: p.measuredSec } : {}),
+      ...(p.capacity ? { capacity: p.capacity } : {}),
     };
   });
 
@@ -181,6 +188,7 @@ export function analysePoints(input: PointInput[], opts: AnalyseOptions = {}): S
     // Points from a file were measured elsewhere: only a given sutCores says anything about them.
     ...(mode !== 'points' || opts.sutCores !== undefined ? { sutCores } : {}),
     targetN,
+    ...(opts.measure ? { measure: opts.measure } : {}),
     points,
     fit: 'error' in fitted ? null : fitted,
     notes,

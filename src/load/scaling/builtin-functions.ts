@@ -14,6 +14,10 @@ function pointEvidence(section: ScaleSection): Evidence[] {
       `N=${p.n}: X=${fmt(p.throughput, 4)} req/s` +
       (p.efficiency !== null ? `, E=${p.efficiency.toFixed(3)}` : '') +
       (p.latencyP99Ms !== null ? `, p99=${fmt(p.latencyP99Ms)} ms` : '') +
+      (p.capacity
+        ? ` (capacity under SLO p99 < ${p.capacity.slo.p99Ms} ms` +
+          (p.capacity.knee ? `, knee ${p.capacity.knee.low}–${p.capacity.knee.high} req/s)` : ')')
+        : '') +
       (p.flags.length ? ` [${p.flags.join(', ')}]` : ''),
     data: {
       n: p.n,
@@ -24,6 +28,7 @@ function pointEvidence(section: ScaleSection): Evidence[] {
       errors: p.errors,
       foreignCpu: p.foreignCpu,
       flags: p.flags,
+      ...(p.measure ? { measure: p.measure } : {}),
     },
   }));
 }
@@ -117,6 +122,22 @@ export function judgeScalingEfficiency(ctx: FitnessContext): FitnessValue {
     reasons.push(`no steady state at N=${unstable.map((p) => p.n).join(', ')}: repeats differ by more than 20%`);
   }
   if (reasons.length) return { value: point.efficiency, verdict: 'inconclusive', reason: reasons.join('; '), evidence };
+  // Capacity per step whose budget ran out while the SLO held: X there is only a lower bound. At the target N, so is
+  // E (it may still meet the target); at the reference step, E is bounded from above, which decides nothing.
+  const budgetNote = (p: typeof point) =>
+    `X(${p.n}) is a lower bound (${p.capacity?.stoppedEarly ?? 'the SLO still held at the highest rate tried'})`;
+  if (reference.flags.includes('lower-bound')) {
+    return { value: point.efficiency, verdict: 'inconclusive', reason: budgetNote(reference), evidence };
+  }
+  if (point.flags.includes('lower-bound')) {
+    return {
+      value: point.efficiency,
+      verdict: 'inconclusive',
+      valueIsLowerBound: true,
+      reason: `${budgetNote(point)}: E(${point.n}) is too`,
+      evidence,
+    };
+  }
   return { value: point.efficiency, evidence };
 }
 

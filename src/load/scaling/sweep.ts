@@ -5,7 +5,8 @@
 import os from 'node:os';
 import { ConfigError, TargetUnreachableError, UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ScalePoint, ScaleSection } from '../../core/result-scale.js';
+import type { ScaleMeasure, ScalePoint, ScaleSection } from '../../core/result-scale.js';
+import { measureCapacityStep, type StepCapacityOptions } from './capacity-step.js';
 import { closedRun, type ClosedRun, type SweepEngine } from './closed-run.js';
 import { assertReachable } from '../target-preflight.js';
 import { analysePoints, DEFAULT_FOREIGN_CPU_BOUND, defaultTargetN, type PointInput } from './analyse.js';
@@ -62,6 +63,15 @@ export interface SweepOptions {
   connections?: number;
   /** Closed-model load generator per step. Default 'autocannon'. */
   engine?: SweepEngine;
+  /**
+   * How X(N) is measured: 'closed-max' (default), or 'capacity', a capacity search per step (native engine, open
+   * model) whose sustainable rate is X(N); `repeats` are then trials per rate and `durationSec` a trial's length.
+   */
+  measure?: ScaleMeasure;
+  /** measure 'capacity': the SLO, rates and the per-step time budget. */
+  capacity?: StepCapacityOptions;
+  /** Lines about the run's configuration (e.g. command-line overrides), added to the section's notes. */
+  extraNotes?: string[];
   /** Request path of the sweep, e.g. '/api/pitches/public?tab=new'. */
   path: string;
   method?: string;
@@ -125,6 +135,8 @@ interface StepMeasure {
   split: boolean;
   /** Responses plus requests that got none (socket errors, timeouts). */
   attempts: number;
+  /** measure 'capacity': why no rate counted as sustainable (the step fails). */
+  capacityFailure?: string;
 }
 
 export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
@@ -143,8 +155,11 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   const perWorker = opts.connections ?? 8;
   if (!Number.isInteger(perWorker) || perWorker < 1)
     throw new ConfigError(`must be a positive integer, got ${opts.connections}`, 'scale.connections');
+  const measure = opts.measure ?? 'closed-max';
+  if (measure === 'capacity') checkCapacityOptions(opts);
   const cores = os.availableParallelism();
   const notes: string[] = [`${cores} cores on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'})`];
+  notes.push(...(opts.extraNotes ?? []));
 
   let plan: PinPlan | null = null;
   let generatorMask: string | null = null;
@@ -187,18 +202,22 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   }
   const sampling = cpuSamplingAvailable();
   if (!sampling) notes.push('foreign CPU not measured (no /proc)');
-  notes.push(
-    `closed model with ${opts.engine ?? 'autocannon'}: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 ${(opts.engine ?? 'autocannon') === 'autocannon' ? 'in whole ms ' : ''}(median of repeats)`,
-  );
+  if (measure === 'capacity') notes.push(capacityNote(opts));
+  else
+    notes.push(
+      `closed model with ${opts.engine ?? 'autocannon'}: ${opts.mode === 'concurrency' ? 'N connections' : `${perWorker} connections per ${opts.mode === 'workers' ? 'worker' : 'replica'}`}, warm-up ${opts.warmupSec} s, ${opts.repeats} × ${opts.durationSec} s per step, X(N) = median of repeats; latency p99 ${(opts.engine ?? 'autocannon') === 'autocannon' ? 'in whole ms ' : ''}(median of repeats)`,
+    );
 
   const measured: PointInput[] = [];
   // Fixed before the first step: a sweep that stops early is judged at the N it set out to reach, never a smaller one.
   const targetN = opts.targetN ?? defaultTargetN(steps, opts.mode, sutCores, budget)!;
   let failedStep: ScaleSection['failedStep'];
+  const engine = measure === 'capacity' ? 'native' : (opts.engine ?? 'autocannon');
   const section = (partial: boolean): ScaleSection => ({
     ...analysePoints(measured, {
       mode: opts.mode,
-      engine: opts.engine ?? 'autocannon',
+      engine,
+      measure,
       cores,
       sutCores,
       generatorCores,
@@ -230,8 +249,11 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
         });
       }
       let result: StepMeasure;
+      const last = measured.at(-1);
+      // Capacity: the first step starts at startRate, later ones at the previous X scaled linearly by N.
+      const startRate = last ? (last.throughput * n) / last.n : (opts.capacity?.startRate ?? 100);
       try {
-        result = await measureStep(n, target, opts, perWorker, plan, sampling, quota);
+        result = await measureStep(n, target, opts, perWorker, plan, sampling, quota, startRate);
       } catch (e) {
         if (e instanceof TargetUnreachableError) {
           throw new ScaleSweepError(`scale step N=${n}: the target stopped answering: ${e.message}`, section(true), n, {
@@ -249,6 +271,10 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       if (result.point.flags?.includes('no-data')) {
         notes.push(`interrupted during N = ${n}`);
         return section(true);
+      }
+      if (result.capacityFailure) {
+        failedStep = { n, reason: result.capacityFailure };
+        throw new ScaleSweepError(`scale step N=${n}: ${result.capacityFailure}`, section(true), n);
       }
       if (result.errorRate > maxErrorRate) {
         const reason =
@@ -282,6 +308,46 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   } finally {
     if (generatorMask) restoreAffinity(process.pid, generatorMask);
   }
+}
+
+/** measure 'capacity' needs the native engine's open model and a sane SLO; one-line errors name the key. */
+function checkCapacityOptions(opts: SweepOptions): void {
+  if (opts.mode === 'concurrency') {
+    throw new ConfigError(
+      "'capacity' needs N to be instances (mode 'workers' or 'command'); in mode 'concurrency' N is the client " +
+        'connection count, which an open model does not have',
+      'scale.measure',
+    );
+  }
+  if (opts.engine === 'autocannon')
+    throw new ConfigError("'capacity' runs the native engine's open model; autocannon has none", 'scale.engine');
+  const c = opts.capacity;
+  if (!c) throw new ConfigError("'capacity' needs an SLO (scale.capacity.slo or capacity.slo)", 'scale.measure');
+  if (!(c.slo.p99Ms > 0)) throw new ConfigError(`must be above 0 ms, got ${c.slo.p99Ms}`, 'scale.capacity.slo.p99Ms');
+  if (!(c.slo.maxErrorRate >= 0 && c.slo.maxErrorRate <= 1))
+    throw new ConfigError(`must be between 0 and 1, got ${c.slo.maxErrorRate}`, 'scale.capacity.slo.maxErrorRate');
+  for (const [key, v] of [
+    ['startRate', c.startRate],
+    ['maxRate', c.maxRate],
+    ['budget', c.budgetSec],
+  ] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new ConfigError(`must be above 0, got ${v}`, `scale.capacity.${key}`);
+  }
+  if (c.precision !== undefined && !(c.precision > 0 && c.precision <= 1))
+    throw new ConfigError(`must be above 0 and at most 1, got ${c.precision}`, 'scale.capacity.precision');
+}
+
+function capacityNote(opts: SweepOptions): string {
+  const c = opts.capacity!;
+  return (
+    `open-model capacity per step (native engine): X(N) = the highest arrival rate at which p99 < ${c.slo.p99Ms} ms, ` +
+    `errors < ${(c.slo.maxErrorRate * 100).toFixed(2)}%, no dropped iterations and the generator is not saturated; ` +
+    `rates from ${c.startRate ?? 100} req/s at the first step and from the previous X scaled by N after, doubling ` +
+    `or halving, then bisection to ${((c.precision ?? 0.1) * 100).toFixed(0)}%; ${opts.repeats} trial(s) of ` +
+    `${opts.durationSec} s after ${opts.warmupSec} s warm-up per rate; ${c.budgetSec ?? 30} s budget per step ` +
+    '(a step whose budget ran out while the SLO held is flagged lower-bound)'
+  );
 }
 
 interface QuotaSetup {
@@ -387,6 +453,7 @@ async function measureStep(
   plan: PinPlan | null,
   sampling: boolean,
   quota: QuotaSetup | null,
+  startRate: number,
 ): Promise<StepMeasure> {
   if (plan && target.pids.length) {
     const all = withDescendants(target.pids, readAllProcesses());
@@ -394,7 +461,7 @@ async function measureStep(
   }
   const quotaPlan = quota ? applyQuota(n, target, quota) : null;
   try {
-    return await measureStepRuns(n, target, opts, perWorker, sampling, quotaPlan);
+    return await measureStepRuns(n, target, opts, perWorker, sampling, quotaPlan, startRate);
   } finally {
     quotaPlan?.remove();
   }
@@ -407,6 +474,7 @@ async function measureStepRuns(
   perWorker: number,
   sampling: boolean,
   quotaPlan: QuotaPlan | null,
+  startRate: number,
 ): Promise<StepMeasure> {
   const url = joinUrl(target.url, opts.path);
   const connections = opts.mode === 'concurrency' ? n : n * perWorker;
@@ -420,28 +488,83 @@ async function measureStepRuns(
   };
   await assertReachable(url, 2000);
   const engine = opts.engine ?? 'autocannon';
+  const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;
+  const throttle = () => {
+    const unitsBefore = quotaPlan ? snapshot(quotaPlan.units) : null;
+    const sharedBefore = quotaPlan?.shared ? snapshot([quotaPlan.shared]) : null;
+    return () =>
+      quotaPlan
+        ? {
+            units: throttledShare(unitsBefore, snapshot(quotaPlan.units)),
+            shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
+          }
+        : undefined;
+  };
+  if (opts.measure === 'capacity') {
+    const throttled = throttle();
+    sampler?.start();
+    const c = await measureCapacityStep({
+      ...base,
+      startRate,
+      repeats: opts.repeats,
+      trialSec: opts.durationSec,
+      warmupSec: opts.warmupSec,
+      options: opts.capacity!,
+    });
+    const share = sampler?.stop();
+    const quotaThrottled = throttled();
+    const aborted = Boolean(opts.signal?.aborted);
+    const lastTried = c.capacity.steps.at(-1);
+    return {
+      point: {
+        n,
+        throughput: c.rate ?? 0,
+        runs: c.rate === null ? [] : [c.rate],
+        latencyP99Ms: c.latencyP99Ms,
+        errors: c.errors,
+        foreignCpu: share ? share.foreign : null,
+        flags: aborted && c.rate === null ? ['no-data'] : c.capacity.lowerBound ? ['lower-bound'] : [],
+        measure: 'capacity',
+        measuredSec: c.measuredSec,
+        capacity: c.capacity,
+        ...(quotaThrottled ? { quotaThrottled } : {}),
+      },
+      errorRate: 0,
+      failures: 0,
+      attempts: 0,
+      socketErrors: 0,
+      non2xx: 0,
+      split: true,
+      ...(c.rate === null && !aborted
+        ? {
+            capacityFailure:
+              c.capacity.stoppedEarly ??
+              `no rate met the SLO (p99 < ${c.capacity.slo.p99Ms} ms, errors < ` +
+                `${(c.capacity.slo.maxErrorRate * 100).toFixed(2)}%, no drops)` +
+                (lastTried ? `, down to ${lastTried.rate} req/s` : ''),
+          }
+        : {}),
+    };
+  }
   if (opts.warmupSec > 0) await closedRun(engine, { ...base, durationSec: opts.warmupSec });
 
-  const sampler = sampling ? new CpuSampler(() => [process.pid, ...target.pids]) : null;
-  const unitsBefore = quotaPlan ? snapshot(quotaPlan.units) : null;
-  const sharedBefore = quotaPlan?.shared ? snapshot([quotaPlan.shared]) : null;
+  const throttled = throttle();
   const runs: ClosedRun[] = [];
+  const measuredSec: number[] = [];
   const foreign: number[] = [];
   for (let r = 0; r < opts.repeats; r++) {
     if (opts.signal?.aborted) break;
     sampler?.start();
+    const t0 = performance.now();
     const run = await closedRun(engine, { ...base, durationSec: opts.durationSec });
+    const wall = (performance.now() - t0) / 1000;
     const share = sampler?.stop();
     if (share) foreign.push(share.foreign);
     if (run.aborted && run.requests === 0) break;
     runs.push(run);
+    measuredSec.push(wall);
   }
-  const quotaThrottled = quotaPlan
-    ? {
-        units: throttledShare(unitsBefore, snapshot(quotaPlan.units)),
-        shared: quotaPlan.shared ? throttledShare(sharedBefore, snapshot([quotaPlan.shared])) : null,
-      }
-    : undefined;
+  const quotaThrottled = throttled();
   if (runs.length === 0) {
     return {
       point: { n, throughput: 0, runs: [], errors: 0, flags: ['no-data'] },
@@ -474,6 +597,8 @@ async function measureStepRuns(
       errors: failures,
       foreignCpu: foreign.length ? foreign.reduce((a, b) => Math.max(a, b)) : null,
       flags: [],
+      measure: 'closed-max',
+      measuredSec,
       ...(quotaThrottled ? { quotaThrottled } : {}),
     },
     errorRate: attempts > 0 ? failures / attempts : 0,

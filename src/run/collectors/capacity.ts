@@ -13,7 +13,9 @@ export const capacityCollector: Collector<'capacity'> = {
     const seconds = (v: string | undefined, fallback: string, key: string) =>
       load.parseDuration(v ?? fallback, key) / 1000;
     const slo = { p99Ms: cfg.slo?.p99Ms ?? 200, maxErrorRate: cfg.slo?.maxErrorRate ?? 0.01 };
-    const trialSec = seconds(cfg.trial, '2s', 'capacity.trial');
+    const { capacityOverrides } = await import('../../load/overrides.js');
+    const overridden = capacityOverrides(flags.loadOverrides, flags.strictOverrides ?? false);
+    const trialSec = overridden.durationSec ?? seconds(cfg.trial, '2s', 'capacity.trial');
     const warmupSec = seconds(cfg.warmup, '1s', 'capacity.warmup');
     const timeBudgetSec = seconds(cfg.timeBudget, '40s', 'capacity.timeBudget');
     const repeats = cfg.repeats ?? 2;
@@ -67,6 +69,7 @@ export const capacityCollector: Collector<'capacity'> = {
         fit: ctx.fitness.scale?.fit ?? null,
         notes: [
           `open model (constant arrival rate), ${warmupSec} s warm-up per trial; rates from ${cfg.startRate ?? 100} req/s, doubling, then bisection`,
+          ...overridden.notes,
         ],
         partial: signal.aborted,
       });

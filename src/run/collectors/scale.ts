@@ -25,6 +25,23 @@ export const scaleCollector: Collector<'scale'> = {
         'scale.mode',
       );
     }
+    const measure = cfg.measure ?? 'closed-max';
+    const { sweepOverrides } = await import('../../load/overrides.js');
+    const overridden = sweepOverrides(flags.loadOverrides, { mode, measure, strict: flags.strictOverrides ?? false });
+    const slo = {
+      p99Ms: cfg.capacity?.slo?.p99Ms ?? resolved.config.capacity?.slo?.p99Ms ?? 200,
+      maxErrorRate: cfg.capacity?.slo?.maxErrorRate ?? resolved.config.capacity?.slo?.maxErrorRate ?? 0.01,
+    };
+    const stepCapacity =
+      measure === 'capacity'
+        ? {
+            slo,
+            startRate: cfg.capacity?.startRate,
+            maxRate: cfg.capacity?.maxRate,
+            precision: cfg.capacity?.precision,
+            budgetSec: load.parseDuration(cfg.capacity?.budget ?? '30s', 'scale.capacity.budget') / 1000,
+          }
+        : undefined;
     const quota = mode === 'workers' && cfg.cpuQuota ? cfg.cpuQuota : undefined;
     // One seeded data folder for the whole sweep: each step starts on the same data, seeded once.
     const fs = await import('node:fs');
@@ -38,8 +55,11 @@ export const scaleCollector: Collector<'scale'> = {
       targetN: cfg.targetN,
       repeats: cfg.repeats ?? 1,
       warmupSec: load.parseDuration(cfg.warmup ?? '2s', 'scale.warmup') / 1000,
-      durationSec: load.parseDuration(cfg.duration ?? '5s', 'scale.duration') / 1000,
-      connections: cfg.connections,
+      durationSec: overridden.durationSec ?? load.parseDuration(cfg.duration ?? '5s', 'scale.duration') / 1000,
+      connections: overridden.connections ?? cfg.connections,
+      measure,
+      ...(stepCapacity ? { capacity: stepCapacity } : {}),
+      extraNotes: overridden.notes,
       // The default config's path is the bundled platform's; a foreign target gets '/'.
       path: (flags.baseUrl && resolved.isDefault ? undefined : cfg.path) ?? '/',
       maxErrorRate: cfg.maxErrorRate,
@@ -56,9 +76,11 @@ export const scaleCollector: Collector<'scale'> = {
           }
         : {}),
       signal,
-      onStep: (p: { n: number; throughput: number; efficiency: number | null }) => {
+      onStep: (p: { n: number; throughput: number; efficiency: number | null; flags: string[] }) => {
         const e = p.efficiency !== null ? `, E=${p.efficiency.toFixed(2)}` : '';
-        log(`  scale N=${p.n}: ${p.throughput.toFixed(0)} req/s${e}`);
+        const how = measure === 'capacity' ? ` sustainable (p99 < ${slo.p99Ms} ms)` : '';
+        const bound = p.flags.includes('lower-bound') ? ' (lower bound: budget spent while the SLO held)' : '';
+        log(`  scale N=${p.n}: ${p.throughput.toFixed(0)} req/s${how}${e}${bound}`);
       },
       startTarget:
         mode === 'command'
