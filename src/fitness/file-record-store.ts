@@ -93,6 +93,12 @@ export class FileRecordStore<R> {
     if (this.loaded.get(rel) !== record) this.changed.add(rel);
   }
 
+  /** Whether a file that had a record is not kept in this run (call before `save`). */
+  hasRemovals(): boolean {
+    for (const rel of this.loaded.keys()) if (!this.current.has(rel)) return true;
+    return false;
+  }
+
   /** Persists exactly the files kept in this run; writes nothing when nothing changed. Best effort. */
   save(meta = ''): void {
     const removed = [...this.loaded.keys()].filter((rel) => !this.current.has(rel));

@@ -157,6 +157,7 @@ export const detectorAnalysis: StaticAnalysis = {
       text: (rel) => ctx.built.texts?.get(rel) ?? readSource(ctx.root, rel),
       ...(ctx.built.hashes ? { hashes: ctx.built.hashes } : {}),
       ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
+      ...(ctx.structureKey ? { structureKey: ctx.structureKey } : {}),
     });
     ctx.section.detectors = { ...detectors, ...(ctx.built.cache ? { cache: ctx.built.cache } : {}) };
   },

@@ -78,6 +78,22 @@ describe('a warm re-run after one changed file sees the change and equals an unc
     expect(warm.findings).toEqual(fresh.findings);
   });
 
+  it('a new outbound call in one file: the detectors report it (their cached results are not reused)', async () => {
+    const before = (await collect(true)).section.detectors.unprotectedCalls as Array<{ file: string }>;
+    expect(before.some((c) => c.file === 'src/utils/http.ts')).toBe(false);
+    edit(
+      'src/utils/http.ts',
+      (t) => `${t}\nexport async function ping(): Promise<Response> {\n  return fetch('https://x');\n}\n`,
+    );
+    const warm = await collect(true);
+    expect(warm.section.detectors.unprotectedCalls).toContainEqual(
+      expect.objectContaining({ file: 'src/utils/http.ts', callee: 'fetch' }),
+    );
+    const fresh = await collect(false);
+    expect(warm.section).toEqual(fresh.section);
+    expect(warm.findings).toEqual(fresh.findings);
+  });
+
   it('a removed import, an edit that keeps the SQL, and a deleted file', async () => {
     edit('src/utils/http.ts', (t) => t.replace("import { listNdas } from '../services/nda-service';\n", ''));
     edit('src/services/nda-service.ts', (t) => `${t}\nexport const touched = 1;\n`);

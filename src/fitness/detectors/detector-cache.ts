@@ -11,6 +11,13 @@ export class DetectorCache {
   private readonly records: FileRecordStore<[hash: string, facts: FileFacts]> | undefined;
   hits = 0;
   misses = 0;
+  /** Set when a file's facts differ from its previous record's (or it had none): the fact set changed. */
+  private factsChanged = false;
+  /**
+   * After `save`: names this run's set of facts. It stays the same while every file's facts do (an edit that changed
+   * no fact), so results computed from the facts alone can be cached under it. Undefined without a cache folder.
+   */
+  factsVersion: string | undefined;
 
   /** `options`: the detector names in use (other client / wrapper / middleware names give other facts). */
   constructor(cacheDir: string | undefined, options: unknown) {
@@ -49,12 +56,16 @@ export class DetectorCache {
     }
     this.misses++;
     const facts = compute(t ?? text(rel));
+    if (!hit || JSON.stringify(hit[1]) !== JSON.stringify(facts)) this.factsChanged = true;
     this.records.keep(rel, [hash, facts]);
     return facts;
   }
 
-  /** Writes exactly this run's files (nothing when nothing changed). */
+  /** Writes exactly this run's files (nothing when nothing changed), with the version of its fact set. */
   save(): void {
-    this.records?.save();
+    if (!this.records) return;
+    const same = !this.factsChanged && !this.records.hasRemovals() && this.records.loadedMeta !== '';
+    this.factsVersion = same ? this.records.loadedMeta : crypto.randomBytes(12).toString('base64url');
+    this.records.save(this.factsVersion);
   }
 }

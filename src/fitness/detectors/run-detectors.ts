@@ -1,7 +1,9 @@
 import type { StaticConfig } from '../../config/types.js';
 import type { Finding } from '../../core/result.js';
 import type { DependencyGraph } from '../../core/result-static.js';
+import { createHash } from 'node:crypto';
 import type { ServiceMatcher } from '../service-map.js';
+import { cachedByStructure } from '../structure-key.js';
 import {
   clientCallPrefilter,
   DEFAULT_CLIENTS,
@@ -28,7 +30,13 @@ export function runDetectors(
   matcher: ServiceMatcher,
   config: DetectorConfig,
   findings: Finding[],
-  io: { text: (rel: string) => string; hashes?: Map<string, string>; cacheDir?: string },
+  io: {
+    text: (rel: string) => string;
+    hashes?: Map<string, string>;
+    cacheDir?: string;
+    /** The graph's structure key (structure-key.ts): with it, the detectors' results are cached. */
+    structureKey?: string;
+  },
 ): Record<string, unknown> {
   const enabled = ['mixedResponsibilities', 'circuitBreakers', 'rateLimits'] as const;
   if (enabled.every((d) => config[d] === false)) return {};
@@ -55,22 +63,34 @@ export function runDetectors(
       return { file: m.path, service: m.service, facts };
     });
   cache.save();
-  const out: Record<string, unknown> = {};
-  if (config.mixedResponsibilities !== false) {
-    const r = detectMixedResponsibilities(files, graph, matcher.names);
-    out.mixedResponsibilities = r.files;
-    findings.push(...r.findings);
-  }
-  if (config.circuitBreakers !== false) {
-    const r = detectUnprotectedCalls(files);
-    out.unprotectedCalls = r.calls;
-    findings.push(...r.findings);
-  }
-  if (config.rateLimits !== false) {
-    const r = detectMissingRateLimits(files, graph, config.rateLimits ?? {});
-    out.rateLimits = r.statuses;
-    findings.push(...r.findings);
-  }
-  out.factCache = { hits: cache.hits, misses: cache.misses };
-  return out;
+  // Same facts, graph, services and options: the same results (an edit that changed no fact reuses them).
+  const key =
+    io.structureKey && cache.factsVersion
+      ? createHash('sha1')
+          .update(JSON.stringify([cache.factsVersion, io.structureKey, config, matcher.names]))
+          .update(files.map((f) => f.service ?? '\0').join('\n'))
+          .digest('base64url')
+      : undefined;
+  const results = cachedByStructure(io.cacheDir, 'detector-results', key, () => {
+    const out: Record<string, unknown> = {};
+    const found: Finding[] = [];
+    if (config.mixedResponsibilities !== false) {
+      const r = detectMixedResponsibilities(files, graph, matcher.names);
+      out.mixedResponsibilities = r.files;
+      found.push(...r.findings);
+    }
+    if (config.circuitBreakers !== false) {
+      const r = detectUnprotectedCalls(files);
+      out.unprotectedCalls = r.calls;
+      found.push(...r.findings);
+    }
+    if (config.rateLimits !== false) {
+      const r = detectMissingRateLimits(files, graph, config.rateLimits ?? {});
+      out.rateLimits = r.statuses;
+      found.push(...r.findings);
+    }
+    return { out, findings: found };
+  });
+  findings.push(...results.findings);
+  return { ...results.out, factCache: { hits: cache.hits, misses: cache.misses } };
 }
