@@ -26,6 +26,7 @@ export const tableAnalysis: StaticAnalysis = {
       text,
       ...(ctx.built.hashes ? { hashes: ctx.built.hashes } : {}),
       ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
+      ...(ctx.structureKey ? { structureKey: ctx.structureKey } : {}),
     });
     ctx.section.tables = r.tables;
     ctx.findings.push(...r.findings);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { FileRecordStore } from '../file-record-store.js';
 import type { TableAccess, TableUse } from './sql-tables.js';
 
@@ -20,6 +21,12 @@ export class TableCache {
   private readonly records: FileRecordStore<TableRecord> | undefined;
   hits = 0;
   misses = 0;
+  private sqlChanged = false;
+  /**
+   * After `save`: names this run's set of SQL facts; it stays the same while every changed file's facts equal its
+   * previous ones, so results computed from them can be cached under it. Undefined without a cache folder.
+   */
+  sqlVersion: string | undefined;
 
   constructor(cacheDir: string | undefined, parser: string) {
     this.records = cacheDir
@@ -46,10 +53,15 @@ export class TableCache {
 
   store(rel: string, hash: string, sql: FileSql, parsed: ParsedStatements): void {
     this.misses++;
+    const previous = this.records?.get(rel);
+    if (!previous || JSON.stringify(previous[1]) !== JSON.stringify(sql)) this.sqlChanged = true;
     this.records?.keep(rel, [hash, sql, parsed]);
   }
 
   save(): void {
-    this.records?.save();
+    if (!this.records) return;
+    const same = !this.sqlChanged && !this.records.hasRemovals() && this.records.loadedMeta !== '';
+    this.sqlVersion = same ? this.records.loadedMeta : crypto.randomBytes(12).toString('base64url');
+    this.records.save(this.sqlVersion);
   }
 }

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Finding } from '../../core/result.js';
 import type { TableOwnership, TableReference, TableRow } from '../../core/result-domain.js';
 import { contentHash } from '../extraction-cache.js';
 import { fingerprintOf } from '../fingerprint.js';
+import { cachedByStructure } from '../structure-key.js';
 import { readsAsSql, sqlInSource } from './sql-literals.js';
 import { loadSqlParser, tablesOfSql, type TableUse } from './sql-tables.js';
 import { TableCache, type FileSql, type ParsedStatements } from './table-cache.js';
@@ -46,6 +48,8 @@ export interface TableInput {
   text: (rel: string) => string;
   hashes?: Map<string, string>;
   cacheDir?: string;
+  /** The graph's structure key (structure-key.ts): with it, the table results are cached. */
+  structureKey?: string;
 }
 
 /** The owner column of a file: its service, else "(no service)"; its folder when no services are configured. */
@@ -61,9 +65,7 @@ function ownerOf(m: { path: string; service: string | null }, servicesConfigured
  */
 export async function analyseTables(input: TableInput): Promise<{ tables: TableOwnership; findings: Finding[] }> {
   const cache = new TableCache(input.cacheDir, SQL_PARSER);
-  const byTable = new Map<string, TableReference[]>();
-  let statements = 0;
-  let unparsed = 0;
+  const sqlOf: FileSql[] = [];
   for (const m of input.modules) {
     const hash = input.hashes?.get(m.path) ?? contentHash(input.text(m.path));
     let sql = cache.cached(m.path, hash);
@@ -79,6 +81,37 @@ export async function analyseTables(input: TableInput): Promise<{ tables: TableO
       });
       cache.store(m.path, hash, sql, parsed);
     }
+    sqlOf.push(sql);
+  }
+  cache.save();
+  // The same SQL facts, modules, owners and judged files give the same tables (an edit that left SQL alone).
+  const key =
+    input.structureKey && cache.sqlVersion
+      ? createHash('sha1')
+          .update(JSON.stringify([cache.sqlVersion, input.structureKey, input.servicesConfigured]))
+          .update(input.modules.map((m) => m.service ?? '\0').join('\n'))
+          .digest('base64url')
+      : undefined;
+  const owned = cachedByStructure(input.cacheDir, 'table-results', key, () => tablesOf(input, sqlOf));
+  const tableOwnership: TableOwnership = {
+    owners: input.servicesConfigured ? 'services' : 'folders',
+    parser: SQL_PARSER,
+    statements: owned.statements,
+    unparsed: owned.unparsed,
+    cache: { hits: cache.hits, misses: cache.misses },
+    tables: owned.tables,
+    violations: owned.violations,
+  };
+  return { tables: tableOwnership, findings: owned.findings };
+}
+
+/** The table rows, violations and findings from each module's SQL facts (`sqlOf`, in module order). */
+function tablesOf(input: TableInput, sqlOf: FileSql[]) {
+  const byTable = new Map<string, TableReference[]>();
+  let statements = 0;
+  let unparsed = 0;
+  input.modules.forEach((m, i) => {
+    const sql = sqlOf[i];
     statements += sql.statements;
     unparsed += sql.unparsed;
     const owner = ownerOf(m, input.servicesConfigured);
@@ -87,8 +120,7 @@ export async function analyseTables(input: TableInput): Promise<{ tables: TableO
       if (!refs) byTable.set(u.table, (refs = []));
       refs.push({ file: m.path, line: u.line, access: u.access, owner, live: input.judged(m.path) });
     }
-  }
-  cache.save();
+  });
 
   const tables: TableRow[] = [...byTable.keys()].sort().map((table) => {
     const refs = byTable.get(table)!.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -116,14 +148,5 @@ export async function analyseTables(input: TableInput): Promise<{ tables: TableO
     locations: v.files.map((f) => ({ file: f.file, line: f.line })),
     fingerprint: fingerprintOf('table-written-by-several-services', v.table, ...v.writers),
   }));
-  const tableOwnership: TableOwnership = {
-    owners: input.servicesConfigured ? 'services' : 'folders',
-    parser: SQL_PARSER,
-    statements,
-    unparsed,
-    cache: { hits: cache.hits, misses: cache.misses },
-    tables,
-    violations,
-  };
-  return { tables: tableOwnership, findings };
+  return { statements, unparsed, tables, violations, findings };
 }
