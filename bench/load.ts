@@ -3,16 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { GENERATOR_SEMI_SPACE_MB } from '../src/load/engines/native.js';
 
 /**
  * bench:load — the native engine against wrk (same connections, same server, same run), generator and server pinned to
  * different cores with taskset; runs interleaved and repeated, medians and ratios printed. Then the native engine's
  * open model at 60% and 90% of its own closed-model maximum: clean means send-lag p99 ≤ 2 ms and no dropped iteration
  * (issue 15 item 8: clean at ≥ 60%).
- * The native client runs in its process's main thread with the V8 young generation the engine gives its worker threads
- * (--max-semi-space-size, printed). Each open run prints what paused the generator: GC, and the time it waited for a
- * CPU other processes held (a busy machine makes send lag that is not the generator's).
+ * The native client runs in its process's main thread (node flags printed). Each open run prints what paused the
+ * generator: GC, and the time it waited for a CPU other processes held (a busy machine makes send lag that is not the
+ * generator's).
  * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,7 +65,9 @@ interface ClientResult {
   cpuWaitMs: number | null;
 }
 
-const nodeFlags = [`--max-semi-space-size=${GENERATOR_SEMI_SPACE_MB}`];
+// V8's default young generation: larger semi-spaces made each scavenge pause longer (it grows with what was allocated
+// since the last one), which is worse for the send lag than more frequent short pauses.
+const nodeFlags: string[] = [];
 
 function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: number): ClientResult {
   const [cmd, ...args] = pin(0, [
@@ -87,7 +88,7 @@ function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: 
 const server = await startServer();
 try {
   console.log(
-    `bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}; native runs warm up first (1 s closed, 2 s open; not measured) in node ${nodeFlags.join(' ')}; load average ${loadavg()
+    `bench:load — ${connections} connections, ${seconds}s runs, ${repeats} interleaved repeats; node ${process.version}; ${hasTaskset ? 'generator on core 0, server on core 1 (taskset)' : 'no taskset: unpinned'}; native runs warm up first (1 s closed, 2 s open; not measured) in node ${nodeFlags.join(' ') || 'without flags'}; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );

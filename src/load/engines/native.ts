@@ -70,19 +70,8 @@ function runInline(input: SegmentRunInput): SegmentHandle {
   };
 }
 
-/**
- * V8 young generation of a generator thread (MB; three semi-spaces' worth): 64 MB semi-spaces instead of 16 make
- * scavenges four times rarer at the same cost each, so fewer iterations are held up behind one. Every request
- * allocates a few KB (undici's parser and request objects), so at tens of thousands of requests a second the default
- * scavenges ~25 times a second. The bench client runs with the same size (--max-semi-space-size=64).
- */
-export const GENERATOR_SEMI_SPACE_MB = 64;
-
 function runInWorker(input: SegmentRunInput): SegmentHandle {
-  const worker = new Worker(workerUrl(), {
-    workerData: input,
-    resourceLimits: { maxYoungGenerationSizeMb: 3 * GENERATOR_SEMI_SPACE_MB },
-  });
+  const worker = new Worker(workerUrl(), { workerData: input });
   let last: SegmentProgress | null = null;
   const waiting: Array<(s: MetricStoreSnapshot) => void> = [];
   const done = new Promise<SegmentRunOutput>((resolve, reject) => {
