@@ -58,6 +58,10 @@ export const CapacitySectionSchema = z
       .optional()
       .describe('With a traffic model: users one instance serves, and instances for a target user count (USL).'),
     notes: z.array(z.string()),
+    overrides: z
+      .array(z.string())
+      .optional()
+      .describe('Command-line overrides (--duration) applied to the trials, and those that did not apply.'),
     partial: z.boolean().optional(),
   })
   .meta({ id: 'capacitySection' });

@@ -29,6 +29,20 @@ export const StepCapacitySchema = z.strictObject({
 });
 export type StepCapacity = z.infer<typeof StepCapacitySchema>;
 
+/** One line on a capacity-measured step: SLO, every rate tried (✓ held, ✗ broke, ? not judged), result, budget. */
+export function stepCapacityText(n: number, x: number, c: StepCapacity): string {
+  const tried = c.steps.map((st) => `${st.rate}${st.unknown ? '?' : st.ok ? '✓' : '✗'}`).join(' ');
+  const result = c.knee
+    ? `knee ${c.knee.low}–${c.knee.high} req/s`
+    : c.lowerBound
+      ? `≥ ${x} req/s (lower bound: ${c.stoppedEarly ?? 'the SLO held at every rate tried'})`
+      : (c.stoppedEarly ?? 'no sustainable rate');
+  return (
+    `N=${n}: SLO p99 < ${c.slo.p99Ms} ms, errors < ${(c.slo.maxErrorRate * 100).toFixed(2)}%; tried ${tried}; ` +
+    `${result}; ${Math.round(c.elapsedSec)} s of a ${c.budgetSec} s budget`
+  );
+}
+
 export const ScalePointSchema = z
   .strictObject({
     n: z.number().positive().describe('Workers (platform) or concurrency (foreign target).'),
@@ -107,6 +121,10 @@ export const ScaleSectionSchema = z
       .describe('Cores the system under test may use (fewer than `cores` when the load generator is pinned apart).'),
     targetN: z.number(),
     measure: ScaleMeasureSchema.optional(),
+    overrides: z
+      .array(z.string())
+      .optional()
+      .describe('Command-line overrides (--duration, --vus, ...) applied to the sweep, and those that did not apply.'),
     points: z.array(ScalePointSchema),
     fit: UslFitSchema.nullable(),
     fitNote: z.string().optional().describe('Why there is no fit, or caveats of the fit.'),

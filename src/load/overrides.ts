@@ -199,7 +199,7 @@ export function sweepOverrides(
           : {}),
       iterations: 'its steps run for a duration',
       rate: capacity
-        ? 'the capacity search chooses the rates (scale.capacity.startRate)'
+        ? 'the capacity search chooses the rates; set scale.capacity.startRate'
         : 'closed-model steps have no rate',
     },
     sweep.strict,
@@ -215,7 +215,7 @@ export function capacityOverrides(o: LoadOverrides | undefined, strict: boolean)
     {
       vus: 'it sizes VUs from each rate',
       iterations: 'its trials run for a duration',
-      rate: 'it chooses the rates (capacity.startRate, capacity.maxRate)',
+      rate: 'it chooses the rates; set capacity.startRate and capacity.maxRate',
     },
     strict,
     false,

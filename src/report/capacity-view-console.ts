@@ -42,6 +42,7 @@ export function capacityViewLines(result: Result, c: ChalkInstance, width: numbe
   );
   const notes = [cap.confidence, ...(cap.stoppedEarly ? [`stopped: ${cap.stoppedEarly}`] : [])];
   if (cap.traffic) notes.push(cap.traffic.note);
+  notes.push(...(cap.overrides ?? []));
   for (const n of notes) out.push(...indented(n, width).map((l) => c.dim(l)));
   return out;
 }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
+import { stepCapacityText } from '../core/result-scale.js';
 import {
   formatDuration,
   formatMs,
@@ -445,7 +446,11 @@ function slowestEndpoints(result: Result, c: ChalkInstance, width: number, max: 
 
 function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[] {
   const sc = result.scale!;
-  const out = ['', c.bold(`Scaling (${sc.mode}, ${sc.engine}, ${sc.cores} cores, target N=${sc.targetN})`)];
+  const measured =
+    sc.measure === 'capacity'
+      ? `, X = sustainable rate under SLO p99 < ${sc.points[0]?.capacity?.slo.p99Ms ?? '?'} ms`
+      : '';
+  const out = ['', c.bold(`Scaling (${sc.mode}, ${sc.engine}, ${sc.cores} cores, target N=${sc.targetN}${measured})`)];
   out.push(
     ...renderTextTable(
       [
@@ -467,6 +472,8 @@ function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[
       { width, indent: 2 },
     ),
   );
+  for (const p of sc.points)
+    if (p.capacity) out.push(c.dim(truncate(`  ${stepCapacityText(p.n, p.throughput, p.capacity)}`, width)));
   const f = sc.fit;
   if (f) {
     out.push(
@@ -487,6 +494,6 @@ function scaleEvidence(result: Result, c: ChalkInstance, width: number): string[
     );
   } else out.push('No USL fit.');
   if (sc.fitNote) out.push(c.dim(truncate(sc.fitNote, width)));
-  for (const n of sc.notes) out.push(c.dim(truncate(n, width)));
+  for (const n of [...(sc.overrides ?? []), ...sc.notes]) out.push(c.dim(truncate(n, width)));
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ScenarioSummary } from '../core/result-load.js';
 import type { Evidence, FitnessOutcome, Result, Verdict } from '../core/result.js';
+import { stepCapacityText } from '../core/result-scale.js';
 import { endpointLabel, endpointRows, p99Target } from './endpoint-view.js';
 import { formatLocation, groupFindings } from './findings-view.js';
 import { domainViewHtml } from './domain-view-html.js';
@@ -292,11 +293,18 @@ export function renderHtml(result: Result): string {
     );
     body.push(`<div class="panel">${renderCapacityPlot(c)}</div>`);
     body.push(`<p>${esc([c.confidence, c.stoppedEarly, c.traffic?.note].filter(Boolean).join(' · '))}</p>`);
+    for (const o of c.overrides ?? []) body.push(`<p class="reason">${esc(o)}</p>`);
   }
 
   if (result.scale) {
     const sc = result.scale;
     body.push(`<h2 id="scaling">Scaling · ${esc(sc.mode)}, ${esc(sc.engine)}, ${sc.cores} cores</h2>`);
+    const slo = sc.points.find((p) => p.capacity)?.capacity?.slo;
+    if (sc.measure === 'capacity' && slo)
+      body.push(
+        `<p>X(N) per step: the highest open-model arrival rate meeting the SLO (p99 &lt; ${slo.p99Ms} ms, errors ` +
+          `&lt; ${(slo.maxErrorRate * 100).toFixed(2)}%, no dropped iterations); a capacity search per N.</p>`,
+      );
     body.push(`<div class="panel">${renderUslPlot(sc)}</div>`);
     if (sc.fit) {
       const f = sc.fit;
@@ -326,7 +334,9 @@ export function renderHtml(result: Result): string {
       );
     }
     body.push('</tbody></table>');
-    for (const n of sc.notes) body.push(`<p class="reason">${esc(n)}</p>`);
+    for (const p of sc.points)
+      if (p.capacity) body.push(`<p class="reason">${esc(stepCapacityText(p.n, p.throughput, p.capacity))}</p>`);
+    for (const n of [...(sc.overrides ?? []), ...sc.notes]) body.push(`<p class="reason">${esc(n)}</p>`);
   }
 
   if (result.static) {

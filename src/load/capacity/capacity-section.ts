@@ -77,6 +77,8 @@ export interface CapacitySectionInput {
   traffic?: TrafficModel;
   fit?: Pick<UslFit, 'sigma' | 'kappa' | 'nMax'> | null;
   notes?: string[];
+  /** Command-line overrides applied (and not applied), one line each. */
+  overrides?: string[];
   partial?: boolean;
 }
 
@@ -105,6 +107,7 @@ export function capacitySection(i: CapacitySectionInput): CapacitySection {
       ? { traffic: trafficEstimate(search.maxSustainableRate, i.traffic, i.fit ?? null) }
       : {}),
     notes: i.notes ?? [],
+    ...(i.overrides?.length ? { overrides: i.overrides } : {}),
     ...(i.partial ? { partial: true } : {}),
   };
 }

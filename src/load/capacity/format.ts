@@ -26,6 +26,7 @@ export function formatCapacitySection(c: CapacitySection): string {
   out.push(c.confidence);
   if (c.stoppedEarly) out.push(`stopped early: ${c.stoppedEarly}`);
   if (c.traffic) out.push(c.traffic.note);
+  for (const o of c.overrides ?? []) out.push(`- ${o}`);
   for (const n of c.notes) out.push(`- ${n}`);
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 /** Plain-text sweep table and USL summary for the terminal (`pitchey-fit scale`). */
 import { formatSignificant as num } from '../../core/format.js';
 import { renderTextTable } from '../../core/format-table.js';
-import type { ScaleSection } from '../../core/result-scale.js';
+import { stepCapacityText, type ScaleSection } from '../../core/result-scale.js';
 
 /** Numbers right-aligned, the last column (flags) left-aligned; never truncated. */
 function table(rows: string[][]): string {
@@ -32,8 +32,11 @@ export function formatScaleSection(s: ScaleSection): string {
     s.sutCores !== undefined && s.sutCores !== s.cores ? `, ${s.sutCores} for the system under test` : '';
   const title = fromFile
     ? `Scaling points (from a file; target N = ${s.targetN})`
-    : `Scaling sweep (${s.mode}, ${s.engine}; ${s.cores} cores${sutCores}; target N = ${s.targetN})`;
-  const out = [`${title}${s.partial ? ' [partial]' : ''}`, table(rows), ''];
+    : `Scaling sweep (${s.mode}, ${s.engine}; ${s.cores} cores${sutCores}; target N = ${s.targetN})` +
+      (s.measure === 'capacity' ? '\nX(N) = sustainable open-model rate under the SLO (capacity search per step)' : '');
+  const out = [`${title}${s.partial ? ' [partial]' : ''}`, table(rows)];
+  for (const p of s.points) if (p.capacity) out.push(`  ${stepCapacityText(p.n, p.throughput, p.capacity)}`);
+  out.push('');
   const f = s.fit;
   if (f) {
     const level = Math.round((f.bootstrap?.level ?? 0.95) * 100);
@@ -58,6 +61,7 @@ export function formatScaleSection(s: ScaleSection): string {
     if (beyond.length) out.push(`predicted (E relative to λ): ${predicted.join('; ')}`);
   }
   if (s.fitNote) out.push(f ? `note: ${s.fitNote}` : s.fitNote);
+  for (const o of s.overrides ?? []) out.push(`- ${o}`);
   for (const n of s.notes) out.push(`- ${n}`);
   return out.join('\n');
 }

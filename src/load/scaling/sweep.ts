@@ -70,8 +70,8 @@ export interface SweepOptions {
   measure?: ScaleMeasure;
   /** measure 'capacity': the SLO, rates and the per-step time budget. */
   capacity?: StepCapacityOptions;
-  /** Lines about the run's configuration (e.g. command-line overrides), added to the section's notes. */
-  extraNotes?: string[];
+  /** Command-line overrides applied (and not applied) to the sweep, one line each; carried in the section. */
+  overrides?: string[];
   /** Request path of the sweep, e.g. '/api/pitches/public?tab=new'. */
   path: string;
   method?: string;
@@ -159,7 +159,6 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
   if (measure === 'capacity') checkCapacityOptions(opts);
   const cores = os.availableParallelism();
   const notes: string[] = [`${cores} cores on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'})`];
-  notes.push(...(opts.extraNotes ?? []));
 
   let plan: PinPlan | null = null;
   let generatorMask: string | null = null;
@@ -230,6 +229,7 @@ export async function runSweep(opts: SweepOptions): Promise<ScaleSection> {
       partial,
     }),
     ...(failedStep ? { failedStep } : {}),
+    ...(opts.overrides?.length ? { overrides: opts.overrides } : {}),
   });
 
   try {

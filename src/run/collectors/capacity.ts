@@ -69,8 +69,8 @@ export const capacityCollector: Collector<'capacity'> = {
         fit: ctx.fitness.scale?.fit ?? null,
         notes: [
           `open model (constant arrival rate), ${warmupSec} s warm-up per trial; rates from ${cfg.startRate ?? 100} req/s, doubling, then bisection`,
-          ...overridden.notes,
         ],
+        overrides: overridden.notes,
         partial: signal.aborted,
       });
     });

@@ -59,7 +59,7 @@ export const scaleCollector: Collector<'scale'> = {
       connections: overridden.connections ?? cfg.connections,
       measure,
       ...(stepCapacity ? { capacity: stepCapacity } : {}),
-      extraNotes: overridden.notes,
+      overrides: overridden.notes,
       // The default config's path is the bundled platform's; a foreign target gets '/'.
       path: (flags.baseUrl && resolved.isDefault ? undefined : cfg.path) ?? '/',
       maxErrorRate: cfg.maxErrorRate,
