@@ -155,7 +155,8 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
     const last = warmStats[warmStats.length - 1];
     console.log('');
     console.log(
-      `${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, interleaved, ${os.cpus().length} CPUs, load average ${loadAverage()})`,
+      `${label}: static check vs dependency-cruiser on ${target} (median of ${repeats} / ${theirs.length}, ` +
+        `interleaved, ${os.cpus().length} CPUs, load average ${loadAverage()})`,
     );
     console.log(
       `  ours (full check)   ${sec(oMs).padStart(9)}  peak RSS ${mb(oRss).padStart(7)}  modules ${ourStats.modules}  edges ${ourStats.edges} (internal ${ourStats.internalEdges}, unresolved ${ourStats.unresolved})`,
@@ -173,10 +174,13 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
       console.log('  depcruise           SKIPPED (BENCH_PEER=0, iteration only): no ratio against the peer');
     }
     console.log(
-      `  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check (goal <= ${goals.warmSeconds} s), ${sec(wCpu)} CPU in the check (user+sys, all threads); graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`,
+      `  warm re-run after changing one file: ${sec(wMs)} wall incl. node start, ${sec(wIn)} in the check ` +
+        `(goal <= ${goals.warmSeconds} s), ${sec(wCpu)} CPU in the check (user+sys, all threads); ` +
+        `graph cache ${JSON.stringify(last.cache)}, detector cache ${JSON.stringify(last.factCache)}`,
     );
     console.log(
-      `    CPU ms per phase of the last warm run: ${last.phases}; node start + module loading ${last.startupCpuMs.toFixed(0)}`,
+      `    CPU ms per phase of the last warm run: ${last.phases}; ` +
+        `node start + module loading ${last.startupCpuMs.toFixed(0)}`,
     );
     console.log(
       `  live ${ourStats.live} of ${ourStats.modules} modules; cycles (all/value) ${ourStats.cycles}; values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`,
