@@ -234,7 +234,9 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
 
   if (result.scale) {
     const sc = result.scale;
-    out.push('', `### Scaling (${sc.mode}, ${sc.cores} cores)`, '');
+    const slo = sc.points.find((p) => p.capacity)?.capacity?.slo;
+    const measured = sc.measure === 'capacity' && slo ? `; X = sustainable rate under SLO p99 < ${slo.p99Ms} ms` : '';
+    out.push('', `### Scaling (${sc.mode}, ${sc.cores} cores${measured})`, '');
     out.push(
       ...table(
         ['N', 'req/s', 'E(N)', 'p99'],
@@ -259,6 +261,9 @@ function renderMarkdownWith(result: Result, maxItems: number): string {
       );
     }
     if (sc.fitNote) out.push('', `_${md(sc.fitNote)}_`);
+    const lower = sc.points.filter((p) => p.flags.includes('lower-bound')).map((p) => p.n);
+    if (lower.length) out.push('', `_X is a lower bound at N = ${lower.join(', ')} (per-step budget spent)_`);
+    for (const o of sc.overrides ?? []) out.push('', `_${md(o)}_`);
   }
 
   if (result.errors.length > 0) {

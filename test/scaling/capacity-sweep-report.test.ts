@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/core/result.js';
 import type { CapacityStep } from '../../src/core/result-capacity.js';
-import { renderConsole, renderHtml, validateResult } from '../../src/report/index.js';
+import { renderConsole, renderHtml, renderMarkdown, validateResult } from '../../src/report/index.js';
 import { analysePoints } from '../../src/load/scaling/analyse.js';
 import { formatScaleSection } from '../../src/load/scaling/format.js';
 import { fullRun } from '../fixtures-results/full-run.js';
@@ -94,6 +94,9 @@ describe('a capacity-measured sweep in the reports', () => {
     );
     expect(out).toContain('N=1: SLO p99 < 200 ms, errors < 1.00%; tried 300✓ 600✗ 450✓; knee 450–600 req/s');
     expect(out).toContain("overridden from the command line: duration=2s (each step's measured run)");
+    const markdown = renderMarkdown(result);
+    expect(markdown).toContain('### Scaling (command, 2 cores; X = sustainable rate under SLO p99 < 200 ms)');
+    expect(markdown).toContain('_X is a lower bound at N = 2 (per-step budget spent)_');
     const html = renderHtml(result);
     expect(html).toContain('X(N) per step: the highest open-model arrival rate meeting the SLO (p99 &lt; 200 ms');
     expect(html).toContain('N=2: SLO p99 &lt; 200 ms, errors &lt; 1.00%; tried 900✓; ≥ 900 req/s (lower bound');
