@@ -18,6 +18,9 @@ const CONVENTION_GLOBS = [
   'bin/*.{ts,mts,cts,js,mjs,cjs}',
 ];
 
+/** Forward slashes (a no-op where they are the separator already: a workspace can export thousands of files). */
+const toPosix = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
+
 function readJson(file: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -59,9 +62,7 @@ function packageJsonEntries(
       const matches = patternSources(target, builds);
       const prefix = pkgDir + path.sep;
       for (const m of modules) {
-        if (m.startsWith(prefix) && matches(m.slice(prefix.length).split(path.sep).join('/'))) {
-          found.push([m, `${label} ${at}`]);
-        }
+        if (m.startsWith(prefix) && matches(toPosix(m.slice(prefix.length)))) found.push([m, `${label} ${at}`]);
       }
       continue;
     }
@@ -137,7 +138,9 @@ export function findEntryPoints(
       return false;
     }
   };
-  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+  const rootPrefix = root + path.sep;
+  const rel = (abs: string) =>
+    abs.startsWith(rootPrefix) ? toPosix(abs.slice(rootPrefix.length)) : toPosix(path.relative(root, abs));
   const absModules = modules.map((m) => path.join(root, m));
   const out = new Map<string, EntryPoint>();
   const add = (file: string, source: EntrySource, via: string) => {
