@@ -47,13 +47,16 @@ export function buildModuleView(
   coupling: ModuleCoupling = moduleCoupling(judged),
 ): ModuleView {
   const touched = new Set<string>();
-  const recovered = new Map<string, number>();
+  // Imports recovered from files with syntax errors (only those are counted: the rest would be 42k map updates).
+  const recovered = new Map(parseErrors.map((p) => [p.file, 0]));
   const unresolved: ModuleView['unresolved'] = { 'missing-file': [], 'uninstalled-package': [], url: [] };
+  let lastFrom: string | undefined;
   for (const e of graph.edges) {
-    recovered.set(e.from, (recovered.get(e.from) ?? 0) + 1);
+    if (recovered.size > 0 && recovered.has(e.from)) recovered.set(e.from, recovered.get(e.from)! + 1);
     if (e.unresolved) unresolved[unresolvedGroupOf(e.specifier)].push(unresolvedRow(e, live.has(e.from)));
     if (isInternalEdge(e) && e.from !== e.to) {
-      touched.add(e.from);
+      // Edges come grouped by source file: add each source once.
+      if (e.from !== lastFrom) touched.add((lastFrom = e.from));
       touched.add(e.to);
     }
   }
@@ -78,7 +81,7 @@ export function buildModuleView(
       .sort(),
     unresolved,
     parseErrors: parseErrors
-      .map((p) => ({ ...p, importsRecovered: recovered.get(p.file) ?? 0, live: live.has(p.file) }))
+      .map((p) => ({ ...p, importsRecovered: recovered.get(p.file)!, live: live.has(p.file) }))
       .sort((a, b) => a.file.localeCompare(b.file)),
   };
 }

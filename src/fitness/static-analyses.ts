@@ -66,8 +66,9 @@ export const serviceAnalysis: StaticAnalysis = {
     }
     if (ctx.shared.length === 0) return;
     const byPath = new Map(ctx.judged.modules.map((m) => [m.path, m]));
+    const counted = counts(ctx);
     for (const e of ctx.judged.edges) {
-      if (!isInternalEdge(e) || !counts(ctx)(e)) continue;
+      if (!isInternalEdge(e) || !counted(e)) continue;
       const from = byPath.get(e.from);
       const to = byPath.get(e.to);
       if (!from?.service || !to || to.service !== null || to.sharedClass !== 'unclassified') continue;
