@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/core/result.js';
 import type { CapacityStep } from '../../src/core/result-capacity.js';
 import { renderConsole, renderHtml, renderMarkdown, validateResult } from '../../src/report/index.js';
+import { judgeFunction } from '../../src/core/judge.js';
 import { analysePoints } from '../../src/load/scaling/analyse.js';
+import { scaleFitnessFunctions } from '../../src/load/scaling/builtin-functions.js';
 import { formatScaleSection } from '../../src/load/scaling/format.js';
 import { fullRun } from '../fixtures-results/full-run.js';
 
@@ -100,5 +102,33 @@ describe('a capacity-measured sweep in the reports', () => {
     const html = renderHtml(result);
     expect(html).toContain('X(N) per step: the highest open-model arrival rate meeting the SLO (p99 &lt; 200 ms');
     expect(html).toContain('N=2: SLO p99 &lt; 200 ms, errors &lt; 1.00%; tried 900✓; ≥ 900 req/s (lower bound');
+  });
+});
+
+describe('scalingEfficiency on capacity-measured steps', () => {
+  const section = (flags2: string[], x2: number) =>
+    analysePoints(
+      [
+        { n: 1, throughput: 100, measure: 'capacity' },
+        { n: 2, throughput: x2, measure: 'capacity', flags: flags2 },
+      ],
+      { mode: 'command', targetN: 2, cores: 2, fit: { bootstrap: 0 } },
+    );
+  const judge = (s: ReturnType<typeof section>) =>
+    judgeFunction('scalingEfficiency', scaleFitnessFunctions.scalingEfficiency, { scale: s } as never);
+
+  it('a lower bound at the target N that already meets > 0.8 passes (E(2) ≥ 180 / 200 = 0.9)', async () => {
+    const v = await judge(section(['lower-bound'], 180));
+    expect(v).toMatchObject({ verdict: 'pass', value: 0.9 });
+    expect(v.reason).toContain('X(2) is a lower bound');
+  });
+
+  it('a lower bound at the target N below the target decides nothing (E(2) ≥ 0.6: inconclusive)', async () => {
+    const v = await judge(section(['lower-bound'], 120));
+    expect(v).toMatchObject({ verdict: 'inconclusive', value: 0.6 });
+  });
+
+  it('exact rates are judged as usual (E(2) = 120 / 200 = 0.6 fails > 0.8)', async () => {
+    expect(await judge(section([], 120))).toMatchObject({ verdict: 'fail', value: 0.6 });
   });
 });
