@@ -9,13 +9,13 @@ import { resolutionEnvironment } from './extraction-cache.js';
 import { buildNativeGraph, type BuiltGraph } from './graph-native.js';
 import { isValueEdge } from './martin-metrics.js';
 import { ModuleResolver } from './module-resolver.js';
-import { reachableFrom } from './reachability.js';
+import { reachableFrom, type Reachability } from './reachability.js';
 import { assignServices } from './service-map.js';
 import { PhaseTimer, type PhaseTiming } from './phase-timer.js';
 import { discoverFiles } from './source-files.js';
 import { restrictGraph, type StaticAnalysisContext } from './static-analysis.js';
 import { STATIC_ANALYSES } from './static-analyses.js';
-import { structureKey } from './structure-key.js';
+import { cachedByStructure, graphDigest, structureKey } from './structure-key.js';
 import { discoverWorkspacePackages } from './workspace-packages.js';
 
 export interface StaticCollectOptions {
@@ -99,7 +99,12 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
 
   const internal = graph.modules.filter((m) => !m.external).map((m) => m.path);
   const internalSet = new Set(internal);
-  const reach = reachableFrom(graph, findEntryPoints(root, internal, packages, cfg.entry));
+  const entries = findEntryPoints(root, internal, packages, cfg.entry);
+  // With a cache: the live set is reused while the graph's structure and the entries are the same.
+  const digest = opts.cacheDir ? graphDigest(graph) : undefined;
+  const reachKey = digest && `${digest}\0${entries.map((e) => e.file).join('\0')}`;
+  const live = cachedByStructure(opts.cacheDir, 'reach', reachKey, () => [...reachableFrom(graph, entries).live]);
+  const reach: Reachability = { entries, live: new Set(live), modules: internal.length };
   const judgeAll = cfg.scope === 'all' || reach.entries.length === 0;
   const inScope = judgeAll ? (f: string) => internalSet.has(f) : (f: string) => reach.live.has(f);
   const judged = judgeAll ? graph : restrictGraph(graph, inScope);
@@ -149,7 +154,7 @@ export async function collectStatic(opts: StaticCollectOptions): Promise<StaticC
     inScope,
     judged,
     countTypeOnly,
-    ...(opts.cacheDir ? { cacheDir: opts.cacheDir, structureKey: structureKey(graph, inScope) } : {}),
+    ...(digest ? { cacheDir: opts.cacheDir, structureKey: structureKey(digest, graph, inScope) } : {}),
     section,
     findings: [],
   };

@@ -4,12 +4,12 @@ import path from 'node:path';
 import type { DependencyGraph } from '../core/result-static.js';
 
 /**
- * A digest of the graph's structure and of which modules are judged: every module (path; external, judged or not)
- * and every edge (from, to, kind, line, specifier, external / unresolved). Results computed from the structure alone
- * (cycles, Ca/Ce, the boundary clustering's import links) are cached under it: a warm re-run whose changed files kept
- * their imports finds the same key, any changed, added or removed import gives another.
+ * A digest of the graph's structure: every module (path, external or not) and every edge (from, to, kind, line,
+ * specifier, external / unresolved). Results computed from the structure alone (reachability, and with the judged
+ * modules: cycles, Ca/Ce, the boundary clustering's import links) are cached under it: a warm re-run whose changed
+ * files kept their imports finds the same digest, any changed, added or removed import gives another.
  */
-export function structureKey(graph: DependencyGraph, judged: (file: string) => boolean): string {
+export function graphDigest(graph: DependencyGraph): string {
   const h = createHash('sha1');
   let chunk = '';
   const add = (s: string) => {
@@ -19,13 +19,20 @@ export function structureKey(graph: DependencyGraph, judged: (file: string) => b
       chunk = '';
     }
   };
-  for (const m of graph.modules) add(`${m.external ? 'x' : judged(m.path) ? 'j' : 'm'}${m.path}\n`);
+  for (const m of graph.modules) add(`${m.external ? 'x' : 'm'}${m.path}\n`);
   add('\u0001');
   for (const e of graph.edges) {
     const flag = e.external ? 'x' : e.unresolved ? 'u' : '';
     add(`${e.from}\0${e.to}\0${e.kind}\0${e.line}\0${flag}\0${e.specifier}\n`);
   }
   h.update(chunk);
+  return h.digest('base64url');
+}
+
+/** The graph digest and which modules are judged: the key of results computed over the judged graph. */
+export function structureKey(digest: string, graph: DependencyGraph, judged: (file: string) => boolean): string {
+  const h = createHash('sha1').update(digest);
+  for (const m of graph.modules) if (!m.external && judged(m.path)) h.update(`${m.path}\n`);
   return h.digest('base64url');
 }
 

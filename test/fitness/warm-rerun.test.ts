@@ -78,6 +78,18 @@ describe('a warm re-run after one changed file sees the change and equals an unc
     expect(warm.findings).toEqual(fresh.findings);
   });
 
+  it('an import of dead code from live code: the imported file turns live on the warm run', async () => {
+    const before = await collect(true);
+    expect(before.section.scope!.deadModules).toContain('src/legacy/user-format.ts');
+    edit('src/utils/rate-counter.ts', (t) => `import '../legacy/user-format';\n${t}`);
+    const warm = await collect(true);
+    expect(warm.section.scope!.deadModules).not.toContain('src/legacy/user-format.ts');
+    expect(warm.section.scope!.live).toBe(before.section.scope!.live + 1);
+    const fresh = await collect(false);
+    expect(warm.section).toEqual(fresh.section);
+    expect(warm.findings).toEqual(fresh.findings);
+  });
+
   it('a new outbound call in one file: the detectors report it (their cached results are not reused)', async () => {
     const before = (await collect(true)).section.detectors.unprotectedCalls as Array<{ file: string }>;
     expect(before.some((c) => c.file === 'src/utils/http.ts')).toBe(false);
