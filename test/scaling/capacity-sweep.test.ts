@@ -49,8 +49,9 @@ async function sweepOrSkip(ctx: TestContext, opts: SweepOptions): Promise<ScaleS
     if (e instanceof ScaleSweepError && e.message.includes('generator saturated')) ctx.skip(e.message);
     throw e;
   }
-  const starved = section.points.flatMap((p) => p.capacity?.steps ?? []).filter((s) => s.unknown).length;
-  if (starved > 0) ctx.skip(`generator saturated at ${starved} rate(s): this machine is too busy to judge them`);
+  // A rate the generator could not judge is retried once; only a search that ended on it is cut short.
+  const cut = section.points.filter((p) => p.capacity?.stoppedEarly?.includes('generator saturated'));
+  if (cut.length) ctx.skip(`generator saturated at N = ${cut.map((p) => p.n).join(', ')}: too busy to judge the rates`);
   return section;
 }
 

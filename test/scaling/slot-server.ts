@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-const SCRIPT = `
+/** The server as a CommonJS script: SLOTS and SERVICE_MS from the environment, PORT too (default: any free one). */
+export const SLOT_SERVER_SCRIPT = `
 const http = require('node:http');
 const slots = Number(process.env.SLOTS);
 const serviceMs = Number(process.env.SERVICE_MS);
@@ -24,16 +25,16 @@ http.createServer((req, res) => {
   req.resume();
   if (busy < slots) start(res);
   else waiting.push(res);
-}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+}).listen(Number(process.env.PORT || 0), '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
 `;
 
 export async function startSlotServer(
   slots: number,
   serviceMs: number,
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT], {
+  const child: ChildProcess = spawn(process.execPath, ['-e', SLOT_SERVER_SCRIPT], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SLOTS: String(slots), SERVICE_MS: String(serviceMs) },
+    env: { ...process.env, PORT: '0', SLOTS: String(slots), SERVICE_MS: String(serviceMs) },
   });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
