@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const cli = (args: string[]) => runCliAsync([...args, '--no-history'], { cwd: dir, timeoutMs: 90_000 });
