@@ -191,6 +191,7 @@ export class EventBus {
       this.again = false;
       const targets = only ? this.subscribersOf(only) : this.subscribers;
       only = undefined;
+      if (targets.length === 0) continue; // e.g. a notification of views only, which no subscriber takes
       const head = await this.head();
       for (const s of targets) {
         try {

@@ -6,6 +6,7 @@ import { waitFor, type Created, type Items, type NdaStatus } from './api-client.
 interface Dashboard {
   pitches: Record<string, number>;
   savedPitches: number;
+  totalLikes: number;
 }
 import { signUp, usePlatform } from './platform-harness.js';
 
@@ -62,6 +63,12 @@ describe('read caches follow writes', () => {
     expect((await dash(investor.token)).savedPitches).toBe(0);
     await h.api('POST', `/api/pitches/${id}/save`, { token: investor.token });
     expect((await dash(investor.token)).savedPitches).toBe(1);
+    // A like moves counters only (lists keep their TTL), but the row and the owner's dashboard follow at once.
+    const likes = async () =>
+      (await h.api<{ likeCount: number }>('GET', `/api/pitches/${id}`, { token: investor.token })).body.data.likeCount;
+    expect([await likes(), (await dash(creator.token)).totalLikes]).toEqual([0, 0]); // both cached now
+    await h.api('POST', `/api/pitches/${id}/like`, { token: investor.token });
+    expect([await likes(), (await dash(creator.token)).totalLikes]).toEqual([1, 1]);
     await h.api('POST', `/api/pitches/${id}/archive`, { token: creator.token });
     expect(await search()).toEqual([]);
   });

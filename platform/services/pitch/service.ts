@@ -90,8 +90,11 @@ const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringif
 /** Anonymous views of one pitch from one address count once per window (signed-in views are attributable). */
 const ANONYMOUS_VIEW_WINDOW_MS = 10 * 60_000;
 
-/** Invalidation scope of a like or save: counters changed, nothing a public list or search result filters on. */
-const COUNTERS_SCOPE = 'pitch-counters';
+/**
+ * Invalidation scope of writes no public list or search result can show yet: likes and saves (counters only) and new
+ * drafts. The row and the dashboards go; lists and search results keep their 1 s TTL (trend order included).
+ */
+const ROW_SCOPE = 'pitch-row';
 
 export function createPitchService(ctx: ServiceContext): PlatformService {
   const { db, signer } = ctx;
@@ -116,9 +119,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
   // Bumped by every invalidation: a load that raced with a write does not store what it read.
   let epoch = 0;
   ctx.caches.onInvalidate((scope, key) => {
-    if (scope === COUNTERS_SCOPE && key) {
-      // Likes and saves move only counters: the row and the dashboards go, public lists and search results may lag
-      // by their 1 s TTL (their order by trend score included).
+    if (scope === ROW_SCOPE && key) {
       epoch++;
       rowCache.invalidateLocal(key);
       dashboardCache.clear();
@@ -141,9 +142,9 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       rowCache.invalidateLocal((e.data as { pitchId: string }).pitchId),
     );
   }
-  const invalidateCounters = async (pitchId: string) => {
+  const invalidateRow = async (pitchId: string) => {
     await rowCache.invalidate(pitchId);
-    await ctx.caches.invalidate(COUNTERS_SCOPE, pitchId);
+    await ctx.caches.invalidate(ROW_SCOPE, pitchId);
   };
   const invalidate = async (pitchId?: string) => {
     if (pitchId) await rowCache.invalidate(pitchId);
@@ -299,7 +300,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
       ]);
       return true;
     });
-    if (changed) await invalidateCounters(pitchId);
+    if (changed) await invalidateRow(pitchId);
     return changed;
   }
 
@@ -412,7 +413,7 @@ export function createPitchService(ctx: ServiceContext): PlatformService {
         }
         throw e;
       }
-      await invalidate(data.pitchId); // the owner's cached dashboard counts it now
+      await invalidateRow(data.pitchId); // a draft: the owner's cached dashboard counts it now, no list shows it
       void ctx.bus.kick();
       const r = await loadRow(data.pitchId);
       return reply.code(201).send(ok(await detail(r!, viewer)));
