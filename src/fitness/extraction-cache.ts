@@ -6,12 +6,16 @@ import { FileRecordStore } from './file-record-store.js';
 import { typescriptVersion } from './typescript-api.js';
 import type { FileExtraction, RawImport } from './import-extraction.js';
 
-const RECORD_FORMAT = 5;
+const RECORD_FORMAT = 6;
 /** The one-JSON-file cache of format 4 and before, removed when this one first writes. */
 const LEGACY_FILE = 'static-extraction-cache.json';
 
-/** A resolved import as cached: a file (relative path), an external package ([name]), or unresolved (0). */
-export type CachedResolution = string | [string] | 0;
+/**
+ * A resolved import as cached: a file (its index in the base file's path list, or its relative path when it is not
+ * in that list), an external package ([name]), or unresolved (null). Indexes make the cache a third smaller to read,
+ * and every edge to a file shares one string.
+ */
+export type CachedResolution = number | string | [string] | null;
 
 /**
  * One file's cached extraction, as a flat array (a third of the JSON objects would take to read on every warm run):
@@ -68,6 +72,8 @@ export class ExtractionCache {
   hits = 0;
   misses = 0;
 
+  private pathIndex: Map<string, number> | undefined;
+
   constructor(
     cacheDir: string,
     readonly environment: string,
@@ -77,8 +83,20 @@ export class ExtractionCache {
       'static-extraction',
       `${RECORD_FORMAT}/${typescriptVersion}`,
       LEGACY_FILE,
+      rebaseRecord,
     );
     this.environmentMatches = this.store.loadedMeta === environment;
+  }
+
+  /** The paths cached resolutions refer to by index. */
+  get paths(): readonly string[] {
+    return this.store.basePaths;
+  }
+
+  /** A resolved file as cached: its index in `paths` when it has one. */
+  encodeFile(file: string): number | string {
+    this.pathIndex ??= new Map(this.store.basePaths.map((p, i) => [p, i]));
+    return this.pathIndex.get(file) ?? file;
   }
 
   /** The record of a file whose size and modification time are unchanged since it was hashed (not counted). */
@@ -106,6 +124,15 @@ export class ExtractionCache {
   save(): void {
     this.store.save(this.environment);
   }
+}
+
+/** A record whose file resolutions index `from`, re-encoded for a base whose path order is `to`. */
+function rebaseRecord(record: ExtractionRecord, from: readonly string[], to: Map<string, number>): ExtractionRecord {
+  const resolved = record[8];
+  if (resolved === 0) return record;
+  const file = (p: string) => to.get(p) ?? p;
+  const rebased = resolved.map((r) => (typeof r === 'number' ? file(from[r]) : typeof r === 'string' ? file(r) : r));
+  return [...record.slice(0, 8), rebased] as ExtractionRecord;
 }
 
 /** The resolution environment: file list plus the content of every file that steers resolution. */

@@ -36,6 +36,8 @@ export class FileRecordStore<R> {
   private journalIsOurs = false;
   /** The meta the loaded records were written with ('' when there were none). */
   readonly loadedMeta: string = '';
+  /** The paths of the loaded base in its order (records may refer to paths by their index here). */
+  basePaths: readonly string[] = [];
 
   constructor(
     cacheDir: string,
@@ -43,6 +45,8 @@ export class FileRecordStore<R> {
     private readonly key: string,
     /** A cache file of an older layout, removed when this store first writes its base. */
     private readonly legacyFile?: string,
+    /** Re-encodes a record that refers to paths by index in `from` for a new base whose path order is `to`. */
+    private readonly rebase?: (record: R, from: readonly string[], to: Map<string, number>) => R,
   ) {
     this.base = path.join(cacheDir, `${name}.json`);
     this.journal = path.join(cacheDir, `${name}.journal`);
@@ -54,6 +58,7 @@ export class FileRecordStore<R> {
     }
     if (!data || data.format !== STORE_FORMAT || data.key !== key || data.paths.length !== data.records.length) return;
     for (let i = 0; i < data.paths.length; i++) this.loaded.set(data.paths[i], data.records[i] as R);
+    this.basePaths = data.paths;
     this.loadedMeta = data.meta;
     this.generation = data.generation;
     this.readJournal();
@@ -126,17 +131,18 @@ export class FileRecordStore<R> {
 
   private writeBase(meta: string): void {
     const generation = crypto.randomBytes(9).toString('base64url');
-    const data: BaseFile = {
-      format: STORE_FORMAT,
-      key: this.key,
-      meta,
-      generation,
-      paths: [...this.current.keys()],
-      records: [...this.current.values()],
-    };
+    const paths = [...this.current.keys()];
+    const to = this.rebase ? new Map(paths.map((p, i) => [p, i])) : undefined;
+    const records = paths.map((p) => {
+      const r = this.current.get(p)!;
+      return to ? this.rebase!(r, this.basePaths, to) : r;
+    });
+    const data: BaseFile = { format: STORE_FORMAT, key: this.key, meta, generation, paths, records };
     const tmp = `${this.base}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.base);
+    paths.forEach((p, i) => this.current.set(p, records[i]));
+    this.basePaths = paths;
     fs.rmSync(this.journal, { force: true });
     if (this.legacyFile) fs.rmSync(path.join(path.dirname(this.base), this.legacyFile), { force: true });
     this.generation = generation;

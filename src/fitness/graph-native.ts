@@ -55,17 +55,20 @@ export function buildNativeGraph(
 
   for (const rel of files) modules.set(rel, { path: rel, service: null });
 
-  const addEdge = (rel: string, specifier: string, kind: EdgeKind, line: number, r: CachedResolution) => {
+  const addEdge = (rel: string, specifier: string, kind: EdgeKind, line: number, r: string | [string] | null) => {
     if (typeof r === 'string') {
       if (!modules.has(r)) modules.set(r, { path: r, service: null });
       edges.push({ from: rel, to: r, kind, specifier, line });
-    } else if (r !== 0) {
+    } else if (r !== null) {
       if (!modules.has(r[0])) modules.set(r[0], { path: r[0], service: null, external: true });
       edges.push({ from: rel, to: r[0], kind, specifier, line, external: true });
     } else {
       edges.push({ from: rel, to: specifier, kind, specifier, line, unresolved: true });
     }
   };
+  const table = store?.paths ?? [];
+  /** A cached resolution decoded (undefined: an index outside the path list, i.e. a damaged cache). */
+  const decode = (r: CachedResolution): string | [string] | null | undefined => (typeof r === 'number' ? table[r] : r);
 
   for (const rel of files) {
     const abs = path.join(root, rel);
@@ -92,13 +95,14 @@ export function buildNativeGraph(
     }
     hashes.set(rel, hash);
     // The common warm case: same content, resolutions still valid: edges straight from the record.
-    if (hit && hit[8] !== 0 && store!.environmentMatches) {
+    const cachedTargets = hit && hit[8] !== 0 && store!.environmentMatches ? hit[8].map(decode) : undefined;
+    if (hit && cachedTargets && !cachedTargets.includes(undefined)) {
       if (hit[6] !== 0) parseErrors.push({ file: rel, message: hit[6] });
       exported.set(rel, { abstract: hit[4], total: hit[5] });
       lines.set(rel, hit[3]);
       const flat = hit[7];
       for (let i = 0, j = 0; i < flat.length; i += 3, j++) {
-        addEdge(rel, flat[i] as string, flat[i + 1] as EdgeKind, flat[i + 2] as number, hit[8][j]);
+        addEdge(rel, flat[i] as string, flat[i + 1] as EdgeKind, flat[i + 2] as number, cachedTargets[j]!);
       }
       const same = hit[1] === stat!.size && hit[2] === stat!.mtimeMs;
       store!.keep(rel, same ? hit : ([hash, stat!.size, stat!.mtimeMs, ...hit.slice(3)] as ExtractionRecord));
@@ -121,10 +125,10 @@ export function buildNativeGraph(
     const resolved: CachedResolution[] = [];
     for (const imp of extraction.imports) {
       const fresh = resolver.resolve(imp.specifier, abs, imp.kind);
-      const r: CachedResolution =
-        fresh.type === 'file' ? toPosixRelative(root, fresh.file) : fresh.type === 'external' ? [fresh.name] : 0;
-      resolved.push(r);
-      addEdge(rel, imp.specifier, imp.kind, imp.line, r);
+      const r =
+        fresh.type === 'file' ? toPosixRelative(root, fresh.file) : fresh.type === 'external' ? [fresh.name] : null;
+      resolved.push(typeof r === 'string' && store ? store.encodeFile(r) : (r as [string] | null));
+      addEdge(rel, imp.specifier, imp.kind, imp.line, r as string | [string] | null);
     }
     store?.keep(rel, encodeRecord(hash, stat!.size, stat!.mtimeMs, lineTotal, extraction, resolved));
   }

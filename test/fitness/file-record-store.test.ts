@@ -110,4 +110,35 @@ describe('per-file record store: base file plus journal', () => {
       ['h-y', 4],
     ]);
   });
+
+  it('re-encodes records that refer to paths by index when a new base changes the path order', () => {
+    type Ref = [hash: string, target: number | string];
+    const rebase = (r: Ref, from: readonly string[], to: Map<string, number>): Ref => {
+      const p = typeof r[1] === 'number' ? from[r[1]] : r[1];
+      return [r[0], to.get(p) ?? p];
+    };
+    const dir = path.join(tmp, 'rebase');
+    const first = new FileRecordStore<Ref>(dir, 'refs', 'k', undefined, rebase);
+    // a.ts and b.ts refer to c.ts by path (no base yet); the base stores its index.
+    first.keep('c.ts', ['hc', 'c.ts']);
+    first.keep('a.ts', ['ha', 'c.ts']);
+    first.keep('b.ts', ['hb', 'a.ts']);
+    first.save('m');
+    const second = new FileRecordStore<Ref>(dir, 'refs', 'k', undefined, rebase);
+    expect(second.basePaths).toEqual(['c.ts', 'a.ts', 'b.ts']);
+    expect([second.get('a.ts'), second.get('b.ts')]).toEqual([
+      ['ha', 0],
+      ['hb', 1],
+    ]);
+    // c.ts is gone and the meta changed: the new base has other indexes, the references follow their paths.
+    second.keep('a.ts', second.get('a.ts')!);
+    second.keep('b.ts', second.get('b.ts')!);
+    second.save('m2');
+    const third = new FileRecordStore<Ref>(dir, 'refs', 'k', undefined, rebase);
+    expect(third.basePaths).toEqual(['a.ts', 'b.ts']);
+    expect([third.get('a.ts'), third.get('b.ts')]).toEqual([
+      ['ha', 'c.ts'],
+      ['hb', 0],
+    ]);
+  });
 });
