@@ -206,6 +206,48 @@ export default defineConfig({
     );
   });
 
+  it('a .ts config is transpiled once into .pitchey-fit/cache/config; an edit is seen even at the same size and mtime', async () => {
+    const dir = repo({
+      'pitchey-fit.config.ts': 'import { suffix } from "./lib/name.js";\nexport default { name: "one" + suffix };\n',
+      'lib/name.ts': 'export const suffix: string = "-a";\n',
+    });
+    const file = path.join(dir, 'pitchey-fit.config.ts');
+    const name = async () => (await loadConfigFile(file, BUILTIN_IDS)).config.name;
+    expect(await name()).toBe('one-a');
+    const cacheDir = path.join(dir, '.pitchey-fit', 'cache', 'config');
+    const entries = fs.readdirSync(cacheDir);
+    expect(entries).toHaveLength(2); // the config and its helper
+    // The entry is what runs while the source is unchanged: an edit made in the cache shows through.
+    const entry = path.join(
+      cacheDir,
+      entries.find((e) => e.includes('pitchey-fit.config'))!,
+    );
+    fs.writeFileSync(entry, fs.readFileSync(entry, 'utf8').replace('"one"', '"own"'));
+    expect(await name()).toBe('own-a');
+    // Same length, same mtime, other text: transpiled again.
+    const stat = fs.statSync(file);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"one"', '"two"'));
+    fs.utimesSync(file, stat.atime, stat.mtime);
+    expect(await name()).toBe('two-a');
+    fs.writeFileSync(path.join(dir, 'lib/name.ts'), 'export const suffix: string = "-b";\n');
+    expect(await name()).toBe('two-b');
+  });
+
+  it('a config loads when its cache folder cannot be created, and an error keeps its line on a cached run', async () => {
+    const dir = repo({
+      '.pitchey-fit': 'not a folder\n',
+      'pitchey-fit.config.ts': 'const n: string = "ro";\nexport default { name: n };\n',
+      'x/c.ts': 'const n: number = 1;\nif (n) {\n  throw new TypeError("bad config");\n}\nexport default {};\n',
+    });
+    expect((await loadConfigFile(path.join(dir, 'pitchey-fit.config.ts'), BUILTIN_IDS)).config.name).toBe('ro');
+    for (let i = 0; i < 2; i++) {
+      await expect(loadConfigFile(path.join(dir, 'x/c.ts'), BUILTIN_IDS)).rejects.toThrow(
+        /^config: c\.ts could not be loaded: bad config \(at c\.ts:3:9\)$/,
+      );
+    }
+    expect(fs.readdirSync(path.join(dir, 'x', '.pitchey-fit', 'cache', 'config'))).toHaveLength(1);
+  });
+
   it('an explicit config that does not exist is a ConfigError', () => {
     expect(() => findConfigFile(tmp, 'nope.ts')).toThrow(/^config: file not found: nope\.ts$/);
   });
