@@ -1,4 +1,5 @@
 import type { FitnessContext } from '../core/fitness-function.js';
+import type { DependencyGraph } from '../core/result-static.js';
 import type { Finding, Result } from '../core/result.js';
 import type { LoadOverrides } from '../load/overrides.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -56,9 +57,12 @@ export interface CollectorOutput<N extends CollectorName> {
   section: SectionOf<N> | null;
   partial: boolean;
   errors: Result['errors'];
-  /** Static only: findings of rules and detectors, and the in-memory module graph for functions that read it. */
+  /**
+   * Static only: findings of rules and detectors, and the in-memory module graph for functions that read it (or a
+   * function returning it, called the first time a fitness function reads ctx.graph).
+   */
   findings?: Finding[];
-  graph?: FitnessContext['graph'];
+  graph?: DependencyGraph | (() => DependencyGraph);
 }
 
 /** One collector: its name, the Result section it provides, and how it collects it. */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { FitnessContext, FitnessFunctions } from '../core/fitness-function.js';
+import type { DependencyGraph } from '../core/result-static.js';
 import { judgeFunction, overallVerdict, skippedOutcome, summarise } from '../core/judge.js';
 import { mergeFitnessFunctions, neededCollectors, selectByKinds } from '../core/registry.js';
 import {
@@ -123,7 +124,8 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
     if (out.section === null) continue;
     Object.assign(sections, { [collector.provides]: out.section });
     Object.assign(ctx, { [collector.provides]: out.section });
-    if (out.graph) ctx.graph = out.graph;
+    if (typeof out.graph === 'function') defineLazyGraph(ctx, out.graph);
+    else if (out.graph) ctx.graph = out.graph;
     if (out.findings) ctx.findings.push(...out.findings);
     if (name === 'static' && options.baseline) baselineSummary = await applyBaseline(options.baseline, ctx);
   }
@@ -171,6 +173,22 @@ export async function runResolved(resolved: ResolvedConfig, options: RunOptions 
     timings,
     errors,
   };
+}
+
+/** ctx.graph decoded on first read (most runs have no function that reads it); still a plain, writable property. */
+function defineLazyGraph(ctx: FitnessContext, load: () => DependencyGraph): void {
+  Object.defineProperty(ctx, 'graph', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const graph = load();
+      Object.defineProperty(ctx, 'graph', { value: graph, writable: true, configurable: true, enumerable: true });
+      return graph;
+    },
+    set(graph: DependencyGraph) {
+      Object.defineProperty(ctx, 'graph', { value: graph, writable: true, configurable: true, enumerable: true });
+    },
+  });
 }
 
 async function applyBaseline(

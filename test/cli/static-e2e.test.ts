@@ -205,3 +205,40 @@ describe('colour', () => {
     ).not.toContain(ESC);
   });
 });
+
+describe('a custom function reading ctx.graph', () => {
+  it('sees the graph the worker built, on a first and a cached run of the .ts config', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'graph-'));
+    const files: Record<string, string> = {
+      'src/a/index.ts': "import { b } from '../b/index.js';\nexport const a = b + 1;\n",
+      'src/b/index.ts': "import { c } from './c.js';\nexport const b = c;\n",
+      'src/b/c.ts': 'export const c = 1;\n',
+      'pitchey-fit.config.ts': `import { defineConfig } from 'pitchey-fit';
+export default defineConfig({
+  services: { a: 'src/a/**', b: 'src/b/**' },
+  fitness: {
+    serviceAutonomy: false,
+    serviceCoupling: false,
+    crossServiceCoChange: false,
+    localEdges: {
+      metric: 'Local imports', target: '<= 2', needs: ['static'],
+      test: (ctx) => ctx.graph!.edges.filter((e) => !e.external && !e.unresolved).length,
+    },
+  },
+});
+`,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    for (let i = 0; i < 2; i++) {
+      const r = runCli(['static', '--json', '--no-history'], { cwd: dir });
+      expect(r.stderr).toBe('');
+      const result = JSON.parse(r.stdout) as Result;
+      // a -> b/index, b/index -> b/c
+      expect(result.functions.find((f) => f.id === 'localEdges')).toMatchObject({ value: 2, verdict: 'pass' });
+    }
+    expect(fs.readdirSync(path.join(dir, '.pitchey-fit', 'cache', 'config'))).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { StaticCollectOptions, StaticCollection } from '../../fitness/index.js';
 import type { Collector, CollectorOutput } from '../collector.js';
-import { canRunInWorker, collectStaticInWorker } from './static-in-worker.js';
+import { canRunInWorker, collectStaticInWorker, type WorkerCollection } from './static-in-worker.js';
 
 /** `--since` overrides the config's change-coupling window. */
 function withSince(cfg: StaticCollectOptions['static'], since: string | undefined): StaticCollectOptions['static'] {
@@ -26,7 +26,7 @@ export const staticCollector: Collector<'static'> = {
       cacheDir: path.join(resolved.stateDir, 'cache'),
     };
     if (canRunInWorker()) {
-      let collection: StaticCollection;
+      let collection: WorkerCollection;
       try {
         collection = await collectStaticInWorker(opts, signal);
       } catch (e) {
@@ -47,7 +47,7 @@ async function collectHere(opts: StaticCollectOptions): Promise<CollectorOutput<
   return outputOf(await collectStatic(opts));
 }
 
-function outputOf(collection: StaticCollection): CollectorOutput<'static'> {
+function outputOf(collection: StaticCollection | WorkerCollection): CollectorOutput<'static'> {
   return {
     section: collection.section,
     partial: false,
