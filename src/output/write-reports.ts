@@ -49,21 +49,28 @@ export async function writeReports(
   const written: WrittenReport[] = [];
   const failed: FailedReport[] = [];
   const stdout = opts.stdout ?? ((text: string) => void process.stdout.write(text));
+  // Each file is written while the next report renders (megabytes on a large tree); the order of the lists stays.
+  const writes: Promise<void>[] = [];
+  const outcomes: Array<WrittenReport | FailedReport> = [];
   for (const name of [...new Set(opts.reporters)]) {
     const reporter = REPORTERS[name];
     const text = await reporter.render(result, { color: opts.color, width: opts.width });
     if (!reporter.file) {
       stdout(text);
-      written.push({ reporter: name, file: null });
+      outcomes.push({ reporter: name, file: null });
       continue;
     }
     const file = path.resolve(opts.outDir, reporter.file);
-    try {
-      await writeFileAtomic(file, text);
-      written.push({ reporter: name, file });
-    } catch (e) {
-      failed.push({ reporter: name, file, reason: failureReason(e) });
-    }
+    const at = outcomes.push({ reporter: name, file }) - 1;
+    writes.push(
+      writeFileAtomic(file, text).catch((e: unknown) => {
+        outcomes[at] = { reporter: name, file, reason: failureReason(e) };
+      }),
+    );
   }
+  await Promise.all(writes);
+  for (const o of outcomes)
+    if ('reason' in o) failed.push(o);
+    else written.push(o);
   return { written, failed };
 }
