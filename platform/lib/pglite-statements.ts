@@ -1,4 +1,5 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { readWireResult } from './pglite-rows.js';
 
 // PGlite's query() parses, describes and plans every statement anew, in five protocol exchanges; for the platform's
 // short statements that is most of their CPU. Here a statement is parsed once under a name (per SQL text) and each
@@ -9,6 +10,9 @@ interface Prepared {
   name: string;
   paramTypes: number[];
 }
+
+/** SQL that may send a notification (pg_notify, NOTIFY) is read by PGlite's reader, which delivers it to LISTEN. */
+const NOTIFIES = /notify/i;
 
 /** Statements with more parameters than this (bulk inserts of varying size) go through query() unprepared. */
 const MAX_PARAMS = 64;
@@ -78,11 +82,21 @@ export class PgliteStatements {
       return typeof v === 'object' ? JSON.stringify(v) : (v as { toString(): string }).toString();
     });
     const s = protocol.serialize;
-    const r = await this.lite.execProtocol(
-      concat([s.bind({ statement: p.name, values }), s.describe({ type: 'P' }), s.execute({}), s.sync()]),
-      { syncToFs: !inTransaction },
-    );
-    return (parse.parseResults(r.messages, this.lite.parsers)[0]?.rows ?? []) as T[];
+    const message = concat([s.bind({ statement: p.name, values }), s.describe({ type: 'P' }), s.execute({}), s.sync()]);
+    if (NOTIFIES.test(sql)) {
+      // PGlite's reader hands NotificationResponses to its LISTEN callbacks; the lean one does not read them.
+      const r = await this.lite.execProtocol(message, { syncToFs: !inTransaction });
+      return (parse.parseResults(r.messages, this.lite.parsers)[0]?.rows ?? []) as T[];
+    }
+    const chunks: Uint8Array[] = [];
+    // Each chunk is a view of the database's memory, valid only during the callback: copied.
+    await this.lite.execProtocolRawStream(message, {
+      syncToFs: !inTransaction,
+      onRawData: (chunk) => void chunks.push(chunk.slice()),
+    });
+    const { rows, error } = readWireResult<T>(chunks.length === 1 ? chunks[0] : concat(chunks), this.lite.parsers);
+    if (error) throw error;
+    return rows;
   }
 }
 

@@ -64,4 +64,39 @@ describe('PGlite statements parsed once per SQL text (issue 13 performance)', ()
     expect(await st.query('SELECT $1::int + 2 AS v', [40], false)).toEqual([{ v: 42 }]);
     await lite.close();
   });
+
+  // The statements read their answers from the wire bytes themselves (pglite-rows.ts); PGlite's own reader, through
+  // query(), is the reference for rows and errors alike.
+  it('reads rows and errors exactly as PGlite’s own reader does, large answers (many chunks) included', async () => {
+    const lite = await PGlite.create();
+    const st = new PgliteStatements(lite);
+    await lite.exec(`CREATE TABLE w (id int PRIMARY KEY, note text NOT NULL CHECK (note <> ''), ok boolean, d date,
+      n numeric, f float8, b bytea, v text[], j json)`);
+    await lite.exec(`INSERT INTO w SELECT i, repeat('é€', i % 300 + 1), i % 2 = 0, DATE '2026-01-01' + i, i / 7.0,
+      i / 3.0, decode(lpad(to_hex(i), 8, '0'), 'hex'), ARRAY['a', NULL, 'x,y'], json_build_object('i', i)
+      FROM generate_series(1, 3000) i`);
+    const sql = 'SELECT *, id AS "id", NULL::int AS nothing FROM w WHERE id > $1 ORDER BY id';
+    const mine = await st.query(sql, [0], false);
+    expect(mine).toHaveLength(3000);
+    expect(mine).toEqual((await lite.query(sql, [0])).rows);
+    // query() also attaches the SQL text and parameters to its errors (query, params, queryOptions); compared without.
+    const failure = async (run: () => Promise<unknown>) =>
+      run().then(
+        () => null,
+        (e: Record<string, unknown>) => {
+          const { query: _q, params: _p, queryOptions: _o, ...fields } = e;
+          return { ...fields, message: (e as unknown as Error).message, ctor: e.constructor.name };
+        },
+      );
+    for (const [bad, params] of [
+      ['INSERT INTO w (id, note) VALUES ($1, $2)', [1, 'dup']],
+      ['INSERT INTO w (id, note) VALUES ($1, $2)', [9001, '']],
+      ['SELECT 1 / $1::int AS x', [0]],
+    ] as const) {
+      const reference = await failure(() => lite.query(bad, [...params]));
+      expect(reference?.code).toMatch(/^[0-9A-Z]{5}$/);
+      expect(await failure(() => st.query(bad, [...params], false))).toEqual(reference);
+    }
+    await lite.close();
+  });
 });
