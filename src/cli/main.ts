@@ -13,6 +13,7 @@ import { registerBaseline } from './commands/baseline.js';
 import { registerServe } from './commands/serve.js';
 import { registerPrometheusRules } from './commands/prometheus-rules.js';
 import { registerCapacity } from './commands/capacity.js';
+import { releaseStaticWorker } from '../run/collectors/static-in-worker.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -130,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     if (debug && err?.stack) process.stderr.write(err.stack + '\n');
     return ExitCode.InternalError;
   } finally {
+    releaseStaticWorker();
     finished = true;
     process.off('beforeExit', onDrain);
     process.off('SIGINT', onSigint);

@@ -7,9 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../../core/errors.js';
 import type { StaticCollectOptions } from '../../fitness/index.js';
 
+// Started ahead of the run (prestartStaticWorker), the options come as the first message once the config is loaded.
+const options: Promise<StaticCollectOptions> =
+  workerData === undefined
+    ? new Promise((resolve) => parentPort!.once('message', resolve))
+    : Promise.resolve(workerData as StaticCollectOptions);
 const { collectStatic } = await import('../../fitness/index.js');
 try {
-  const { section, findings, graph } = await collectStatic(workerData as StaticCollectOptions);
+  const { section, findings, graph } = await collectStatic(await options);
   try {
     // The graph goes as bytes: the host decodes it only if a fitness function reads ctx.graph (~100 ms of cloning
     // and garbage collection on a 10k-file tree otherwise); the section and findings are needed by every run.
