@@ -244,6 +244,10 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     strictOverrides: opts.command !== 'check',
   };
   const baseline = baselineOption(resolved, flags);
+  const useHistory = flags.history !== false;
+  // The static analysis runs in a worker: this thread loads what the reports and the history need meanwhile (not
+  // during a load run, whose generator shares this thread).
+  if (opts.kinds.every((k) => k === 'static')) prefetchReporting(useHistory);
   const failures: Error[] = [];
   const result = await runResolved(resolved, {
     command: opts.command,
@@ -270,7 +274,6 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
     }
     throw failures[0];
   }
-  const useHistory = flags.history !== false;
   if (useHistory) await readHistory(result, resolved, { compare, io });
   opts.beforeReport?.(result);
   await emitResult(result, io, {
@@ -281,4 +284,10 @@ export async function runCommand(state: CliState, cmd: Command, opts: RunCommand
   });
   if (useHistory) await appendHistory(result, resolved, io);
   state.exitCode = state.signal.aborted ? ExitCode.Interrupted : gateExitCode(result, failOn);
+}
+
+function prefetchReporting(useHistory: boolean): void {
+  const modules = [import('../output/index.js'), ...(useHistory ? [import('../history/index.js')] : [])];
+  // A module that fails to load fails again, with its message, where it is used.
+  for (const m of modules) m.catch(() => undefined);
 }
