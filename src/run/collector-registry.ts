@@ -1,8 +1,10 @@
 import type { Collector, CollectorName } from './collector.js';
 import { staticCollector } from './collectors/static.js';
-import { loadCollector } from './collectors/load.js';
-import { scaleCollector } from './collectors/scale.js';
-import { capacityCollector } from './collectors/capacity.js';
+
+/** A collector whose module (the load engine, the bundled platform) is loaded only when a run uses it. */
+function lazy<N extends CollectorName>(name: N, load: () => Promise<Collector<N>>): Collector<N> {
+  return { name, provides: name, collect: async (ctx, signal) => (await load()).collect(ctx, signal) };
+}
 
 /**
  * The collectors, in the order a run asks them (static first: it needs no target; load before scale: a failing
@@ -11,9 +13,9 @@ import { capacityCollector } from './collectors/capacity.js';
 // capacity after scale: its traffic model reads the scale section's USL fit.
 const COLLECTORS: ReadonlyArray<Collector> = [
   staticCollector,
-  loadCollector,
-  scaleCollector,
-  capacityCollector,
+  lazy('load', async () => (await import('./collectors/load.js')).loadCollector),
+  lazy('scale', async () => (await import('./collectors/scale.js')).scaleCollector),
+  lazy('capacity', async () => (await import('./collectors/capacity.js')).capacityCollector),
 ] as Collector[];
 
 export function collectorNames(): CollectorName[] {
