@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import type { CliState } from '../cli-state.js';
-import { platformEntry } from '../../bundled-platform/index.js';
 
 /** Runs `node dist/platform/cli.js <sub> <args>` in the foreground, forwarding signals; exits with its code. */
-function forward(state: CliState, sub: string, args: string[]): Promise<void> {
+async function forward(state: CliState, sub: string, args: string[]): Promise<void> {
+  // Imported here: the other commands do not need the bundled platform's modules.
+  const { platformEntry } = await import('../../bundled-platform/index.js');
   const child = spawn(process.execPath, [platformEntry(), sub, ...args], { stdio: 'inherit' });
   const relay = () => child.kill('SIGTERM');
   state.signal.addEventListener('abort', relay, { once: true });
