@@ -56,6 +56,10 @@ class ResponseReader implements HttpResponse {
   /** Watchdog ticks this request has been waiting (without a new header or body byte) and the bytes last seen. */
   idleTicks = 0;
   seenBytes = -2;
+  /** Links of the client's in-flight list (InFlightList). */
+  prev: ResponseReader | null = null;
+  next: ResponseReader | null = null;
+  listed = false;
 
   constructor(
     private readonly needBody: boolean,
@@ -104,6 +108,32 @@ class ResponseReader implements HttpResponse {
 }
 
 /**
+ * The requests in flight to the target, for the timeout watchdog: a doubly linked list through the readers. A Set was
+ * measured to make the closed model promote 40-60 times more to the old generation (3 MB -> 140-200 MB per 4 s run:
+ * its hash table keeps being rebuilt as entries come and go), which cost mark-compacts and background GC CPU.
+ */
+class InFlightList {
+  head: ResponseReader | null = null;
+
+  add(r: ResponseReader): void {
+    r.listed = true;
+    r.next = this.head;
+    if (this.head) this.head.prev = r;
+    this.head = r;
+  }
+
+  remove(r: ResponseReader): void {
+    if (!r.listed) return;
+    r.listed = false;
+    if (r.prev) r.prev.next = r.next;
+    else this.head = r.next;
+    if (r.next) r.next.prev = r.prev;
+    r.prev = null;
+    r.next = null;
+  }
+}
+
+/**
  * Keep-alive HTTP/1.1 connections to the target origin, one undici Client (one connection, no pipelining) per lane:
  * the runner gives every VU its own lane, as k6 gives every VU its own connection, so a request never waits for a
  * connection and no pool has to search for a free one. Bytes on the wire are counted on the sockets themselves
@@ -124,8 +154,8 @@ export class HttpClient {
   private closedRead = 0;
   private closedWritten = 0;
   private closed = false;
-  private readonly inFlight = new Set<ResponseReader>();
-  private readonly settled = (r: ResponseReader) => void this.inFlight.delete(r);
+  private readonly inFlight = new InFlightList();
+  private readonly settled = (r: ResponseReader) => this.inFlight.remove(r);
   private watchdog: NodeJS.Timeout | null = null;
   private readonly tickMs: number;
   private readonly timeoutTicks: number;
@@ -228,13 +258,14 @@ export class HttpClient {
 
   /** Watchdog tick: a request without a new byte for timeoutTicks ticks is ended with undici's timeout error. */
   private readonly tick = () => {
-    for (const r of this.inFlight) {
+    for (let r = this.inFlight.head, next; r; r = next) {
+      next = r.next;
       const bytes = r.answered ? r.bodyBytes : -1;
       if (bytes !== r.seenBytes) {
         r.seenBytes = bytes;
         r.idleTicks = 0;
       } else if (++r.idleTicks >= this.timeoutTicks && r.abort) {
-        this.inFlight.delete(r);
+        this.inFlight.remove(r);
         r.abort(r.answered ? new errors.BodyTimeoutError() : new errors.HeadersTimeoutError());
       }
     }
