@@ -21,15 +21,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const probe = path.join(here, 'static-rss-probe.js');
 const ourRunner = path.join(here, 'static-check-run.js');
+const cliBin = path.join(repo, 'dist', 'bin', 'pitchey-fit.js');
 const depcruiseBin = path.join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 
 interface Run {
   ms: number;
   maxRssKb: number;
+  cpuMs: number;
   stdout: string;
 }
 
-function timed(args: string[], cwd: string): Run {
+function timed(args: string[], cwd: string, okCodes: number[] = [0]): Run {
   const rssFile = path.join(os.tmpdir(), `pf-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
   const r = spawnSync(process.execPath, ['--import', probe, ...args], {
@@ -39,10 +41,11 @@ function timed(args: string[], cwd: string): Run {
     env: { ...process.env, PF_RSS_FILE: rssFile },
   });
   const ms = performance.now() - started;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
-  const { maxRssKb } = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKb: number };
+  if (r.status === null || !okCodes.includes(r.status))
+    throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  const { maxRssKb, cpuMs } = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKb: number; cpuMs: number };
   fs.rmSync(rssFile, { force: true });
-  return { ms, maxRssKb, stdout: r.stdout };
+  return { ms, maxRssKb, cpuMs, stdout: r.stdout };
 }
 
 const median = (xs: number[]) => {
@@ -77,6 +80,25 @@ function depcruiseEdges(file: string): { modules: number; edges: number; interna
 interface Goals {
   cold: number;
   warmSeconds: number;
+  /** Also time the CLI as a user runs it (writes a config, reports and a history into the tree: generated trees). */
+  cli?: boolean;
+}
+
+/** `pitchey-fit static` as `init` configured it (every report, the history), warm, after changing one file. */
+function cliWarmRuns(target: string, victim: string, repeats: number): Run[] {
+  const original = fs.readFileSync(victim, 'utf8');
+  timed([cliBin, 'init'], target);
+  timed([cliBin, 'static'], target, [0, 1]); // fills the caches: graph, detectors, the transpiled config
+  const runs: Run[] = [];
+  try {
+    for (let i = 0; i < repeats; i++) {
+      fs.writeFileSync(victim, original + `\nexport const benchCliTouch${i} = ${i};\n`);
+      runs.push(timed([cliBin, 'static'], target, [0, 1]));
+    }
+  } finally {
+    fs.writeFileSync(victim, original);
+  }
+  return runs;
 }
 
 const peerSkipped = process.env.BENCH_PEER === '0';
@@ -182,6 +204,14 @@ function benchTree(target: string, label: string, repeats: number, goals: Goals)
       `    CPU ms per phase of the last warm run: ${last.phases}; ` +
         `node start + module loading ${last.startupCpuMs.toFixed(0)}`,
     );
+    if (goals.cli) {
+      const cli = cliWarmRuns(target, victim, repeats);
+      console.log(
+        `  CLI warm re-run after changing one file (pitchey-fit static with the reports and history init ` +
+          `configures): ${sec(median(cli.map((r) => r.ms)))} wall (min ${sec(Math.min(...cli.map((r) => r.ms)))}), ` +
+          `${sec(median(cli.map((r) => r.cpuMs)))} CPU (user+sys, all threads)`,
+      );
+    }
     console.log(
       `  live ${ourStats.live} of ${ourStats.modules} modules; cycles (all/value) ${ourStats.cycles}; values: ${JSON.stringify(ourStats.values)} over ${ourStats.services} proposed services`,
     );
@@ -221,11 +251,11 @@ function main(): void {
       if (profile === 'monolith') {
         const g = generateMonolith(dir, size);
         console.log(`generated a worker-shaped monolith of ${g.files} files under ${g.root}`);
-        benchTree(g.root, 'monolith', repeats, { cold: 0.3, warmSeconds: 0.5 });
+        benchTree(g.root, 'monolith', repeats, { cold: 0.3, warmSeconds: 0.5, cli: true });
       } else {
         const g = generateMonorepo(dir, size, 40);
         console.log(`generated ${g.files} files in ${g.packages} workspace packages under ${g.root}`);
-        benchTree(g.root, 'monorepo', repeats, { cold: 0.5, warmSeconds: 2 });
+        benchTree(g.root, 'monorepo', repeats, { cold: 0.5, warmSeconds: 2, cli: true });
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
