@@ -80,7 +80,7 @@ describe('PGlite statements parsed once per SQL text (issue 13 performance)', ()
     expect(mine).toHaveLength(3000);
     expect(mine).toEqual((await lite.query(sql, [0])).rows);
     // query() also attaches the SQL text and parameters to its errors (query, params, queryOptions); compared without.
-    const failure = async (run: () => Promise<unknown>) =>
+    const failure = async (run: () => Promise<unknown>): Promise<Record<string, unknown> | null> =>
       run().then(
         () => null,
         (e: Record<string, unknown>) => {
