@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 /** What stopped this thread besides its own work during a run. */
 export interface ThreadPauses {
