@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', '.pitchey-fit/**', 'node_modules/**', 'fixtures/**', 'test-output/**', 'pitchey-fit-report/**', '**/*.d.ts'],
+    ignores: [
+      'dist/**',
+      '.pitchey-fit/**',
+      'node_modules/**',
+      'fixtures/**',
+      'test-output/**',
+      'pitchey-fit-report/**',
+      '**/*.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
