@@ -4,8 +4,8 @@ import path from 'node:path';
 import { runNativeScenario } from '../src/load/engines/native.js';
 
 // One native-engine run for bench:load, in its own (pinned) process, in its main thread: prints one JSON line.
-// usage: load-client.js <url> closed <connections> <seconds> | open <rate> <seconds> <maxVUs>
-const [url, mode, a, b, c] = process.argv.slice(2);
+// usage: load-client.js <url> closed <connections> <seconds> | open <rate> <seconds> <preAllocatedVUs> <maxVUs>
+const [url, mode, a, b, c, e] = process.argv.slice(2);
 const outDir = mkdtempSync(path.join(tmpdir(), 'pf-bench-load-'));
 const scenario =
   mode === 'closed'
@@ -16,7 +16,7 @@ const scenario =
         duration: `${b}s`,
         warmup: '2s',
         preAllocatedVUs: Number(c),
-        maxVUs: Number(c) * 4,
+        maxVUs: Number(e),
         requests: [{ path: '/' }],
       };
 const { summary: s, outputs } = await runNativeScenario({

@@ -10,14 +10,17 @@ import { createInterface } from 'node:readline';
  * open model at 60% and 90% of its own closed-model maximum: clean means send-lag p99 ≤ 2 ms and no dropped iteration
  * (issue 15 item 8: clean at ≥ 60%).
  * The native client runs in its process's main thread (node flags printed). Each open run prints what paused the
- * generator: GC, and the time it waited for a CPU other processes held (a busy machine makes send lag that is not the
+ * generator: GC, and the time it waited for a CPU other threads held (a busy machine makes send lag that is not the
  * generator's).
- * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3).
+ * The open model's VU pool is sized for its rate, as a k6 user sizes it: BENCH_OPEN_VUS pre-allocated (100: one
+ * connection each, opened by the warm-up), up to 4 times that.
+ * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3), BENCH_OPEN_VUS (100).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const openVus = Number(process.env.BENCH_OPEN_VUS ?? 100);
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ['taskset', '-c', String(core), ...cmd] : cmd);
 
@@ -68,7 +71,7 @@ interface ClientResult {
 // V8 default young generation: 64 MB semi-spaces made scavenges rarer but not shorter; no send-lag gain shown.
 const nodeFlags: string[] = [];
 
-function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: number): ClientResult {
+function native(url: string, mode: 'closed' | 'open', a: number, b: number, ...vus: number[]): ClientResult {
   const [cmd, ...args] = pin(0, [
     process.execPath,
     ...nodeFlags,
@@ -77,7 +80,7 @@ function native(url: string, mode: 'closed' | 'open', a: number, b: number, c?: 
     mode,
     String(a),
     String(b),
-    ...(c !== undefined ? [String(c)] : []),
+    ...vus.map(String),
   ]);
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`native client failed: ${r.stderr}`);
@@ -109,12 +112,13 @@ try {
   );
   for (const share of [0.6, 0.9]) {
     const rate = Math.round(nativeMax * share);
-    const runs = Array.from({ length: repeats }, () => native(server.url, 'open', rate, seconds, connections));
+    const runs = Array.from({ length: repeats }, () => native(server.url, 'open', rate, seconds, openVus, openVus * 4));
     const p99 = median(runs.map((r) => r.p99));
     const lag = median(runs.map((r) => r.sendLagP99 ?? 0));
     const clean = lag <= 2 && runs.every((r) => r.dropped === 0);
     console.log(
-      `open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing): p99 ${p99.toFixed(2)}ms ` +
+      `open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing, VUs ${openVus} pre-allocated, ` +
+        `max ${openVus * 4}): p99 ${p99.toFixed(2)}ms ` +
         `(median of ${repeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), ` +
         `send-lag p99 ${lag.toFixed(2)}ms (runs ${runs.map((r) => (r.sendLagP99 ?? 0).toFixed(2)).join(', ')}), ` +
         `dropped ${runs.map((r) => r.dropped).join('/')}, ` +
@@ -125,7 +129,7 @@ try {
       const wait = r.cpuWaitMs === null ? 'unknown' : `${r.cpuWaitMs.toFixed(0)}ms`;
       console.log(
         `    run: event loop busy ${(r.eventLoopBusy * 100).toFixed(0)}%, GC paused it ${r.gcPauseMs.toFixed(0)}ms ` +
-          `(longest ${r.gcMaxPauseMs.toFixed(1)}ms), waited for a CPU held by other processes ${wait}` +
+          `(longest ${r.gcMaxPauseMs.toFixed(1)}ms), waited for a CPU held by other threads ${wait}` +
           (r.saturated ? `; saturation: ${r.reasons.join('; ')}` : ''),
       );
     }

@@ -46,7 +46,7 @@ export interface ArrivalPlan {
   /** Iterations per ms at t (ms from start). */
   rateAt(t: number): number;
   /** Scheduled start times (ms) of all iterations of the whole test, in order; stops at the end of the duration. */
-  arrivals(): Generator<number>;
+  arrivals(): ArrivalTimes;
   /** Expected number of iterations of the whole test (exact for constant pacing). */
   expectedIterations: number;
 }
@@ -173,6 +173,48 @@ class RampedRate {
   }
 }
 
+/**
+ * The start times (ms) of an arrival plan's iterations, in order, ending at the end of the duration (an iterable too).
+ * A class rather than a generator: a generator function declared per plan gives each run's iterator its own hidden
+ * class, so the dispatch loop optimised during the warm-up was thrown away ("wrong map") as the measured run started,
+ * and its first tens of ms ran slow, sending late.
+ */
+export class ArrivalTimes implements Iterable<number> {
+  private i = 0;
+  private y = 0;
+  private readonly hint = { k: 0 };
+  private readonly rnd: (() => number) | null;
+
+  constructor(
+    private readonly ramp: RampedRate,
+    pacing: 'constant' | 'poisson',
+    seed: number,
+  ) {
+    this.rnd = pacing === 'poisson' ? mulberry32(seed) : null;
+  }
+
+  /** The next start time, or -1 after the last. */
+  next(): number {
+    const ramp = this.ramp;
+    let y: number;
+    if (this.rnd === null) {
+      // iteration i starts when the cumulative rate reaches i (k6: first at 0, then every timeUnit/rate)
+      y = this.i++;
+      if (y >= ramp.total) return -1;
+    } else {
+      this.y += -Math.log(1 - this.rnd());
+      y = this.y;
+      if (y >= ramp.total) return -1;
+    }
+    const t = ramp.timeOf(y, this.hint);
+    return t === null || t >= ramp.totalMs ? -1 : t;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    for (let t = this.next(); t >= 0; t = this.next()) yield t;
+  }
+}
+
 /** Builds the timing plan of a scenario's executor, validating its keys the way k6 does. */
 export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): ExecutorPlan {
   if (!EXECUTORS.includes(sc.executor)) {
@@ -223,27 +265,7 @@ export function planExecutor(sc: ScenarioConfig, keyPath: string, seed = 1): Exe
         pacing,
         rateAt: (t) => ramp.rateAt(t),
         expectedIterations: total,
-        *arrivals() {
-          const hint = { k: 0 };
-          if (pacing === 'constant') {
-            // iteration i starts when the cumulative rate reaches i (k6: first at 0, then every timeUnit/rate)
-            for (let i = 0; i < total; i++) {
-              const t = ramp.timeOf(i, hint);
-              if (t === null || t >= ramp.totalMs) return;
-              yield t;
-            }
-          } else {
-            const rnd = mulberry32(seed);
-            let y = 0;
-            for (;;) {
-              y += -Math.log(1 - rnd());
-              if (y >= total) return;
-              const t = ramp.timeOf(y, hint);
-              if (t === null || t >= ramp.totalMs) return;
-              yield t;
-            }
-          }
-        },
+        arrivals: () => new ArrivalTimes(ramp, pacing, seed),
       };
     }
     case 'constant-vus': {

@@ -58,15 +58,18 @@ export function saturationReasons(
   return reasons;
 }
 
-/** The pauses of the generator threads as measured: GC, and waiting for a CPU other processes held. */
+/**
+ * The pauses of the generator threads as measured: GC, and waiting for a CPU other threads held (V8's own GC and
+ * compiler helpers on a shared core count too).
+ */
 function pauses(outputs: SegmentRunOutput[]): string {
   const gc = outputs.reduce((s, o) => s + o.gcPauseMs, 0);
   const longest = Math.max(...outputs.map((o) => o.gcMaxPauseMs));
   const waits = outputs.map((o) => o.cpuWaitMs);
   const gcText = `GC stopped it ${gc.toFixed(0)}ms in all (longest ${longest.toFixed(1)}ms)`;
-  if (waits.some((w) => w === null)) return `${gcText}; other processes may have taken the CPU (not measurable here)`;
+  if (waits.some((w) => w === null)) return `${gcText}; other threads may have taken the CPU (not measurable here)`;
   const waited = waits.reduce<number>((s, w) => s + (w ?? 0), 0);
-  return `${gcText}; it waited ${waited.toFixed(0)}ms for a CPU that other processes held`;
+  return `${gcText}; it waited ${waited.toFixed(0)}ms for a CPU that other threads held (other processes, or V8's GC and compiler helpers on the same core)`;
 }
 
 /** Iterations dispatched (started or dropped) per second over the scheduling window. */

@@ -57,10 +57,10 @@ describe('generator self-watch', () => {
     expect(saturationReasons(open, two)).toEqual([
       'send lag p99 12.0ms exceeds 10ms: requests left the generator late (its event loop was busy 30% on average, ' +
         'so the lateness came from pauses: GC stopped it 130ms in all (longest 6.3ms); it waited 253ms for a CPU ' +
-        'that other processes held)',
+        "that other threads held (other processes, or V8's GC and compiler helpers on the same core))",
     ]);
     expect(saturationReasons(open, [output({ sendLagP99Ms: 12, cpuWaitMs: null })])[0]).toMatch(
-      /GC stopped it 40ms in all \(longest 1\.5ms\); other processes may have taken the CPU \(not measurable here\)\)$/,
+      /GC stopped it 40ms in all \(longest 1\.5ms\); other threads may have taken the CPU \(not measurable here\)\)$/,
     );
   });
 

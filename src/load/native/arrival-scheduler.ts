@@ -44,7 +44,7 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   gauge.unref();
   const hasSetup = ctx.plan.setup.length > 0;
   const arrivals = plan.arrivals();
-  let next = arrivals.next();
+  let nextAt = arrivals.next();
   const end = origin + plan.durationMs + plan.gracefulStopMs;
   let globalIndex = 0;
   let finished = false;
@@ -81,13 +81,13 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   };
   const dispatchDue = (): void => {
     let burst = 0;
-    while (!next.done) {
+    while (nextAt >= 0) {
       if (!striping.owns(globalIndex)) {
         globalIndex++;
-        next = arrivals.next();
+        nextAt = arrivals.next();
         continue;
       }
-      const due = origin + next.value;
+      const due = origin + nextAt;
       const now = performance.now();
       if (due > now) {
         waker.wakeAt(due - now);
@@ -101,7 +101,7 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
       }
       dispatch(globalIndex, due, now);
       globalIndex++;
-      next = arrivals.next();
+      nextAt = arrivals.next();
     }
     finish();
   };

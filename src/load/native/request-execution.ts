@@ -200,7 +200,7 @@ class RequestExchange implements ResponseSink {
     try {
       const { env, req, hop } = this;
       const { state } = env;
-      if (res.status === 0 && state.interrupt.signal.aborted) res.error = INTERRUPTED;
+      if (res.status === 0 && state.interrupted) res.error = INTERRUPTED;
       if (res.answered) state.responses++;
       const redirect = res.location !== undefined && REDIRECT_STATUSES.has(res.status) && req.maxRedirects > 0;
       const followNext = redirect && hop < req.maxRedirects;
@@ -213,7 +213,7 @@ class RequestExchange implements ResponseSink {
       const tags = tagsFor(env, req, res.status, ok);
       const start = hop === 0 ? (this.intendedAt ?? this.sentAt) : this.sentAt;
       record(env, res, tags, this.sentAt, start, ok, this.phase);
-      if (followNext && !state.interrupt.signal.aborted) {
+      if (followNext && !state.interrupted) {
         this.out = follow(this.out, res.status, res.location!);
         this.hop++;
         this.send();

@@ -75,7 +75,7 @@ export class SetupPool {
         const vars: Record<string, unknown> = {};
         const scope: TemplateScope = { data: rowFor(this.plan, vu.index), vars, vuId: vu.index + 1, iteration: 0 };
         for (const req of this.plan.setup) {
-          if (env.state.interrupt.signal.aborted) break;
+          if (env.state.interrupted) break;
           await executeRequest(env, req, scope, vu.lane, null, 'setup');
         }
         return vars;
@@ -129,7 +129,7 @@ class IterationRun implements RequestDone {
     const { state } = env;
     const n = this.next++;
     // as k6: an interrupt ends the iteration before its next request (a lone request is sent: it fails at once)
-    if (state.interrupt.signal.aborted && (n > 0 || plan.sequence)) {
+    if (state.interrupted && (n > 0 || plan.sequence)) {
       this.done(this.vu);
       return;
     }
