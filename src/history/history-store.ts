@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { InputError } from '../core/errors.js';
 import type { Result, TrendPoint, Verdict } from '../core/result.js';
 
 /** Version of the history database layout, kept in SQLite's `user_version`. */
-export const HISTORY_SCHEMA_VERSION = 1;
+export const HISTORY_SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -29,6 +30,9 @@ const MIGRATIONS: Record<number, string> = {
       PRIMARY KEY (run, function_id)
     );
   `,
+  // The Result as gzip (result_json is '' for these rows): a static run on a 10k-file repo is megabytes of JSON per
+  // run, which grew the history by hundreds of MB within weeks of CI; rows stored before keep their JSON.
+  2: `ALTER TABLE runs ADD COLUMN result_gzip BLOB;`,
 };
 
 export interface HistoryStore {
@@ -74,8 +78,8 @@ export function openHistory(file: string): HistoryStore {
   }
 
   const insertRun =
-    db.prepare(`INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json)
-    VALUES (@runId, @subject, @command, @startedAt, @verdict, @schema, @json) ON CONFLICT (run_id) DO NOTHING`);
+    db.prepare(`INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json, result_gzip)
+    VALUES (@runId, @subject, @command, @startedAt, @verdict, @schema, '', @gzip) ON CONFLICT (run_id) DO NOTHING`);
   const insertValue = db.prepare(
     'INSERT INTO function_values (run, function_id, value, value_kind, verdict) VALUES (?, ?, ?, ?, ?)',
   );
@@ -87,7 +91,8 @@ export function openHistory(file: string): HistoryStore {
       startedAt: result.startedAt,
       verdict: result.verdict,
       schema: result.schemaVersion,
-      json: JSON.stringify(result),
+      // level 1: most of the size gone for a few ms per MB; this runs at the end of every CLI run
+      gzip: gzipSync(JSON.stringify(result), { level: 1 }),
     });
     if (info.changes === 0) return;
     for (const f of result.functions) {
@@ -117,15 +122,15 @@ export function openHistory(file: string): HistoryStore {
       }
       const row = db
         .prepare(
-          `SELECT run_id, result_json FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          `SELECT run_id, result_json, result_gzip FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY started_at DESC, id DESC LIMIT 1`,
         )
-        .get(...params) as { run_id: string; result_json: string } | undefined;
+        .get(...params) as { run_id: string; result_json: string; result_gzip: Buffer | null } | undefined;
       if (!row) return undefined;
       try {
-        return JSON.parse(row.result_json) as Result;
+        return JSON.parse(row.result_gzip ? gunzipSync(row.result_gzip).toString('utf8') : row.result_json) as Result;
       } catch {
-        throw new InputError(`history ${file}: run ${row.run_id} is not valid JSON`);
+        throw new InputError(`history ${file}: run ${row.run_id} is not a readable Result (JSON or gzip)`);
       }
     },
     trends(subject, limit = 30) {

@@ -108,6 +108,46 @@ describe('openHistory', () => {
     ).toEqual(['r1:fail', 'r2:pass', 'r3:fail']);
   });
 
+  it('stores each Result as gzip; a history of schema 1 is migrated and its JSON rows stay readable', () => {
+    const file = path.join(dir, 'v1.sqlite');
+    // a schema-1 history as the previous version wrote it, one run, built with the sqlite3 CLI
+    const old = run('old', '2026-11-20T09:00:00.000Z', 'pass', { serviceAutonomy: 100 });
+    const oldJson = JSON.stringify(old).replaceAll("'", "''");
+    execFileSync('sqlite3', [
+      file,
+      `CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL,
+         command TEXT NOT NULL, started_at TEXT NOT NULL, verdict TEXT NOT NULL, result_schema TEXT NOT NULL,
+         result_json TEXT NOT NULL);
+       CREATE TABLE function_values (run INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+         function_id TEXT NOT NULL, value REAL, value_kind TEXT NOT NULL, verdict TEXT NOT NULL,
+         PRIMARY KEY (run, function_id));
+       INSERT INTO runs (run_id, subject, command, started_at, verdict, result_schema, result_json)
+         VALUES ('old', 'pitchey', 'check', '2026-11-20T09:00:00.000Z', 'pass', '1', '${oldJson}');
+       PRAGMA user_version = 1;`,
+    ]);
+    const h = openHistory(file);
+    try {
+      expect(h.last()).toEqual(old);
+      const fresh = run('new', '2026-11-21T09:00:00.000Z', 'fail', { serviceAutonomy: 50 });
+      h.append(fresh);
+      expect(h.last()).toEqual(fresh);
+      expect(h.last({ passing: true })).toEqual(old);
+    } finally {
+      h.close();
+    }
+    const sql = (q: string) => execFileSync('sqlite3', [file, q], { encoding: 'utf8' }).trim();
+    expect(sql('PRAGMA user_version;')).toBe('2');
+    const [jsonLength, gzipLength] = sql(
+      "SELECT length(result_json) || ' ' || length(result_gzip) FROM runs WHERE run_id = 'new';",
+    )
+      .split(' ')
+      .map(Number);
+    expect(jsonLength).toBe(0);
+    // gzip's magic bytes, and smaller than the JSON it holds (this small Result: about half)
+    expect(sql("SELECT hex(substr(result_gzip, 1, 2)) FROM runs WHERE run_id = 'new';")).toBe('1F8B');
+    expect(gzipLength).toBeLessThan(JSON.stringify(run('new', '', 'fail', { serviceAutonomy: 50 })).length * 0.6);
+  });
+
   it("two handles on one file both see each other's runs", () => {
     const file = path.join(dir, 'shared.sqlite');
     const a = openHistory(file);
