@@ -7,20 +7,24 @@ import { createInterface } from 'node:readline';
 /**
  * bench:load — the native engine against wrk (same connections, same server, same run), generator and server pinned to
  * different cores with taskset; runs interleaved and repeated, medians and ratios printed. Then the native engine's
- * open model at 60% and 90% of its own closed-model maximum: clean means send-lag p99 ≤ 2 ms and no dropped iteration
- * (issue 15 item 8: clean at ≥ 60%).
+ * open model at 60%, 75% and 90% of its own closed-model maximum: clean means send-lag p99 ≤ 2 ms and no dropped
+ * iteration (issue 15 item 8: clean at ≥ 60%); the highest clean rate is printed against both maxima.
  * The native client runs in its process's main thread (node flags printed). Each open run prints what paused the
  * generator: GC, and the time it waited for a CPU other threads held (a busy machine makes send lag that is not the
  * generator's).
- * The open model's VU pool is sized for its rate, as a k6 user sizes it: BENCH_OPEN_VUS pre-allocated (100: one
- * connection each, opened by the warm-up), up to 4 times that.
- * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3), BENCH_OPEN_VUS (100).
+ * The open model's VU pool is sized for its rate and the target's stalls, as a k6 user sizes it: BENCH_OPEN_VUS
+ * pre-allocated (400: one connection each, all opened by the warm-up as idle VUs take turns), up to 4 times that. With
+ * 100/400 a stall of the server of ~7 ms at 55k req/s took every VU while the generator was on time, and counted drops.
+ * Options (env): BENCH_CONNECTIONS (50), BENCH_SECONDS (5), BENCH_REPEATS (3), BENCH_OPEN_VUS (400),
+ * BENCH_OPEN_SHARES (0.6,0.75,0.9), BENCH_OPEN_REPEATS (5: open runs per share, the shares taking turns).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-const openVus = Number(process.env.BENCH_OPEN_VUS ?? 100);
+const openVus = Number(process.env.BENCH_OPEN_VUS ?? 400);
+const openShares = (process.env.BENCH_OPEN_SHARES ?? '0.6,0.75,0.9').split(',').map(Number);
+const openRepeats = Number(process.env.BENCH_OPEN_REPEATS ?? 5);
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ['taskset', '-c', String(core), ...cmd] : cmd);
 
@@ -110,16 +114,23 @@ try {
   console.log(
     `max req/s (median): wrk ${wrkMax.toFixed(0)}, native ${nativeMax.toFixed(0)} → ratio native/wrk ${(nativeMax / wrkMax).toFixed(3)} (goal ≥ 0.9)`,
   );
-  for (const share of [0.6, 0.9]) {
-    const rate = Math.round(nativeMax * share);
-    const runs = Array.from({ length: repeats }, () => native(server.url, 'open', rate, seconds, openVus, openVus * 4));
+  let cleanRate = 0;
+  // the shares take turns within each repeat, so a noisy spell of the shared machine lands on all of them alike
+  const rates = openShares.map((share) => Math.round(nativeMax * share));
+  const byRate = rates.map(() => [] as ClientResult[]);
+  for (let i = 0; i < openRepeats; i++)
+    rates.forEach((rate, k) => byRate[k].push(native(server.url, 'open', rate, seconds, openVus, openVus * 4)));
+  openShares.forEach((share, k) => {
+    const rate = rates[k];
+    const runs = byRate[k];
     const p99 = median(runs.map((r) => r.p99));
     const lag = median(runs.map((r) => r.sendLagP99 ?? 0));
     const clean = lag <= 2 && runs.every((r) => r.dropped === 0);
+    if (clean) cleanRate = Math.max(cleanRate, rate);
     console.log(
       `open model at ${(share * 100).toFixed(0)}% of max (${rate} req/s, constant pacing, VUs ${openVus} pre-allocated, ` +
         `max ${openVus * 4}): p99 ${p99.toFixed(2)}ms ` +
-        `(median of ${repeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), ` +
+        `(median of ${openRepeats}; runs ${runs.map((r) => r.p99.toFixed(2)).join(', ')}), ` +
         `send-lag p99 ${lag.toFixed(2)}ms (runs ${runs.map((r) => (r.sendLagP99 ?? 0).toFixed(2)).join(', ')}), ` +
         `dropped ${runs.map((r) => r.dropped).join('/')}, ` +
         `saturated ${runs.map((r) => (r.saturated ? 'yes' : 'no')).join('/')} → ${clean ? 'clean' : 'NOT clean'} ` +
@@ -133,7 +144,13 @@ try {
           (r.saturated ? `; saturation: ${r.reasons.join('; ')}` : ''),
       );
     }
-  }
+  });
+  console.log(
+    cleanRate
+      ? `open model clean up to ${cleanRate} req/s of those tried: ${((cleanRate / nativeMax) * 100).toFixed(0)}% of the ` +
+          `native closed-model max, ${((cleanRate / wrkMax) * 100).toFixed(0)}% of wrk's (goal: clean at ≥ 60% of max)`
+      : 'open model clean at none of the rates tried (goal: clean at ≥ 60% of max)',
+  );
 } finally {
   server.stop();
 }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { Client, Pool, buildConnector, errors } from 'undici';
+import { Pool, buildConnector } from 'undici';
+import { codedError, Http1Connection, type ExchangeHandler, type Origin } from './http1/connection.js';
 
 export interface HttpResponse {
   status: number;
@@ -36,12 +37,19 @@ class Resolver implements ResponseSink {
   constructor(readonly onResponse: (res: HttpResponse) => void) {}
 }
 
+/** Error codes of requests that got no complete response within the timeout, or were sent on a closed client. */
+export const HEADERS_TIMEOUT = 'headers timeout';
+export const BODY_TIMEOUT = 'body timeout';
+export const CLIENT_CLOSED = 'client closed';
+/** Error code of a request the client refuses to write (a CR, LF or NUL in its path or a header, a bad header name). */
+export const INVALID_REQUEST = 'invalid request';
+
 /**
- * undici dispatch handler of one request, in undici's original callback form: undici 7 wraps handlers written against
- * the newer controller API in an adapter that also parses every header block into an object, work this generator never
- * uses. One instance per request, methods on the prototype (no closures on the hot path).
+ * The response of one request as it arrives, from the target's own connection (ExchangeHandler) or, after a redirect
+ * to another origin, from undici (its dispatch handler, in its original callback form). One instance per request,
+ * methods on the prototype (no closures on the hot path).
  */
-class ResponseReader implements HttpResponse {
+class ResponseReader implements HttpResponse, ExchangeHandler {
   status = 0;
   headersAt = 0;
   endAt = 0;
@@ -51,7 +59,7 @@ class ResponseReader implements HttpResponse {
   answered = false;
   location?: string;
   private chunks: Buffer[] | null = null;
-  /** undici's abort of this request (given at onConnect); the timeout watchdog ends a stalled request with it. */
+  /** Ends this request with an error (its connection's abort, or undici's); the timeout watchdog uses it. */
   abort: ((e: Error) => void) | null = null;
   /** Watchdog ticks this request has been waiting (without a new header or body byte) and the bytes last seen. */
   idleTicks = 0;
@@ -67,33 +75,50 @@ class ResponseReader implements HttpResponse {
     private readonly settled: ((r: ResponseReader) => void) | null,
   ) {}
 
-  onConnect(abort: (e: Error) => void): void {
-    this.abort = abort;
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
+  head(status: number, location: string | undefined): void {
+    this.status = status;
     this.answered = true;
     this.headersAt = performance.now();
-    if (statusCode >= 300 && statusCode < 400) this.location = headerValue(rawHeaders, 'location');
+    this.location = location;
     if (this.needBody) this.chunks = [];
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    this.bodyBytes += chunk.length;
-    if (this.chunks) this.chunks.push(chunk);
-    return true;
+  body(chunk: Buffer, start: number, end: number): void {
+    this.bodyBytes += end - start;
+    if (this.chunks) this.chunks.push(chunk.subarray(start, end));
   }
 
-  onComplete(): void {
+  done(): void {
     this.endAt = performance.now();
     if (this.chunks) this.text = Buffer.concat(this.chunks).toString('utf8');
     this.settled?.(this);
     this.sink.onResponse(this);
   }
 
+  // undici's handler callbacks (other origins)
+  onConnect(abort: (e: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.head(statusCode, statusCode >= 300 && statusCode < 400 ? headerValue(rawHeaders, 'location') : undefined);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.body(chunk, 0, chunk.length);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+  }
+
   onError(e: Error): void {
+    this.failed(e);
+  }
+
+  failed(e: Error): void {
     const now = performance.now();
     const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     this.status = 0;
@@ -133,29 +158,77 @@ class InFlightList {
   }
 }
 
+/** Header names as RFC 9110 defines a token; values without CR, LF or NUL (no header or request can be smuggled in). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[\0\r\n]/;
+const BAD_PATH = /[^\u0021-\u00ff]/;
+
+/** Methods whose request carries a Content-Length even without a body (as undici and browsers send them). */
+const LENGTH_WITHOUT_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
 /**
- * Keep-alive HTTP/1.1 connections to the target origin, one undici Client (one connection, no pipelining) per lane:
- * the runner gives every VU its own lane, as k6 gives every VU its own connection, so a request never waits for a
+ * Request line and headers of one HTTP/1.1 request, as one latin1 string: the Host header of the origin unless the
+ * request has its own, and a Content-Length for a body (in UTF-8 bytes). Throws INVALID_REQUEST for a path or header
+ * that cannot be written as given.
+ */
+function requestHead(
+  method: string,
+  path: string,
+  host: string,
+  headers: Record<string, string> | undefined,
+  body: string | undefined,
+): string {
+  if (path.length === 0 || BAD_PATH.test(path) || !TOKEN.test(method))
+    throw codedError(INVALID_REQUEST, `invalid request line: ${method} ${path}`);
+  let head = `${method} ${path} HTTP/1.1\r\n`;
+  let hasHost = false;
+  if (headers) {
+    for (const name in headers) {
+      const value = headers[name];
+      if (!TOKEN.test(name) || BAD_VALUE.test(value)) throw codedError(INVALID_REQUEST, `invalid header: ${name}`);
+      if (name.length === 4 && name.toLowerCase() === 'host') hasHost = true;
+      // the client frames the body itself
+      if (name.length === 14 && name.toLowerCase() === 'content-length') continue;
+      head += `${name}: ${value}\r\n`;
+    }
+  }
+  if (!hasHost) head += `host: ${host}\r\n`;
+  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+  else if (LENGTH_WITHOUT_BODY.has(method)) head += 'content-length: 0\r\n';
+  return `${head}\r\n`;
+}
+
+/**
+ * Keep-alive HTTP/1.1 connections to the target origin, one Http1Connection (one socket, no pipelining) per lane: the
+ * runner gives every VU its own lane, as k6 gives every VU its own connection, so a request never waits for a
  * connection and no pool has to search for a free one. Bytes on the wire are counted on the sockets themselves
- * (data_sent / data_received are therefore exact totals including headers, not per-request estimates).
+ * (data_sent / data_received are therefore exact totals including headers, not per-request estimates). Redirects to
+ * another origin go through a small undici pool per origin.
  *
- * Timeouts: one watchdog per client instead of undici's per-request timers. undici arms a timer object per request
- * for its headers and body timeouts that lives until its timer wheel's next tick (~1 s): at tens of thousands of
- * requests a second they outlive two scavenges, fill the old generation and bring mark-compact pauses into the
- * measured send lag. The watchdog ends a request that got no header or body byte for the timeout, with undici's own
- * errors (UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT), within one tick (a tenth of the timeout, 10 ms to 1 s).
+ * The target's connections are this project's own (src/load/http1) rather than undici's: on the generator's hot path
+ * undici 7 spent, per request, a Request object with its validation, a queue turn, a setImmediate before writing on a
+ * reused socket, a keep-alive timer re-armed on every response, and six calls out of its WebAssembly parser; at 53k
+ * req/s on one core that was a fifth of the busy time of the open model's loop.
+ *
+ * Timeouts: one watchdog per client instead of a timer per request (timer objects at tens of thousands of requests a
+ * second outlive two scavenges, fill the old generation and bring mark-compact pauses into the measured send lag).
+ * The watchdog ends a request that got no header or body byte for the timeout (HEADERS_TIMEOUT, BODY_TIMEOUT) within
+ * one tick (a tenth of the timeout, 10 ms to 1 s).
  */
 export class HttpClient {
-  private readonly clients: Client[] = [];
+  private readonly connections: Http1Connection[] = [];
   /** Other origins reached through redirects: one small pool each. */
   private readonly foreign = new Map<string, Pool>();
   private readonly sockets = new Set<Socket>();
-  private readonly connect: Client.Options['connect'];
+  private readonly connect: Pool.Options['connect'];
+  private readonly target: Origin;
+  private readonly host: string;
   private closedRead = 0;
   private closedWritten = 0;
   private closed = false;
   private readonly inFlight = new InFlightList();
   private readonly settled = (r: ResponseReader) => this.inFlight.remove(r);
+  private readonly opened = (s: Socket) => this.track(s);
   private watchdog: NodeJS.Timeout | null = null;
   private readonly tickMs: number;
   private readonly timeoutTicks: number;
@@ -166,38 +239,35 @@ export class HttpClient {
   ) {
     this.tickMs = Math.min(1000, Math.max(10, timeoutMs / 10));
     this.timeoutTicks = Math.max(1, Math.ceil(timeoutMs / this.tickMs));
+    const url = new URL(origin);
+    const tls = url.protocol === 'https:';
+    this.target = {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(url.port || (tls ? 443 : 80)),
+      tls,
+    };
+    this.host = url.host;
     const connector = buildConnector({});
     this.connect = (opts, cb) => {
       connector(opts, (err, socket) => {
-        if (socket) {
-          const s = socket;
-          this.sockets.add(s);
-          s.once('close', () => {
-            this.closedRead += s.bytesRead;
-            this.closedWritten += s.bytesWritten;
-            this.sockets.delete(s);
-          });
-        }
+        if (socket) this.track(socket);
         // undici's callback overloads do not narrow on err; forward as received
         (cb as (e: Error | null, s: unknown) => void)(err, socket);
       });
     };
   }
 
-  private lane(i: number): Client {
-    let c = this.clients[i];
-    if (!c) {
-      c = new Client(this.origin, {
-        pipelining: 1,
-        keepAliveTimeout: 60_000,
-        // 0: no undici timers per request; the watchdog applies the timeout
-        headersTimeout: 0,
-        bodyTimeout: 0,
-        connect: this.connect,
-      });
-      this.clients[i] = c;
-    }
-    return c;
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.once('close', () => {
+      this.closedRead += s.bytesRead;
+      this.closedWritten += s.bytesWritten;
+      this.sockets.delete(s);
+    });
+  }
+
+  private lane(i: number): Http1Connection {
+    return (this.connections[i] ??= new Http1Connection(this.target, this.opened));
   }
 
   /** Bytes read from / written to the target so far, over all sockets ever opened. */
@@ -211,11 +281,8 @@ export class HttpClient {
     return { received, sent };
   }
 
-  /**
-   * Sends one request on the connection of `lane` through undici's low-level dispatch API (no per-response stream or
-   * abort listener: this is the generator's hot path). Resolves when the body has been read; never rejects (network
-   * errors give status 0).
-   */
+  /** Sends one request on the connection of `lane`. Resolves when the body has been read; never rejects (network
+   * errors give status 0). */
   send(
     method: string,
     path: string,
@@ -244,19 +311,22 @@ export class HttpClient {
     const own = origin === this.origin;
     const reader = new ResponseReader(needBody, sink, own ? this.settled : null);
     try {
-      if (this.closed) throw Object.assign(new Error('client closed'), { code: 'UND_ERR_DESTROYED' });
+      if (this.closed) throw codedError(CLIENT_CLOSED);
       if (own) {
+        const head = requestHead(method, path, this.host, headers, body);
+        const connection = this.lane(lane);
+        reader.abort = connection.abort;
         this.inFlight.add(reader);
         this.watchdog ??= setInterval(this.tick, this.tickMs).unref();
-      }
-      const dispatcher = own ? this.lane(lane) : this.foreignPool(origin);
-      dispatcher.dispatch({ method: method, path, headers, body }, reader);
+        connection.send(head, body, method === 'HEAD', reader);
+      } else this.foreignPool(origin).dispatch({ method, path, headers, body }, reader);
     } catch (e) {
-      reader.onError(e as Error);
+      this.inFlight.remove(reader);
+      reader.failed(e as Error);
     }
   }
 
-  /** Watchdog tick: a request without a new byte for timeoutTicks ticks is ended with undici's timeout error. */
+  /** Watchdog tick: a request without a new byte for timeoutTicks ticks is ended with a timeout error. */
   private readonly tick = () => {
     for (let r = this.inFlight.head, next; r; r = next) {
       next = r.next;
@@ -266,7 +336,7 @@ export class HttpClient {
         r.idleTicks = 0;
       } else if (++r.idleTicks >= this.timeoutTicks && r.abort) {
         this.inFlight.remove(r);
-        r.abort(r.answered ? new errors.BodyTimeoutError() : new errors.HeadersTimeoutError());
+        r.abort(codedError(r.answered ? BODY_TIMEOUT : HEADERS_TIMEOUT));
       }
     }
   };
@@ -280,12 +350,13 @@ export class HttpClient {
     return p;
   }
 
-  /** Destroys every connection: requests in flight end at once with an error; later requests open new ones. */
+  /** Drops every connection: requests in flight end at once with an error; later requests open new ones. */
   async abortAll(): Promise<void> {
-    const all = [...this.clients.filter(Boolean), ...this.foreign.values()];
-    this.clients.length = 0;
+    const error = codedError(CLIENT_CLOSED);
+    for (const c of this.connections) c?.drop(error);
+    const pools = [...this.foreign.values()];
     this.foreign.clear();
-    await Promise.all(all.map((c) => c.destroy()));
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 
   async close(): Promise<void> {

@@ -77,10 +77,10 @@ describe('HttpClient', () => {
     await client.close();
     const late = await client.send('GET', '/', undefined, undefined, false, 0);
     expect(late.status).toBe(0);
-    expect(late.error).toBe('UND_ERR_DESTROYED');
+    expect(late.error).toBe('client closed');
   });
 
-  it('ends a request that gets no headers, or no more body, within the timeout with undici timeout errors', async () => {
+  it('ends a request that gets no headers, or no more body, within the timeout with a headers or body timeout', async () => {
     // one server: /silent never answers; /stall sends headers and half the body, then nothing
     const stalled = createServer((req, res) => {
       if (req.url === '/stall') {
@@ -96,8 +96,8 @@ describe('HttpClient', () => {
       client.send('GET', '/stall', undefined, undefined, false, 1),
     ]);
     const elapsed = performance.now() - t0;
-    expect(silent).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT', answered: false });
-    expect(stall).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT', answered: true });
+    expect(silent).toMatchObject({ status: 0, error: 'headers timeout', answered: false });
+    expect(stall).toMatchObject({ status: 0, error: 'body timeout', answered: true });
     // never before the timeout; within one watchdog tick (30 ms here) plus scheduling slack after it
     expect(silent.endAt - t0).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1500);

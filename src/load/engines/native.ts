@@ -17,6 +17,7 @@ import { MetricStore, type MetricStoreSnapshot } from '../metric-store.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from '../native/segment-io.js';
 import { SegmentRunner } from '../native/segment-runner.js';
 import type { ParentMessage, WorkerMessage } from '../native/segment-worker.js';
+import { LoadThreadPriority } from '../native/thread-priority.js';
 import { ProgressLine } from '../progress-line.js';
 import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
 import { percentileCurve, toHandleSummaryData } from '../scenario-summary.js';
@@ -70,19 +71,31 @@ function runInline(input: SegmentRunInput): SegmentHandle {
   };
 }
 
-function runInWorker(input: SegmentRunInput): SegmentHandle {
+function runInWorker(input: SegmentRunInput, priority: LoadThreadPriority): SegmentHandle {
   const worker = new Worker(workerUrl(), { workerData: input });
+  let reported = false;
+  const report = (tid: number | null) => {
+    if (!reported) priority.add(tid);
+    reported = true;
+  };
   let last: SegmentProgress | null = null;
   const waiting: Array<(s: MetricStoreSnapshot) => void> = [];
   const done = new Promise<SegmentRunOutput>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') last = m.progress;
+      if (m.type === 'thread') report(m.tid);
+      else if (m.type === 'progress') last = m.progress;
       else if (m.type === 'snapshot') waiting.shift()?.(m.snapshot);
       else if (m.type === 'done') resolve(m.output);
       else if (m.type === 'error') reject(new Error(`load worker failed: ${m.message}`));
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`load worker exited with code ${code} before finishing`)));
+    worker.on('error', (e) => {
+      report(null);
+      reject(e);
+    });
+    worker.on('exit', (code) => {
+      report(null);
+      reject(new Error(`load worker exited with code ${code} before finishing`));
+    });
   });
   const post = (m: ParentMessage) => worker.postMessage(m);
   return {
@@ -125,6 +138,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   for (const t of run.thresholds) (thresholdsByMetric[t.metric.text] ??= []).push(t.expression.text);
   const ndjsonParts = segments.map((_, i) => path.join(run.outDir, `${run.name}.segment-${i}.ndjson`));
   const startedAt = new Date();
+  const priority = new LoadThreadPriority(run.workers === 0 ? 0 : segments.length);
   const handles = segments.map((segment, i) => {
     const input: SegmentRunInput = {
       scenarioName: run.name,
@@ -138,7 +152,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
       thresholdsByMetric,
       seed: run.seed,
     };
-    return run.workers === 0 ? runInline(input) : runInWorker(input);
+    return run.workers === 0 ? runInline(input) : runInWorker(input, priority);
   });
 
   let aborted = false;
@@ -197,6 +211,7 @@ export async function runNativeScenario(run: NativeScenarioRun): Promise<NativeS
   } finally {
     clearInterval(timer);
     run.signal?.removeEventListener('abort', onAbort);
+    priority.restore();
   }
 
   const store = new MetricStore(run.keepSamples);

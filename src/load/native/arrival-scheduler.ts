@@ -12,15 +12,16 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   const { state } = env;
   const stop = state.stop.signal;
   const tags = ctx.plan.scenarioTags;
-  const free: Vu[] = [];
+  const free = new IdleVus();
   const preAllocated = striping.scale(plan.preAllocatedVUs);
   const maxVus = Math.max(1, striping.scale(plan.maxVUs));
   let nextVu = 0;
   const allocate = (): Vu => newVu(state, striping.nth(nextVu++));
-  for (let i = 0; i < preAllocated; i++) free.push(allocate());
+  const initial = Array.from({ length: preAllocated }, allocate);
+  for (const vu of initial) free.push(vu);
   // Setup (sign-in) happens before the clock starts, as k6 initialises VUs before the test: the pre-allocated VUs',
   // and the pool of identities the VUs allocated later will take, on the connections those VUs will use.
-  await Promise.all(free.map((vu) => ensureSetup(env, ctx.plan, vu, ctx.setups)));
+  await Promise.all(initial.map((vu) => ensureSetup(env, ctx.plan, vu, ctx.setups)));
   if (ctx.plan.setup.length) {
     const later = new Map<string, Vu>();
     for (let k = preAllocated; k < maxVus; k++) {
@@ -113,7 +114,7 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
     const lag = now - due;
     if (lag > state.maxLagMs) state.maxLagMs = lag;
     state.store.add('generator_send_lag', lag);
-    let vu = free.pop();
+    let vu = free.shift();
     if (!vu && state.vusAllocated < maxVus) {
       vu = allocate();
       state.sink.sample('vus_max', state.vusAllocated, tags, now);
@@ -147,6 +148,39 @@ export async function runArrival(ctx: SchedulerContext, plan: ArrivalPlan, inter
   await scheduleDone;
   await drain(state, plan.gracefulStopMs, interruptNow);
   clearInterval(gauge);
+}
+
+/**
+ * The idle VUs, first in first out, as k6 hands them out: every allocated VU takes its turn, so the pre-allocated VUs'
+ * connections are all open and in use when a stall of the target needs them at once (a stack reused a few VUs and left
+ * the rest to connect in the middle of the stall). A ring of power-of-two size.
+ */
+class IdleVus {
+  private ring: Array<Vu | undefined> = new Array<Vu | undefined>(16);
+  private head = 0;
+  length = 0;
+
+  push(vu: Vu): void {
+    if (this.length === this.ring.length) this.grow();
+    this.ring[(this.head + this.length) & (this.ring.length - 1)] = vu;
+    this.length++;
+  }
+
+  shift(): Vu | undefined {
+    if (this.length === 0) return undefined;
+    const vu = this.ring[this.head];
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.length--;
+    return vu;
+  }
+
+  private grow(): void {
+    const next = new Array<Vu | undefined>(this.ring.length * 2);
+    for (let i = 0; i < this.length; i++) next[i] = this.ring[(this.head + i) & (this.ring.length - 1)];
+    this.ring = next;
+    this.head = 0;
+  }
 }
 
 /** Iterations started in one go when behind schedule before pending I/O gets a turn. */

@@ -2,9 +2,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MetricStoreSnapshot } from '../metric-store.js';
 import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } from './segment-io.js';
 import { SegmentRunner } from './segment-runner.js';
+import { currentThreadId } from './thread-priority.js';
 
 /** Worker-thread entry: runs one execution segment and posts progress, snapshots and the final output. */
 export type WorkerMessage =
+  | { type: 'thread'; tid: number | null }
   | { type: 'progress'; progress: SegmentProgress }
   | { type: 'snapshot'; snapshot: MetricStoreSnapshot }
   | { type: 'done'; output: SegmentRunOutput }
@@ -14,6 +16,8 @@ export type ParentMessage = { type: 'stop'; mode: StopMode } | { type: 'snapshot
 
 if (parentPort) {
   const port = parentPort;
+  // first: the parent gives this thread precedence over the process's helper threads once every segment's is known
+  port.postMessage({ type: 'thread', tid: currentThreadId() } satisfies WorkerMessage);
   try {
     const runner = new SegmentRunner(workerData as SegmentRunInput);
     port.on('message', (m: ParentMessage) => {
