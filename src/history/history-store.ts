@@ -53,6 +53,24 @@ function decodeValue(value: number | null, kind: string): number | boolean | nul
 }
 
 /**
+ * Runs `step` again while SQLite answers SQLITE_BUSY, up to `ms`: switching a new file to WAL needs the exclusive lock
+ * and SQLite answers BUSY at once, without its busy handler, when another process is doing the same (several CI jobs
+ * creating one history at the same instant).
+ */
+function whileBusy<T>(step: () => T, ms: number): T {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return step();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 20);
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the SQLite history database at `file`. Throws InputError when the file is not a
  * pitchey-fit history database or was written by a newer version.
  */
@@ -62,7 +80,8 @@ export function openHistory(file: string): HistoryStore {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     db = new Database(file);
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
+    const opened = db;
+    whileBusy(() => opened.pragma('journal_mode = WAL'), 5000);
     // In WAL mode NORMAL never corrupts the database; a power cut may lose the last run. FULL fsyncs every run's
     // megabytes of Result (seconds on a busy disk, for a record the reports already hold).
     db.pragma('synchronous = NORMAL');
