@@ -2,7 +2,7 @@
 # Installs the system services the test suite uses, from Debian's packages only:
 #   postgresql (server + streaming replica tests), redis-server, prometheus (+ promtool), chromium (HTML report
 #   tests via playwright-core), wrk (load benchmark peer), libxml2-utils (xmllint: JUnit schema validation),
-#   sqlite3 (an independent reader of the history store in tests).
+#   sqlite3 (an independent reader of the history store in tests), openssl (a test CA for the load client's TLS tests).
 # Tests start their own throwaway instances on free loopback ports, so nothing is left running here.
 # Usage: scripts/test-services.sh [--check]   (--check: only report what is missing; exit 1 if anything is)
 set -euo pipefail
@@ -15,6 +15,7 @@ declare -A BIN_OF=(
   [wrk]=/usr/bin/wrk
   [libxml2-utils]=/usr/bin/xmllint
   [sqlite3]=/usr/bin/sqlite3
+  [openssl]=/usr/bin/openssl
 )
 
 missing=()
