@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Pool, buildConnector } from 'undici';
 import { codedError, Http1Connection, type ExchangeHandler, type Origin } from './http1/connection.js';
+import { requestHead } from './http1/request-head.js';
 
 export interface HttpResponse {
   status: number;
@@ -41,8 +42,6 @@ class Resolver implements ResponseSink {
 export const HEADERS_TIMEOUT = 'headers timeout';
 export const BODY_TIMEOUT = 'body timeout';
 export const CLIENT_CLOSED = 'client closed';
-/** Error code of a request the client refuses to write (a CR, LF or NUL in its path or a header, a bad header name). */
-export const INVALID_REQUEST = 'invalid request';
 
 /**
  * The response of one request as it arrives, from the target's own connection (ExchangeHandler) or, after a redirect
@@ -156,46 +155,6 @@ class InFlightList {
     r.prev = null;
     r.next = null;
   }
-}
-
-/** Header names as RFC 9110 defines a token; values without CR, LF or NUL (no header or request can be smuggled in). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[\0\r\n]/;
-const BAD_PATH = /[^\u0021-\u00ff]/;
-
-/** Methods whose request carries a Content-Length even without a body (as undici and browsers send them). */
-const LENGTH_WITHOUT_BODY = new Set(['POST', 'PUT', 'PATCH']);
-
-/**
- * Request line and headers of one HTTP/1.1 request, as one latin1 string: the Host header of the origin unless the
- * request has its own, and a Content-Length for a body (in UTF-8 bytes). Throws INVALID_REQUEST for a path or header
- * that cannot be written as given.
- */
-function requestHead(
-  method: string,
-  path: string,
-  host: string,
-  headers: Record<string, string> | undefined,
-  body: string | undefined,
-): string {
-  if (path.length === 0 || BAD_PATH.test(path) || !TOKEN.test(method))
-    throw codedError(INVALID_REQUEST, `invalid request line: ${method} ${path}`);
-  let head = `${method} ${path} HTTP/1.1\r\n`;
-  let hasHost = false;
-  if (headers) {
-    for (const name in headers) {
-      const value = headers[name];
-      if (!TOKEN.test(name) || BAD_VALUE.test(value)) throw codedError(INVALID_REQUEST, `invalid header: ${name}`);
-      if (name.length === 4 && name.toLowerCase() === 'host') hasHost = true;
-      // the client frames the body itself
-      if (name.length === 14 && name.toLowerCase() === 'content-length') continue;
-      head += `${name}: ${value}\r\n`;
-    }
-  }
-  if (!hasHost) head += `host: ${host}\r\n`;
-  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
-  else if (LENGTH_WITHOUT_BODY.has(method)) head += 'content-length: 0\r\n';
-  return `${head}\r\n`;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, TargetUnreachableError } from '../../src/core/errors.js';
+import { ConfigError, InputError, TargetUnreachableError } from '../../src/core/errors.js';
 import { runLoad } from '../../src/load/run-load.js';
 import type { ScenarioConfig } from '../../src/config/types.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
@@ -127,6 +127,43 @@ describe('issue 14 A6: redirects are followed as k6 does', () => {
   it('a bad `redirects` value is a config error at its key path', async () => {
     await expect(run({ redirects: -1, requests: [{ path: '/ok' }] })).rejects.toThrow(ConfigError);
     await expect(run({ redirects: -1, requests: [{ path: '/ok' }] })).rejects.toThrow(/redirects must be an integer/);
+  });
+});
+
+describe('requests the client cannot write are input errors (exit 2), never "unreachable" (exit 3)', () => {
+  it.each([
+    [{ path: '/a b' }, /config load\.scenarios\.s\.requests\[0\]\.path: a path may not contain spaces/],
+    [{ path: '/ok', headers: { 'x a': '1' } }, /requests\[0\]\.headers: header name "x a" is not an HTTP token/],
+    [{ path: '/ok', headers: { 'x-a': 'a\r\nx-evil: 1' } }, /headers\.x-a: a header value may not contain CR, LF/],
+  ])('fixed text %j: a config error at its key path, before any traffic', async (request, message) => {
+    const before = hits('/ok');
+    await expect(run({ requests: [request] })).rejects.toThrow(ConfigError);
+    await expect(run({ requests: [request] })).rejects.toThrow(message);
+    expect(hits('/ok') - before).toBe(0);
+  });
+
+  it('values filled in at run time that cannot be sent: every request fails, then exit 2 naming the cause', async () => {
+    const dir = out();
+    writeFileSync(path.join(dir, 'rows.json'), JSON.stringify([{ q: 'a b' }, { q: 'c\nd' }]));
+    const p = runLoad({
+      baseUrl: server.url,
+      outDir: out(),
+      workers: 0,
+      baseDir: dir,
+      scenarios: {
+        s: {
+          executor: 'shared-iterations',
+          vus: 1,
+          iterations: 2,
+          data: 'rows.json',
+          requests: [{ path: '/ok?q=${data.q}' }],
+        },
+      },
+    });
+    await expect(p).rejects.toThrow(InputError);
+    await expect(p).rejects.toThrow(
+      /scenario s: no request could be sent: a path or header value filled in at run time/,
+    );
   });
 });
 

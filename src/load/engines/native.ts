@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScenarioConfig } from '../../config/types.js';
-import { TargetUnreachableError } from '../../core/errors.js';
+import { InputError, TargetUnreachableError } from '../../core/errors.js';
 import type { LoadSection, ScenarioSummary } from '../../core/result-load.js';
 import type { DataRow } from '../data-feeder.js';
 import type { LoadEngine } from '../engine.js';
@@ -18,6 +18,7 @@ import type { SegmentProgress, SegmentRunInput, SegmentRunOutput, StopMode } fro
 import { SegmentRunner } from '../native/segment-runner.js';
 import type { ParentMessage, WorkerMessage } from '../native/segment-worker.js';
 import { LoadThreadPriority } from '../native/thread-priority.js';
+import { INVALID_REQUEST } from '../http1/request-head.js';
 import { ProgressLine } from '../progress-line.js';
 import type { LoadRunOptions, PreparedScenario } from '../scenario-model.js';
 import { percentileCurve, toHandleSummaryData } from '../scenario-summary.js';
@@ -303,6 +304,12 @@ async function runScenarios(opts: LoadRunOptions, prepared: PreparedScenario[]):
     // Requests were sent and not one got a status line: the target is not serving (refused, hanging, silent).
     // Interrupted by Ctrl-C, the partial result is kept instead.
     if (responses === 0 && codes.length > 0 && !opts.signal?.aborted) {
+      // nothing could be written: the scenario's input (values filled into a path or header), not the target
+      if (codes.every((c) => c === INVALID_REQUEST))
+        throw new InputError(
+          `scenario ${p.name}: no request could be sent: a path or header value filled in at run time has a space, ` +
+            'CR, LF, NUL or a character above U+00FF',
+        );
       throw new TargetUnreachableError(
         `target ${opts.baseUrl} answered no request of scenario ${p.name}: ${codes.join(', ')}`,
       );

@@ -105,9 +105,9 @@ export class Http1Connection implements ResponseEvents {
     });
     s.on('end', () => {
       if (this.socket !== s) return;
-      // a response framed by the close completes here; one cut short fails
-      if (this.parser.finish() === 'cut') this.drop(codedError(CONNECTION_CLOSED));
-      else if (this.socket === s) this.drop(codedError(CONNECTION_CLOSED));
+      // a response framed by the close completes here (and lets the socket go); one cut short fails
+      this.parser.finish();
+      if (this.socket === s) this.drop(codedError(CONNECTION_CLOSED));
     });
     s.on('error', (e: NodeJS.ErrnoException) => {
       if (this.socket === s) this.drop(e.code ? e : codedError(CONNECTION_CLOSED, e.message));

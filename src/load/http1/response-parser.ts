@@ -108,14 +108,10 @@ export class ResponseParser {
         case State.Head:
           pos = this.readHead(buf, pos);
           break;
-        case State.Length: {
-          const n = Math.min(this.remaining, end - pos);
-          this.events.onResponseBody(buf, pos, pos + n);
-          pos += n;
-          this.remaining -= n;
+        case State.Length:
+          pos = this.readCounted(buf, pos);
           if (this.remaining === 0) this.complete();
           break;
-        }
         case State.UntilClose:
           this.events.onResponseBody(buf, pos, end);
           pos = end;
@@ -123,14 +119,10 @@ export class ResponseParser {
         case State.ChunkSize:
           pos = this.readChunkSize(buf, pos);
           break;
-        case State.ChunkData: {
-          const n = Math.min(this.remaining, end - pos);
-          this.events.onResponseBody(buf, pos, pos + n);
-          pos += n;
-          this.remaining -= n;
+        case State.ChunkData:
+          pos = this.readCounted(buf, pos);
           if (this.remaining === 0) this.state = State.ChunkDataEnd;
           break;
-        }
         case State.ChunkDataEnd:
           pos = this.readChunkEnd(buf, pos);
           break;
@@ -156,6 +148,14 @@ export class ResponseParser {
   reset(): void {
     this.state = State.Idle;
     this.pending = null;
+  }
+
+  /** Passes on up to `remaining` body bytes (of a Content-Length body or of a chunk); returns where it stopped. */
+  private readCounted(buf: Buffer, pos: number): number {
+    const n = Math.min(this.remaining, buf.length - pos);
+    this.events.onResponseBody(buf, pos, pos + n);
+    this.remaining -= n;
+    return pos + n;
   }
 
   private fail(code: string): void {

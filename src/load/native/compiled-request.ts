@@ -1,6 +1,7 @@
 import type { RequestConfig } from '../../config/types.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Tags } from '../sample-sink.js';
+import { headerNameProblem, headerValueProblem, pathProblem } from '../http1/request-head.js';
 import { parseBody, parseTemplate, type BodyNode, type Template } from '../template/ast.js';
 import { interpretBody, interpretTemplate, type CompiledTemplate, type TemplateScope } from '../template/interpret.js';
 
@@ -59,6 +60,12 @@ export function compileRequest(
   const capture = Object.entries(r.capture ?? {});
   const path = parseTemplate(r.path, `${keyPath}.path`);
   const headerTemplates = headers.map(([k, v]) => [k, parseTemplate(String(v), `${keyPath}.headers.${k}`)] as const);
+  // what the client would refuse to write on every iteration is a config error before any traffic
+  refuse(fixedTextProblem(path, pathProblem), `${keyPath}.path`);
+  for (const [k, t] of headerTemplates) {
+    refuse(headerNameProblem(k), `${keyPath}.headers`);
+    refuse(fixedTextProblem(t, headerValueProblem), `${keyPath}.headers.${k}`);
+  }
   const body = r.body === undefined ? undefined : parseBody(r.body, `${keyPath}.body`);
   const usesVuId =
     [path, ...headerTemplates.map(([, t]) => t)].some(readsVu) || (body !== undefined && bodyReadsVu(body));
@@ -80,6 +87,19 @@ export function compileRequest(
     tagCache: new Map(),
     checkTagCache: new Map(),
   };
+}
+
+function refuse(problem: string | null, keyPath: string): void {
+  if (problem !== null) throw new ConfigError(problem, keyPath);
+}
+
+/** The first problem of a template's fixed text (values filled in at run time are checked when sent). */
+function fixedTextProblem(t: Template, problem: (text: string) => string | null): string | null {
+  for (const part of t) {
+    const found = part.kind === 'text' ? problem(part.text) : null;
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** k6's default: 200–399 are expected; `expectedStatuses` replaces that list. */
